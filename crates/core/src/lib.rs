@@ -1,0 +1,9 @@
+//! Layerlab's pure core: text in, values out.
+//!
+//! The pipeline runs one way: **parse → model → analyze (tips) → simulate → fix**.
+//! This crate does no IO and depends on no web crate; the playground (wasm),
+//! the CLI and the tests all call it.
+
+pub mod outline;
+
+pub use outline::{outline, OutlineItem};
