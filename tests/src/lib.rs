@@ -1,1 +1,26 @@
+//! Harnesses for Layerlab's end-to-end suites.
+//!
+//! - [`server`]: serves the built `dist/` on loopback and logs every request.
+//! - [`webdriver`]: a small blocking W3C WebDriver client over `std::net`.
+//! - [`browser`]: starts Debian's chromedriver + headless Chromium and drives
+//!   the page like a person (click, type, read the DOM, screenshots).
+//!
+//! No async runtime and no HTTP crate: the suites build in seconds.
 
+pub mod base64;
+pub mod browser;
+pub mod http;
+pub mod server;
+pub mod webdriver;
+
+use std::path::PathBuf;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Whether we run under CI (`CI=true`), where a missing dependency fails.
+pub fn is_ci() -> bool {
+    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+}

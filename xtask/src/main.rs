@@ -1,1 +1,47 @@
-fn main(){}
+//! `cargo xtask`: Layerlab's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask serve`: install what is missing, then `trunk serve` on :8080.
+//! - `cargo xtask dist`: release build of the playground into `dist/`.
+//! - `cargo xtask test`: every suite, ending with `N passed, N failed`.
+//!
+//! Tools live in a project-local folder (`target/tools`, or `$LAYERLAB_TOOLS`),
+//! never globally. System packages (chromium, chromedriver, docker.io) are
+//! installed with apt-get when running as root on Debian; otherwise we say
+//! exactly what to install. Under `CI=true` a missing dependency fails the run.
+
+mod size;
+mod suites;
+mod tools;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  serve   install missing tools, then serve the playground on http://127.0.0.1:8080
+  dist    release build of the playground into dist/ (static files)
+  test    run every suite; ends with `N passed, N failed`
+  tools   install the project-local tools only";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => tools::ensure_web_tools().and_then(|t| suites::serve(&t)),
+        Some("dist") => tools::ensure_web_tools().and_then(|t| suites::dist(&t)),
+        Some("tools") => tools::ensure_web_tools().map(|_| ()),
+        Some("test") => return suites::test_all(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The commands: serve, dist, and test (every suite, counted).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use crate::tools::{ensure_system_packages, ensure_web_tools, Tools, BROWSER_PACKAGES};
+use crate::util::{is_ci, root, run, step};
+
+/// `trunk serve` with the example loaded, on http://127.0.0.1:8080.
+pub fn serve(tools: &Tools) -> Result<(), String> {
+    step("serving the playground on http://127.0.0.1:8080 (Ctrl-C to stop)");
+    run(tools.command("trunk").args(["serve", "--offline", "--address", "127.0.0.1", "--port", "8080"]))
+}
+
+/// Release build of the playground into `dist/`, with wasm-opt.
+pub fn dist(tools: &Tools) -> Result<(), String> {
+    step("building the playground (release, wasm-opt) into dist/");
+    let started = Instant::now();
+    run(tools.command("trunk").args(["build", "--release", "--offline", "--dist"]).arg(root().join("dist")))?;
+    eprintln!("    dist built in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// Pass/fail/skip counts over every suite.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, result: Result<(), String>) -> bool {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                eprintln!("    ok: {name}");
+                true
+            }
+            Err(e) => {
+                self.failed += 1;
+                eprintln!("\x1b[31m    FAILED: {name}: {e}\x1b[0m");
+                self.failures.push(format!("{name}: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Runs a `cargo test` invocation, streaming its output and adding the
+    /// counts from each `test result:` line. A build failure counts as one
+    /// failed test, so it can never pass silently.
+    fn cargo_test(&mut self, name: &str, cmd: &mut Command) {
+        step(name);
+        let mut child = match cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                self.check(name, Err(format!("cannot start cargo: {e}")));
+                return;
+            }
+        };
+        let stdout = child.stdout.take().expect("piped");
+        let (mut passed, mut failed, mut ignored, mut results) = (0, 0, 0, 0);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                results += 1;
+                for part in rest.split(['.', ';']) {
+                    let mut words = part.split_whitespace();
+                    if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                        let n: usize = n.parse().unwrap_or(0);
+                        match what {
+                            "passed" => passed += n,
+                            "failed" => failed += n,
+                            "ignored" => ignored += n,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        let status = child.wait().map(|s| s.success()).unwrap_or(false);
+        self.passed += passed;
+        self.failed += failed;
+        self.skipped += ignored;
+        if failed > 0 {
+            self.failures.push(format!("{name}: {failed} failed"));
+        }
+        if !status && failed == 0 {
+            self.check(name, Err(format!("cargo exited with an error after {results} test binaries (build failure?)")));
+        }
+    }
+}
+
+/// `cargo xtask test`: every suite; the last line is `N passed, N failed`.
+pub fn test_all(_args: &[String]) -> ExitCode {
+    let started = Instant::now();
+    let mut t = Tally::default();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    if is_ci() {
+        eprintln!("CI=true: every suite must run; a missing dependency fails the run.");
+    }
+
+    // 1. Core, CLI and harness unit + integration tests (native).
+    t.cargo_test(
+        "core, cli and harness tests",
+        Command::new(&cargo).current_dir(root()).args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "layerlab-playground",
+        ]),
+    );
+
+    // 2. Release build of the playground through trunk, with wasm-opt.
+    step("web tools");
+    let tools = ensure_web_tools();
+    let built = match tools {
+        Ok(tools) => t.check("playground release build (trunk + wasm-opt)", dist(&tools)),
+        Err(e) => t.check("web tools installed", Err(e)),
+    };
+
+    // 3. Size report and budget.
+    if built {
+        step("size report (gzip)");
+        t.check("dist size within budget", crate::size::report_and_check());
+    }
+
+    // 4. Browser end-to-end suite in real headless Chromium.
+    step("browser end-to-end suite");
+    match ensure_system_packages("the browser end-to-end suite", BROWSER_PACKAGES) {
+        Ok(true) if built => t.cargo_test(
+            "browser end-to-end suite (headless Chromium)",
+            Command::new(&cargo)
+                .current_dir(root())
+                .env("LAYERLAB_DIST", root().join("dist"))
+                .args(["test", "-p", "layerlab-tests", "--test", "e2e", "--", "--include-ignored", "--test-threads=1"]),
+        ),
+        Ok(true) => {
+            t.check("browser end-to-end suite", Err("no dist/ to test (the build failed)".into()));
+        }
+        Ok(false) => t.skipped += 1,
+        Err(e) => {
+            t.check("browser end-to-end suite", Err(e));
+        }
+    }
+
+    eprintln!("\nfinished in {:.0?}", started.elapsed());
+    if !t.failures.is_empty() {
+        eprintln!("\x1b[31mfailures:\x1b[0m");
+        for f in &t.failures {
+            eprintln!("  - {f}");
+        }
+    }
+    let skipped = if t.skipped > 0 { format!(", {} skipped", t.skipped) } else { String::new() };
+    println!("{} passed, {} failed{skipped}", t.passed, t.failed);
+    if t.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
