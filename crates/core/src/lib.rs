@@ -5,5 +5,10 @@
 //! the CLI and the tests all call it.
 
 pub mod outline;
+pub mod syntax;
 
 pub use outline::{outline, OutlineItem};
+pub use syntax::{
+    parse, Command, Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, LineIndex, Position, Severity,
+    Span, Spanned, Stage,
+};

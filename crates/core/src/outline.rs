@@ -1,8 +1,8 @@
 //! A flat outline of a Dockerfile: one entry per instruction.
 //!
 //! This is the façade the playground's instruction list and `layerlab parse`'s
-//! text output use. It is a minimal line splitter (continuations and comments
-//! only) until the BuildKit-faithful parser replaces its insides.
+//! text output use. It sits on the BuildKit-faithful parser in
+//! [`crate::syntax`].
 
 use serde::Serialize;
 
@@ -17,49 +17,42 @@ pub struct OutlineItem {
     pub text: String,
 }
 
-/// Splits `src` into instructions. Never fails; unknown keywords are kept.
+/// One entry per instruction, from the real parser ([`crate::parse`]).
+/// Never fails; unknown and malformed instructions are kept.
 pub fn outline(src: &str) -> Vec<OutlineItem> {
-    let mut out = Vec::new();
-    let mut current: Option<(u32, String)> = None;
-    for (i, raw) in src.lines().enumerate() {
-        let line = raw.trim();
-        if line.starts_with('#') || (line.is_empty() && current.is_none()) {
-            continue;
-        }
-        let (body, continues) = match line.strip_suffix('\\') {
-            Some(b) => (b.trim_end(), true),
-            None => (line, false),
-        };
-        match current.as_mut() {
-            Some((_, acc)) => {
-                if !body.is_empty() {
-                    if !acc.is_empty() {
-                        acc.push(' ');
+    let df = crate::syntax::parse(src);
+    df.instructions
+        .iter()
+        .filter(|i| !i.keyword.is_empty())
+        .map(|i| {
+            // The text after the keyword (flags included), continuations and
+            // comment lines removed, blanks collapsed for display.
+            let after = &src[i.keyword_span.end as usize..i.span.end as usize];
+            let first_heredoc = i.heredocs.first().map(|h| h.body_span.start as usize);
+            let after = match first_heredoc {
+                Some(b) => &src[i.keyword_span.end as usize..b.max(i.keyword_span.end as usize)],
+                None => after,
+            };
+            let mut text = String::new();
+            let mut lines = after.lines();
+            let mut first = true;
+            while let Some(l) = lines.next() {
+                let l = l.trim();
+                if !first && (l.starts_with('#') || l.is_empty()) {
+                    continue;
+                }
+                first = false;
+                let l = l.strip_suffix(df.escape).unwrap_or(l);
+                for w in l.split_whitespace() {
+                    if !text.is_empty() {
+                        text.push(' ');
                     }
-                    acc.push_str(body);
+                    text.push_str(w);
                 }
             }
-            None => current = Some((i as u32 + 1, body.to_string())),
-        }
-        if !continues {
-            if let Some((line, acc)) = current.take() {
-                push(&mut out, line, &acc);
-            }
-        }
-    }
-    if let Some((line, acc)) = current.take() {
-        push(&mut out, line, &acc);
-    }
-    out
-}
-
-fn push(out: &mut Vec<OutlineItem>, line: u32, acc: &str) {
-    let acc = acc.trim();
-    if acc.is_empty() {
-        return;
-    }
-    let (kw, rest) = acc.split_once(char::is_whitespace).unwrap_or((acc, ""));
-    out.push(OutlineItem { line, keyword: kw.to_ascii_uppercase(), text: rest.trim().to_string() });
+            OutlineItem { line: i.start.line, keyword: i.keyword.clone(), text }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,207 @@
+//! The Dockerfile syntax: a BuildKit-faithful parser that never fails.
+//!
+//! Two layers, like BuildKit's:
+//! 1. [`lines`] + [`node`]: `frontend/dockerfile/parser/parser.go` and
+//!    `line_parsers.go` — lines, directives, escapes, continuations, heredocs,
+//!    into one node per instruction (what the `result` dump shows).
+//! 2. [`instructions`]: `frontend/dockerfile/instructions/parse.go` — typed
+//!    commands, flags (`bflag.go`) and mounts (`commands_runmount.go`).
+//!
+//! Where BuildKit would stop at the first error, [`parse`] records a
+//! diagnostic with a span and keeps going. Every node carries byte spans into
+//! the source.
+
+pub mod dump;
+pub mod instructions;
+pub mod json;
+pub mod lines;
+pub mod mount;
+pub mod node;
+pub mod shell;
+pub mod span;
+
+use serde::Serialize;
+
+pub use instructions::{Command, CommandLine, CopyArgs, Healthcheck, KeyValue};
+pub use mount::{Mount, MountType, Sharing};
+pub use span::{LineIndex, Position, Span};
+
+/// A parsed Dockerfile: the tree plus diagnostics. Never absent, never partial
+/// in the sense of dropping text: every instruction BuildKit would see is here.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dockerfile {
+    /// The escape character in force (`\` or `` ` ``).
+    pub escape: char,
+    /// Parser directives at the top of the file.
+    pub directives: Vec<Directive>,
+    /// Every instruction, in source order (including ARGs before the first FROM).
+    pub instructions: Vec<Instruction>,
+    /// Build stages, one per FROM.
+    pub stages: Vec<Stage>,
+    /// Indices into `instructions` of the global ARGs (before the first FROM).
+    pub global_args: Vec<usize>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `# syntax=…`, `# escape=…`, `# check=…`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Directive {
+    pub name: String,
+    pub value: String,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+/// A string with the source span it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spanned {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A builder flag such as `--mount=type=cache,target=/x` or `--link`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    /// The name without dashes (`mount`).
+    pub name: String,
+    /// The value after `=`, quotes removed; `None` for a bare `--link`.
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// A heredoc body attached to RUN/COPY/ADD.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heredoc {
+    /// The delimiter word (quotes removed).
+    pub name: String,
+    /// `3<<EOF` → 3; 0 when absent.
+    pub fd: u32,
+    /// False when the delimiter was quoted (`<<'EOF'`): no variable expansion.
+    pub expand: bool,
+    /// `<<-EOF`: leading tabs are stripped.
+    pub chomp: bool,
+    /// The raw body, every line with its newline, terminator excluded.
+    pub content: String,
+    /// Source span of the body (`source[body_span] == content`).
+    pub body_span: Span,
+}
+
+/// One instruction.
+#[derive(Debug, Clone, Serialize)]
+pub struct Instruction {
+    /// Upper-cased keyword (`RUN`); empty for a line with no keyword.
+    pub keyword: String,
+    pub keyword_span: Span,
+    /// The whole instruction: keyword to the end of its last line (heredoc
+    /// terminators included), line endings excluded.
+    pub span: Span,
+    /// 1-based line/UTF-16 column of `span.start` and `span.end`.
+    pub start: Position,
+    pub end: Position,
+    pub flags: Vec<Flag>,
+    /// BuildKit's argument values (the `Next` chain), each with its span.
+    /// For ENV/LABEL these are key, value, separator triples, as in BuildKit.
+    pub arguments: Vec<Spanned>,
+    /// Exec (JSON) form.
+    pub json: bool,
+    pub heredocs: Vec<Heredoc>,
+    /// Typed view of the instruction.
+    pub command: Command,
+    /// Index of the stage this instruction belongs to (`None` before the
+    /// first FROM).
+    pub stage: Option<usize>,
+    /// Set when the instruction is malformed; also reported in diagnostics.
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub(crate) raw: Option<node::RawNode>,
+}
+
+/// A build stage (`FROM … [AS name]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub index: usize,
+    /// Lower-cased stage name, if any.
+    pub name: Option<String>,
+    /// The image or stage reference after FROM, as written.
+    pub base: String,
+    /// Index of the earlier stage named by `base`, if it names one.
+    pub base_stage: Option<usize>,
+    pub platform: Option<String>,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    /// Indices of all instructions in this stage (FROM included).
+    pub instructions: Vec<usize>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Dockerfile {
+    /// Error diagnostics only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+    }
+    /// BuildKit's `result` dump (see [`dump`]).
+    pub fn dump(&self) -> String {
+        dump::dump(self)
+    }
+}
+
+/// Parses a Dockerfile. Never fails and never panics: problems become
+/// diagnostics and error instructions. Linear in the input size.
+pub fn parse(src: &str) -> Dockerfile {
+    let index = LineIndex::new(src);
+    let lines = lines::scan(src);
+    let mut diags: Vec<(bool, String, Span)> = lines.diags.iter().map(|d| (d.error, d.message.clone(), d.span)).collect();
+    let directives = lines
+        .directives
+        .iter()
+        .map(|d| Directive { name: d.name.clone(), value: d.value.clone(), span: d.span, value_span: d.value_span })
+        .collect();
+    let mut instructions = Vec::with_capacity(lines.instrs.len());
+    for ri in &lines.instrs {
+        let ins = instructions::build(ri, src, lines.escape);
+        if let Some(e) = &ins.error {
+            diags.push((true, e.clone(), ins.span));
+        }
+        instructions.push(ins);
+    }
+    if instructions.is_empty() {
+        diags.push((true, "file with no instructions".into(), Span::new(src.len(), src.len())));
+    }
+    let (stages, global_args) = instructions::stages(&mut instructions, &mut diags);
+    for i in &mut instructions {
+        i.start = index.position(src, i.span.start);
+        i.end = index.position(src, i.span.end);
+    }
+    diags.sort_by_key(|d| (d.2.start, d.2.end));
+    let diagnostics = diags
+        .into_iter()
+        .map(|(error, message, span)| Diagnostic {
+            severity: if error { Severity::Error } else { Severity::Warning },
+            message,
+            span,
+            start: index.position(src, span.start),
+            end: index.position(src, span.end),
+        })
+        .collect();
+    Dockerfile { escape: lines.escape, directives, instructions, stages, global_args, diagnostics }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,337 @@
+//! `RUN --mount=…` values, after BuildKit's
+//! `frontend/dockerfile/instructions/commands_runmount.go` (`parseMount`,
+//! `validateMount`). Fields are split like Go's `encoding/csv` reader does.
+//!
+//! BuildKit defers most checks until variables are expanded; we type the
+//! literal values and only check fields whose value has no `$`.
+
+use serde::Serialize;
+
+/// Mount types (`type=`), bind being the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MountType {
+    Bind,
+    Cache,
+    Tmpfs,
+    Secret,
+    Ssh,
+}
+
+/// Cache sharing modes (`sharing=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sharing {
+    Shared,
+    Private,
+    Locked,
+}
+
+/// One parsed `--mount`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mount {
+    #[serde(rename = "type")]
+    pub kind: MountType,
+    /// The raw `type=` value when it is a variable (`$T`), else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_expr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub readonly: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<Sharing>,
+    pub required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gid: Option<u32>,
+    /// tmpfs `size=` in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// secret `env=`: expose the secret as this environment variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+}
+
+/// `encoding/csv` `Reader.Read` for a single record (comma separator,
+/// `"…"` quoting with `""` as a literal quote).
+pub fn csv_fields(s: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        let mut f = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => return Err("failed to parse csv mounts: extraneous or missing \" in quoted-field".into()),
+                    Some('"') => match chars.peek() {
+                        Some('"') => {
+                            chars.next();
+                            f.push('"');
+                        }
+                        Some(',') | None => break,
+                        Some(_) => {
+                            return Err("failed to parse csv mounts: extraneous or missing \" in quoted-field".into())
+                        }
+                    },
+                    Some(c) => f.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                if c == '"' {
+                    return Err("failed to parse csv mounts: bare \" in non-quoted-field".into());
+                }
+                f.push(c);
+                chars.next();
+            }
+        }
+        out.push(f);
+        match chars.next() {
+            Some(',') => continue,
+            _ => return Ok(out),
+        }
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    // strconv.ParseBool
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// docker/go-units `RAMInBytes`: a number with an optional binary unit.
+fn ram_in_bytes(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        "p" | "pb" | "pib" => 1 << 50,
+        _ => return None,
+    };
+    Some((n * mult as f64) as u64)
+}
+
+/// `parseMount` + `validateMount`.
+pub fn parse_mount(val: &str) -> Result<Mount, String> {
+    let fields = csv_fields(val)?;
+    let mut m = Mount {
+        kind: MountType::Bind,
+        type_expr: None,
+        from: None,
+        source: None,
+        target: None,
+        readonly: false,
+        id: None,
+        sharing: None,
+        required: false,
+        mode: None,
+        uid: None,
+        gid: None,
+        size: None,
+        env: None,
+    };
+    let mut ro_auto = true;
+    for field in &fields {
+        let (key, value) = match field.split_once('=') {
+            Some((k, v)) => (k.to_ascii_lowercase(), Some(v)),
+            None => (field.to_ascii_lowercase(), None),
+        };
+        let Some(value) = value else {
+            match key.as_str() {
+                "readonly" | "ro" => {
+                    m.readonly = true;
+                    ro_auto = false;
+                }
+                "readwrite" | "rw" => {
+                    m.readonly = false;
+                    ro_auto = false;
+                }
+                "required" => {
+                    if matches!(m.kind, MountType::Secret | MountType::Ssh) {
+                        m.required = true;
+                    } else {
+                        return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                    }
+                }
+                _ => return Err(format!("invalid field '{field}' must be a key=value pair")),
+            }
+            continue;
+        };
+        let is_var = value.contains('$');
+        let bad = || format!("invalid value for {key}: {value}");
+        match key.as_str() {
+            "type" if is_var => m.type_expr = Some(value.to_string()),
+            "type" => {
+                m.kind = match value.to_ascii_lowercase().as_str() {
+                    "bind" => MountType::Bind,
+                    "cache" => MountType::Cache,
+                    "tmpfs" => MountType::Tmpfs,
+                    "secret" => MountType::Secret,
+                    "ssh" => MountType::Ssh,
+                    _ => return Err(format!("unsupported mount type {}", super::dump::go_quote(value))),
+                }
+            }
+            "from" => {
+                // `\$.` : BuildKit refuses variables in `from`.
+                if value.find('$').is_some_and(|i| i + 1 < value.len()) {
+                    return Err(format!("'{key}' doesn't support variable expansion, define alias stage instead"));
+                }
+                m.from = Some(value.to_string());
+            }
+            "source" | "src" => m.source = Some(value.to_string()),
+            "target" | "dst" | "destination" => m.target = Some(value.to_string()),
+            "readonly" | "ro" | "readwrite" | "rw" => {
+                ro_auto = false;
+                if !is_var {
+                    let b = parse_bool(value).ok_or_else(bad)?;
+                    m.readonly = if key.starts_with("readw") || key == "rw" { !b } else { b };
+                }
+            }
+            "required" => {
+                if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
+                    return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                }
+                if !is_var {
+                    m.required = parse_bool(value).ok_or_else(bad)?;
+                }
+            }
+            "size" => {
+                if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
+                    return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                }
+                if !is_var {
+                    m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
+                }
+            }
+            "id" => m.id = Some(value.to_string()),
+            "env" => m.env = Some(value.to_string()),
+            "sharing" if is_var => {}
+            "sharing" => {
+                m.sharing = Some(match value.to_ascii_lowercase().as_str() {
+                    "shared" => Sharing::Shared,
+                    "private" => Sharing::Private,
+                    "locked" => Sharing::Locked,
+                    _ => return Err(format!("unsupported sharing value {}", super::dump::go_quote(value))),
+                })
+            }
+            "mode" | "uid" | "gid" if is_var => {}
+            "mode" => m.mode = Some(u32::from_str_radix(value, 8).map_err(|_| format!("invalid value {value} for mode"))?),
+            "uid" => m.uid = Some(value.parse().map_err(|_| format!("invalid value {value} for uid"))?),
+            "gid" => m.gid = Some(value.parse().map_err(|_| format!("invalid value {value} for gid"))?),
+            _ => return Err(format!("unexpected key '{key}' in '{field}'")),
+        }
+    }
+    if m.type_expr.is_none() {
+        validate(&mut m, ro_auto)?;
+    }
+    Ok(m)
+}
+
+fn type_name(t: MountType) -> &'static str {
+    match t {
+        MountType::Bind => "bind",
+        MountType::Cache => "cache",
+        MountType::Tmpfs => "tmpfs",
+        MountType::Secret => "secret",
+        MountType::Ssh => "ssh",
+    }
+}
+
+/// `validateMount`.
+fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
+    let t = type_name(m.kind);
+    if !matches!(m.kind, MountType::Secret | MountType::Ssh | MountType::Cache) {
+        for (set, what) in [(m.mode.is_some(), "mode"), (m.uid.is_some(), "uid"), (m.gid.is_some(), "gid")] {
+            if set {
+                return Err(format!("{what} not allowed for \"{t}\" type mounts"));
+            }
+        }
+    }
+    if ro_auto {
+        m.readonly = !matches!(m.kind, MountType::Cache | MountType::Tmpfs);
+    }
+    if m.kind == MountType::Secret {
+        if m.from.is_some() {
+            return Err("secret mount should not have a from".into());
+        }
+        if m.sharing.is_some() {
+            return Err("secret mount should not define sharing".into());
+        }
+        if m.source.is_none() && m.target.is_none() && m.id.is_none() && m.env.is_none() {
+            return Err("invalid secret mount. one of source, target required".into());
+        }
+        if m.source.is_some() && m.id.is_some() {
+            return Err("both source and id can't be set".into());
+        }
+    }
+    if m.sharing.is_some() && m.kind != MountType::Cache {
+        return Err(format!("invalid cache sharing set for {t} mount"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass() {
+        let m = parse_mount("type=cache,target=/root/.cache,sharing=locked,id=pip,mode=0755,uid=1").unwrap();
+        assert_eq!(m.kind, MountType::Cache);
+        assert_eq!(m.sharing, Some(Sharing::Locked));
+        assert_eq!(m.mode, Some(0o755));
+        assert!(!m.readonly);
+        let m = parse_mount("target=/src,from=build,source=/out,rw").unwrap();
+        assert_eq!(m.kind, MountType::Bind);
+        assert!(!m.readonly);
+        assert!(parse_mount("type=bind,target=/x").unwrap().readonly);
+        let m = parse_mount("type=secret,id=tok,env=TOKEN,required").unwrap();
+        assert!(m.required);
+        let m = parse_mount("type=tmpfs,target=/t,size=64m").unwrap();
+        assert_eq!(m.size, Some(64 << 20));
+        assert!(parse_mount("type=ssh").is_ok());
+        assert_eq!(csv_fields(r#"a,"b,c""d",e"#).unwrap(), ["a", "b,c\"d", "e"]);
+    }
+
+    #[test]
+    fn fail() {
+        for v in [
+            "type=nope",
+            "type=bind,required",
+            "type=secret",
+            "type=secret,from=x,id=a",
+            "type=bind,mode=0755",
+            "type=bind,sharing=shared",
+            "type=cache,sharing=weird",
+            "type=cache,bogus=1",
+            "type=cache,target",
+            "type=bind,from=$X",
+            "type=cache,mode=9",
+            "a\"b",
+        ] {
+            assert!(parse_mount(v).is_err(), "{v}");
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! Shell-style word processing and variable expansion, after BuildKit's
+//! `frontend/dockerfile/shell/lex.go` (`Lex.process`, `processStopOn`,
+//! `processSingleQuote`, `processDoubleQuote`, `processDollar`, `processName`).
+//!
+//! Two uses: the parser needs `ProcessWords` with `RawQuotes`, `RawEscapes` and
+//! `SkipUnsetEnv` to find heredoc markers (`parser.go`, `heredocsFromLine`), and
+//! callers get [`expand`] / [`expand_words`] with BuildKit's `$v`, `${v}`,
+//! `${v:-w}`, `${v:+w}`, `${v:?w}`, `${v#p}`, `${v%p}` and `${v/p/r}` semantics.
+
+/// Options mirroring the fields of BuildKit's `shell.Lex`.
+#[derive(Debug, Clone, Copy)]
+pub struct LexOptions {
+    /// The escape character: `\` or `` ` `` (the `# escape=` directive).
+    pub escape: char,
+    /// Keep quote characters in the output.
+    pub raw_quotes: bool,
+    /// Keep escape characters in the output.
+    pub raw_escapes: bool,
+    /// Leave `$unset` references as written instead of expanding to "".
+    pub skip_unset_env: bool,
+    /// Treat `<<` plus following blanks as part of a word (heredoc markers,
+    /// `processPossibleHeredoc` in newer `lex.go`).
+    pub heredoc_words: bool,
+}
+
+impl Default for LexOptions {
+    fn default() -> Self {
+        LexOptions { escape: '\\', raw_quotes: false, raw_escapes: false, skip_unset_env: false, heredoc_words: false }
+    }
+}
+
+/// The result of processing one word: the joined text and the split words.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Processed {
+    pub result: String,
+    pub words: Vec<String>,
+}
+
+/// Expands variables and removes quotes in `word` (BuildKit `ProcessWord`).
+/// `env` looks a name up; `None` means unset.
+pub fn expand(word: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let opts = LexOptions { escape, ..LexOptions::default() };
+    process(word, opts, env).map(|p| p.result)
+}
+
+/// Like [`expand`] but split into words on unquoted whitespace (`ProcessWords`).
+pub fn expand_words(word: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<String>, String> {
+    let opts = LexOptions { escape, ..LexOptions::default() };
+    process(word, opts, env).map(|p| p.words)
+}
+
+/// Runs the lexer over `word` with the given options.
+pub fn process(word: &str, opts: LexOptions, env: &dyn Fn(&str) -> Option<String>) -> Result<Processed, String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut sw = ShellWord { chars, pos: 0, opts, env, depth: 0 };
+    let (result, words) = sw.process_stop_on(None, opts.raw_escapes)?;
+    Ok(Processed { result, words })
+}
+
+/// `wordsStruct` in lex.go: accumulates whitespace-separated words.
+#[derive(Default)]
+struct Words {
+    word: String,
+    words: Vec<String>,
+    in_word: bool,
+}
+
+impl Words {
+    fn add_char(&mut self, ch: char) {
+        if ch.is_whitespace() && self.in_word {
+            if !self.word.is_empty() {
+                self.words.push(core::mem::take(&mut self.word));
+                self.in_word = false;
+            }
+        } else if !ch.is_whitespace() {
+            self.add_raw_char(ch);
+        }
+    }
+    fn add_raw_char(&mut self, ch: char) {
+        self.word.push(ch);
+        self.in_word = true;
+    }
+    fn add_string(&mut self, s: &str) {
+        s.chars().for_each(|c| self.add_char(c));
+    }
+    fn add_raw_string(&mut self, s: &str) {
+        self.word.push_str(s);
+        self.in_word = true;
+    }
+    fn get_words(mut self) -> Vec<String> {
+        if !self.word.is_empty() {
+            self.words.push(self.word);
+        }
+        self.words
+    }
+}
+
+struct ShellWord<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    opts: LexOptions,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    depth: u32,
+}
+
+impl ShellWord<'_> {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    /// `processStopOn`: process until `stop` (or the end when `None`).
+    fn process_stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
+        // Nested `${…}` recursion is bounded so hostile input cannot blow the stack.
+        self.depth += 1;
+        if self.depth > 200 {
+            return Err("syntax error: nesting too deep".into());
+        }
+        let saved = self.opts.raw_escapes;
+        self.opts.raw_escapes = raw_escapes;
+        let r = self.stop_on_inner(stop);
+        self.opts.raw_escapes = saved;
+        self.depth -= 1;
+        r
+    }
+
+    fn stop_on_inner(&mut self, stop: Option<char>) -> Result<(String, Vec<String>), String> {
+        let mut result = String::new();
+        let mut words = Words::default();
+        while let Some(ch) = self.peek() {
+            if Some(ch) == stop {
+                self.pos += 1;
+                return Ok((result, words.get_words()));
+            }
+            let special = match ch {
+                '$' => Some(self.process_dollar()?),
+                '\'' => Some(self.process_single_quote()?),
+                '"' => Some(self.process_double_quote()?),
+                '<' if self.opts.heredoc_words => Some(self.process_possible_heredoc()),
+                _ => None,
+            };
+            if let Some(tmp) = special {
+                result.push_str(&tmp);
+                if ch == '$' {
+                    words.add_string(&tmp);
+                } else {
+                    words.add_raw_string(&tmp);
+                }
+                continue;
+            }
+            let mut ch = self.next().unwrap_or(ch);
+            if ch == self.opts.escape {
+                if self.opts.raw_escapes {
+                    words.add_raw_char(ch);
+                    result.push(ch);
+                }
+                // the escape escapes the next char, except at the end
+                match self.next() {
+                    None => break,
+                    Some(c) => ch = c,
+                }
+                words.add_raw_char(ch);
+            } else {
+                words.add_char(ch);
+            }
+            result.push(ch);
+        }
+        if let Some(s) = stop {
+            return Err(format!("unexpected end of statement while looking for matching {s}"));
+        }
+        Ok((result, words.get_words()))
+    }
+
+    fn process_possible_heredoc(&mut self) -> String {
+        self.pos += 1;
+        if self.peek() != Some('<') {
+            return "<".into();
+        }
+        self.pos += 1;
+        let mut s = String::from("<<");
+        while let Some(c) = self.peek().filter(|c| *c == ' ' || *c == '\t') {
+            s.push(c);
+            self.pos += 1;
+        }
+        s
+    }
+
+    fn process_single_quote(&mut self) -> Result<String, String> {
+        let mut result = String::new();
+        let q = self.next().unwrap_or('\'');
+        if self.opts.raw_quotes {
+            result.push(q);
+        }
+        loop {
+            match self.next() {
+                None => return Err("unexpected end of statement while looking for matching single-quote".into()),
+                Some('\'') => {
+                    if self.opts.raw_quotes {
+                        result.push('\'');
+                    }
+                    return Ok(result);
+                }
+                Some(c) => result.push(c),
+            }
+        }
+    }
+
+    fn process_double_quote(&mut self) -> Result<String, String> {
+        let mut result = String::new();
+        let q = self.next().unwrap_or('"');
+        if self.opts.raw_quotes {
+            result.push(q);
+        }
+        loop {
+            match self.peek() {
+                None => return Err("unexpected end of statement while looking for matching double-quote".into()),
+                Some('"') => {
+                    self.pos += 1;
+                    if self.opts.raw_quotes {
+                        result.push('"');
+                    }
+                    return Ok(result);
+                }
+                Some('$') => {
+                    let v = self.process_dollar()?;
+                    result.push_str(&v);
+                }
+                Some(_) => {
+                    let mut ch = self.next().unwrap_or('\0');
+                    if ch == self.opts.escape {
+                        if self.opts.raw_escapes {
+                            result.push(ch);
+                        }
+                        match self.peek() {
+                            None => continue,
+                            Some(c) if c == '"' || c == '$' || c == self.opts.escape => {
+                                ch = c;
+                                self.pos += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                    result.push(ch);
+                }
+            }
+        }
+    }
+
+    /// `processName`: an alphanumeric/underscore name, a run of digits, or one
+    /// special parameter.
+    fn process_name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(ch) = self.peek() {
+            if name.is_empty() && ch.is_numeric() {
+                while let Some(d) = self.peek().filter(|c| c.is_numeric()) {
+                    name.push(d);
+                    self.pos += 1;
+                }
+                return name;
+            }
+            if name.is_empty() && matches!(ch, '@' | '*' | '#' | '?' | '-' | '$' | '!' | '0') {
+                self.pos += 1;
+                return ch.to_string();
+            }
+            if !ch.is_alphabetic() && !ch.is_numeric() && ch != '_' {
+                break;
+            }
+            name.push(ch);
+            self.pos += 1;
+        }
+        name
+    }
+
+    fn process_dollar(&mut self) -> Result<String, String> {
+        self.pos += 1;
+        if self.peek() != Some('{') {
+            let name = self.process_name();
+            if name.is_empty() {
+                return Ok("$".into());
+            }
+            return Ok(match (self.env)(&name) {
+                Some(v) => v,
+                None if self.opts.skip_unset_env => format!("${name}"),
+                None => String::new(),
+            });
+        }
+        self.pos += 1;
+        match self.peek() {
+            None => return Err("syntax error: missing '}'".into()),
+            Some('{' | '}' | ':') => return Err("syntax error: bad substitution".into()),
+            _ => {}
+        }
+        let name = self.process_name();
+        let mut ch = self.next();
+        let mut chs: String = ch.map(String::from).unwrap_or_default();
+        let mut null_is_unset = false;
+        match ch {
+            Some('}') => {
+                return Ok(match (self.env)(&name) {
+                    Some(v) => v,
+                    None if self.opts.skip_unset_env => format!("${{{name}}}"),
+                    None => String::new(),
+                })
+            }
+            Some(':') => {
+                null_is_unset = true;
+                ch = self.next();
+                if let Some(c) = ch {
+                    chs.push(c);
+                }
+            }
+            Some('/') => return self.process_replace(&name),
+            _ => {}
+        }
+        match ch {
+            Some(m @ ('+' | '-' | '?' | '#' | '%')) => {
+                let raw = m == '#' || m == '%';
+                let word = match self.process_stop_on(Some('}'), raw) {
+                    Ok((w, _)) => w,
+                    Err(e) => {
+                        return Err(if self.peek().is_none() { "syntax error: missing '}'".into() } else { e })
+                    }
+                };
+                let value = (self.env)(&name);
+                if self.opts.skip_unset_env && value.is_none() {
+                    return Ok(format!("${{{name}{chs}{word}}}"));
+                }
+                let empty = value.as_deref().is_none_or(|v| null_is_unset && v.is_empty());
+                match m {
+                    '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
+                    '+' => Ok(if empty { String::new() } else { word }),
+                    '?' => match value {
+                        None => Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be unset" } else { &word })),
+                        Some(v) if null_is_unset && v.is_empty() => {
+                            Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be empty" } else { &word }))
+                        }
+                        Some(v) => Ok(v),
+                    },
+                    _ => {
+                        let value = value.unwrap_or_default();
+                        let (greedy, pat) = match word.strip_prefix(m) {
+                            Some(p) => (true, p.to_string()),
+                            None => (false, word),
+                        };
+                        Ok(if m == '#' { trim_prefix(&pat, &value, greedy) } else { trim_suffix(&pat, &value, greedy) })
+                    }
+                }
+            }
+            _ => Err(format!("unsupported modifier ({chs}) in substitution")),
+        }
+    }
+
+    fn process_replace(&mut self, name: &str) -> Result<String, String> {
+        let all = self.peek() == Some('/');
+        if all {
+            self.pos += 1;
+        }
+        let pattern = match self.process_stop_on(Some('/'), true) {
+            Ok((p, _)) => p,
+            Err(e) => return Err(if self.peek().is_none() { "syntax error: missing '/' in ${}".into() } else { e }),
+        };
+        let repl = match self.process_stop_on(Some('}'), true) {
+            Ok((r, _)) => r,
+            Err(e) => return Err(if self.peek().is_none() { "syntax error: missing '}'".into() } else { e }),
+        };
+        let Some(value) = (self.env)(name) else {
+            return Ok(if self.opts.skip_unset_env { format!("${{{name}/{pattern}/{repl}}}") } else { String::new() });
+        };
+        let pat = compile_glob(&pattern);
+        let mut out = String::new();
+        let mut i = 0;
+        while i <= value.len() {
+            // leftmost, longest match at i
+            let m = (i..=value.len()).rev().filter(|e| value.is_char_boundary(*e)).find(|e| glob_match(&pat, &value[i..*e]));
+            match m {
+                Some(e) if e > i || !pattern.is_empty() => {
+                    out.push_str(&repl);
+                    if !all {
+                        out.push_str(&value[e..]);
+                        return Ok(out);
+                    }
+                    if e == i {
+                        // empty match: copy one char and move on
+                        match value[i..].chars().next() {
+                            Some(c) => {
+                                out.push(c);
+                                i += c.len_utf8();
+                            }
+                            None => break,
+                        }
+                    } else {
+                        i = e;
+                    }
+                }
+                _ => match value[i..].chars().next() {
+                    Some(c) => {
+                        out.push(c);
+                        i += c.len_utf8();
+                    }
+                    None => break,
+                },
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A compiled shell pattern: `*`, `?`, and literal chars (`\` escapes).
+#[derive(Debug, PartialEq)]
+enum Tok {
+    Star,
+    Any,
+    Lit(char),
+}
+
+fn compile_glob(p: &str) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut it = p.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '*' => out.push(Tok::Star),
+            '?' => out.push(Tok::Any),
+            '\\' => match it.next() {
+                Some(n) => out.push(Tok::Lit(n)),
+                None => out.push(Tok::Lit('\\')),
+            },
+            c => out.push(Tok::Lit(c)),
+        }
+    }
+    out
+}
+
+/// Whole-string glob match, iterative with single-star backtracking (linear-ish).
+fn glob_match(p: &[Tok], s: &str) -> bool {
+    let s: Vec<char> = s.chars().collect();
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        match p.get(pi) {
+            Some(Tok::Any) => {
+                pi += 1;
+                si += 1;
+            }
+            Some(Tok::Lit(c)) if *c == s[si] => {
+                pi += 1;
+                si += 1;
+            }
+            Some(Tok::Star) => {
+                star = Some((pi, si));
+                pi += 1;
+            }
+            _ => match star {
+                Some((sp, ss)) => {
+                    pi = sp + 1;
+                    si = ss + 1;
+                    star = Some((sp, ss + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi.min(p.len())..].iter().all(|t| *t == Tok::Star)
+}
+
+fn boundaries(v: &str) -> impl DoubleEndedIterator<Item = usize> + '_ {
+    (0..=v.len()).filter(move |i| v.is_char_boundary(*i))
+}
+
+/// `${v#p}` / `${v##p}`: remove the shortest / longest matching prefix.
+fn trim_prefix(pat: &str, value: &str, greedy: bool) -> String {
+    let p = compile_glob(pat);
+    let cut = if greedy {
+        boundaries(value).rev().find(|e| glob_match(&p, &value[..*e]))
+    } else {
+        boundaries(value).find(|e| glob_match(&p, &value[..*e]))
+    };
+    cut.map_or_else(|| value.to_string(), |e| value[e..].to_string())
+}
+
+/// `${v%p}` / `${v%%p}`: remove the shortest / longest matching suffix.
+fn trim_suffix(pat: &str, value: &str, greedy: bool) -> String {
+    let p = compile_glob(pat);
+    let cut = if greedy {
+        boundaries(value).find(|s| glob_match(&p, &value[*s..]))
+    } else {
+        boundaries(value).rev().find(|s| glob_match(&p, &value[*s..]))
+    };
+    cut.map_or_else(|| value.to_string(), |s| value[..s].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "v" => Some("value".into()),
+            "e" => Some(String::new()),
+            "p" => Some("/usr/local/bin".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn pass() {
+        let cases = [
+            ("$v", "value"),
+            ("${v}", "value"),
+            ("a${v}b", "avalueb"),
+            ("$unset", ""),
+            ("${unset:-w}", "w"),
+            ("${e:-w}", "w"),
+            ("${e-w}", ""),
+            ("${v:-w}", "value"),
+            ("${v:+w}", "w"),
+            ("${unset:+w}", ""),
+            ("${e+w}", "w"),
+            ("'$v'", "$v"),
+            ("\"$v\"", "value"),
+            ("\\$v", "$v"),
+            ("$", "$"),
+            ("${p#*/}", "usr/local/bin"),
+            ("${p##*/}", "bin"),
+            ("${p%/*}", "/usr/local"),
+            ("${p%%/*}", ""),
+            ("${p/local/opt}", "/usr/opt/bin"),
+            ("${p//\\//:}", ":usr:local:bin"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(expand(input, '\\', &env).as_deref(), Ok(want), "{input}");
+        }
+        assert_eq!(expand("`$v", '`', &env).as_deref(), Ok("$v"));
+        assert_eq!(expand_words("a \"b c\" $v", '\\', &env).unwrap(), ["a", "b c", "value"]);
+    }
+
+    #[test]
+    fn fail() {
+        for input in ["${", "${}", "${:x}", "${v", "'abc", "\"abc", "${e:?}", "${unset?msg}", "${v!x}"] {
+            assert!(expand(input, '\\', &env).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn heredoc_word_mode() {
+        let opts = LexOptions { raw_quotes: true, raw_escapes: true, skip_unset_env: true, heredoc_words: true, ..Default::default() };
+        let p = process("RUN <<  EOF  > foo $X '<<Q'", opts, &|_| None).unwrap();
+        assert_eq!(p.words, ["RUN", "<<  EOF", ">", "foo", "$X", "'<<Q'"]);
+    }
+}

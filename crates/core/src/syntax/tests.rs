@@ -1,0 +1,115 @@
+//! Pass/fail vectors for the whole parser (oxc style: inputs that must parse
+//! cleanly, inputs that must give an error), plus span invariants.
+
+use super::*;
+
+fn check_spans(src: &str, df: &Dockerfile) {
+    let mut last = 0;
+    for i in &df.instructions {
+        assert!(i.span.start >= last && i.span.end >= i.span.start && i.span.end as usize <= src.len(), "{i:?}");
+        assert!(src.is_char_boundary(i.span.start as usize) && src.is_char_boundary(i.span.end as usize));
+        last = i.span.end;
+        for s in i.arguments.iter().map(|a| a.span).chain(i.flags.iter().map(|f| f.span)).chain([i.keyword_span]) {
+            assert!(s.start >= i.span.start && s.end <= i.span.end, "{s:?} outside {:?}", i.span);
+        }
+    }
+}
+
+#[test]
+fn pass() {
+    let cases = [
+        "FROM alpine\n",
+        "\u{feff}FROM alpine AS base\nRUN echo hi\n",
+        "# syntax=docker/dockerfile:1\n# escape=`\nFROM x\nRUN a `\n  b\n",
+        "ARG V=1\nFROM x:${V}\nARG V\n",
+        "FROM x\nRUN --mount=type=cache,target=/c --network=none echo\n",
+        "FROM x\nCOPY --from=a --chown=1:1 --chmod=755 --link --parents --exclude=*.md a b /d/\n",
+        "FROM x\nADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src\n",
+        "FROM x\nENV A=1 B=\"2 3\"\nENV C 4 5\nLABEL a=b c=d\nLABEL e f\n",
+        "FROM x\nRUN <<EOF\necho hi\nEOF\nCOPY <<A <<B /d/\na\nA\nb\nB\n",
+        "FROM x\nHEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nHEALTHCHECK NONE\n",
+        "FROM x\nONBUILD RUN echo\nSTOPSIGNAL SIGTERM\nSHELL [\"/bin/sh\", \"-c\"]\n",
+        "FROM x\nRUN a \\\n# comment\n\n  b\n",
+        "FROM x\nEXPOSE 80 443/tcp\nVOLUME /a /b\nVOLUME [\"/c\"]\nUSER me\nWORKDIR /w\nMAINTAINER me\n",
+        "FROM x\nCMD [\"a\"]\nENTRYPOINT a b\n",
+    ];
+    for src in cases {
+        let df = parse(src);
+        let errs: Vec<_> = df.errors().collect();
+        assert!(errs.is_empty(), "{src:?}: {errs:?}");
+        check_spans(src, &df);
+    }
+}
+
+#[test]
+fn fail() {
+    let cases = [
+        ("", "file with no instructions"),
+        ("# only a comment\n", "file with no instructions"),
+        ("FROM x\nENV PATH\n", "ENV must have two arguments"),
+        ("FROM x\nCMD [\"a\", [\"b\"]]\n", "strings only"),
+        ("RUN x\n", "no build stage"),
+        ("FROM x y\n", "one or three arguments"),
+        ("FROM x AS 1a\n", "invalid name for build stage"),
+        ("FROM x\nCOPY a\n", "at least two arguments"),
+        ("FROM x\nCOPY a <<EOF\nEOF\n", "heredoc as a destination"),
+        ("FROM x\nRUN <<EOF\nno end\n", "unterminated heredoc"),
+        ("FROM x\nRUN --mount=type=nope x\n", "unsupported mount type"),
+        ("FROM x\nRUN --bogus x\n", "unknown flag: bogus"),
+        ("FROM x\nCOPY --link=maybe a b\n", "expecting boolean"),
+        ("FROM x\nSHELL sh -c\n", "JSON form"),
+        ("FROM x\nONBUILD FROM y\n", "isn't allowed"),
+        ("FROM x\nHEALTHCHECK FOO x\n", "Unknown type"),
+        ("FROM x\nFOO bar\n", "unknown instruction: FOO"),
+        ("# escape=x\nFROM x\n", "invalid escape token"),
+        ("# escape=\\\n# escape=`\nFROM x\n", "only one escape"),
+        ("FROM x\nENV a=b c\n", "can't find ="),
+    ];
+    for (src, want) in cases {
+        let df = parse(src);
+        assert!(df.errors().any(|d| d.message.contains(want)), "{src:?}: want {want:?}, got {:?}", df.diagnostics);
+        check_spans(src, &df);
+    }
+}
+
+#[test]
+fn recovers_after_errors() {
+    let src = "FROM x\nENV PATH\nRUN ok\nCOPY a\nUSER me\n";
+    let df = parse(src);
+    assert_eq!(df.instructions.len(), 5);
+    assert_eq!(df.errors().count(), 2);
+    assert!(df.instructions[1].error.is_some());
+    assert!(matches!(df.instructions[2].command, Command::Run { .. }));
+    assert!(matches!(df.instructions[4].command, Command::User { .. }));
+}
+
+#[test]
+fn spans_give_exact_text() {
+    let src = "FROM  python:3.12 AS base\nRUN --mount=type=cache,target=/c \\\n    pip install x\nCOPY [\"a b\", \"/d\"]\nRUN <<EOF\nline\nEOF\n";
+    let df = parse(src);
+    let t = |s: Span| &src[s.range()];
+    let from = &df.instructions[0];
+    assert_eq!(t(from.keyword_span), "FROM");
+    assert_eq!(t(from.arguments[0].span), "python:3.12");
+    assert_eq!(t(from.arguments[2].span), "base");
+    let run = &df.instructions[1];
+    assert_eq!(t(run.flags[0].span), "--mount=type=cache,target=/c");
+    assert_eq!(t(run.arguments[0].span), "pip install x");
+    assert_eq!(t(run.span), "RUN --mount=type=cache,target=/c \\\n    pip install x");
+    assert_eq!(run.end, Position { line: 3, column: 18 });
+    assert_eq!(t(df.instructions[2].arguments[0].span), "\"a b\"");
+    let h = &df.instructions[3].heredocs[0];
+    assert_eq!(t(h.body_span), "line\n");
+    assert_eq!(t(df.instructions[3].span), "RUN <<EOF\nline\nEOF");
+    assert_eq!(df.stages[0].name.as_deref(), Some("base"));
+}
+
+#[test]
+fn stages_and_global_args() {
+    let df = parse("ARG BASE=alpine\nFROM $BASE AS a\nRUN x\nFROM a AS b\nFROM --platform=linux/arm64 scratch\n");
+    assert_eq!(df.global_args, [0]);
+    assert_eq!(df.stages.len(), 3);
+    assert_eq!(df.stages[1].base_stage, Some(0));
+    assert_eq!(df.stages[2].platform.as_deref(), Some("linux/arm64"));
+    assert_eq!(df.instructions[2].stage, Some(0));
+}
