@@ -4,6 +4,7 @@
 //! This crate does no IO and depends on no web crate; the playground (wasm),
 //! the CLI and the tests all call it.
 
+pub mod buildlog;
 pub mod outline;
 pub mod syntax;
 
