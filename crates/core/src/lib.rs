@@ -5,7 +5,9 @@
 //! the CLI and the tests all call it.
 
 pub mod buildlog;
+pub mod model;
 pub mod outline;
+pub mod simulate;
 pub mod syntax;
 
 pub use outline::{outline, OutlineItem};

@@ -1,0 +1,152 @@
+//! The cost and churn heuristics, in one table.
+//!
+//! Every estimate Layerlab shows comes from here. The figures are typical
+//! wall-clock seconds on a laptop with a warm network; they are labelled
+//! "estimated" wherever they are shown, and a build log (`--progress=plain`)
+//! or a caller's override replaces them with real durations.
+//!
+//! | step                                      | seconds                 | churn            |
+//! |-------------------------------------------|-------------------------|------------------|
+//! | FROM (pull on a base-image update)        | 10                      | base image       |
+//! | apt/apk/dnf index update                  | 6 (apk 1)               | system packages  |
+//! | apt install, per package                  | 4 + 2/pkg, ×1.5 without `--no-install-recommends` | system packages |
+//! | apk install, per package                  | 1 + 0.5/pkg             | system packages  |
+//! | dnf/yum install, per package              | 5 + 2/pkg               | system packages  |
+//! | language install from a manifest          | see `install_seconds`   | dependencies     |
+//! | language install by package name          | 3 + 2/pkg               | dependencies     |
+//! | build / compile (`go build`, `npm run build`) | see `build_seconds` | source code      |
+//! | other RUN                                 | 1                       | configuration    |
+//! | COPY/ADD of manifests only                | 0.3                     | dependencies     |
+//! | COPY/ADD of a directory or `.`            | 1.5                     | source code      |
+//! | COPY/ADD of other files                   | 0.5                     | source code      |
+//! | COPY --from=stage                         | 0.5                     | as its stage     |
+//! | WORKDIR (mkdir)                           | 0.1                     | configuration    |
+//! | metadata (ENV, ARG, LABEL, CMD, …)        | 0                       | configuration    |
+//!
+//! A cache mount (`RUN --mount=type=cache`) keeps downloads between builds:
+//! a missed install with a warm cache costs `CACHE_MOUNT_FACTOR` of the full
+//! time (the downloads are skipped; unpacking and linking remain).
+
+use serde::Serialize;
+
+use super::packages::{Action, Manager, PackageOp};
+
+/// How often a step's inputs change, from rarely to often.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Churn {
+    BaseImage,
+    SystemPackages,
+    Dependencies,
+    Configuration,
+    SourceCode,
+}
+
+impl Churn {
+    pub fn label(self) -> &'static str {
+        match self {
+            Churn::BaseImage => "base image",
+            Churn::SystemPackages => "system packages",
+            Churn::Dependencies => "dependency manifests",
+            Churn::Configuration => "configuration",
+            Churn::SourceCode => "source code",
+        }
+    }
+    pub const ALL: [Churn; 5] = [Churn::BaseImage, Churn::SystemPackages, Churn::Dependencies, Churn::Configuration, Churn::SourceCode];
+}
+
+pub const PULL_SECONDS: f64 = 10.0;
+pub const COPY_MANIFEST_SECONDS: f64 = 0.3;
+pub const COPY_TREE_SECONDS: f64 = 1.5;
+pub const COPY_FILES_SECONDS: f64 = 0.5;
+pub const COPY_FROM_SECONDS: f64 = 0.5;
+pub const WORKDIR_SECONDS: f64 = 0.1;
+pub const OTHER_RUN_SECONDS: f64 = 1.0;
+/// Share of an install's time that remains when its cache mount is warm.
+pub const CACHE_MOUNT_FACTOR: f64 = 0.25;
+
+/// A language install that reads a manifest (all its dependencies).
+pub fn install_seconds(m: Manager) -> f64 {
+    match m {
+        Manager::Pip | Manager::Pipenv | Manager::Poetry => 40.0,
+        Manager::Uv => 8.0,
+        Manager::Npm | Manager::Yarn => 45.0,
+        Manager::Pnpm => 20.0,
+        Manager::Go => 20.0,
+        Manager::Cargo => 30.0,
+        Manager::Maven | Manager::Gradle => 60.0,
+        Manager::Bundler | Manager::Gem => 45.0,
+        Manager::Composer => 25.0,
+        Manager::Dotnet => 30.0,
+        Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf => 20.0,
+    }
+}
+
+/// Compiling or bundling the project.
+pub fn build_seconds(m: Manager) -> f64 {
+    match m {
+        Manager::Cargo => 120.0,
+        Manager::Maven | Manager::Gradle => 50.0,
+        Manager::Go => 25.0,
+        Manager::Dotnet => 35.0,
+        Manager::Npm | Manager::Yarn | Manager::Pnpm => 30.0,
+        _ => 10.0,
+    }
+}
+
+/// Estimated seconds of one package operation, and whether it downloads
+/// (so a cache mount helps).
+pub fn op_seconds(op: &PackageOp) -> (f64, bool) {
+    let n = op.packages.len() as f64;
+    match (op.manager, op.action) {
+        (Manager::Apk, Action::Update) => (1.0, true),
+        (_, Action::Update) => (6.0, true),
+        (Manager::Apt, Action::Install) => {
+            let base = 4.0 + 2.0 * n.max(1.0);
+            let recommends = if op.has_flag("--no-install-recommends") { 1.0 } else { 1.5 };
+            (base * recommends, true)
+        }
+        (Manager::Apk, Action::Install) => (1.0 + 0.5 * n.max(1.0), true),
+        (Manager::Dnf | Manager::Yum | Manager::Microdnf, Action::Install) => (5.0 + 2.0 * n.max(1.0), true),
+        (_, Action::Install) if op.manifests.is_empty() => (3.0 + 2.0 * n.max(1.0), true),
+        (m, Action::Install) => (install_seconds(m), true),
+        (m, Action::Build) => (build_seconds(m), matches!(m, Manager::Cargo | Manager::Go | Manager::Maven | Manager::Gradle | Manager::Dotnet)),
+        (_, Action::Other) => (OTHER_RUN_SECONDS, false),
+    }
+}
+
+/// The churn class of a RUN, from what it does.
+pub fn run_churn(ops: &[PackageOp]) -> Churn {
+    if ops.iter().any(|o| o.action == Action::Build || o.reads_source) {
+        Churn::SourceCode
+    } else if ops.iter().any(|o| o.action == Action::Install && !o.manager.is_system()) {
+        Churn::Dependencies
+    } else if ops.iter().any(|o| o.manager.is_system()) {
+        Churn::SystemPackages
+    } else {
+        Churn::Configuration
+    }
+}
+
+/// Well-known dependency manifests (file names, `*` allowed).
+pub const MANIFESTS: &[&str] = &[
+    "requirements*.txt", "requirements/*.txt", "constraints*.txt", "Pipfile", "Pipfile.lock", "pyproject.toml", "poetry.lock",
+    "uv.lock", "setup.py", "setup.cfg", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+    "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn", "go.mod", "go.sum", "Cargo.toml",
+    "Cargo.lock", "recipe.json", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts",
+    "gradle.properties", "gradle", "gradlew", "mvnw", ".mvn", "Gemfile", "Gemfile.lock", "*.gemspec", "composer.json",
+    "composer.lock", "*.csproj", "*.fsproj", "*.sln", "packages.lock.json", "nuget.config", "NuGet.Config", "Directory.*.props",
+];
+
+/// Whether a context path (a COPY source) names a dependency manifest.
+pub fn is_manifest(path: &str) -> bool {
+    let name = path.trim_end_matches('/');
+    let base = name.rsplit('/').next().unwrap_or(name);
+    MANIFESTS.iter().any(|m| {
+        if m.contains('/') {
+            crate::simulate::glob::matches(m, name)
+        } else {
+            crate::simulate::glob::matches(m, base)
+        }
+    })
+}

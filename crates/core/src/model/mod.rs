@@ -1,0 +1,444 @@
+//! The build model: what BuildKit makes of a parsed Dockerfile.
+//!
+//! - **Stage graph**: each FROM starts a stage; a stage depends on the stage
+//!   it is built `FROM`, on stages named by `COPY --from` and on stages
+//!   mounted by `RUN --mount=from=`. Only the stages the target needs are
+//!   built (BuildKit prunes the rest), and independent stages build in
+//!   parallel, so a rebuild costs its critical path.
+//! - **Steps**: FROM, RUN, COPY, ADD and WORKDIR are build steps (vertices in
+//!   `--progress=plain`, numbered `[i/n]` per stage); ENV, ARG, LABEL, USER,
+//!   EXPOSE, CMD and the rest only change image metadata.
+//! - **Inputs**: what each step's cache key depends on (see [`Inputs`]).
+//! - **Cost and churn**: estimated seconds and how often the inputs change,
+//!   from the table in [`cost`].
+
+pub mod cost;
+pub mod packages;
+pub mod shell;
+
+use std::cell::RefCell;
+
+use serde::Serialize;
+
+use crate::syntax::{Command, CopyArgs, Dockerfile, Instruction, MountType};
+pub use cost::Churn;
+pub use packages::{Action, Manager, PackageOp};
+
+/// What kind of step an instruction is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    /// FROM: the base image (or earlier stage) the stage starts from.
+    Base,
+    /// RUN, COPY, ADD, WORKDIR: a filesystem change with a cache key.
+    Layer,
+    /// ENV, ARG, LABEL, USER, CMD, …: image configuration only.
+    Metadata,
+}
+
+/// Where a COPY/ADD source or a bind mount reads from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum Source {
+    /// A path or pattern in the build context.
+    Context { path: String },
+    /// A path in an earlier stage's result.
+    Stage { stage: usize, path: String },
+    /// A path in another image (`COPY --from=nginx:1.27 …`).
+    Image { image: String, path: String },
+    /// A remote URL or git repository (ADD).
+    Remote { url: String },
+    /// An inline heredoc file.
+    Inline { path: String },
+}
+
+/// A `RUN --mount` the model cares about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountInput {
+    pub kind: MountType,
+    pub target: Option<String>,
+    /// For bind mounts: what is mounted.
+    pub source: Option<Source>,
+    pub id: Option<String>,
+}
+
+/// What a step's cache key depends on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Inputs {
+    /// Variables (ENV, and ARGs with a value) in the step's environment. For
+    /// RUN they are all part of the key; for the others only those in
+    /// `expands` matter.
+    pub env: Vec<String>,
+    /// Variables the instruction's own text expands (`COPY $SRC .`).
+    pub expands: Vec<String>,
+    /// Files read (COPY/ADD sources).
+    pub sources: Vec<Source>,
+    /// RUN mounts (bind, cache, secret, ssh, tmpfs).
+    pub mounts: Vec<MountInput>,
+    /// Working directory and user the step runs with.
+    pub workdir: String,
+    pub user: Option<String>,
+    /// `COPY --link`: the copy does not depend on earlier layers.
+    pub link: bool,
+}
+
+/// One instruction, as a step of the build.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// Index into `Dockerfile::instructions`.
+    pub instruction: usize,
+    pub stage: usize,
+    pub kind: StepKind,
+    /// BuildKit's `[i/n]` numbering within the stage (FROM is 1), for steps.
+    pub number: Option<(usize, usize)>,
+    /// 1-based line of the instruction.
+    pub line: u32,
+    /// The instruction as one line (`RUN pip install -r requirements.txt`).
+    pub text: String,
+    pub inputs: Inputs,
+    /// Package-manager operations in a RUN.
+    pub packages: Vec<PackageOp>,
+    /// Estimated seconds to run the step when it misses the cache.
+    pub seconds: f64,
+    /// Whether a warm cache mount covers the step's downloads.
+    pub cache_mounted: bool,
+    /// How often this step's own inputs change.
+    pub churn: Churn,
+    /// How often the step is rebuilt: the most volatile churn of it and
+    /// every earlier step in the stage (the chain rule).
+    pub rebuild_churn: Churn,
+}
+
+/// A stage of the build.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageModel {
+    pub index: usize,
+    pub name: Option<String>,
+    /// The image reference (with variables expanded), when based on an image.
+    pub image: Option<String>,
+    /// The earlier stage it is built on, when `FROM <stage>`.
+    pub base_stage: Option<usize>,
+    /// Stages this one reads (`COPY --from`, `RUN --mount=from=`), base excluded.
+    pub reads: Vec<usize>,
+    /// Indices into `BuildModel::steps`.
+    pub steps: Vec<usize>,
+}
+
+/// The whole model.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildModel {
+    pub stages: Vec<StageModel>,
+    pub steps: Vec<Step>,
+    /// Global ARGs (before the first FROM) with their defaults.
+    pub global_args: Vec<(String, Option<String>)>,
+    /// The default target: the last stage.
+    pub target: Option<usize>,
+}
+
+impl BuildModel {
+    /// Steps of `stage`, in order.
+    pub fn stage_steps(&self, stage: usize) -> impl Iterator<Item = &Step> {
+        self.stages[stage].steps.iter().map(move |&i| &self.steps[i])
+    }
+
+    /// The stage named `name` (case-insensitive) or numbered `name`.
+    pub fn stage_by_ref(&self, name: &str) -> Option<usize> {
+        let lower = name.to_ascii_lowercase();
+        self.stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < self.stages.len()))
+    }
+
+    /// The stages `target` needs, itself included (BuildKit builds only these).
+    pub fn needed_stages(&self, target: usize) -> Vec<bool> {
+        let mut needed = vec![false; self.stages.len()];
+        let mut todo = vec![target];
+        while let Some(s) = todo.pop() {
+            if s >= needed.len() || needed[s] {
+                continue;
+            }
+            needed[s] = true;
+            todo.extend(self.stages[s].base_stage);
+            todo.extend(self.stages[s].reads.iter().copied());
+        }
+        needed
+    }
+
+    /// The step for instruction `i`, if it is in a stage.
+    pub fn step_of_instruction(&self, i: usize) -> Option<&Step> {
+        self.steps.iter().find(|s| s.instruction == i)
+    }
+}
+
+/// The variables a word expands (`$A`, `${B:-x}`), through the core's
+/// BuildKit-compatible expansion.
+pub fn referenced_vars(word: &str, escape: char) -> Vec<String> {
+    if !word.contains('$') {
+        return Vec::new();
+    }
+    let seen = RefCell::new(Vec::<String>::new());
+    let lookup = |name: &str| {
+        let mut s = seen.borrow_mut();
+        if !s.iter().any(|n| n == name) {
+            s.push(name.to_string());
+        }
+        None
+    };
+    let _ = crate::syntax::shell::expand(word, escape, &lookup);
+    seen.into_inner()
+}
+
+/// Expands a word with the given variables (unset ones become empty).
+pub fn expand_with(word: &str, escape: char, vars: &[(String, String)]) -> String {
+    if !word.contains('$') {
+        return word.to_string();
+    }
+    let lookup = |name: &str| vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    crate::syntax::shell::expand(word, escape, &lookup).unwrap_or_else(|_| word.to_string())
+}
+
+fn one_line(src: &str, ins: &Instruction) -> String {
+    let r = ins.span.range();
+    let text = src.get(r.start.min(src.len())..r.end.min(src.len())).unwrap_or("");
+    let first = text.lines().next().unwrap_or("");
+    let mut out = String::new();
+    let mut last_space = false;
+    // Join continuation lines for display; heredoc bodies are summarized.
+    let body_end = ins.heredocs.first().map(|h| (h.body_span.start.saturating_sub(ins.span.start)) as usize).unwrap_or(text.len());
+    let head = if ins.heredocs.is_empty() { text } else { text.get(..body_end.min(text.len())).unwrap_or(text) };
+    for c in head.chars() {
+        let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
+        if c == ' ' && last_space {
+            continue;
+        }
+        last_space = c == ' ';
+        out.push(c);
+    }
+    let out = out.replace(" \\ ", " ").replace("\\ ", " ");
+    if out.trim().is_empty() { first.to_string() } else { out.trim().trim_end_matches('\\').trim().to_string() }
+}
+
+/// Builds the model of a parsed Dockerfile. `src` is the text it was parsed from.
+pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
+    let esc = df.escape;
+    let mut global_args: Vec<(String, Option<String>)> = Vec::new();
+    for &gi in &df.global_args {
+        if let Command::Arg { args } = &df.instructions[gi].command {
+            for a in args {
+                global_args.push((a.name.clone(), a.default.clone()));
+            }
+        }
+    }
+    let global_vals: Vec<(String, String)> = global_args.iter().filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v))).collect();
+
+    let mut stages: Vec<StageModel> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    for st in &df.stages {
+        let from_ins = &df.instructions[st.from];
+        let image = if st.base_stage.is_none() { Some(expand_with(&st.base, esc, &global_vals)) } else { None };
+        let mut sm = StageModel { index: st.index, name: st.name.clone(), image, base_stage: st.base_stage, reads: Vec::new(), steps: Vec::new() };
+        // The environment as the stage goes: names with values, in order.
+        let mut env: Vec<(String, String)> = Vec::new();
+        let mut workdir = String::from("/");
+        let mut user: Option<String> = None;
+        let stage_names: Vec<Option<String>> = df.stages.iter().map(|s| s.name.clone()).collect();
+        let resolve_stage = |r: &str| -> Option<usize> {
+            let lower = r.to_ascii_lowercase();
+            stage_names
+                .iter()
+                .take(st.index)
+                .position(|n| n.as_deref() == Some(lower.as_str()))
+                .or_else(|| r.parse::<usize>().ok().filter(|&i| i < st.index))
+        };
+        let mut rebuild_churn = Churn::BaseImage;
+        for &ii in &st.instructions {
+            let ins = &df.instructions[ii];
+            let mut inputs = Inputs { workdir: workdir.clone(), user: user.clone(), ..Inputs::default() };
+            inputs.env = env.iter().map(|(k, _)| k.clone()).collect();
+            let mut packages = Vec::new();
+            let mut cache_mounted = false;
+            let (kind, seconds, churn) = match &ins.command {
+                Command::From { image, .. } => {
+                    inputs.expands = referenced_vars(image, esc);
+                    (StepKind::Base, cost::PULL_SECONDS, Churn::BaseImage)
+                }
+                Command::Run { command, mounts, .. } => {
+                    let mut script = command.args.join(" ");
+                    for h in &ins.heredocs {
+                        script.push('\n');
+                        script.push_str(&h.content);
+                    }
+                    for c in shell::commands(&script) {
+                        if let Some(op) = packages::recognize(&c) {
+                            packages.push(op);
+                        }
+                    }
+                    for m in mounts {
+                        let source = match m.kind {
+                            MountType::Bind => Some(match m.from.as_deref().map(|f| (f, resolve_stage(f))) {
+                                Some((_, Some(s))) => Source::Stage { stage: s, path: m.source.clone().unwrap_or_else(|| "/".into()) },
+                                Some((f, None)) => Source::Image { image: f.to_string(), path: m.source.clone().unwrap_or_else(|| "/".into()) },
+                                None => Source::Context { path: m.source.clone().unwrap_or_else(|| ".".into()) },
+                            }),
+                            MountType::Cache => m.from.as_deref().and_then(resolve_stage).map(|s| Source::Stage { stage: s, path: m.source.clone().unwrap_or_else(|| "/".into()) }),
+                            _ => None,
+                        };
+                        if let Some(Source::Stage { stage, .. }) = &source {
+                            if !sm.reads.contains(stage) {
+                                sm.reads.push(*stage);
+                            }
+                        }
+                        inputs.mounts.push(MountInput { kind: m.kind, target: m.target.clone(), source, id: m.id.clone() });
+                    }
+                    let cache_targets: Vec<&str> = inputs.mounts.iter().filter(|m| m.kind == MountType::Cache).filter_map(|m| m.target.as_deref()).collect();
+                    let mut secs = 0.0;
+                    let mut all_cached = !packages.is_empty();
+                    for op in &packages {
+                        let (s, downloads) = op_seconds(op);
+                        let covered = downloads && op.manager.cache_targets().iter().any(|t| cache_targets.iter().any(|c| paths_overlap(c, t)));
+                        if downloads && !covered {
+                            all_cached = false;
+                        }
+                        secs += s;
+                    }
+                    cache_mounted = all_cached && packages.iter().any(|o| op_seconds(o).1);
+                    if packages.is_empty() {
+                        secs = cost::OTHER_RUN_SECONDS;
+                    }
+                    (StepKind::Layer, secs, cost::run_churn(&packages))
+                }
+                Command::Copy(c) | Command::Add(c) => {
+                    let (secs, churn) = copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut sm.reads);
+                    (StepKind::Layer, secs, churn)
+                }
+                Command::Workdir { path } => {
+                    inputs.expands = referenced_vars(path, esc);
+                    let p = expand_with(path, esc, &env);
+                    workdir = if p.starts_with('/') { p } else { format!("{}/{}", workdir.trim_end_matches('/'), p) };
+                    (StepKind::Layer, cost::WORKDIR_SECONDS, Churn::Configuration)
+                }
+                Command::Env { pairs } => {
+                    for p in pairs {
+                        inputs.expands.extend(referenced_vars(&p.value, esc));
+                        let v = expand_with(&p.value, esc, &env);
+                        env.retain(|(k, _)| k != &p.key);
+                        env.push((p.key.clone(), v));
+                    }
+                    (StepKind::Metadata, 0.0, Churn::Configuration)
+                }
+                Command::Arg { args } => {
+                    for a in args {
+                        // BuildKit's dispatchArg: an ARG with a value (its
+                        // default, a build arg, or the global one it
+                        // inherits) joins the state's env, so every later
+                        // RUN has it in its cache key.
+                        let value = a.default.clone().map(|d| expand_with(&d, esc, &env)).or_else(|| global_vals.iter().find(|(k, _)| k == &a.name).map(|(_, v)| v.clone()));
+                        if let Some(d) = &a.default {
+                            inputs.expands.extend(referenced_vars(d, esc));
+                        }
+                        env.retain(|(k, _)| k != &a.name);
+                        // Keep it even without a value: a --build-arg can give it one.
+                        env.push((a.name.clone(), value.unwrap_or_default()));
+                    }
+                    (StepKind::Metadata, 0.0, Churn::Configuration)
+                }
+                Command::User { user: u } => {
+                    inputs.expands = referenced_vars(u, esc);
+                    user = Some(u.clone());
+                    (StepKind::Metadata, 0.0, Churn::Configuration)
+                }
+                _ => (StepKind::Metadata, 0.0, Churn::Configuration),
+            };
+            if kind != StepKind::Metadata {
+                rebuild_churn = rebuild_churn.max(churn);
+            }
+            let step = Step {
+                instruction: ii,
+                stage: st.index,
+                kind,
+                number: None,
+                line: ins.start.line,
+                text: one_line(src, ins),
+                inputs,
+                packages,
+                seconds,
+                cache_mounted,
+                churn,
+                rebuild_churn: if kind == StepKind::Metadata { churn } else { rebuild_churn },
+            };
+            sm.steps.push(steps.len());
+            steps.push(step);
+        }
+        // BuildKit numbers FROM and the layer steps of a stage `[i/n]`.
+        let numbered: Vec<usize> = sm.steps.iter().copied().filter(|&s| steps[s].kind != StepKind::Metadata).collect();
+        let n = numbered.len();
+        for (k, &s) in numbered.iter().enumerate() {
+            steps[s].number = Some((k + 1, n));
+        }
+        let _ = from_ins;
+        stages.push(sm);
+    }
+    let target = if stages.is_empty() { None } else { Some(stages.len() - 1) };
+    BuildModel { stages, steps, global_args, target }
+}
+
+fn op_seconds(op: &PackageOp) -> (f64, bool) {
+    cost::op_seconds(op)
+}
+
+/// Whether two absolute paths are the same or one contains the other.
+pub fn paths_overlap(a: &str, b: &str) -> bool {
+    let a = a.trim_end_matches('/');
+    let b = b.trim_end_matches('/');
+    a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/")) || a.is_empty() || b.is_empty()
+}
+
+fn copy_inputs(c: &CopyArgs, esc: char, resolve_stage: &dyn Fn(&str) -> Option<usize>, inputs: &mut Inputs, reads: &mut Vec<usize>) -> (f64, Churn) {
+    inputs.link = c.link;
+    for s in c.sources.iter().chain(std::iter::once(&c.dest)) {
+        inputs.expands.extend(referenced_vars(s, esc));
+    }
+    if let Some(from) = &c.from {
+        inputs.expands.extend(referenced_vars(from, esc));
+        let stage = resolve_stage(from);
+        if let Some(s) = stage {
+            if !reads.contains(&s) {
+                reads.push(s);
+            }
+        }
+        for p in &c.sources {
+            inputs.sources.push(match stage {
+                Some(s) => Source::Stage { stage: s, path: p.clone() },
+                None => Source::Image { image: from.clone(), path: p.clone() },
+            });
+        }
+        return (cost::COPY_FROM_SECONDS, Churn::SourceCode);
+    }
+    for p in &c.sources {
+        let remote = p.starts_with("http://") || p.starts_with("https://") || p.starts_with("git@") || p.ends_with(".git");
+        inputs.sources.push(if remote { Source::Remote { url: p.clone() } } else { Source::Context { path: p.clone() } });
+    }
+    for sc in &c.source_contents {
+        inputs.sources.push(Source::Inline { path: sc.path.clone() });
+    }
+    let context: Vec<&str> = c.sources.iter().map(String::as_str).filter(|p| !p.contains("://")).collect();
+    if !context.is_empty() && context.iter().all(|p| cost::is_manifest(p)) {
+        (cost::COPY_MANIFEST_SECONDS, Churn::Dependencies)
+    } else if context.iter().any(|p| is_tree(p)) {
+        (cost::COPY_TREE_SECONDS, Churn::SourceCode)
+    } else if context.is_empty() {
+        (cost::COPY_FILES_SECONDS, Churn::Configuration)
+    } else {
+        (cost::COPY_FILES_SECONDS, Churn::SourceCode)
+    }
+}
+
+/// `.`, `./`, `src/`, `app` (no extension): likely a directory.
+pub fn is_tree(p: &str) -> bool {
+    let p = p.trim_start_matches("./");
+    p.is_empty() || p == "." || p.ends_with('/') || p == "*" || !p.rsplit('/').next().unwrap_or(p).contains('.')
+}
+
+#[cfg(test)]
+mod tests;

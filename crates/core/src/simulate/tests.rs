@@ -1,0 +1,172 @@
+//! Pass/fail vectors for the simulator, one per BuildKit rule.
+
+use super::*;
+use crate::model::build;
+use crate::syntax::parse;
+
+fn sim(src: &str, changes: &[Change]) -> Simulation {
+    sim_ctx(src, changes, &BuildContext::default(), &Options::default())
+}
+
+fn sim_ctx(src: &str, changes: &[Change], ctx: &BuildContext, opts: &Options) -> Simulation {
+    let df = parse(src);
+    let m = build(&df, src);
+    simulate(&df, &m, changes, ctx, opts)
+}
+
+/// `C` cached, `R` rebuilt, `-` skipped, per BuildKit step.
+fn pattern(s: &Simulation) -> String {
+    s.steps
+        .iter()
+        .map(|o| match o.status {
+            Status::Cached => 'C',
+            Status::Rebuilt => 'R',
+            Status::Skipped => '-',
+        })
+        .collect()
+}
+
+fn edit(p: &str) -> Change {
+    Change::Edit { path: p.into() }
+}
+
+const SLOW: &str = "FROM python:3.12-slim\nWORKDIR /code\nCOPY . /code\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+const FAST: &str = "FROM python:3.12-slim\nWORKDIR /code\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n";
+
+#[test]
+fn chain_rule_after_a_miss() {
+    let s = sim(SLOW, &[edit("src/app.py")]);
+    assert_eq!(pattern(&s), "CCRR");
+    assert_eq!(s.steps[2].reason, "COPY . /code: src/app.py changed");
+    assert!(s.steps[3].reason.starts_with("after the miss at line 3"), "{}", s.steps[3].reason);
+    assert!(s.total_seconds > 30.0);
+}
+
+#[test]
+fn copy_is_keyed_on_selected_sources_only() {
+    let s = sim(FAST, &[edit("src/app.py")]);
+    assert_eq!(pattern(&s), "CCCCR");
+    assert!(s.total_seconds < 3.0, "{}", s.total_seconds);
+    assert_eq!(pattern(&sim(FAST, &[edit("requirements.txt")])), "CCRRR");
+    assert_eq!(pattern(&sim(FAST, &[edit("./requirements.txt")])), "CCRRR");
+}
+
+#[test]
+fn mtime_does_not_count() {
+    let s = sim(SLOW, &[Change::Touch { path: "src/app.py".into() }]);
+    assert_eq!(pattern(&s), "CCCC");
+    assert!(!s.notes.is_empty());
+}
+
+#[test]
+fn dockerignored_paths_rebuild_nothing() {
+    let ctx = BuildContext { files: None, dockerignore: Some(".git\n*.md\n".into()) };
+    let s = sim_ctx(SLOW, &[edit(".git/index"), edit("README.md")], &ctx, &Options::default());
+    assert_eq!(pattern(&s), "CCCC");
+    assert_eq!(s.notes.len(), 2);
+}
+
+#[test]
+fn arg_invalidates_at_first_use_not_definition() {
+    let src = "FROM alpine\nARG VERSION=1\nCOPY a.txt /a\nRUN echo build\nCOPY b.txt /b\n";
+    let s = sim(src, &[Change::Arg { name: "VERSION".into(), value: "2".into() }]);
+    // COPY a.txt does not use VERSION; the RUN has it in its environment.
+    assert_eq!(pattern(&s), "CCRR");
+    let src = "FROM alpine\nARG DIR=x\nCOPY $DIR /x\nRUN true\n";
+    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "DIR".into(), value: "y".into() }])), "CRR");
+    // An ARG declared after the RUN does not touch it.
+    let src = "FROM alpine\nRUN true\nARG LATE=1\nRUN echo $LATE\n";
+    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "LATE".into(), value: "2".into() }])), "CCR");
+    // ENV derived from an ARG carries the change.
+    let src = "FROM alpine\nARG V=1\nENV APP_V=$V\nWORKDIR /app/$APP_V\n";
+    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "V".into(), value: "2".into() }])), "CR");
+}
+
+#[test]
+fn global_arg_in_from_changes_the_base() {
+    let src = "ARG PY=3.12\nFROM python:${PY}-slim\nRUN pip install flask\n";
+    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "PY".into(), value: "3.13".into() }])), "RR");
+    // A global ARG not re-declared in the stage is not in RUN's env.
+    let src = "ARG X=1\nFROM alpine\nRUN true\n";
+    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "X".into(), value: "2".into() }])), "CC");
+}
+
+#[test]
+fn cache_mount_does_not_invalidate_but_cheapens_a_miss() {
+    let plain = "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n";
+    let mounted = "FROM python:3.12\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n";
+    assert_eq!(pattern(&sim(mounted, &[edit("src/x.py")])), "CCC");
+    let a = sim(plain, &[edit("requirements.txt")]);
+    let b = sim(mounted, &[edit("requirements.txt")]);
+    assert_eq!(pattern(&a), "CRR");
+    assert_eq!(pattern(&b), "CRR");
+    assert!(b.total_seconds < a.total_seconds / 2.0, "{} vs {}", b.total_seconds, a.total_seconds);
+}
+
+#[test]
+fn copy_link_does_not_depend_on_earlier_layers() {
+    let src = "FROM alpine\nCOPY deps.txt /d\nRUN install\nCOPY --link app /app\nRUN build\n";
+    let s = sim(src, &[edit("deps.txt")]);
+    assert_eq!(pattern(&s), "CRRCR");
+    assert!(s.steps[3].reason.contains("--link"));
+    // Its own sources still count.
+    assert_eq!(pattern(&sim(src, &[edit("app/main.c")])), "CCCRR");
+}
+
+#[test]
+fn secrets_are_not_in_the_key() {
+    let src = "FROM alpine\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n";
+    let s = sim(src, &[Change::Secret { id: "npmrc".into() }]);
+    assert_eq!(pattern(&s), "CC");
+}
+
+#[test]
+fn unused_stages_are_skipped_and_cost_is_the_critical_path() {
+    let src = "FROM golang:1.22 AS build\nCOPY . .\nRUN go build -o /app\nFROM node:20 AS web\nCOPY web/ .\nRUN npm run build\nFROM alpine AS unused\nRUN sleep 100\nFROM alpine\nCOPY --from=build /app /app\nCOPY --from=web /dist /www\n";
+    let s = sim(src, &[edit("web/index.js"), edit("main.go")]);
+    assert_eq!(pattern(&s), "CRRCRR--CRR");
+    let web: f64 = s.steps.iter().filter(|o| o.stage == 1).map(|o| o.seconds).sum();
+    let go: f64 = s.steps.iter().filter(|o| o.stage == 0).map(|o| o.seconds).sum();
+    let last: f64 = s.steps.iter().filter(|o| o.stage == 3).map(|o| o.seconds).sum();
+    assert!((s.critical_path_seconds - (web.max(go) + last)).abs() < 1e-9);
+    assert!(s.total_seconds > s.critical_path_seconds);
+    // A named target builds only what it needs.
+    let opts = Options { target: Some("web".into()), ..Options::default() };
+    let t = sim_ctx(src, &[], &BuildContext::default(), &opts);
+    assert_eq!(pattern(&t), "---CCC-----");
+}
+
+#[test]
+fn base_image_update_and_bind_mounts() {
+    let src = "FROM python:3.12-slim AS a\nRUN --mount=type=bind,source=requirements.txt,target=/r pip install -r /r\nFROM node:20\nRUN true\n";
+    let opts = Options { target: Some("a".into()), ..Options::default() };
+    let s = sim_ctx(src, &[Change::BaseUpdate { image: Some("python".into()) }], &BuildContext::default(), &opts);
+    assert_eq!(pattern(&s), "RR--");
+    let s = sim_ctx(src, &[edit("requirements.txt")], &BuildContext::default(), &opts);
+    assert_eq!(pattern(&s), "CR--");
+    assert!(s.steps[1].reason.contains("bind mount"));
+    let s = sim_ctx(src, &[Change::BaseUpdate { image: Some("node:20".into()) }], &BuildContext::default(), &opts);
+    assert_eq!(pattern(&s), "CC--");
+}
+
+#[test]
+fn no_change_and_cold_builds() {
+    assert_eq!(pattern(&sim(FAST, &[])), "CCCCC");
+    let cold = sim_ctx(FAST, &[], &BuildContext::default(), &Options { cold: true, ..Options::default() });
+    assert_eq!(pattern(&cold), "RRRRR");
+}
+
+#[test]
+fn real_seconds_replace_estimates() {
+    let opts = Options { seconds: vec![(3, 7.5)], ..Options::default() };
+    let s = sim_ctx(FAST, &[edit("requirements.txt")], &BuildContext::default(), &opts);
+    assert_eq!(s.steps[3].seconds, 7.5);
+}
+
+#[test]
+fn exclude_flag_and_undeclared_args() {
+    let src = "FROM alpine\nCOPY --exclude=*.md . /app\n";
+    assert_eq!(pattern(&sim(src, &[edit("README.md")])), "CC");
+    let s = sim(src, &[Change::Arg { name: "NOPE".into(), value: "1".into() }]);
+    assert!(s.notes.iter().any(|n| n.contains("NOPE")));
+}
