@@ -235,7 +235,6 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
     let mut stages: Vec<StageModel> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
     for st in &df.stages {
-        let from_ins = &df.instructions[st.from];
         let image = if st.base_stage.is_none() { Some(expand_with(&st.base, esc, &global_vals)) } else { None };
         let mut sm = StageModel { index: st.index, name: st.name.clone(), image, base_stage: st.base_stage, reads: Vec::new(), steps: Vec::new() };
         // The environment as the stage goes: names with values, in order.
@@ -370,13 +369,20 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
             sm.steps.push(steps.len());
             steps.push(step);
         }
-        // BuildKit numbers FROM and the layer steps of a stage `[i/n]`.
-        let numbered: Vec<usize> = sm.steps.iter().copied().filter(|&s| steps[s].kind != StepKind::Metadata).collect();
+        // BuildKit numbers the steps of a stage `[i/n]`: the layer steps, and
+        // FROM when it pulls an image (not `scratch`, not an earlier stage:
+        // those make no vertex).
+        let from_image = sm.base_stage.is_none() && !sm.image.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+        let numbered: Vec<usize> = sm
+            .steps
+            .iter()
+            .copied()
+            .filter(|&s| steps[s].kind == StepKind::Layer || (steps[s].kind == StepKind::Base && from_image))
+            .collect();
         let n = numbered.len();
         for (k, &s) in numbered.iter().enumerate() {
             steps[s].number = Some((k + 1, n));
         }
-        let _ = from_ins;
         stages.push(sm);
     }
     let target = if stages.is_empty() { None } else { Some(stages.len() - 1) };

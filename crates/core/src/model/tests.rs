@@ -41,6 +41,10 @@ fn stage_graph_and_needed_stages() {
     assert_eq!(m.stages[3].reads, vec![0, 2]);
     assert_eq!(m.needed_stages(3), vec![true, false, true, true]);
     assert_eq!(m.stage_by_ref("BUILD"), Some(0));
+    // FROM an earlier stage (or scratch) is no vertex: numbering starts at the first layer step.
+    assert_eq!(m.stage_steps(2).map(|s| s.number).collect::<Vec<_>>(), [None, Some((1, 1))]);
+    let (_, m) = model("FROM scratch AS s\nCOPY a.txt /a\n");
+    assert_eq!(m.steps[1].number, Some((1, 1)));
 }
 
 #[test]

@@ -36,6 +36,7 @@
 //! content there, so a byte-identical (reproducible) rebuild could still hit.
 
 pub mod dockerignore;
+pub mod log;
 pub mod glob;
 
 use serde::Serialize;
