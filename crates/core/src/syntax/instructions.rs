@@ -544,12 +544,16 @@ type Diags = Vec<(bool, String, Span)>;
 pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<usize>) {
     let mut stages: Vec<Stage> = Vec::new();
     let mut globals = Vec::new();
+    // name → first stage with that name (a map keeps this linear).
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..ins.len() {
         if let Command::From { image, name, platform } = &ins[i].command {
-            let base_stage = stages.iter().position(|s| s.name.as_deref() == Some(&image.to_ascii_lowercase()));
+            let base_stage = by_name.get(&image.to_ascii_lowercase()).copied();
             if let Some(n) = name {
-                if stages.iter().any(|s| s.name.as_ref() == Some(n)) {
+                if by_name.contains_key(n) {
                     diags.push((true, format!("duplicate stage name {}", super::dump::go_quote(n)), ins[i].span));
+                } else {
+                    by_name.insert(n.clone(), stages.len());
                 }
             }
             stages.push(Stage {
