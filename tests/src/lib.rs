@@ -8,6 +8,7 @@
 //! No async runtime and no HTTP crate: the suites build in seconds.
 
 pub mod base64;
+pub mod buildkit;
 pub mod browser;
 pub mod http;
 pub mod server;

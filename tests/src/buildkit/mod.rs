@@ -1,0 +1,116 @@
+//! The BuildKit oracle: real builds on a private Docker 20.10 daemon, to
+//! check Layerlab's cache simulator against.
+//!
+//! - [`daemon`]: installs `docker.io`/`busybox-static` if needed (root on
+//!   Debian), starts a private `dockerd` under `target/buildkit/`, stops it.
+//! - [`images`]: base images made with `docker import` from a busybox rootfs
+//!   with stub package managers (`tests/buildkit/make-rootfs.sh`, `stubs/`).
+//! - [`scenario`]: scenario files and the Dockerfile step numbering.
+//! - [`runner`]: applies a scenario's edits, runs `docker build
+//!   --progress=plain`, and maps the log (read by `layerlab_core::buildlog`)
+//!   to the Dockerfile's steps.
+//!
+//! ```no_run
+//! use layerlab_tests::buildkit::{Oracle, Scenario};
+//! let mut oracle = Oracle::start().expect("docker here");
+//! let s = Scenario::load(&Oracle::scenarios_dir().join("python-requirements")).unwrap();
+//! for build in oracle.run_scenario(&s).unwrap() {
+//!     for step in build.compared() {
+//!         println!("line {} {}: {}", step.step.line, step.step.text, step.outcome);
+//!     }
+//! }
+//! ```
+
+pub mod daemon;
+pub mod images;
+pub mod runner;
+pub mod scenario;
+
+pub use daemon::{Daemon, Unavailable};
+pub use runner::{BuildObservation, StepObservation};
+pub use scenario::{dockerfile_steps, Action, DockerfileStep, Outcome, Scenario};
+
+use images::BaseImages;
+use std::path::PathBuf;
+
+/// A private BuildKit to run scenarios on. Dropping it stops the daemon.
+pub struct Oracle {
+    pub daemon: Daemon,
+    images: BaseImages,
+    work: PathBuf,
+}
+
+impl Oracle {
+    /// `target/buildkit/` of the workspace.
+    pub fn dir() -> PathBuf {
+        crate::root().join("target/buildkit")
+    }
+
+    /// `tests/buildkit/scenarios/`.
+    pub fn scenarios_dir() -> PathBuf {
+        crate::root().join("tests/buildkit/scenarios")
+    }
+
+    /// Starts the daemon (installing packages when root on Debian). Base
+    /// images are imported on first use by a scenario.
+    pub fn start() -> Result<Oracle, Unavailable> {
+        let dir = Self::dir();
+        let daemon = Daemon::start(&dir)?;
+        Ok(Oracle { daemon, images: BaseImages::new(dir.join("images")), work: dir.join("work") })
+    }
+
+    /// Runs a scenario's actions from a clean build cache with original base
+    /// images; one observation per `build`.
+    pub fn run_scenario(&mut self, s: &Scenario) -> Result<Vec<BuildObservation>, String> {
+        if !s.runnable() {
+            return Err(format!("{} needs {} (not in Docker 20.10's built-in frontend): simulator-only", s.name, s.requires.join(", ")));
+        }
+        runner::run_scenario(&self.daemon, &mut self.images, &self.work, s)
+    }
+}
+
+/// A prediction for one build: one outcome per compared step (FROM excluded),
+/// in Dockerfile line order. The scenario files' `expect` lines are one
+/// ([`Scenario::expected`]); the simulator will be another.
+pub type Predict<'a> = dyn Fn(&Scenario, usize) -> Vec<Outcome> + 'a;
+
+/// How one build compared with its prediction.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub build: usize,
+    pub predicted: Vec<Outcome>,
+    /// Compared steps on which prediction and BuildKit agree.
+    pub agree: usize,
+    /// Compared steps.
+    pub total: usize,
+    /// Why the build fails its test (a disagreement, a build error), if it does.
+    pub problem: Option<String>,
+}
+
+/// Compares each build with the prediction.
+pub fn compare(s: &Scenario, builds: &[BuildObservation], predict: &Predict) -> Vec<Verdict> {
+    builds
+        .iter()
+        .map(|b| {
+            let predicted = predict(s, b.build);
+            let observed = b.outcomes();
+            let agree = observed.iter().zip(&predicted).filter(|(o, p)| o == p).count();
+            let problem = if let Some(e) = &b.error {
+                Some(e.clone())
+            } else if predicted.len() != observed.len() {
+                Some(format!("{} predicted outcomes for {} steps", predicted.len(), observed.len()))
+            } else if agree != observed.len() {
+                let diffs: Vec<String> = b
+                    .compared()
+                    .zip(&predicted)
+                    .filter(|(o, p)| o.outcome != **p)
+                    .map(|(o, p)| format!("line {} `{}`: predicted {p}, BuildKit {}", o.step.line, o.step.text, o.outcome))
+                    .collect();
+                Some(diffs.join("; "))
+            } else {
+                None
+            };
+            Verdict { build: b.build, predicted, agree, total: observed.len(), problem }
+        })
+        .collect()
+}
