@@ -5,10 +5,12 @@
 //! the CLI and the tests all call it.
 
 pub mod buildlog;
+pub mod fix;
 pub mod model;
 pub mod outline;
 pub mod simulate;
 pub mod syntax;
+pub mod tips;
 
 pub use outline::{outline, OutlineItem};
 pub use syntax::{

@@ -1,0 +1,149 @@
+//! The optimizer: applies fixes until a fixed point.
+//!
+//! Each round runs every rule on the current text, takes the applicable
+//! fixes in registry order (at most one per instruction and none whose edits
+//! overlap), applies them, and re-parses. A round whose result has more parse
+//! errors than its input is rolled back. It stops when a round changes
+//! nothing (so fixing twice changes nothing) or after [`MAX_ROUNDS`].
+
+use serde::Serialize;
+
+use super::{apply_edits, diff, Applicability, NewFile};
+use crate::simulate::BuildContext;
+use crate::tips::scenarios::{self, StandardTimes};
+use crate::tips::{run_rules, CheckOptions};
+
+pub const MAX_ROUNDS: usize = 12;
+
+#[derive(Debug, Clone, Default)]
+pub struct OptimizeOptions {
+    /// Also apply unsafe fixes.
+    pub unsafe_fixes: bool,
+    /// Codes whose fixes are not applied (the playground's toggles).
+    pub disabled: Vec<String>,
+    /// Files that already exist next to the Dockerfile: fixes that would
+    /// create them are not offered again.
+    pub existing_files: Vec<String>,
+}
+
+/// One applied fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedFix {
+    pub code: &'static str,
+    pub tip: u8,
+    pub title: String,
+    pub applicability: Applicability,
+    /// 1-based line of the finding in the text of its round.
+    pub line: u32,
+    pub round: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Optimized {
+    pub text: String,
+    /// Unified diff from the input.
+    pub diff: String,
+    pub applied: Vec<AppliedFix>,
+    /// Files the fixes create (`.dockerignore`, `compose.yaml`).
+    pub files: Vec<NewFile>,
+    /// Rebuild seconds (critical path) in the standard scenarios.
+    pub before: StandardTimes,
+    pub after: StandardTimes,
+    pub rounds: usize,
+}
+
+fn error_count(src: &str) -> usize {
+    crate::syntax::parse(src).errors().count()
+}
+
+/// Applies fixes to `src` until nothing changes.
+pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimized {
+    let df0 = crate::syntax::parse(src);
+    let model0 = crate::model::build(&df0, src);
+    let sc = scenarios::scenarios(&df0, &model0, ctx);
+    let before = scenarios::times(src, ctx, &sc);
+    let mut text = src.to_string();
+    let mut ctx_now = ctx.clone();
+    let mut applied = Vec::new();
+    let mut files: Vec<NewFile> = Vec::new();
+    let mut rounds = 0;
+    for round in 1..=MAX_ROUNDS {
+        let df = crate::syntax::parse(&text);
+        let model = crate::model::build(&df, &text);
+        let findings = run_rules(&text, &df, &model, &ctx_now, &CheckOptions::default());
+        let mut chosen_edits = Vec::new();
+        let mut touched: Vec<(u32, u32)> = Vec::new();
+        let mut round_applied = Vec::new();
+        let mut round_files = Vec::new();
+        // Registry order: rules earlier in the table win conflicts.
+        let order = |code: &str| crate::tips::registry::RULES.iter().position(|r| r.meta.code == code).unwrap_or(usize::MAX);
+        let mut fs: Vec<&crate::tips::Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
+        fs.sort_by_key(|f| (priority(f.code), order(f.code), f.span.start));
+        for f in fs {
+            let fix = f.fix.as_ref().expect("filtered");
+            if fix.applicability == Applicability::Unsafe && !opts.unsafe_fixes {
+                continue;
+            }
+            if opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code)) {
+                continue;
+            }
+            let exists = |p: &str| files.iter().any(|g: &NewFile| g.path == p) || opts.existing_files.iter().any(|e| e == p);
+            if fix.edits.is_empty() && fix.files.iter().all(|nf| exists(&nf.path)) {
+                continue;
+            }
+            // The instruction(s) this fix touches.
+            let spans: Vec<(u32, u32)> = fix.edits.iter().map(|e| instruction_of(&df, e.span.start)).collect();
+            let overlaps = fix.edits.iter().any(|e| chosen_edits.iter().any(|c: &super::TextEdit| ranges_touch(c.span, e.span)));
+            if overlaps || spans.iter().any(|s| touched.contains(s)) {
+                continue;
+            }
+            touched.extend(spans);
+            chosen_edits.extend(fix.edits.iter().cloned());
+            round_files.extend(fix.files.iter().cloned());
+            round_applied.push(AppliedFix { code: f.code, tip: f.tip, title: fix.title.clone(), applicability: fix.applicability, line: f.start.line, round });
+        }
+        if round_applied.is_empty() {
+            break;
+        }
+        let (next, _) = apply_edits(&text, &chosen_edits);
+        if error_count(&next) > error_count(&text) {
+            break; // never make the file worse
+        }
+        rounds = round;
+        text = next;
+        for nf in round_files {
+            if nf.path == ".dockerignore" {
+                ctx_now.dockerignore = Some(nf.content.clone());
+            }
+            files.push(nf);
+        }
+        applied.extend(round_applied);
+    }
+    let after = scenarios::times(&text, &ctx_now, &sc);
+    Optimized { diff: diff::unified(src, &text, "Dockerfile"), text, applied, files, before, after, rounds }
+}
+
+/// Structural fixes (moves and splits) go first: later fixes edit the moved text.
+fn priority(code: &str) -> u8 {
+    match code {
+        "LL301" | "LL201" | "LL202" => 0,
+        "LL503" | "LL502" => 1,
+        _ => 2,
+    }
+}
+
+fn ranges_touch(a: crate::syntax::Span, b: crate::syntax::Span) -> bool {
+    if a.start == a.end && b.start == b.end {
+        return a.start == b.start;
+    }
+    a.start < b.end && b.start < a.end || (a.start == a.end && b.start < a.start && a.start < b.end) || (b.start == b.end && a.start < b.start && b.start < a.end)
+}
+
+/// The span of the instruction containing `offset` (or the offset itself).
+fn instruction_of(df: &crate::Dockerfile, offset: u32) -> (u32, u32) {
+    df.instructions
+        .iter()
+        .find(|i| i.span.start <= offset && offset <= i.span.end)
+        .map(|i| (i.span.start, i.span.end))
+        .unwrap_or((offset, offset))
+}

@@ -1,0 +1,233 @@
+//! The five tips as rules. One rule per file, grouped by tip
+//! (`tip1/` … `tip5/`), listed in [`registry::RULES`] with stable codes.
+//!
+//! Each rule file documents itself in its `//!` comment, in fixed sections
+//! (`What it does` / `Why it slows the build` / `Example` with ❌ Bad and
+//! ✅ Good Dockerfiles / `Fix safety`). `cargo xtask docs` turns those into
+//! `docs/tips/*.md` and the playground's rule reference; a test checks that
+//! every ❌ example fires its rule and every ✅ example does not.
+//!
+//! Suppression: `# layerlab ignore=CODE[,CODE]` on the line before an
+//! instruction, and `# layerlab global ignore=CODE[,CODE]` anywhere.
+
+pub mod docs;
+pub mod registry;
+pub mod scenarios;
+pub mod tip1;
+pub mod tip2;
+pub mod tip3;
+pub mod tip4;
+pub mod tip5;
+pub mod util;
+
+use serde::Serialize;
+
+use crate::fix::Fix;
+use crate::model::BuildModel;
+use crate::simulate::BuildContext;
+use crate::syntax::{Dockerfile, LineIndex, Position, Span};
+
+/// Static facts about a rule.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, `LL` + tip digit + two digits (`LL301`).
+    pub code: &'static str,
+    /// Kebab-case name (`broad-copy-before-install`).
+    pub name: &'static str,
+    /// The tip it belongs to, 1–5.
+    pub tip: u8,
+    /// One line: what it catches.
+    pub summary: &'static str,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Costs real build time on every change of the kind it names.
+    Warning,
+    /// Worth knowing; smaller or situational effect.
+    Info,
+}
+
+/// A secondary span with a message ("the install that reads it").
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Estimated seconds a fix saves in the standard scenarios.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Savings {
+    pub source_edit: f64,
+    pub dependency_bump: f64,
+    pub base_update: f64,
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub tip: u8,
+    pub level: Level,
+    pub message: String,
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    pub labels: Vec<Label>,
+    pub fix: Option<Fix>,
+    /// Filled by [`check`] through the simulator when the finding has a fix.
+    pub saved: Option<Savings>,
+}
+
+/// What a rule sees.
+pub struct Ctx<'a> {
+    pub src: &'a str,
+    pub df: &'a Dockerfile,
+    pub model: &'a BuildModel,
+    pub context: &'a BuildContext,
+}
+
+impl Ctx<'_> {
+    /// A finding of `meta` at `span`.
+    pub fn finding(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            code: meta.code,
+            name: meta.name,
+            tip: meta.tip,
+            level: Level::Warning,
+            message: message.into(),
+            span,
+            start: Position::default(),
+            end: Position::default(),
+            labels: Vec::new(),
+            fix: None,
+            saved: None,
+        }
+    }
+
+    /// The final stage (what `docker build` produces by default).
+    pub fn final_stage(&self) -> Option<usize> {
+        self.model.target
+    }
+}
+
+/// Which rules to run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Only these codes, or tip numbers as `tip3` / `3` (all when empty).
+    pub select: Vec<String>,
+    /// Never these codes or tips.
+    pub ignore: Vec<String>,
+    /// Skip the simulator-based savings (faster).
+    pub no_savings: bool,
+}
+
+fn matches_selector(sel: &str, meta: &RuleMeta) -> bool {
+    let s = sel.trim();
+    s.eq_ignore_ascii_case(meta.code)
+        || s.eq_ignore_ascii_case(meta.name)
+        || s.trim_start_matches("tip").parse::<u8>().ok() == Some(meta.tip)
+        || (s.len() < meta.code.len() && meta.code.starts_with(&s.to_ascii_uppercase()))
+}
+
+/// Codes suppressed for the instruction starting at `offset`, from a
+/// `# layerlab ignore=…` comment on the line before it.
+fn suppressed_at(src: &str, offset: usize) -> Vec<String> {
+    let line_start = src[..offset.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0 {
+        return Vec::new();
+    }
+    let prev_start = src[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+    parse_ignore(src[prev_start..line_start - 1].trim(), false)
+}
+
+fn parse_ignore(line: &str, global: bool) -> Vec<String> {
+    let Some(rest) = line.strip_prefix('#') else { return Vec::new() };
+    let rest = rest.trim();
+    let Some(rest) = rest.strip_prefix("layerlab") else { return Vec::new() };
+    let mut rest = rest.trim();
+    if global {
+        match rest.strip_prefix("global") {
+            Some(r) => rest = r.trim(),
+            None => return Vec::new(),
+        }
+    }
+    match rest.strip_prefix("ignore=") {
+        Some(list) => list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Codes suppressed for the whole file by `# layerlab global ignore=…`.
+pub fn global_suppressions(src: &str) -> Vec<String> {
+    src.lines().flat_map(|l| parse_ignore(l.trim(), true)).collect()
+}
+
+/// The result of checking a Dockerfile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Parse diagnostics (syntax errors and warnings).
+    pub diagnostics: Vec<crate::syntax::Diagnostic>,
+}
+
+/// Runs the rules over `src`.
+pub fn check(src: &str, context: &BuildContext, opts: &CheckOptions) -> Report {
+    let df = crate::syntax::parse(src);
+    let model = crate::model::build(&df, src);
+    let mut findings = run_rules(src, &df, &model, context, opts);
+    if !opts.no_savings {
+        let sc = scenarios::scenarios(&df, &model, context);
+        let base = scenarios::times(src, context, &sc);
+        for f in &mut findings {
+            if let Some(fix) = &f.fix {
+                let (fixed, _) = crate::fix::apply_edits(src, &fix.edits);
+                let mut ctx2 = context.clone();
+                if let Some(di) = fix.files.iter().find(|n| n.path == ".dockerignore") {
+                    ctx2.dockerignore = Some(di.content.clone());
+                }
+                let after = scenarios::times(&fixed, &ctx2, &sc);
+                f.saved = Some(Savings {
+                    source_edit: (base.source_edit - after.source_edit).max(0.0),
+                    dependency_bump: (base.dependency_bump - after.dependency_bump).max(0.0),
+                    base_update: (base.base_update - after.base_update).max(0.0),
+                });
+            }
+        }
+    }
+    Report { findings, diagnostics: df.diagnostics.clone() }
+}
+
+/// Runs the rules on an already parsed and modelled file (no savings).
+pub fn run_rules(src: &str, df: &Dockerfile, model: &BuildModel, context: &BuildContext, opts: &CheckOptions) -> Vec<Finding> {
+    let cx = Ctx { src, df, model, context };
+    let global = global_suppressions(src);
+    let index = LineIndex::new(src);
+    let mut out = Vec::new();
+    for rule in registry::RULES {
+        let meta = &rule.meta;
+        if !opts.select.is_empty() && !opts.select.iter().any(|s| matches_selector(s, meta)) {
+            continue;
+        }
+        if opts.ignore.iter().chain(global.iter()).any(|s| matches_selector(s, meta)) {
+            continue;
+        }
+        for mut f in (rule.check)(&cx) {
+            let local = suppressed_at(src, f.span.start as usize);
+            if local.iter().any(|s| matches_selector(s, meta)) {
+                continue;
+            }
+            f.start = index.position(src, f.span.start);
+            f.end = index.position(src, f.span.end);
+            out.push(f);
+        }
+    }
+    out.sort_by_key(|f| (f.span.start, f.code));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,50 @@
+//! ## What it does
+//! Finds `apk add` without `--no-cache` (and without a cache mount or a
+//! `rm -rf /var/cache/apk` in the same `RUN`).
+//!
+//! ## Why it slows the build
+//! Without `--no-cache`, apk keeps its downloaded index in
+//! `/var/cache/apk`, which ends up in the layer: more bytes to write on every
+//! rebuild and to pull on every deploy.
+//!
+//! ## Example
+//! ❌ Bad
+//! ```dockerfile
+//! FROM alpine:3.20
+//! RUN apk update && apk add curl
+//! ```
+//! ✅ Good
+//! ```dockerfile
+//! FROM alpine:3.20
+//! RUN apk add --no-cache curl
+//! ```
+//!
+//! ## Fix safety
+//! Safe: `--no-cache` fetches a fresh index for this command and keeps
+//! nothing; the installed packages are the same.
+
+use super::super::util::{find_words, has_cache_mount_for, run_script};
+use super::super::{Ctx, Finding, RuleMeta};
+use crate::fix::{Applicability, Fix, TextEdit};
+use crate::model::{Action, Manager};
+
+pub const META: RuleMeta = RuleMeta { code: "LL406", name: "apk-without-no-cache", tip: 4, summary: "`apk add` without `--no-cache` keeps the package index in the layer" };
+
+pub fn check(cx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for step in &cx.model.steps {
+        let ins = &cx.df.instructions[step.instruction];
+        for op in step.packages.iter().filter(|o| o.manager == Manager::Apk && o.action == Action::Install) {
+            if op.has_flag("--no-cache") || has_cache_mount_for(ins, Manager::Apk) || run_script(ins).contains("/var/cache/apk") {
+                continue;
+            }
+            let at = find_words(cx.src, ins.span, &["apk", "add"]);
+            let mut f = cx.finding(&META, at.unwrap_or(ins.span), "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string());
+            if let Some(s) = at {
+                f.fix = Some(Fix { title: "Add --no-cache".into(), applicability: Applicability::Safe, edits: vec![TextEdit::insert(s.end as usize, " --no-cache")], files: Vec::new() });
+            }
+            out.push(f);
+        }
+    }
+    out
+}

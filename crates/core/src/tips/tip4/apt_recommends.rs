@@ -1,0 +1,65 @@
+//! ## What it does
+//! Finds `apt-get install` (or `apt install`) without
+//! `--no-install-recommends`.
+//!
+//! ## Why it slows the build
+//! By default apt also installs every *recommended* package: often dozens of
+//! extra packages (documentation tools, X11 libraries, compilers) that the
+//! image never uses. They are downloaded and unpacked on every rebuild of the
+//! step, and make the image larger to push and pull.
+//!
+//! ## Example
+//! ❌ Bad
+//! ```dockerfile
+//! FROM debian:bookworm-slim
+//! RUN apt-get update && apt-get install -y curl
+//! ```
+//! ✅ Good
+//! ```dockerfile
+//! FROM debian:bookworm-slim
+//! RUN apt-get update && apt-get install -y --no-install-recommends curl
+//! ```
+//!
+//! ## Fix safety
+//! Unsafe: a program may rely on a package apt only recommends (a CA bundle,
+//! a locale). The fix adds `--no-install-recommends` after `install`; check
+//! the image still works.
+
+use super::super::util::find_words;
+use super::super::{Ctx, Finding, RuleMeta};
+use crate::fix::{Applicability, Fix, TextEdit};
+use crate::model::{Action, Manager};
+
+pub const META: RuleMeta = RuleMeta {
+    code: "LL401",
+    name: "apt-install-recommends",
+    tip: 4,
+    summary: "`apt-get install` without `--no-install-recommends` downloads packages nobody asked for",
+};
+
+pub fn check(cx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for step in &cx.model.steps {
+        let ins = &cx.df.instructions[step.instruction];
+        for op in &step.packages {
+            if op.manager != Manager::Apt || op.action != Action::Install || op.has_flag("--no-install-recommends") || op.command.contains("APT::Install-Recommends") {
+                continue;
+            }
+            let prog = op.command.split_whitespace().next().unwrap_or("apt-get");
+            let sub = op.command.split_whitespace().find(|w| matches!(*w, "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep")).unwrap_or("install");
+            let at = find_words(cx.src, ins.span, &[prog, sub]).or_else(|| find_words(cx.src, ins.span, &[sub]));
+            let span = at.unwrap_or(ins.span);
+            let mut f = cx.finding(&META, span, format!("`{}` installs recommended packages too; add --no-install-recommends", op.command));
+            if let Some(s) = at {
+                f.fix = Some(Fix {
+                    title: "Add --no-install-recommends".into(),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![TextEdit::insert(s.end as usize, " --no-install-recommends")],
+                    files: Vec::new(),
+                });
+            }
+            out.push(f);
+        }
+    }
+    out
+}

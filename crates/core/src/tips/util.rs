@@ -1,0 +1,132 @@
+//! Helpers shared by the rules: finding words in the source, stage facts.
+
+use crate::model::{Action, BuildModel, Manager, PackageOp, Step, StepKind};
+use crate::syntax::{Command, Instruction, MountType, Span};
+
+/// Finds `words` in order inside `span` of `src`, separated by blanks or
+/// line continuations (`\` + newline). Returns the span from the start of
+/// the first word to the end of the last.
+pub fn find_words(src: &str, span: Span, words: &[&str]) -> Option<Span> {
+    let text = span.text(src);
+    let base = span.start as usize;
+    let first = *words.first()?;
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(first) {
+        let start = from + pos;
+        from = start + first.len();
+        let boundary_before = start == 0 || text[..start].ends_with(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '/' | '"' | '\''));
+        if !boundary_before {
+            continue;
+        }
+        let mut end = start + first.len();
+        let mut ok = true;
+        for w in &words[1..] {
+            let rest = &text[end..];
+            let skipped = skip_blanks(rest);
+            if skipped == 0 || !rest[skipped..].starts_with(w) {
+                ok = false;
+                break;
+            }
+            end += skipped + w.len();
+        }
+        let boundary_after = text[end..].chars().next().is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '&' | '|' | ')' | '"' | '\''));
+        if ok && boundary_after {
+            return Some(Span::new(base + start, base + end));
+        }
+    }
+    None
+}
+
+/// Bytes of blanks and line continuations at the start of `s`.
+fn skip_blanks(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' => i += 1,
+            b'\\' if b.get(i + 1) == Some(&b'\n') => i += 2,
+            b'\\' if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The span of the command text of a RUN (after its flags), to the end of
+/// the instruction's first line group (heredoc bodies excluded).
+pub fn run_command_span(ins: &Instruction) -> Span {
+    let start = ins.flags.last().map(|f| f.span.end).unwrap_or(ins.keyword_span.end);
+    let end = ins.heredocs.first().map(|h| h.body_span.start).unwrap_or(ins.span.end);
+    Span { start, end: end.max(start) }
+}
+
+/// Where a new flag goes: right after the keyword (`RUN |--mount…`).
+pub fn flag_insert_point(ins: &Instruction) -> usize {
+    ins.keyword_span.end as usize
+}
+
+/// The layer steps of `stage` with their instructions.
+pub fn layer_steps<'a>(model: &'a BuildModel, df: &'a crate::Dockerfile, stage: usize) -> impl Iterator<Item = (&'a Step, &'a Instruction)> {
+    model.stage_steps(stage).filter(|s| s.kind == StepKind::Layer).map(move |s| (s, &df.instructions[s.instruction]))
+}
+
+/// Cache-mount targets of a RUN.
+pub fn cache_targets(ins: &Instruction) -> Vec<String> {
+    match &ins.command {
+        Command::Run { mounts, .. } => mounts.iter().filter(|m| m.kind == MountType::Cache).filter_map(|m| m.target.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a cache mount covers `manager`'s cache.
+pub fn has_cache_mount_for(ins: &Instruction, manager: Manager) -> bool {
+    let targets = cache_targets(ins);
+    manager.cache_targets().iter().any(|t| targets.iter().any(|c| crate::model::paths_overlap(c, t)))
+}
+
+/// Installs (not updates, builds) in a step.
+pub fn installs(step: &Step) -> impl Iterator<Item = &PackageOp> {
+    step.packages.iter().filter(|o| o.action == Action::Install)
+}
+
+/// The text of the whole RUN script (command plus heredoc bodies).
+pub fn run_script(ins: &Instruction) -> String {
+    match &ins.command {
+        Command::Run { command, .. } => {
+            let mut s = command.args.join(" ");
+            for h in &ins.heredocs {
+                s.push('\n');
+                s.push_str(&h.content);
+            }
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+/// Indentation to use for a continuation line inside `ins`.
+pub fn continuation_indent(src: &str, ins: &Instruction) -> String {
+    let text = ins.span.text(src);
+    if let Some(second) = text.split('\n').nth(1) {
+        let ws: String = second.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        if !ws.is_empty() {
+            return ws;
+        }
+    }
+    "    ".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_words_across_continuations() {
+        let src = "RUN apt-get update && apt-get \\\n    install -y curl";
+        let s = find_words(src, Span::new(0, src.len()), &["apt-get", "install"]).unwrap();
+        assert_eq!(s.text(src), "apt-get \\\n    install");
+        assert!(find_words(src, Span::new(0, src.len()), &["apt-get", "remove"]).is_none());
+        let src = "RUN xapt-get install";
+        assert!(find_words(src, Span::new(0, src.len()), &["apt-get", "install"]).is_none());
+    }
+}
