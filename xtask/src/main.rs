@@ -9,10 +9,12 @@
 //! installed with apt-get when running as root on Debian; otherwise we say
 //! exactly what to install. Under `CI=true` a missing dependency fails the run.
 
+mod docs;
 mod size;
 mod suites;
 mod tools;
 mod util;
+mod wasm_size;
 
 use std::process::ExitCode;
 
@@ -22,7 +24,9 @@ commands:
   serve   install missing tools, then serve the playground on http://127.0.0.1:8080
   dist    release build of the playground into dist/ (static files)
   test    run every suite; ends with `N passed, N failed`
-  tools   install the project-local tools only";
+  tools   install the project-local tools only
+  wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
+  docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,7 +34,9 @@ fn main() -> ExitCode {
         Some("serve") => tools::ensure_web_tools().and_then(|t| suites::serve(&t)),
         Some("dist") => tools::ensure_web_tools().and_then(|t| suites::dist(&t)),
         Some("tools") => tools::ensure_web_tools().map(|_| ()),
+        Some("docs") => docs::run(),
         Some("test") => return suites::test_all(&args[1..]),
+        Some("wasm-size") => wasm_size::wasm_size(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

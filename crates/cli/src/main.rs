@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod report;
+
 #[derive(Parser)]
 #[command(name = "layerlab", version, about = "Why is your docker build slow? Layer analysis for Dockerfiles.")]
 struct Cli {
@@ -55,7 +57,54 @@ enum Command {
         /// The target stage (default: the last).
         #[arg(long)]
         target: Option<String>,
+        /// The Dockerfile of the cached build, when the Dockerfile itself changed.
+        #[arg(long, value_name = "FILE")]
+        previous: Option<String>,
         /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check Dockerfiles against the five tips. Exit code 0: clean, 1: findings, 2: usage or IO error.
+    Check {
+        /// Dockerfiles to check (`-` for standard input).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Only these rules: codes (LL301), names, or tips (tip3), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never these rules: codes, names, or tips, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// The build context (default: the Dockerfile's folder); its .dockerignore and files are used.
+        #[arg(long, value_name = "DIR")]
+        context: Option<String>,
+        /// Do not read a build context.
+        #[arg(long)]
+        no_context: bool,
+    },
+    /// Apply the fixes: print the optimized Dockerfile (or a diff, or write it).
+    Fix {
+        /// The Dockerfile (`-` for standard input).
+        file: String,
+        /// Print a unified diff instead of the new text.
+        #[arg(long)]
+        diff: bool,
+        /// Also apply unsafe fixes.
+        #[arg(long = "unsafe")]
+        unsafe_fixes: bool,
+        /// Write the result back to FILE (and create the files fixes add, such as .dockerignore).
+        #[arg(long)]
+        write: bool,
+        /// Rules whose fixes are not applied, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        disable: Vec<String>,
+        /// The build context (default: the Dockerfile's folder).
+        #[arg(long, value_name = "DIR")]
+        context: Option<String>,
+        /// Output format for the report (text goes to stderr; json prints everything to stdout).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -65,6 +114,13 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 fn main() -> ExitCode {
@@ -101,7 +157,90 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(if df.errors().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Simulate { file, changes, touches, args, base_update, secrets, cold, context, log, target, format } => {
+        Command::Check { files, format, select, ignore, context, no_context } => {
+            let opts = layerlab_core::tips::CheckOptions { select, ignore, no_savings: false };
+            let mut reports = Vec::new();
+            for file in &files {
+                let src = read_source(file)?;
+                let ctx = context_for(file, &context, no_context)?;
+                let report = layerlab_core::tips::check(&src, &ctx, &opts);
+                reports.push((file.clone(), src, report));
+            }
+            let findings: usize = reports.iter().map(|(_, _, r)| r.findings.len()).sum();
+            match format {
+                CheckFormat::Text => {
+                    for (file, src, report) in &reports {
+                        print!("{}", report::text(file, src, report));
+                    }
+                    let files_n = reports.len();
+                    if findings == 0 {
+                        println!("no findings in {files_n} file{}", if files_n == 1 { "" } else { "s" });
+                    } else {
+                        let fixable = reports.iter().flat_map(|(_, _, r)| &r.findings).filter(|f| f.fix.is_some()).count();
+                        println!("{findings} finding{} ({fixable} with a fix: run `layerlab fix`)", if findings == 1 { "" } else { "s" });
+                    }
+                }
+                CheckFormat::Json => {
+                    let v: Vec<serde_json::Value> = reports
+                        .iter()
+                        .map(|(file, _, r)| serde_json::json!({ "file": file, "findings": r.findings, "diagnostics": r.diagnostics }))
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+                }
+                CheckFormat::Sarif => {
+                    let refs: Vec<(&str, &str, &layerlab_core::tips::Report)> = reports.iter().map(|(f, s, r)| (f.as_str(), s.as_str(), r)).collect();
+                    println!("{}", serde_json::to_string_pretty(&report::sarif(&refs)).map_err(|e| e.to_string())?);
+                }
+            }
+            Ok(if findings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Fix { file, diff, unsafe_fixes, write, disable, context, format } => {
+            use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
+            let src = read_source(&file)?;
+            let ctx = context_for(&file, &context, false)?;
+            let dir = std::path::Path::new(&file).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+            let existing: Vec<String> = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", ".dockerignore"]
+                .iter()
+                .filter(|f| file != "-" && dir.join(f).exists())
+                .map(|f| if f.starts_with("compose") || f.starts_with("docker-compose") { "compose.yaml".to_string() } else { f.to_string() })
+                .collect();
+            let o = optimize(&src, &ctx, &OptimizeOptions { unsafe_fixes, disabled: disable, existing_files: existing });
+            if let Format::Json = format {
+                println!("{}", serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?);
+            } else if diff {
+                print!("{}", o.diff);
+            } else if !write {
+                print!("{}", o.text);
+            }
+            if write && file != "-" && o.text != src {
+                std::fs::write(&file, &o.text).map_err(|e| format!("{file}: {e}"))?;
+            }
+            if write && file != "-" {
+                for nf in &o.files {
+                    let p = dir.join(&nf.path);
+                    if !p.exists() {
+                        std::fs::write(&p, &nf.content).map_err(|e| format!("{}: {e}", p.display()))?;
+                        eprintln!("created {}", p.display());
+                    }
+                }
+            }
+            if let Format::Text = format {
+                for a in &o.applied {
+                    eprintln!("fixed {} (tip {}, {}): {}", a.code, a.tip, if a.applicability == layerlab_core::fix::Applicability::Safe { "safe" } else { "unsafe" }, a.title);
+                }
+                for nf in &o.files {
+                    if !write {
+                        eprintln!("would create {} (use --write)", nf.path);
+                    }
+                }
+                eprintln!(
+                    "rebuild after a source edit: {:.1}s -> {:.1}s; dependency bump: {:.1}s -> {:.1}s; base image update: {:.1}s -> {:.1}s (estimated)",
+                    o.before.source_edit, o.after.source_edit, o.before.dependency_bump, o.after.dependency_bump, o.before.base_update, o.after.base_update
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate { file, changes, touches, args, base_update, secrets, cold, context, log, target, previous, format } => {
             use layerlab_core::simulate::{self, BuildContext, Change, Options};
             let src = read_source(&file)?;
             let df = layerlab_core::parse(&src);
@@ -120,7 +259,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Some(dir) => read_context(&dir)?,
                 None => BuildContext::default(),
             };
-            let mut opts = Options { target, cold, seconds: Vec::new() };
+            let previous = match previous {
+                Some(p) => Some(read_source(&p)?),
+                None => None,
+            };
+            let mut opts = Options { target, cold, seconds: Vec::new(), previous, uncached_stages: Vec::new() };
             if let Some(path) = log {
                 let text = read_source(&path)?;
                 let parsed = layerlab_core::buildlog::parse(&text);
@@ -184,6 +327,24 @@ fn print_simulation(model: &layerlab_core::model::BuildModel, sim: &layerlab_cor
         sim.total_seconds,
         sim.critical_path_seconds
     );
+}
+
+/// The context for `file`: `--context`, else the file's folder (none for stdin).
+fn context_for(file: &str, context: &Option<String>, none: bool) -> Result<layerlab_core::simulate::BuildContext, String> {
+    if none {
+        return Ok(Default::default());
+    }
+    match context {
+        Some(dir) => read_context(dir),
+        None if file == "-" => Ok(Default::default()),
+        None => {
+            let dir = std::path::Path::new(file).parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p });
+            match dir {
+                Some(d) => read_context(&d.to_string_lossy()),
+                None => Ok(Default::default()),
+            }
+        }
+    }
 }
 
 /// Reads a build context directory: its .dockerignore and its file list.

@@ -23,6 +23,7 @@
 
 pub mod daemon;
 pub mod images;
+pub mod predict;
 pub mod runner;
 pub mod scenario;
 

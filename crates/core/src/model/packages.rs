@@ -420,7 +420,12 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
     }
     let script = if first == "run" || first == "run-script" { pos.get(1).map(String::as_str).unwrap_or("") } else { first };
     let action = if matches!(script, "build" | "compile" | "bundle" | "generate" | "prepare") || script.starts_with("build:") { Action::Build } else { Action::Other };
-    op(manager, action, cmd)
+    let mut o = op(manager, action, cmd);
+    if action == Action::Build {
+        // A bundle includes the dependencies the manifests pin.
+        o.manifests = strs(manifests);
+    }
+    o
 }
 
 #[cfg(test)]
@@ -449,7 +454,7 @@ mod tests {
             ("uv sync --frozen --no-install-project", Manager::Uv, Action::Install, &[], &["pyproject.toml", "uv.lock"]),
             ("uv pip install -r requirements.txt", Manager::Uv, Action::Install, &[], &["requirements.txt"]),
             ("npm ci --omit=dev", Manager::Npm, Action::Install, &[], &["package.json", "package-lock.json"]),
-            ("npm run build", Manager::Npm, Action::Build, &[], &[]),
+            ("npm run build", Manager::Npm, Action::Build, &[], &["package.json", "package-lock.json"]),
             ("yarn install --frozen-lockfile", Manager::Yarn, Action::Install, &[], &["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases"]),
             ("pnpm install --frozen-lockfile", Manager::Pnpm, Action::Install, &[], &["package.json", "pnpm-lock.yaml"]),
             ("go mod download", Manager::Go, Action::Install, &[], &["go.mod", "go.sum"]),

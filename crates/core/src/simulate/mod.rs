@@ -31,9 +31,18 @@
 //! - **Unused stages are skipped**: BuildKit only solves the stages the target
 //!   reaches (`allReachableStages`).
 //!
-//! One modelling choice, stated: a step that re-runs is taken to produce new
-//! bytes, so `COPY --from` a stage that rebuilt misses too. BuildKit compares
-//! content there, so a byte-identical (reproducible) rebuild could still hit.
+//! - **`COPY --from` and `RUN --mount=from=`** are keyed on the *content* of
+//!   the paths they read in the other stage (the same content hashing), so a
+//!   stage that re-ran but produced the same bytes leaves them cached.
+//!
+//! That last rule needs to know when a re-run produces new bytes, which no
+//! one can know for sure. The model, stated: steps are reproducible. A
+//! re-executed RUN changes its output only when something it reads changed:
+//! an install, when one of its manifests changed; a compile (`go build`,
+//! `cargo build`, `mvn package`, …), when a source file of its language or a
+//! manifest changed; any other command, when any copied file changed; and
+//! any RUN, when its command, environment or base changed. A COPY changes
+//! its destination when its sources changed.
 
 pub mod dockerignore;
 pub mod log;
@@ -79,6 +88,12 @@ pub struct Options {
     pub cold: bool,
     /// Real seconds per instruction index, replacing the estimates.
     pub seconds: Vec<(usize, f64)>,
+    /// The Dockerfile of the cached build, when the Dockerfile itself was
+    /// edited: steps whose instruction (or, for RUN, environment) changed miss.
+    pub previous: Option<String>,
+    /// Stages never built before (e.g. a `--target` not built until now):
+    /// nothing of theirs is in the cache.
+    pub uncached_stages: Vec<usize>,
 }
 
 /// Outcome of one step.
@@ -178,6 +193,13 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
     let overrides = |i: usize| opts.seconds.iter().find(|(k, _)| *k == i).map(|(_, s)| *s);
 
     let mut stage_changed = vec![false; model.stages.len()];
+    // Content state per stage, for content-keyed reads of it.
+    let mut stage_content: Vec<Content> = vec![Content::default(); model.stages.len()];
+    let prev_keys: Option<Vec<Vec<String>>> = opts.previous.as_deref().map(|p| {
+        let pdf = crate::syntax::parse(p);
+        step_keys(&pdf, &crate::model::build(&pdf, p))
+    });
+    let keys = step_keys(df, model);
     let mut finish = vec![0.0f64; model.stages.len()];
     let mut outcomes = Vec::new();
     let global_tainted: Vec<String> = model.global_args.iter().filter(|(k, _)| changed_args.contains(&k.as_str())).map(|(k, _)| k.clone()).collect();
@@ -185,6 +207,8 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
     for (si, stage) in model.stages.iter().enumerate() {
         let mut tainted: Vec<String> = Vec::new();
         let mut dirty = false;
+        let mut content = Content::default();
+        let mut step_no = 0usize;
         let mut first_miss: Option<String> = None;
         let mut stage_cost = 0.0;
         for &sid in &stage.steps {
@@ -233,11 +257,24 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
                 outcomes.push(out);
                 continue;
             }
+            let key_changed = prev_keys.as_ref().is_some_and(|pk| pk.get(si).and_then(|k| k.get(step_no)) != keys[si].get(step_no));
+            step_no += 1;
             let own: Option<String> = if opts.cold {
                 Some("first build: nothing is cached yet".to_string())
+            } else if opts.uncached_stages.contains(&si) {
+                Some(format!("stage {} was never built before: nothing of it is cached", stage_label(model, si)))
+            } else if key_changed {
+                Some(format!("{}: the instruction or its environment changed in the Dockerfile", short(&step.text)))
             } else {
-                own_reason(df, model, step, &edits, &ignore, &tainted, &global_tainted, &stage_changed, &image_updated)
+                own_reason(df, model, step, &edits, &tainted, &global_tainted, &stage_changed, &stage_content, &image_updated)
             };
+            if step.kind == StepKind::Base {
+                content = match stage.base_stage {
+                    Some(b) => stage_content[b].clone(),
+                    None if own.is_some() => Content { regions: vec!["/".into()], files: Vec::new(), opaque: true },
+                    None => Content::default(),
+                };
+            }
             let link = step.inputs.link;
             let (rebuilt, reason) = match (&own, dirty) {
                 (Some(r), _) => (true, r.clone()),
@@ -253,6 +290,7 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
                 out.status = Status::Rebuilt;
                 out.cached = false;
                 out.seconds = secs;
+                content.after_rebuild(df, step, own.is_some(), &edits);
                 stage_cost += secs;
                 if !dirty {
                     first_miss = Some(format!("line {} ({})", step.line, short(&step.text)));
@@ -263,6 +301,7 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
             outcomes.push(out);
         }
         stage_changed[si] = dirty;
+        stage_content[si] = content;
         let deps = stage.base_stage.into_iter().chain(stage.reads.iter().copied());
         let start = deps.filter(|&d| d < si).map(|d| finish[d]).fold(0.0, f64::max);
         finish[si] = if needed[si] { start + stage_cost } else { 0.0 };
@@ -294,10 +333,10 @@ fn own_reason(
     model: &BuildModel,
     step: &crate::model::Step,
     edits: &[String],
-    _ignore: &DockerIgnore,
     tainted: &[String],
     global_tainted: &[String],
     stage_changed: &[bool],
+    stage_content: &[Content],
     image_updated: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let ins = &df.instructions[step.instruction];
@@ -325,7 +364,7 @@ fn own_reason(
             if m.kind != MountType::Bind {
                 continue;
             }
-            if let Some(r) = source_changed(model, m.source.as_ref()?, edits, stage_changed, image_updated, &[]) {
+            if let Some(r) = source_changed(model, m.source.as_ref()?, edits, stage_content, image_updated, &[]) {
                 return Some(format!("{what}: bind mount: {r}"));
             }
         }
@@ -336,7 +375,7 @@ fn own_reason(
         _ => Vec::new(),
     };
     for s in &step.inputs.sources {
-        if let Some(r) = source_changed(model, s, edits, stage_changed, image_updated, &excludes) {
+        if let Some(r) = source_changed(model, s, edits, stage_content, image_updated, &excludes) {
             return Some(format!("{what}: {r}"));
         }
     }
@@ -347,7 +386,7 @@ fn source_changed(
     model: &BuildModel,
     s: &Source,
     edits: &[String],
-    stage_changed: &[bool],
+    stage_content: &[Content],
     image_updated: &dyn Fn(&str) -> bool,
     excludes: &[String],
 ) -> Option<String> {
@@ -356,10 +395,156 @@ fn source_changed(
             .iter()
             .find(|e| glob::selects(path, e) && !excludes.iter().any(|x| glob::selects(x, e)))
             .map(|e| format!("{e} changed")),
-        Source::Stage { stage, .. } => stage_changed.get(*stage).copied().unwrap_or(false).then(|| format!("stage {} changed", stage_label(model, *stage))),
+        Source::Stage { stage, path } => {
+            let abs = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
+            let changed = stage_content.get(*stage).is_some_and(|c| c.regions.iter().any(|r| crate::model::paths_overlap(r, &abs)));
+            changed.then(|| format!("{path} changed in stage {}", stage_label(model, *stage)))
+        }
         Source::Image { image, .. } => image_updated(image).then(|| format!("image {image} was updated")),
         Source::Remote { .. } | Source::Inline { .. } => None,
     }
+}
+
+/// What changed in a stage's filesystem so far (for content-keyed reads).
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Absolute paths whose content changed ("/" for anything).
+    pub regions: Vec<String>,
+    /// Context files with new content copied into the stage.
+    pub files: Vec<String>,
+    /// Something with unknown reach changed (base image, a RUN's output):
+    /// every later re-run changes its output.
+    pub opaque: bool,
+}
+
+/// Commands that read no copied file.
+const NEUTRAL: &[&str] = &["rm", "mkdir", "echo", "true", "set", "useradd", "groupadd", "adduser", "addgroup", "ln", "chown", "chmod", "export", "cd", "apt-get", "apt", "apk", "dnf", "yum"];
+
+fn extensions(eco: &str) -> &'static [&'static str] {
+    match eco {
+        "go" => &[".go"],
+        "rust" => &[".rs"],
+        "java" => &[".java", ".kt", ".groovy", ".gradle", ".kts", ".xml", ".properties"],
+        "node" => &[".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".json", ".css", ".scss", ".html", ".vue", ".svelte"],
+        "dotnet" => &[".cs", ".fs", ".csproj", ".fsproj", ".razor", ".json"],
+        "python" => &[".py"],
+        "ruby" => &[".rb", ".erb"],
+        "php" => &[".php"],
+        _ => &[],
+    }
+}
+
+impl Content {
+    /// Updates the state after `step` re-ran; `own` when its own inputs
+    /// (not only the chain) changed.
+    fn after_rebuild(&mut self, df: &Dockerfile, step: &crate::model::Step, own: bool, edits: &[String]) {
+        let ins = &df.instructions[step.instruction];
+        match &ins.command {
+            Command::Copy(c) | Command::Add(c) if own => {
+                let dest = if c.dest.starts_with('/') { c.dest.clone() } else { format!("{}/{}", step.inputs.workdir.trim_end_matches('/'), c.dest) };
+                self.regions.push(dest);
+                let mut from_context = false;
+                for src in &step.inputs.sources {
+                    if let Source::Context { path } = src {
+                        for e in edits.iter().filter(|e| glob::selects(path, e)) {
+                            from_context = true;
+                            if !self.files.contains(e) {
+                                self.files.push(e.clone());
+                            }
+                        }
+                    }
+                }
+                if !from_context {
+                    self.opaque = true;
+                }
+            }
+            Command::Run { .. } => {
+                if own || self.opaque || self.run_reads_changed(step, ins) {
+                    self.regions.push("/".into());
+                    self.opaque = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn run_reads_changed(&self, step: &crate::model::Step, ins: &crate::syntax::Instruction) -> bool {
+        if self.files.is_empty() {
+            return false;
+        }
+        let base = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
+        let manifest_hit = |manifests: &[String]| {
+            self.files.iter().any(|f| manifests.iter().any(|m| glob::matches(&base(m), &base(f)) || glob::selects(m, f)))
+        };
+        let mut script = String::new();
+        if let Command::Run { command, .. } = &ins.command {
+            script = command.args.join(" ");
+        }
+        for h in &ins.heredocs {
+            script.push('\n');
+            script.push_str(&h.content);
+        }
+        for c in crate::model::shell::commands(&script) {
+            match crate::model::packages::recognize(&c) {
+                Some(op) => {
+                    // go.sum only holds checksums: it changes neither what is
+                    // downloaded nor what is built.
+                    let manifests: Vec<String> = op.manifests.iter().filter(|m| *m != "go.sum").cloned().collect();
+                    let hit = match op.action {
+                        crate::model::Action::Install => manifest_hit(&manifests) || (op.reads_source && !self.files.is_empty()),
+                        crate::model::Action::Update => false,
+                        crate::model::Action::Build => {
+                            let exts = extensions(op.manager.ecosystem());
+                            manifest_hit(&manifests) || self.files.iter().any(|f| exts.iter().any(|e| f.ends_with(e)))
+                        }
+                        crate::model::Action::Other => !op.manager.is_system(),
+                    };
+                    if hit {
+                        return true;
+                    }
+                }
+                None if NEUTRAL.contains(&c.program_name()) => {}
+                None => return true,
+            }
+        }
+        let _ = step;
+        false
+    }
+}
+
+/// A key per step (FROM and layer steps) of each stage: its text, and for a
+/// RUN the ENV/ARG/USER/SHELL lines before it, so a Dockerfile edit can be
+/// compared step by step.
+fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<Vec<String>> {
+    model
+        .stages
+        .iter()
+        .map(|st| {
+            let mut env = String::new();
+            let mut keys = Vec::new();
+            for &sid in &st.steps {
+                let step = &model.steps[sid];
+                let ins = &df.instructions[step.instruction];
+                match (&ins.command, step.kind) {
+                    (Command::Env { .. } | Command::Arg { .. } | Command::User { .. } | Command::Shell { .. }, _) => {
+                        env.push_str(&step.text);
+                        env.push('\n');
+                    }
+                    (Command::Run { .. }, _) => keys.push(format!("{}\n{env}", step.text)),
+                    (_, StepKind::Metadata) => {}
+                    _ => keys.push(step.text.clone()),
+                }
+                // Heredoc bodies are part of the instruction.
+                if let (Some(k), false) = (keys.last_mut(), ins.heredocs.is_empty() || step.kind == StepKind::Metadata) {
+                    for h in &ins.heredocs {
+                        k.push('\n');
+                        k.push_str(&h.content);
+                    }
+                }
+            }
+            keys
+        })
+        .collect()
 }
 
 #[cfg(test)]

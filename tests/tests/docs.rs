@@ -1,0 +1,17 @@
+//! The generated rule docs (`docs/tips/*.md`, the playground's rule table)
+//! must match the rules' doc comments: run `cargo xtask docs` when this fails.
+
+#[test]
+fn generated_docs_are_up_to_date() {
+    let root = layerlab_tests::root();
+    let read = |p: &str| std::fs::read_to_string(root.join("crates/core/src/tips").join(p)).expect("rule file");
+    let files = layerlab_core::tips::docs::generated_files(&read);
+    assert!(files.len() >= 17);
+    let mut stale = Vec::new();
+    for (path, content) in &files {
+        if std::fs::read_to_string(root.join(path)).ok().as_deref() != Some(content.as_str()) {
+            stale.push(path.clone());
+        }
+    }
+    assert!(stale.is_empty(), "stale generated docs (run `cargo xtask docs`): {stale:?}");
+}
