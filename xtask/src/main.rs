@@ -10,6 +10,7 @@
 //! exactly what to install. Under `CI=true` a missing dependency fails the run.
 
 mod docs;
+mod fuzz;
 mod size;
 mod suites;
 mod tools;
@@ -25,6 +26,7 @@ commands:
   dist    release build of the playground into dist/ (static files)
   test    run every suite; ends with `N passed, N failed`
   tools   install the project-local tools only
+  fuzz [SECONDS]  run the parser fuzz target (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
   docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments";
 
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("tools") => tools::ensure_web_tools().map(|_| ()),
         Some("docs") => docs::run(),
         Some("test") => return suites::test_all(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("wasm-size") => wasm_size::wasm_size(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");

@@ -3,25 +3,15 @@
 //! Run: `cargo bench -p layerlab-core --bench parse`
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use std::path::PathBuf;
+#[path = "support/corpus.rs"]
+mod corpus;
 
-/// All Dockerfiles in the corpus (MANIFEST kinds dockerfile, dockerfile-extracted).
+/// The corpus, or a synthetic file when it is missing.
 fn corpus_files() -> Vec<String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    let Ok(manifest) = std::fs::read_to_string(root.join("MANIFEST.tsv")) else {
-        eprintln!("!!! corpus not found at {}: benchmarking a synthetic file instead", root.display());
-        return vec!["FROM alpine AS a\nRUN --mount=type=cache,target=/c apk add \\\n  curl\nCOPY . /app\n".repeat(200)];
-    };
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            matches!(c.get(5), Some(&"dockerfile") | Some(&"dockerfile-extracted"))
-                .then(|| std::fs::read_to_string(root.join(c[3])).ok())
-                .flatten()
-        })
-        .collect()
+    corpus::corpus_files().unwrap_or_else(|| {
+        eprintln!("!!! benchmarking a synthetic file instead of the corpus");
+        vec!["FROM alpine AS a\nRUN --mount=type=cache,target=/c apk add \\\n  curl\nCOPY . /app\n".repeat(200)]
+    })
 }
 
 fn bench(c: &mut Criterion) {

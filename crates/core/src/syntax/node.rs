@@ -157,7 +157,9 @@ fn extract_builder_flags(line: &str, lo: usize, hi: usize) -> (Vec<Val>, usize) 
                     return (words, ceil_boundary(line, pos));
                 }
                 if blank_ok || !word.is_empty() {
-                    words.push(Val { text: core::mem::take(&mut word), lo: word_lo, hi: pos });
+                    // Go splits on a space *byte*, which may sit inside a
+                    // rune (`Ņ` is C5 85); the span ends after that rune.
+                    words.push(Val { text: core::mem::take(&mut word), lo: word_lo, hi: ceil_boundary(line, pos) });
                 }
                 word.clear();
                 blank_ok = false;

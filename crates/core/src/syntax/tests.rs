@@ -11,6 +11,7 @@ fn check_spans(src: &str, df: &Dockerfile) {
         last = i.span.end;
         for s in i.arguments.iter().map(|a| a.span).chain(i.flags.iter().map(|f| f.span)).chain([i.keyword_span]) {
             assert!(s.start >= i.span.start && s.end <= i.span.end, "{s:?} outside {:?}", i.span);
+            assert!(src.is_char_boundary(s.start as usize) && src.is_char_boundary(s.end as usize), "{s:?} splits a char");
         }
     }
 }
@@ -112,4 +113,14 @@ fn stages_and_global_args() {
     assert_eq!(df.stages[1].base_stage, Some(0));
     assert_eq!(df.stages[2].platform.as_deref(), Some("linux/arm64"));
     assert_eq!(df.instructions[2].stage, Some(0));
+}
+
+/// Found by `cargo xtask fuzz`: a flag ending at a byte that Go counts as a
+/// space (0x85 inside `Ņ`, 0xA0 inside `à`) gave a span ending mid-character.
+#[test]
+fn fuzz_flag_split_inside_a_character() {
+    for src in ["FROM x\nHEALTHCHECK --stŅrt=1 CMD a\n", "FROM x\nRUN --mà=1 a\n", "FROM x\nCOPY --ﾅ x y\n"] {
+        let df = parse(src);
+        check_spans(src, &df);
+    }
 }
