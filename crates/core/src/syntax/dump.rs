@@ -49,34 +49,48 @@ fn is_go_printable(c: char) -> bool {
         || c == '\u{1680}')
 }
 
-/// `Node.Dump` for one instruction node.
-pub fn dump_node(n: &RawNode) -> String {
-    let mut s = n.cmd.text.to_lowercase();
-    if !n.flags.is_empty() {
+/// `Node.Dump` for one node: the command in lower case, the flags as
+/// BuildKit rebuilt them (`--name=value`) in brackets, then the values or
+/// the ONBUILD trigger in parentheses.
+fn dump_parts<'a>(s: &mut String, cmd: &str, flags: &[String], values: impl Iterator<Item = &'a str>, sub: Option<&RawNode>) {
+    let start = s.len();
+    s.push_str(&cmd.to_lowercase());
+    if !flags.is_empty() {
         s.push_str(" [");
-        for (i, f) in n.flags.iter().enumerate() {
+        for (i, f) in flags.iter().enumerate() {
             if i > 0 {
                 s.push(' ');
             }
-            s.push_str(&go_quote(&f.text));
+            s.push_str(&go_quote(f));
         }
         s.push(']');
     }
-    match &n.next {
-        Next::Values(v) => {
-            for v in v {
-                s.push(' ');
-                s.push_str(&go_quote(&v.text));
-            }
-        }
-        // The ONBUILD value node has one child: " " + "(" + child + ")\n", trimmed.
-        Next::Sub(child) => {
-            s.push_str(" (");
-            s.push_str(&dump_node(child));
-            s.push(')');
-        }
+    for v in values {
+        s.push(' ');
+        s.push_str(&go_quote(v));
     }
-    s.trim().to_string()
+    // The ONBUILD value node has one child: " " + "(" + child + ")\n", trimmed.
+    if let Some(child) = sub {
+        s.push_str(" (");
+        s.push_str(&dump_node(child));
+        s.push(')');
+    }
+    let trimmed = s[start..].trim();
+    let (lead, len) = (s[start..].len() - s[start..].trim_start().len(), trimmed.len());
+    s.drain(start..start + lead);
+    s.truncate(start + len);
+}
+
+/// `Node.Dump` for one raw node.
+pub fn dump_node(n: &RawNode) -> String {
+    let flags: Vec<String> = n.flags.iter().map(|f| f.text.clone()).collect();
+    let (values, sub): (&[_], _) = match &n.next {
+        Next::Values(v) => (v, None),
+        Next::Sub(child) => (&[], Some(&**child)),
+    };
+    let mut s = String::new();
+    dump_parts(&mut s, &n.cmd.text, &flags, values.iter().map(|v| v.text.as_str()), sub);
+    s
 }
 
 /// The whole-file dump, one `(…)` line per instruction, as `parser_test.go`
@@ -84,12 +98,18 @@ pub fn dump_node(n: &RawNode) -> String {
 /// are skipped (BuildKit would have rejected the file).
 pub fn dump(df: &Dockerfile) -> String {
     let mut out = String::new();
-    for i in &df.instructions {
-        if let Some(raw) = &i.raw {
-            out.push('(');
-            out.push_str(&dump_node(raw));
-            out.push_str(")\n");
-        }
+    for i in df.instructions.iter().filter(|i| i.parsed) {
+        let flags: Vec<String> = i
+            .flags
+            .iter()
+            .map(|f| match &f.value {
+                Some(v) => super::cat(&["--", &f.name, "=", v]),
+                None => super::cat(&["--", &f.name]),
+            })
+            .collect();
+        out.push('(');
+        dump_parts(&mut out, &i.keyword, &flags, i.arguments.iter().map(|a| a.value.as_str()), i.sub.as_deref());
+        out.push_str(")\n");
     }
     out
 }

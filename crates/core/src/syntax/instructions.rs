@@ -11,7 +11,8 @@
 use super::lines::{self, RawInstr};
 use super::mount::{self, Mount};
 use super::node::{Next, RawNode, Val};
-use super::{Flag, Heredoc, Instruction, Position, Span, Spanned, Stage};
+use super::node::{lower_keyword, KW_MAX};
+use super::{cat, parse_uint, Flag, Heredoc, Instruction, Span, Spanned, Stage};
 use serde::Serialize;
 
 /// A key/value pair of ENV or LABEL (or ARG with a default).
@@ -103,37 +104,49 @@ pub struct ArgDef {
     pub default: Option<String>,
 }
 
-/// Builds the public [`Instruction`] from a raw line-loop instruction.
-pub fn build(ri: &RawInstr, src: &str, escape: char) -> Instruction {
-    let heredocs: Vec<Heredoc> = ri
-        .heredocs
-        .iter()
-        .map(|h| Heredoc {
-            name: h.name.clone(),
-            fd: h.fd,
-            expand: h.expand,
-            chomp: h.chomp,
-            content: h.content.clone(),
-            body_span: h.body,
-        })
-        .collect();
+/// Builds the public [`Instruction`] from a raw line-loop instruction,
+/// moving its strings rather than copying them.
+pub fn build(mut ri: RawInstr<'_>, escape: char) -> Instruction {
+    let node = core::mem::replace(&mut ri.node, Err(String::new()));
     let mut ins = Instruction {
         keyword: String::new(),
         keyword_span: Span { start: ri.span.start, end: ri.span.start },
         span: ri.span,
-        start: Position::default(),
-        end: Position::default(),
+        start: ri.start,
+        end: ri.end,
         flags: Vec::new(),
         arguments: Vec::new(),
         json: false,
-        heredocs,
+        heredocs: Vec::new(),
         command: Command::Invalid,
         stage: None,
         error: None,
-        raw: None,
+        parsed: false,
+        sub: None,
     };
-    let node = match &ri.node {
-        Ok(n) => n,
+    match node {
+        Ok(node) => {
+            match typed(&node, &ri.heredocs, &ri.line, escape) {
+                Ok(c) => ins.command = c,
+                Err(e) => ins.error = Some(e),
+            }
+            if ins.error.is_none() {
+                ins.error = ri.heredoc_error.take();
+            }
+            let RawNode { cmd, flags, next, json, .. } = node;
+            ins.keyword_span = ri.src(cmd.lo, cmd.hi);
+            ins.keyword = cmd.text;
+            ins.keyword.make_ascii_uppercase();
+            ins.flags = flags.into_iter().map(|f| to_flag(f, &ri)).collect();
+            ins.json = json;
+            ins.parsed = true;
+            match next {
+                Next::Values(v) => {
+                    ins.arguments = v.into_iter().map(|v| Spanned { span: ri.src(v.lo, v.hi), value: v.text }).collect();
+                }
+                Next::Sub(child) => ins.sub = Some(child),
+            }
+        }
         Err(e) => {
             // Recover the keyword so the outline still shows the line.
             let t = &ri.line;
@@ -141,36 +154,29 @@ pub fn build(ri: &RawInstr, src: &str, escape: char) -> Instruction {
             let lead = t.len() - t.trim_start().len();
             ins.keyword = t[lead..lead + kw_end].to_ascii_uppercase();
             ins.keyword_span = ri.src(lead, lead + kw_end);
-            ins.error = Some(e.clone());
-            return ins;
+            ins.error = Some(e);
         }
-    };
-    ins.keyword = node.cmd.text.to_ascii_uppercase();
-    ins.keyword_span = ri.src(node.cmd.lo, node.cmd.hi);
-    ins.flags = node.flags.iter().map(|f| to_flag(f, ri)).collect();
-    ins.json = node.json;
-    if let Next::Values(v) = &node.next {
-        ins.arguments = v.iter().map(|v| Spanned { value: v.text.clone(), span: ri.src(v.lo, v.hi) }).collect();
     }
-    let _ = src;
-    match typed(node, &ri.heredocs, &ri.line, escape) {
-        Ok(c) => ins.command = c,
-        Err(e) => ins.error = Some(e),
-    }
-    if ins.error.is_none() {
-        ins.error = ri.heredoc_error.clone();
-    }
-    ins.raw = Some(node.clone());
+    ins.heredocs = core::mem::take(&mut ri.heredocs)
+        .into_iter()
+        .map(|h| Heredoc { name: h.name, fd: h.fd, expand: h.expand, chomp: h.chomp, content: h.content, body_span: h.body })
+        .collect();
     ins
 }
 
-fn to_flag(f: &Val, ri: &RawInstr) -> Flag {
-    let body = f.text.strip_prefix("--").unwrap_or(&f.text);
-    let (name, value) = match body.split_once('=') {
-        Some((n, v)) => (n.to_string(), Some(v.to_string())),
-        None => (body.to_string(), None),
-    };
-    Flag { name, value, span: ri.src(f.lo, f.hi) }
+/// `--name[=value]` (BuildKit's reconstructed text) into a [`Flag`].
+fn to_flag(f: Val, ri: &RawInstr<'_>) -> Flag {
+    let span = ri.src(f.lo, f.hi);
+    let mut name = f.text;
+    let value = name.find('=').map(|eq| {
+        let v = name[eq + 1..].to_string();
+        name.truncate(eq);
+        v
+    });
+    if name.starts_with("--") {
+        name.drain(..2);
+    }
+    Flag { name, value, span }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -181,27 +187,30 @@ enum FlagType {
 }
 
 /// Parsed flags (`BFlags`): name → values.
-struct Flags(Vec<(&'static str, FlagType, Vec<String>)>);
+struct Flags<'a>(Vec<(&'static str, FlagType, Vec<&'a str>)>);
 
-impl Flags {
+impl Flags<'_> {
+    fn last(&self, n: &str) -> Option<&str> {
+        self.0.iter().find(|f| f.0 == n).and_then(|f| f.2.last().copied())
+    }
     fn get(&self, n: &str) -> Option<String> {
-        self.0.iter().find(|f| f.0 == n).and_then(|f| f.2.last().cloned())
+        self.last(n).map(str::to_string)
     }
     fn all(&self, n: &str) -> Vec<String> {
-        self.0.iter().find(|f| f.0 == n).map(|f| f.2.clone()).unwrap_or_default()
+        self.0.iter().find(|f| f.0 == n).map(|f| f.2.iter().map(|v| v.to_string()).collect()).unwrap_or_default()
     }
     fn bool(&self, n: &str) -> bool {
-        self.get(n).as_deref() == Some("true")
+        self.last(n) == Some("true")
     }
 }
 
 /// `BFlags.Parse` with the flags a command declares.
-fn parse_flags(node: &RawNode, decl: &[(&'static str, FlagType)]) -> Result<Flags, String> {
+fn parse_flags<'a>(node: &'a RawNode, decl: &[(&'static str, FlagType)]) -> Result<Flags<'a>, String> {
     let mut out = Flags(decl.iter().map(|(n, t)| (*n, *t, Vec::new())).collect());
     for arg in &node.flags {
         let a = &arg.text;
         let Some(body) = a.strip_prefix("--") else {
-            return Err(format!("arg should start with -- : {a}"));
+            return Err(cat(&["arg should start with -- : ", a]));
         };
         if a == "--" {
             break;
@@ -211,73 +220,80 @@ fn parse_flags(node: &RawNode, decl: &[(&'static str, FlagType)]) -> Result<Flag
             None => (body, None),
         };
         let Some(slot) = out.0.iter_mut().find(|f| f.0 == name) else {
-            return Err(format!("unknown flag: {name}"));
+            return Err(cat(&["unknown flag: ", name]));
         };
         if !slot.2.is_empty() && slot.1 != FlagType::Strings {
-            return Err(format!("duplicate flag specified: {name}"));
+            return Err(cat(&["duplicate flag specified: ", name]));
         }
         match slot.1 {
             FlagType::Bool => {
                 if value == Some("") {
-                    return Err(format!("missing a value on flag: {name}"));
+                    return Err(cat(&["missing a value on flag: ", name]));
                 }
-                let v = value.unwrap_or("").to_ascii_lowercase();
-                match v.as_str() {
-                    "true" | "" => slot.2.push("true".into()),
-                    "false" => slot.2.push("false".into()),
-                    _ => return Err(format!("expecting boolean value for flag {name}, not: {}", value.unwrap_or(""))),
+                let v = value.unwrap_or("");
+                if v.is_empty() || v.eq_ignore_ascii_case("true") {
+                    slot.2.push("true");
+                } else if v.eq_ignore_ascii_case("false") {
+                    slot.2.push("false");
+                } else {
+                    return Err(cat(&["expecting boolean value for flag ", name, ", not: ", v]));
                 }
             }
             FlagType::Str | FlagType::Strings => match value {
-                None => return Err(format!("missing a value on flag: {name}")),
-                Some(v) => slot.2.push(v.to_string()),
+                None => return Err(cat(&["missing a value on flag: ", name])),
+                Some(v) => slot.2.push(v),
             },
         }
     }
     Ok(out)
 }
 
-fn values(node: &RawNode) -> Vec<String> {
+fn values(node: &RawNode) -> Vec<&str> {
     match &node.next {
-        Next::Values(v) => v.iter().map(|v| v.text.clone()).collect(),
+        Next::Values(v) => v.iter().map(|v| v.text.as_str()).collect(),
         Next::Sub(_) => Vec::new(),
     }
 }
 
-fn command_line(node: &RawNode, args: Vec<String>) -> CommandLine {
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+fn command_line(node: &RawNode, args: &[&str]) -> CommandLine {
     if node.json {
-        CommandLine { shell: false, args }
+        CommandLine { shell: false, args: strings(args) }
     } else {
         // handleJSONArgs: the shell form is the single, joined string.
-        CommandLine { shell: true, args: if args.is_empty() { args } else { vec![args.join(" ")] } }
+        CommandLine { shell: true, args: if args.is_empty() { Vec::new() } else { vec![args.join(" ")] } }
     }
 }
 
-fn exactly_one(cmd: &str, args: &[String]) -> Result<String, String> {
+fn exactly_one(cmd: &str, args: &[&str]) -> Result<String, String> {
     if args.len() != 1 {
-        return Err(format!("{cmd} requires exactly one argument"));
+        return Err(cat(&[cmd, " requires exactly one argument"]));
     }
-    Ok(args[0].clone())
+    Ok(args[0].to_string())
 }
 
-fn kvps(args: &[String], cmd: &str) -> Result<Vec<KeyValue>, String> {
+fn kvps(args: &[&str], cmd: &str) -> Result<Vec<KeyValue>, String> {
     if args.is_empty() {
-        return Err(format!("{cmd} requires at least one argument"));
+        return Err(cat(&[cmd, " requires at least one argument"]));
     }
     if args.len() % 3 != 0 {
-        return Err(format!("Bad input to {cmd}, too many arguments"));
+        return Err(cat(&["Bad input to ", cmd, ", too many arguments"]));
     }
-    Ok(args.chunks(3).map(|c| KeyValue { key: c[0].clone(), value: c[1].clone(), legacy: c[2].is_empty() }).collect())
+    Ok(args.chunks(3).map(|c| KeyValue { key: c[0].to_string(), value: c[1].to_string(), legacy: c[2].is_empty() }).collect())
 }
 
 /// `ParseInstruction`.
 fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: char) -> Result<Command, String> {
     use FlagType::*;
-    let kw = node.cmd.text.to_ascii_uppercase();
+    let mut buf = [0u8; KW_MAX];
+    let kw = lower_keyword(&node.cmd.text, &mut buf);
     let args = values(node);
     let no_flags = |n: &RawNode| parse_flags(n, &[]).map(drop);
-    Ok(match kw.as_str() {
-        "FROM" => {
+    Ok(match kw {
+        "from" => {
             let f = parse_flags(node, &[("platform", Str)])?;
             if args.len() != 1 && args.len() != 3 {
                 return Err("FROM requires either one or three arguments".into());
@@ -289,45 +305,43 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
                 }
                 let n = args[2].to_ascii_lowercase();
                 if !valid_stage_name(&n) {
-                    return Err(format!(
-                        "invalid name for build stage: {}, name can't start with a number or contain symbols",
-                        super::dump::go_quote(&args[2])
-                    ));
+                    let q = super::dump::go_quote(args[2]);
+                    return Err(cat(&["invalid name for build stage: ", &q, ", name can't start with a number or contain symbols"]));
                 }
                 name = Some(n);
             }
-            Command::From { image: args[0].clone(), name, platform: f.get("platform") }
+            Command::From { image: args[0].to_string(), name, platform: f.get("platform") }
         }
-        "RUN" => {
+        "run" => {
             let f = parse_flags(node, &[("mount", Strings), ("network", Str), ("security", Str), ("device", Strings)])?;
             let mounts = f.all("mount").iter().map(|m| mount::parse_mount(m)).collect::<Result<Vec<_>, _>>()?;
-            if let Some(n) = f.get("network") {
-                if !matches!(n.as_str(), "default" | "none" | "host") && !n.contains('$') {
-                    return Err(format!("unsupported network mode {}", super::dump::go_quote(&n)));
+            if let Some(n) = f.last("network") {
+                if !matches!(n, "default" | "none" | "host") && !n.contains('$') {
+                    return Err(cat(&["unsupported network mode ", &super::dump::go_quote(n)]));
                 }
             }
-            if let Some(s) = f.get("security") {
-                if !matches!(s.as_str(), "sandbox" | "insecure") && !s.contains('$') {
-                    return Err(format!("unsupported security mode {}", super::dump::go_quote(&s)));
+            if let Some(s) = f.last("security") {
+                if !matches!(s, "sandbox" | "insecure") && !s.contains('$') {
+                    return Err(cat(&["unsupported security mode ", &super::dump::go_quote(s)]));
                 }
             }
             Command::Run {
-                command: command_line(node, args),
+                command: command_line(node, &args),
                 mounts,
                 network: f.get("network"),
                 security: f.get("security"),
                 devices: f.all("device"),
             }
         }
-        "CMD" => {
+        "cmd" => {
             no_flags(node)?;
-            Command::Cmd { command: command_line(node, args) }
+            Command::Cmd { command: command_line(node, &args) }
         }
-        "ENTRYPOINT" => {
+        "entrypoint" => {
             no_flags(node)?;
-            Command::Entrypoint { command: command_line(node, args) }
+            Command::Entrypoint { command: command_line(node, &args) }
         }
-        "SHELL" => {
+        "shell" => {
             no_flags(node)?;
             if !node.json {
                 return Err("SHELL requires the arguments to be in JSON form".into());
@@ -335,29 +349,30 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
             if args.is_empty() {
                 return Err("SHELL requires at least one argument".into());
             }
-            Command::Shell { shell: args }
+            Command::Shell { shell: strings(&args) }
         }
-        "LABEL" => {
+        "label" => {
             no_flags(node)?;
             Command::Label { pairs: kvps(&args, "LABEL")? }
         }
-        "ENV" => {
+        "env" => {
             no_flags(node)?;
             Command::Env { pairs: kvps(&args, "ENV")? }
         }
-        "MAINTAINER" => {
+        "maintainer" => {
             no_flags(node)?;
             Command::Maintainer { name: exactly_one("MAINTAINER", &args)? }
         }
-        "EXPOSE" => {
+        "expose" => {
             no_flags(node)?;
             if args.is_empty() {
                 return Err("EXPOSE requires at least one argument".into());
             }
-            Command::Expose { ports: args }
+            Command::Expose { ports: strings(&args) }
         }
-        "ADD" | "COPY" => {
-            let add = kw == "ADD";
+        "add" | "copy" => {
+            let add = kw == "add";
+            let kw = if add { "ADD" } else { "COPY" };
             let decl: &[(&'static str, FlagType)] = if add {
                 &[
                     ("chown", Str),
@@ -373,13 +388,14 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
             };
             let f = parse_flags(node, decl)?;
             if args.len() < 2 {
-                return Err(format!(
-                    "{kw} requires at least two arguments, but only one was provided. Destination could not be determined"
-                ));
+                return Err(cat(&[
+                    kw,
+                    " requires at least two arguments, but only one was provided. Destination could not be determined",
+                ]));
             }
-            let (dest, srcs) = args.split_last().map(|(d, s)| (d.clone(), s)).unwrap_or_default();
+            let (dest, srcs) = args.split_last().map(|(d, s)| (d.to_string(), s)).unwrap_or_default();
             if lines::parse_heredoc(&dest).ok().flatten().is_some() {
-                return Err(format!("{kw} cannot accept a heredoc as a destination"));
+                return Err(cat(&[kw, " cannot accept a heredoc as a destination"]));
             }
             let mut sources = Vec::new();
             let mut source_contents = Vec::new();
@@ -390,7 +406,7 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
                         let data = if h.chomp { chomp(&content) } else { content };
                         source_contents.push(SourceContent { path: h.name, data, expand: h.expand });
                     }
-                    None => sources.push(s.clone()),
+                    None => sources.push(s.to_string()),
                 }
             }
             let a = CopyArgs {
@@ -413,7 +429,7 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
                 Command::Copy(a)
             }
         }
-        "VOLUME" => {
+        "volume" => {
             no_flags(node)?;
             if args.is_empty() {
                 return Err("VOLUME requires at least one argument".into());
@@ -421,17 +437,17 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
             if args.iter().any(|a| a.trim().is_empty()) {
                 return Err("VOLUME specified can not be an empty string".into());
             }
-            Command::Volume { paths: args }
+            Command::Volume { paths: strings(&args) }
         }
-        "USER" => {
+        "user" => {
             no_flags(node)?;
             Command::User { user: exactly_one("USER", &args)? }
         }
-        "WORKDIR" => {
+        "workdir" => {
             no_flags(node)?;
             Command::Workdir { path: exactly_one("WORKDIR", &args)? }
         }
-        "ARG" => {
+        "arg" => {
             no_flags(node)?;
             if args.is_empty() {
                 return Err("ARG requires at least one argument".into());
@@ -440,39 +456,40 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
             for a in &args {
                 let (name, default) = match a.split_once('=') {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => (a.clone(), None),
+                    None => (a.to_string(), None),
                 };
                 if name.is_empty() {
-                    return Err(format!("ARG names can not be blank: {a}"));
+                    return Err(cat(&["ARG names can not be blank: ", a]));
                 }
                 defs.push(ArgDef { name, default });
             }
             Command::Arg { args: defs }
         }
-        "ONBUILD" => {
+        "onbuild" => {
             no_flags(node)?;
             let Next::Sub(child) = &node.next else {
                 return Err("ONBUILD requires at least one argument".into());
             };
-            let t = child.cmd.text.to_ascii_uppercase();
-            match t.as_str() {
-                "ONBUILD" => return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into()),
-                "FROM" | "MAINTAINER" => return Err(format!("{t} isn't allowed as an ONBUILD trigger")),
+            let mut buf = [0u8; KW_MAX];
+            match lower_keyword(&child.cmd.text, &mut buf) {
+                "onbuild" => return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into()),
+                "from" => return Err("FROM isn't allowed as an ONBUILD trigger".into()),
+                "maintainer" => return Err("MAINTAINER isn't allowed as an ONBUILD trigger".into()),
                 _ => {}
             }
             let trigger = typed(child, heredocs, line, escape)?;
             Command::Onbuild { trigger: Box::new(trigger), expression: line[node.args_lo..node.args_hi].to_string() }
         }
-        "STOPSIGNAL" => {
+        "stopsignal" => {
             no_flags(node)?;
             Command::Stopsignal { signal: exactly_one("STOPSIGNAL", &args)? }
         }
-        "HEALTHCHECK" => {
+        "healthcheck" => {
             if args.is_empty() {
                 return Err("HEALTHCHECK requires an argument".into());
             }
-            let typ = args[0].to_ascii_uppercase();
-            if typ == "NONE" {
+            let typ = args[0];
+            if typ.eq_ignore_ascii_case("NONE") {
                 if args.len() != 1 {
                     return Err("HEALTHCHECK NONE takes no arguments".into());
                 }
@@ -486,20 +503,25 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
                     start_interval: None,
                     retries: None,
                 })
-            } else if typ == "CMD" {
+            } else if typ.eq_ignore_ascii_case("CMD") {
                 let f = parse_flags(
                     node,
                     &[("interval", Str), ("timeout", Str), ("start-period", Str), ("start-interval", Str), ("retries", Str)],
                 )?;
-                let cmd: Vec<String> = args[1..].to_vec();
+                let cmd = &args[1..];
                 if cmd.is_empty() {
                     return Err("Missing command after HEALTHCHECK CMD".into());
                 }
-                if let Some(r) = f.get("retries") {
-                    match r.parse::<i64>() {
-                        Ok(n) if n >= 0 => {}
-                        Ok(_) => return Err("--retries cannot be negative".into()),
-                        Err(_) => return Err(format!("invalid retries value: {r}")),
+                if let Some(r) = f.last("retries") {
+                    // strconv.Atoi-like: an optional sign, then digits.
+                    let (neg, digits) = match r.strip_prefix('-') {
+                        Some(d) => (true, d),
+                        None => (false, r.strip_prefix('+').unwrap_or(r)),
+                    };
+                    match parse_uint(digits, 10) {
+                        Some(n) if !neg && n <= i64::MAX as u64 || neg && n == 0 => {}
+                        Some(n) if neg && n <= 1 << 63 => return Err("--retries cannot be negative".into()),
+                        _ => return Err(cat(&["invalid retries value: ", r])),
                     }
                 }
                 Command::Healthcheck(Healthcheck {
@@ -512,11 +534,11 @@ fn typed(node: &RawNode, heredocs: &[lines::RawHeredoc], line: &str, escape: cha
                     retries: f.get("retries"),
                 })
             } else {
-                return Err(format!("Unknown type {} in HEALTHCHECK (try CMD)", super::dump::go_quote(&args[0])));
+                return Err(cat(&["Unknown type ", &super::dump::go_quote(args[0]), " in HEALTHCHECK (try CMD)"]));
             }
         }
         "" => return Err("empty instruction".into()),
-        _ => return Err(format!("unknown instruction: {}", node.cmd.text)),
+        _ => return Err(cat(&["unknown instruction: ", &node.cmd.text])),
     })
 }
 
@@ -551,7 +573,7 @@ pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<us
             let base_stage = by_name.get(&image.to_ascii_lowercase()).copied();
             if let Some(n) = name {
                 if by_name.contains_key(n) {
-                    diags.push((true, format!("duplicate stage name {}", super::dump::go_quote(n)), ins[i].span));
+                    diags.push((true, cat(&["duplicate stage name ", &super::dump::go_quote(n)]), ins[i].span));
                 } else {
                     by_name.insert(n.clone(), stages.len());
                 }

@@ -8,7 +8,8 @@
 
 use super::node::{self, Next, RawNode};
 use super::shell::{self, LexOptions};
-use super::span::Span;
+use super::span::{self, Position, Span};
+use std::borrow::Cow;
 
 /// A heredoc body attached to an instruction (`parser.Heredoc`).
 #[derive(Debug, Clone)]
@@ -23,28 +24,49 @@ pub struct RawHeredoc {
 
 /// One instruction as the line loop produced it.
 #[derive(Debug)]
-pub struct RawInstr {
+pub struct RawInstr<'a> {
     pub node: Result<RawNode, String>,
-    /// The logical line (continuations joined, comment lines dropped).
-    pub line: String,
-    /// `map[i]` is the source offset of logical byte `i`.
-    pub map: Vec<u32>,
+    /// The logical line (continuations joined, comment lines dropped);
+    /// borrowed from the source when it is one piece of it.
+    pub line: Cow<'a, str>,
+    /// Source offset of logical byte 0 when `segs` is empty (one piece).
+    pub base: u32,
+    /// Otherwise the pieces the line is made of, as (logical offset, source
+    /// offset) of each piece's first byte, in order.
+    pub segs: Vec<(u32, u32)>,
     /// Source offset just past the logical line's last byte.
     pub map_end: u32,
     pub span: Span,
     pub heredocs: Vec<RawHeredoc>,
     pub heredoc_error: Option<String>,
+    /// Line and column of `span.start` and `span.end`.
+    pub start: Position,
+    pub end: Position,
 }
 
-impl RawInstr {
+impl RawInstr<'_> {
     /// Maps a logical range back to a source span.
     pub fn src(&self, lo: usize, hi: usize) -> Span {
-        let at = |i: usize| self.map.get(i).copied().unwrap_or(self.map_end);
         if hi > lo {
-            Span { start: at(lo), end: self.map.get(hi - 1).map_or(self.map_end, |e| e + 1) }
+            Span { start: self.at(lo), end: if hi - 1 < self.line.len() { self.at(hi - 1) + 1 } else { self.map_end } }
         } else {
-            let p = at(lo);
+            let p = self.at(lo);
             Span { start: p, end: p }
+        }
+    }
+
+    /// Source offset of logical byte `i` (`map_end` past the end).
+    fn at(&self, i: usize) -> u32 {
+        if i >= self.line.len() {
+            return self.map_end;
+        }
+        if self.segs.is_empty() {
+            return self.base + i as u32;
+        }
+        let k = self.segs.partition_point(|s| s.0 as usize <= i);
+        match k.checked_sub(1).and_then(|k| self.segs.get(k)) {
+            Some(&(log, src)) => src + (i as u32 - log),
+            None => self.map_end,
         }
     }
 }
@@ -67,8 +89,8 @@ pub struct LineDiag {
 }
 
 #[derive(Debug)]
-pub struct Lines {
-    pub instrs: Vec<RawInstr>,
+pub struct Lines<'a> {
+    pub instrs: Vec<RawInstr<'a>>,
     pub directives: Vec<RawDirective>,
     pub diags: Vec<LineDiag>,
     pub escape: char,
@@ -78,6 +100,8 @@ pub struct Lines {
 /// `\r`/`\n` (`trimNewline`), `end` includes the line ending.
 #[derive(Clone, Copy)]
 struct Phys {
+    /// 0-based line number.
+    no: u32,
     start: usize,
     content_end: usize,
     end: usize,
@@ -86,6 +110,8 @@ struct Phys {
 struct Scanner<'a> {
     src: &'a str,
     pos: usize,
+    /// Lines returned so far.
+    lines: u32,
 }
 
 impl Scanner<'_> {
@@ -96,7 +122,7 @@ impl Scanner<'_> {
         }
         let b = self.src.as_bytes();
         let start = self.pos;
-        let end = match b[start..].iter().position(|c| *c == b'\n') {
+        let end = match self.src[start..].find('\n') {
             Some(i) => start + i + 1,
             None => b.len(),
         };
@@ -105,7 +131,8 @@ impl Scanner<'_> {
             content_end -= 1;
         }
         self.pos = end;
-        Some(Phys { start, content_end, end })
+        self.lines += 1;
+        Some(Phys { no: self.lines - 1, start, content_end, end })
     }
 }
 
@@ -166,8 +193,8 @@ fn is_comment(s: &str) -> bool {
 }
 
 /// Runs the line loop over the whole source.
-pub fn scan(src: &str) -> Lines {
-    let mut sc = Scanner { src, pos: 0 };
+pub fn scan(src: &str) -> Lines<'_> {
+    let mut sc = Scanner { src, pos: 0, lines: 0 };
     let mut out = Lines { instrs: Vec::new(), directives: Vec::new(), diags: Vec::new(), escape: '\\' };
     let mut dirs = Directives { done: false, seen: Vec::new() };
     let mut first = true;
@@ -192,13 +219,14 @@ pub fn scan(src: &str) -> Lines {
         }
         let start = s;
         let mut last_end = e;
-        let mut line = String::new();
-        let mut map: Vec<u32> = Vec::new();
-        push_seg(&mut line, &mut map, src, s, seg_end);
+        let mut last = p;
+        let mut line = Line { text: Cow::Borrowed(""), base: s as u32, segs: Vec::new() };
+        line.push(src, s, seg_end);
         while !end_of_line {
             let Some(q) = sc.scan() else { break };
             directive(src, q.start, q.content_end, &mut dirs, &mut out);
             last_end = q.content_end;
+            last = q;
             let content = &src[q.start..q.content_end];
             if is_comment(content) {
                 continue;
@@ -219,18 +247,27 @@ pub fn scan(src: &str) -> Lines {
                     end_of_line = true;
                 }
             }
-            push_seg(&mut line, &mut map, src, q.start, seg_end);
+            line.push(src, q.start, seg_end);
         }
-        let map_end = map.last().map_or(start as u32, |l| l + 1);
+        let Line { text: line, base, segs } = line;
+        // Just past the last logical byte (pieces are never empty).
+        let map_end = match segs.last() {
+            Some(&(log, at)) => at + (line.len() as u32 - log),
+            None if line.is_empty() => start as u32,
+            None => base + line.len() as u32,
+        };
         let node = node::node_from_line(&line, 0, line.len(), out.escape);
         let mut instr = RawInstr {
             node,
             line,
-            map,
+            base,
+            segs,
             map_end,
             span: Span::new(start, last_end),
             heredocs: Vec::new(),
             heredoc_error: None,
+            start: span::position_on_line(src, p.no, p.start, start),
+            end: Position::default(),
         };
         if instr.node.as_ref().is_ok_and(can_contain_heredoc) && instr.line.contains("<<") {
             match heredocs_from_line(&instr.line) {
@@ -246,6 +283,7 @@ pub fn scan(src: &str) -> Lines {
                                 t = t.trim_start_matches('\t');
                             }
                             last_end = h.content_end;
+                            last = h;
                             if t == d.name {
                                 terminated = true;
                                 break;
@@ -264,14 +302,36 @@ pub fn scan(src: &str) -> Lines {
             }
             instr.span = Span::new(start, last_end);
         }
+        instr.end = span::position_on_line(src, last.no, last.start, last_end);
         out.instrs.push(instr);
     }
     out
 }
 
-fn push_seg(line: &mut String, map: &mut Vec<u32>, src: &str, lo: usize, hi: usize) {
-    line.push_str(&src[lo..hi]);
-    map.extend((lo as u32)..(hi as u32));
+/// A logical line being built: borrowed while it is one piece of the source.
+struct Line<'a> {
+    text: Cow<'a, str>,
+    base: u32,
+    segs: Vec<(u32, u32)>,
+}
+
+impl<'a> Line<'a> {
+    /// Appends `src[lo..hi]` (empty pieces are skipped).
+    fn push(&mut self, src: &'a str, lo: usize, hi: usize) {
+        if hi <= lo {
+            return;
+        }
+        if self.text.is_empty() {
+            self.text = Cow::Borrowed(&src[lo..hi]);
+            self.base = lo as u32;
+            return;
+        }
+        if self.segs.is_empty() {
+            self.segs.push((0, self.base));
+        }
+        self.segs.push((self.text.len() as u32, lo as u32));
+        self.text.to_mut().push_str(&src[lo..hi]);
+    }
 }
 
 /// `possibleParserDirective` / `DirectiveParser.ParseLine` on `src[lo..hi]`.

@@ -25,6 +25,7 @@ use serde::Serialize;
 pub use instructions::{Command, CommandLine, CopyArgs, Healthcheck, KeyValue};
 pub use mount::{Mount, MountType, Sharing};
 pub use span::{LineIndex, Position, Span};
+use span::Cursor;
 
 /// A parsed Dockerfile: the tree plus diagnostics. Never absent, never partial
 /// in the sense of dropping text: every instruction BuildKit would see is here.
@@ -113,8 +114,12 @@ pub struct Instruction {
     pub stage: Option<usize>,
     /// Set when the instruction is malformed; also reported in diagnostics.
     pub error: Option<String>,
+    /// BuildKit's first layer accepted the line (it is in the `result` dump).
     #[serde(skip)]
-    pub(crate) raw: Option<node::RawNode>,
+    pub(crate) parsed: bool,
+    /// ONBUILD's trigger node, for the dump.
+    #[serde(skip)]
+    pub(crate) sub: Option<Box<node::RawNode>>,
 }
 
 /// A build stage (`FROM … [AS name]`).
@@ -162,45 +167,95 @@ impl Dockerfile {
     }
 }
 
+/// Joins `parts` into one `String`: the parser builds its messages with this
+/// rather than `format!`, which costs much more wasm per call site.
+pub(crate) fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// Digits only (no sign) in `radix`; `None` when empty, not all digits, or
+/// over `u64`. One small routine instead of several `str::parse` instances.
+pub(crate) fn parse_uint(s: &str, radix: u32) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in s.bytes() {
+        let d = (b as char).to_digit(radix)?;
+        n = n.checked_mul(u64::from(radix))?.checked_add(u64::from(d))?;
+    }
+    Some(n)
+}
+
+type Diag = (bool, String, Span);
+
+/// Merges diagnostic lists, each already in source order, into one list in
+/// order of (start, end); on ties the earlier list comes first (as a stable
+/// sort of their concatenation would give), in linear time.
+fn merge_diags(lists: [Vec<Diag>; 3]) -> Vec<Diag> {
+    let mut out = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    let mut iters = lists.map(|l| l.into_iter().peekable());
+    loop {
+        let mut best: Option<usize> = None;
+        for k in 0..iters.len() {
+            if let Some(d) = iters[k].peek() {
+                let key = (d.2.start, d.2.end);
+                if best.is_none_or(|b| iters[b].peek().is_some_and(|e| key < (e.2.start, e.2.end))) {
+                    best = Some(k);
+                }
+            }
+        }
+        match best.and_then(|b| iters[b].next()) {
+            Some(d) => out.push(d),
+            None => return out,
+        }
+    }
+}
+
 /// Parses a Dockerfile. Never fails and never panics: problems become
 /// diagnostics and error instructions. Linear in the input size.
 pub fn parse(src: &str) -> Dockerfile {
-    let index = LineIndex::new(src);
     let lines = lines::scan(src);
-    let mut diags: Vec<(bool, String, Span)> = lines.diags.iter().map(|d| (d.error, d.message.clone(), d.span)).collect();
+    let escape = lines.escape;
+    let line_diags: Vec<Diag> = lines.diags.into_iter().map(|d| (d.error, d.message, d.span)).collect();
     let directives = lines
         .directives
-        .iter()
-        .map(|d| Directive { name: d.name.clone(), value: d.value.clone(), span: d.span, value_span: d.value_span })
+        .into_iter()
+        .map(|d| Directive { name: d.name, value: d.value, span: d.span, value_span: d.value_span })
         .collect();
     let mut instructions = Vec::with_capacity(lines.instrs.len());
-    for ri in &lines.instrs {
-        let ins = instructions::build(ri, src, lines.escape);
+    let mut ins_diags: Vec<Diag> = Vec::new();
+    for ri in lines.instrs {
+        let ins = instructions::build(ri, escape);
         if let Some(e) = &ins.error {
-            diags.push((true, e.clone(), ins.span));
+            ins_diags.push((true, e.clone(), ins.span));
         }
         instructions.push(ins);
     }
     if instructions.is_empty() {
-        diags.push((true, "file with no instructions".into(), Span::new(src.len(), src.len())));
+        ins_diags.push((true, "file with no instructions".into(), Span::new(src.len(), src.len())));
     }
-    let (stages, global_args) = instructions::stages(&mut instructions, &mut diags);
-    for i in &mut instructions {
-        i.start = index.position(src, i.span.start);
-        i.end = index.position(src, i.span.end);
-    }
-    diags.sort_by_key(|d| (d.2.start, d.2.end));
-    let diagnostics = diags
+    let mut stage_diags = Vec::new();
+    let (stages, global_args) = instructions::stages(&mut instructions, &mut stage_diags);
+    let mut cur = Cursor::new(src);
+    let diagnostics = merge_diags([line_diags, ins_diags, stage_diags])
         .into_iter()
-        .map(|(error, message, span)| Diagnostic {
-            severity: if error { Severity::Error } else { Severity::Warning },
-            message,
-            span,
-            start: index.position(src, span.start),
-            end: index.position(src, span.end),
+        .map(|(error, message, span)| {
+            let start = cur.position(span.start);
+            Diagnostic {
+                severity: if error { Severity::Error } else { Severity::Warning },
+                message,
+                span,
+                start,
+                end: cur.clone().position(span.end),
+            }
         })
         .collect();
-    Dockerfile { escape: lines.escape, directives, instructions, stages, global_args, diagnostics }
+    Dockerfile { escape, directives, instructions, stages, global_args, diagnostics }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! `parseSubCommand`, `parseIgnore`). All positions here are byte offsets into
 //! the logical line; the caller maps them back to the source.
 
+use super::cat;
 use super::json::{self, JsonArray};
 
 /// One value of the node's `Next` chain, with its logical range.
@@ -70,6 +71,18 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Longer than any instruction keyword (`healthcheck`, 11 bytes).
+pub(crate) const KW_MAX: usize = 12;
+
+/// `kw` in ASCII lower case, in `buf`, without allocating; `" "` (which no
+/// keyword matches) when too long to be a keyword.
+pub(crate) fn lower_keyword<'b>(kw: &str, buf: &'b mut [u8; KW_MAX]) -> &'b str {
+    let Some(dst) = buf.get_mut(..kw.len()) else { return " " };
+    dst.copy_from_slice(kw.as_bytes());
+    dst.make_ascii_lowercase();
+    core::str::from_utf8(dst).unwrap_or("")
+}
+
 /// `newNodeFromLine` on `line[lo..hi]`; `escape` is the directive's token.
 pub fn node_from_line(line: &str, lo: usize, hi: usize, escape: char) -> Result<RawNode, String> {
     // splitCommand: TrimSpace, then split once on tokenWhitespace.
@@ -87,8 +100,8 @@ pub fn node_from_line(line: &str, lo: usize, hi: usize, escape: char) -> Result<
     let (flags, args_lo) = if cmd_end < hi { extract_builder_flags(line, rest, hi) } else { (Vec::new(), hi) };
     let (args_lo, args_hi) = trim_range(line, args_lo, hi);
     let args = &line[args_lo..args_hi];
-    let lower = cmd.text.to_ascii_lowercase();
-    let (next, json) = match lower.as_str() {
+    let mut buf = [0u8; KW_MAX];
+    let (next, json) = match lower_keyword(&cmd.text, &mut buf) {
         "add" | "copy" | "volume" => parse_maybe_json_to_list(args, args_lo)?,
         "arg" => (Next::Values(parse_words(args, args_lo, escape)), false),
         "cmd" | "entrypoint" | "run" | "shell" => parse_maybe_json(args, args_lo)?,
@@ -212,39 +225,34 @@ pub fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Val> {
     let mut blank_ok = false;
     let mut sb = String::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = rest.char_indices().collect();
-    let mut i = 0;
-    let n = chars.len();
+    let mut pos = 0;
+    // The char at `pos` and the offset just past it.
+    let at = |pos: usize| rest[pos..].chars().next().map(|c| (c, pos + c.len_utf8()));
     loop {
-        let (pos, ch) = if i < n { chars[i] } else { (rest.len(), '\0') };
-        let at_end = i >= n;
+        let cur = at(pos);
         if phase == Phase::Spaces {
-            if at_end {
-                break;
-            }
+            let Some((ch, next)) = cur else { break };
             if ch.is_whitespace() {
-                i += 1;
+                pos = next;
                 continue;
             }
             phase = Phase::Word;
             start = pos;
         }
-        if at_end {
+        let Some((ch, next)) = cur else {
             if blank_ok || !sb.is_empty() {
                 words.push(Val { text: core::mem::take(&mut sb), lo: base + start, hi: base + pos });
             }
             break;
-        }
-        let next_pos = |j: usize| if j + 1 < n { chars[j + 1].0 } else { rest.len() };
+        };
         if phase == Phase::Word {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
                 if blank_ok || !sb.is_empty() {
                     words.push(Val { text: core::mem::take(&mut sb), lo: base + start, hi: base + pos });
                 }
-                sb.clear();
                 blank_ok = false;
-                i += 1;
+                pos = next;
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -252,37 +260,23 @@ pub fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Val> {
                 blank_ok = true;
                 phase = Phase::Quote;
             }
-            let mut ch = ch;
-            if ch == escape {
-                if next_pos(i) == rest.len() {
-                    i += 1;
-                    continue; // skip an escape token at end of line
-                }
-                sb.push(ch);
-                i += 1;
-                ch = chars[i].1;
-            }
-            sb.push(ch);
-            i += 1;
-            continue;
-        }
-        // Phase::Quote
-        if ch == quote {
+        } else if ch == quote {
+            // Phase::Quote
             phase = Phase::Word;
         }
-        let mut ch = ch;
-        if ch == escape && quote != '\'' {
-            if next_pos(i) == rest.len() {
+        pos = next;
+        if ch == escape && (phase == Phase::Word || quote != '\'') {
+            // An escape token at the end of the line is dropped (and ends a quote).
+            let Some((escaped, after)) = at(pos) else {
                 phase = Phase::Word;
-                i += 1;
                 continue;
-            }
-            i += 1;
+            };
             sb.push(ch);
-            ch = chars[i].1;
+            sb.push(escaped);
+            pos = after;
+            continue;
         }
         sb.push(ch);
-        i += 1;
     }
     words
 }
@@ -298,7 +292,7 @@ fn parse_name_val(rest: &str, base: usize, key: &str, escape: char) -> Result<Ve
         // reWhitespace.Split(rest, 2)
         let b = rest.as_bytes();
         let Some(ws) = b.iter().position(|c| is_re_ws(*c)) else {
-            return Err(format!("{key} must have two arguments"));
+            return Err(cat(&[key, " must have two arguments"]));
         };
         let mut v = ws;
         while v < b.len() && is_re_ws(b[v]) {
@@ -314,10 +308,8 @@ fn parse_name_val(rest: &str, base: usize, key: &str, escape: char) -> Result<Ve
     let mut out = Vec::with_capacity(words.len() * 3);
     for w in words {
         let Some((k, v)) = w.text.split_once('=') else {
-            return Err(format!(
-                "Syntax error - can't find = in {}. Must be of the form: name=value",
-                super::dump::go_quote(&w.text)
-            ));
+            let q = super::dump::go_quote(&w.text);
+            return Err(cat(&["Syntax error - can't find = in ", &q, ". Must be of the form: name=value"]));
         };
         out.push(Val { text: k.to_string(), lo: w.lo, hi: w.hi });
         out.push(Val { text: v.to_string(), lo: w.lo, hi: w.hi });

@@ -78,6 +78,52 @@ impl LineIndex {
     }
 }
 
+/// Positions of offsets visited in increasing order, in one pass over the
+/// source and without an index: what [`super::parse`] needs. An offset before
+/// the previous one is still right, but rescans from the start.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cursor<'a> {
+    src: &'a str,
+    /// Last offset visited (a char boundary), its 0-based line, and the
+    /// offset where that line starts.
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(src: &'a str) -> Cursor<'a> {
+        Cursor { src, pos: 0, line: 0, line_start: 0 }
+    }
+
+    /// Same result as [`LineIndex::position`].
+    pub(crate) fn position(&mut self, offset: u32) -> Position {
+        let mut offset = (offset as usize).min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.pos {
+            *self = Cursor::new(self.src);
+        }
+        let seg = &self.src.as_bytes()[self.pos..offset];
+        if let Some(last) = seg.iter().rposition(|b| *b == b'\n') {
+            self.line += seg.iter().filter(|b| **b == b'\n').count();
+            self.line_start = self.pos + last + 1;
+        }
+        self.pos = offset;
+        position_on_line(self.src, self.line as u32, self.line_start, offset)
+    }
+}
+
+/// Position of `offset` (a char boundary) on 0-based line `line`, which
+/// starts at `line_start`.
+pub(crate) fn position_on_line(src: &str, line: u32, line_start: usize, offset: usize) -> Position {
+    let text = src.get(line_start..offset).unwrap_or("");
+    // UTF-16 units: one per char, two for chars outside the BMP.
+    let column = if text.is_ascii() { text.len() } else { text.chars().map(char::len_utf16).sum() };
+    Position { line: line + 1, column: column as u32 + 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +140,15 @@ mod tests {
         assert_eq!(ix.position(src, 4), Position { line: 2, column: 1 });
         assert_eq!(ix.position(src, 9), Position { line: 3, column: 1 });
         assert_eq!(ix.position(src, 99), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn cursor_matches_index() {
+        let src = "a\n😀b\r\nc\n\n  é\u{10000}x";
+        let ix = LineIndex::new(src);
+        let mut cur = Cursor::new(src);
+        for o in (0..src.len() as u32 + 3).chain([5, 0, 7]) {
+            assert_eq!(cur.position(o), ix.position(src, o), "offset {o}");
+        }
     }
 }
