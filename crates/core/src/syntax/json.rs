@@ -179,11 +179,7 @@ impl Parser<'_> {
     }
     fn hex4(&mut self) -> Option<u32> {
         let h = self.b.get(self.pos..self.pos + 4)?;
-        let s = core::str::from_utf8(h).ok()?;
-        let v = u32::from_str_radix(s, 16).ok()?;
-        if !h.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
+        let v = super::parse_uint(core::str::from_utf8(h).ok()?, 16)? as u32;
         self.pos += 4;
         Some(v)
     }

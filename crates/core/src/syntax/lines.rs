@@ -351,7 +351,7 @@ fn directive(src: &str, lo: usize, hi: usize, d: &mut Directives, out: &mut Line
     }
     let span = Span::new(lo, hi);
     if d.seen.contains(&name) {
-        out.diags.push(LineDiag { error: true, message: format!("only one {name} parser directive can be used"), span });
+        out.diags.push(LineDiag { error: true, message: super::cat(&["only one ", &name, " parser directive can be used"]), span });
         return;
     }
     d.seen.push(name.clone());
@@ -362,7 +362,7 @@ fn directive(src: &str, lo: usize, hi: usize, d: &mut Directives, out: &mut Line
             "`" => out.escape = '`',
             _ => out.diags.push(LineDiag {
                 error: true,
-                message: format!("invalid escape token '{value}' does not match ` or \\"),
+                message: super::cat(&["invalid escape token '", &value, "' does not match ` or \\"]),
                 span,
             }),
         }
@@ -406,7 +406,7 @@ pub fn parse_heredoc(word: &str) -> Result<Option<RawHeredoc>, String> {
     if rest.contains('<') || rest.is_empty() {
         return Ok(None);
     }
-    let fd = word[..digits].parse::<u64>().map_or(0, |v| v.min(u32::MAX as u64) as u32);
+    let fd = super::parse_uint(&word[..digits], 10).map_or(0, |v| v.min(u32::MAX as u64) as u32);
     let opts = LexOptions { escape: '\\', skip_unset_env: true, ..LexOptions::default() };
     let words = shell::process(rest, opts, &|_| None)?.words;
     if words.len() != 1 {
@@ -414,7 +414,7 @@ pub fn parse_heredoc(word: &str) -> Result<Option<RawHeredoc>, String> {
     }
     let raw = shell::process(rest, LexOptions { raw_quotes: true, ..opts }, &|_| None)?.words;
     if raw.len() != words.len() {
-        return Err(format!("internal lexing of heredoc produced inconsistent results: {rest}"));
+        return Err(super::cat(&["internal lexing of heredoc produced inconsistent results: ", rest]));
     }
     let quotes = |s: &str| s.chars().filter(|c| *c == '\'' || *c == '"').count();
     let expand = quotes(&words[0]) == quotes(&raw[0]);

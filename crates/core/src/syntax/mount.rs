@@ -5,6 +5,7 @@
 //! BuildKit defers most checks until variables are expanded; we type the
 //! literal values and only check fields whose value has no `$`.
 
+use super::cat;
 use serde::Serialize;
 
 /// Mount types (`type=`), bind being the default.
@@ -120,8 +121,20 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
     let v = v.trim();
     let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
     let (num, unit) = v.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+    // A decimal number (what ParseFloat accepts of digits and one dot),
+    // multiplied exactly and truncated, without float parsing.
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if int.is_empty() && frac.is_empty() || frac.contains('.') {
+        return None;
+    }
+    let whole = if int.is_empty() { 0 } else { super::parse_uint(int, 10).unwrap_or(u64::MAX) };
+    // Four fraction digits keep `part * mult` within u64 (and u128 division
+    // out of the wasm); ParseFloat's own rounding is coarser than that.
+    let frac = &frac[..frac.len().min(4)];
+    let scale = 10u64.pow(frac.len() as u32);
+    let part = if frac.is_empty() { 0 } else { super::parse_uint(frac, 10)? };
+    let mut unit_buf = [0u8; super::node::KW_MAX];
+    let mult: u64 = match super::node::lower_keyword(unit.trim(), &mut unit_buf) {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
@@ -130,7 +143,7 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
         "p" | "pb" | "pib" => 1 << 50,
         _ => return None,
     };
-    Some((n * mult as f64) as u64)
+    Some(whole.saturating_mul(mult).saturating_add(part * mult / scale))
 }
 
 /// `parseMount` + `validateMount`.
@@ -172,15 +185,15 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     if matches!(m.kind, MountType::Secret | MountType::Ssh) {
                         m.required = true;
                     } else {
-                        return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                        return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
                     }
                 }
-                _ => return Err(format!("invalid field '{field}' must be a key=value pair")),
+                _ => return Err(cat(&["invalid field '", field, "' must be a key=value pair"])),
             }
             continue;
         };
         let is_var = value.contains('$');
-        let bad = || format!("invalid value for {key}: {value}");
+        let bad = || cat(&["invalid value for ", &key, ": ", value]);
         match key.as_str() {
             "type" if is_var => m.type_expr = Some(value.to_string()),
             "type" => {
@@ -190,13 +203,13 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "tmpfs" => MountType::Tmpfs,
                     "secret" => MountType::Secret,
                     "ssh" => MountType::Ssh,
-                    _ => return Err(format!("unsupported mount type {}", super::dump::go_quote(value))),
+                    _ => return Err(cat(&["unsupported mount type ", &super::dump::go_quote(value)])),
                 }
             }
             "from" => {
                 // `\$.` : BuildKit refuses variables in `from`.
                 if value.find('$').is_some_and(|i| i + 1 < value.len()) {
-                    return Err(format!("'{key}' doesn't support variable expansion, define alias stage instead"));
+                    return Err(cat(&["'", &key, "' doesn't support variable expansion, define alias stage instead"]));
                 }
                 m.from = Some(value.to_string());
             }
@@ -211,7 +224,7 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "required" => {
                 if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
-                    return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                    return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
                 }
                 if !is_var {
                     m.required = parse_bool(value).ok_or_else(bad)?;
@@ -219,7 +232,7 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "size" => {
                 if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
-                    return Err(format!("unexpected key '{key}' for mount type '{}'", type_name(m.kind)));
+                    return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
                 }
                 if !is_var {
                     m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
@@ -233,14 +246,22 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "shared" => Sharing::Shared,
                     "private" => Sharing::Private,
                     "locked" => Sharing::Locked,
-                    _ => return Err(format!("unsupported sharing value {}", super::dump::go_quote(value))),
+                    _ => return Err(cat(&["unsupported sharing value ", &super::dump::go_quote(value)])),
                 })
             }
             "mode" | "uid" | "gid" if is_var => {}
-            "mode" => m.mode = Some(u32::from_str_radix(value, 8).map_err(|_| format!("invalid value {value} for mode"))?),
-            "uid" => m.uid = Some(value.parse().map_err(|_| format!("invalid value {value} for uid"))?),
-            "gid" => m.gid = Some(value.parse().map_err(|_| format!("invalid value {value} for gid"))?),
-            _ => return Err(format!("unexpected key '{key}' in '{field}'")),
+            "mode" | "uid" | "gid" => {
+                // Go's ParseUint (octal for mode) into 32 bits; a leading `+` is accepted.
+                let n = super::parse_uint(value.strip_prefix('+').unwrap_or(value), if key == "mode" { 8 } else { 10 })
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| cat(&["invalid value ", value, " for ", &key]))?;
+                *match key.as_str() {
+                    "mode" => &mut m.mode,
+                    "uid" => &mut m.uid,
+                    _ => &mut m.gid,
+                } = Some(n);
+            }
+            _ => return Err(cat(&["unexpected key '", &key, "' in '", field, "'"])),
         }
     }
     if m.type_expr.is_none() {
@@ -265,7 +286,7 @@ fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
     if !matches!(m.kind, MountType::Secret | MountType::Ssh | MountType::Cache) {
         for (set, what) in [(m.mode.is_some(), "mode"), (m.uid.is_some(), "uid"), (m.gid.is_some(), "gid")] {
             if set {
-                return Err(format!("{what} not allowed for \"{t}\" type mounts"));
+                return Err(cat(&[what, " not allowed for \"", t, "\" type mounts"]));
             }
         }
     }
@@ -287,7 +308,7 @@ fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
         }
     }
     if m.sharing.is_some() && m.kind != MountType::Cache {
-        return Err(format!("invalid cache sharing set for {t} mount"));
+        return Err(cat(&["invalid cache sharing set for ", t, " mount"]));
     }
     Ok(())
 }
@@ -311,6 +332,12 @@ mod tests {
         assert!(m.required);
         let m = parse_mount("type=tmpfs,target=/t,size=64m").unwrap();
         assert_eq!(m.size, Some(64 << 20));
+        for (v, want) in [("1.5k", 1536), (".5m", 512 << 10), ("2.", 2), ("7 GiB", 7 << 30), ("10", 10)] {
+            assert_eq!(ram_in_bytes(v), Some(want), "{v}");
+        }
+        for v in ["", ".", "1.2.3", "5x", "k"] {
+            assert_eq!(ram_in_bytes(v), None, "{v}");
+        }
         assert!(parse_mount("type=ssh").is_ok());
         assert_eq!(csv_fields(r#"a,"b,c""d",e"#).unwrap(), ["a", "b,c\"d", "e"]);
     }

@@ -172,7 +172,8 @@ impl ShellWord<'_> {
             result.push(ch);
         }
         if let Some(s) = stop {
-            return Err(format!("unexpected end of statement while looking for matching {s}"));
+            let mut buf = [0u8; 4];
+            return Err(super::cat(&["unexpected end of statement while looking for matching ", s.encode_utf8(&mut buf)]));
         }
         Ok((result, words.get_words()))
     }
@@ -286,7 +287,7 @@ impl ShellWord<'_> {
             }
             return Ok(match (self.env)(&name) {
                 Some(v) => v,
-                None if self.opts.skip_unset_env => format!("${name}"),
+                None if self.opts.skip_unset_env => super::cat(&["$", &name]),
                 None => String::new(),
             });
         }
@@ -304,7 +305,7 @@ impl ShellWord<'_> {
             Some('}') => {
                 return Ok(match (self.env)(&name) {
                     Some(v) => v,
-                    None if self.opts.skip_unset_env => format!("${{{name}}}"),
+                    None if self.opts.skip_unset_env => super::cat(&["${", &name, "}"]),
                     None => String::new(),
                 })
             }
@@ -329,16 +330,16 @@ impl ShellWord<'_> {
                 };
                 let value = (self.env)(&name);
                 if self.opts.skip_unset_env && value.is_none() {
-                    return Ok(format!("${{{name}{chs}{word}}}"));
+                    return Ok(super::cat(&["${", &name, &chs, &word, "}"]));
                 }
                 let empty = value.as_deref().is_none_or(|v| null_is_unset && v.is_empty());
                 match m {
                     '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
                     '+' => Ok(if empty { String::new() } else { word }),
                     '?' => match value {
-                        None => Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be unset" } else { &word })),
+                        None => Err(super::cat(&[&name, ": ", if word.is_empty() { "is not allowed to be unset" } else { &word }])),
                         Some(v) if null_is_unset && v.is_empty() => {
-                            Err(format!("{name}: {}", if word.is_empty() { "is not allowed to be empty" } else { &word }))
+                            Err(super::cat(&[&name, ": ", if word.is_empty() { "is not allowed to be empty" } else { &word }]))
                         }
                         Some(v) => Ok(v),
                     },
@@ -352,7 +353,7 @@ impl ShellWord<'_> {
                     }
                 }
             }
-            _ => Err(format!("unsupported modifier ({chs}) in substitution")),
+            _ => Err(super::cat(&["unsupported modifier (", &chs, ") in substitution"])),
         }
     }
 
@@ -370,7 +371,7 @@ impl ShellWord<'_> {
             Err(e) => return Err(if self.peek().is_none() { "syntax error: missing '}'".into() } else { e }),
         };
         let Some(value) = (self.env)(name) else {
-            return Ok(if self.opts.skip_unset_env { format!("${{{name}/{pattern}/{repl}}}") } else { String::new() });
+            return Ok(if self.opts.skip_unset_env { super::cat(&["${", name, "/", &pattern, "/", &repl, "}"]) } else { String::new() });
         };
         let pat = compile_glob(&pattern);
         let mut out = String::new();
