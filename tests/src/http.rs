@@ -15,13 +15,45 @@ pub fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> std::
         body.len()
     );
     stream.write_all(req.as_bytes())?;
+    // Read the head, then exactly the body (servers may keep the connection
+    // open despite `Connection: close`).
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| bad("no header end"))?;
+    let mut buf = [0u8; 16384];
+    let split = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(bad("connection closed before the response head"));
+        }
+        raw.extend_from_slice(&buf[..n]);
+    };
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut payload = raw[split + 4..].to_vec();
+    let lower = head.to_ascii_lowercase();
     let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status"))?;
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let mut payload = raw[split + 4..].to_vec();
+    let length = lower.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked = lower.contains("transfer-encoding: chunked");
+    loop {
+        let done = match (length, chunked) {
+            (Some(n), _) => payload.len() >= n,
+            (None, true) => payload.ends_with(b"0\r\n\r\n"),
+            (None, false) => false,
+        };
+        if done {
+            break;
+        }
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        payload.extend_from_slice(&buf[..n]);
+    }
+    if let Some(n) = length {
+        payload.truncate(n);
+    }
+    if chunked {
         payload = dechunk(&payload).ok_or_else(|| bad("bad chunked body"))?;
     }
     Ok((status, String::from_utf8_lossy(&payload).into_owned()))

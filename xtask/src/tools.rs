@@ -138,6 +138,12 @@ pub const BROWSER_PACKAGES: &[SystemPackage] = &[
     SystemPackage { package: "chromium-driver", file: "/usr/bin/chromedriver" },
 ];
 
+pub const BUILDKIT_PACKAGES: &[SystemPackage] = &[
+    SystemPackage { package: "docker.io", file: "/usr/sbin/dockerd" },
+    SystemPackage { package: "docker.io", file: "/usr/bin/docker" },
+    SystemPackage { package: "busybox-static", file: "/bin/busybox" },
+];
+
 /// Makes sure the packages are installed. Returns Ok(true) when they are,
 /// Ok(false) when they are missing and may be skipped (not CI, not root),
 /// and Err when they are missing under CI or the install failed.
@@ -146,7 +152,8 @@ pub fn ensure_system_packages(what: &str, pkgs: &[SystemPackage]) -> Result<bool
     if missing.is_empty() {
         return Ok(true);
     }
-    let names: Vec<&str> = missing.iter().map(|p| p.package).collect();
+    let mut names: Vec<&str> = missing.iter().map(|p| p.package).collect();
+    names.dedup();
     let debian = Path::new("/etc/debian_version").exists();
     if is_root() && debian {
         step(&format!("installing {} for {what} with apt-get (about 1–2 minutes)", names.join(" ")));
