@@ -18,8 +18,16 @@ fn corpus() -> Option<PathBuf> {
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("corpus missing at {} and CI=true: the corpus suite must run in CI", root.display());
     }
-    eprintln!("\n!!!!!!!!\n!!! corpus not found at {}: the BuildKit parity suite was NOT run\n!!!!!!!!\n", root.display());
+    shout(&format!("\n!!!!!!!!\n!!! corpus not found at {}: the BuildKit parity suite was NOT run\n!!!!!!!!\n", root.display()));
     None
+}
+
+/// Writes straight to the process's stderr: libtest captures `println!` and
+/// `eprintln!` of passing tests, and these lines must always be seen.
+fn shout(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}");
 }
 
 struct Entry {
@@ -227,9 +235,9 @@ fn buildkit_parity() {
         }
     }
 
-    println!(
+    shout(&format!(
         "buildkit parity: {dumps_ok}/{dumps} result dumps, {neg_ok}/{neg} negative, {here_ok}/{here} heredoc, {real_errors} errors on {real} real files"
-    );
+    ));
     assert!(failures.is_empty(), "{} parity failures:\n{}", failures.len(), failures.join("\n"));
     assert!(dumps > 0 && neg > 0 && here > 0 && real > 0);
 }
