@@ -198,25 +198,39 @@ pub fn expand_with(word: &str, escape: char, vars: &[(String, String)]) -> Strin
     crate::syntax::shell::expand(word, escape, &lookup).unwrap_or_else(|_| word.to_string())
 }
 
-fn one_line(src: &str, ins: &Instruction) -> String {
+fn one_line(src: &str, ins: &Instruction, escape: char) -> String {
     let r = ins.span.range();
     let text = src.get(r.start.min(src.len())..r.end.min(src.len())).unwrap_or("");
-    let first = text.lines().next().unwrap_or("");
-    let mut out = String::new();
-    let mut last_space = false;
-    // Join continuation lines for display; heredoc bodies are summarized.
+    // Heredoc bodies are left out; continuation lines are joined, comment
+    // lines inside them dropped, and runs of blanks collapsed.
     let body_end = ins.heredocs.first().map(|h| (h.body_span.start.saturating_sub(ins.span.start)) as usize).unwrap_or(text.len());
     let head = if ins.heredocs.is_empty() { text } else { text.get(..body_end.min(text.len())).unwrap_or(text) };
-    for c in head.chars() {
-        let c = if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c };
-        if c == ' ' && last_space {
+    let mut out = String::with_capacity(head.len());
+    for (i, line) in head.lines().enumerate() {
+        let mut line = line.trim();
+        if i > 0 && line.starts_with('#') {
             continue;
         }
-        last_space = c == ' ';
-        out.push(c);
+        if let Some(l) = line.strip_suffix(escape) {
+            line = l.trim_end();
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut last_space = false;
+        for c in line.chars() {
+            let blank = c == ' ' || c == '\t';
+            if blank && last_space {
+                continue;
+            }
+            last_space = blank;
+            out.push(if blank { ' ' } else { c });
+        }
     }
-    let out = out.replace(" \\ ", " ").replace("\\ ", " ");
-    if out.trim().is_empty() { first.to_string() } else { out.trim().trim_end_matches('\\').trim().to_string() }
+    out
 }
 
 /// Builds the model of a parsed Dockerfile. `src` is the text it was parsed from.
@@ -234,6 +248,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
 
     let mut stages: Vec<StageModel> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
+    let stage_names: Vec<Option<String>> = df.stages.iter().map(|s| s.name.clone()).collect();
     for st in &df.stages {
         let image = if st.base_stage.is_none() { Some(expand_with(&st.base, esc, &global_vals)) } else { None };
         let mut sm = StageModel { index: st.index, name: st.name.clone(), image, base_stage: st.base_stage, reads: Vec::new(), steps: Vec::new() };
@@ -241,7 +256,6 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         let mut env: Vec<(String, String)> = Vec::new();
         let mut workdir = String::from("/");
         let mut user: Option<String> = None;
-        let stage_names: Vec<Option<String>> = df.stages.iter().map(|s| s.name.clone()).collect();
         let resolve_stage = |r: &str| -> Option<usize> {
             let lower = r.to_ascii_lowercase();
             stage_names
@@ -358,7 +372,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                 kind,
                 number: None,
                 line: ins.start.line,
-                text: one_line(src, ins),
+                text: one_line(src, ins, esc),
                 inputs,
                 packages,
                 seconds,

@@ -111,7 +111,7 @@ pub struct PackageOp {
 
 impl PackageOp {
     pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.iter().any(|f| f == flag || f.starts_with(&format!("{flag}=")))
+        self.flags.iter().any(|f| f.strip_prefix(flag).is_some_and(|rest| rest.is_empty() || rest.starts_with('=')))
     }
 }
 
@@ -192,7 +192,7 @@ fn flag_values(args: &[String], names: &[&str]) -> Vec<String> {
             continue;
         }
         for n in names {
-            if let Some(v) = a.strip_prefix(&format!("{n}=")) {
+            if let Some(v) = a.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
                 out.push(v.to_string());
             }
         }
@@ -209,6 +209,14 @@ fn strs(v: &[&str]) -> Vec<String> {
 pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
     let name = cmd.program_name();
     let args = cmd.args();
+    const KNOWN: &[&str] = &[
+        "apt-get", "apt", "aptitude", "apk", "dnf", "yum", "microdnf", "pip", "pip3", "pipenv", "poetry", "uv", "npm", "yarn", "pnpm", "go",
+        "cargo", "mvn", "mvnw", "gradle", "gradlew", "bundle", "bundler", "gem", "composer", "dotnet",
+    ];
+    if !KNOWN.contains(&name) && !(name.starts_with("python") && args.first().map(String::as_str) == Some("-m")) {
+        return None;
+    }
+    // The first positional word (the subcommand), flags skipped.
     let first = positionals(Manager::Npm, args).into_iter().next().unwrap_or_default();
     match name {
         "apt-get" | "apt" | "aptitude" => Some(system(Manager::Apt, cmd, &["update"], &["install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep"])),

@@ -4,11 +4,48 @@
 
 /// Whether `pattern` matches the whole of `path`.
 pub fn matches(pattern: &str, path: &str) -> bool {
+    // Fast paths: no wildcard at all, or only single `*`s (the common cases:
+    // `requirements.txt`, `package*.json`, `*.csproj`), without allocating.
+    if !pattern.contains(['*', '?', '[', '\\']) {
+        return pattern == path;
+    }
+    if !pattern.contains(['?', '[', '\\']) && !pattern.contains("**") {
+        return star_match(pattern.as_bytes(), path.as_bytes());
+    }
     let p: Vec<char> = pattern.chars().collect();
     let s: Vec<char> = path.chars().collect();
     // Iterative matcher with memo to stay linear-ish on pathological input.
     let mut memo = vec![None; (p.len() + 1) * (s.len() + 1)];
     m(&p, 0, &s, 0, &mut memo)
+}
+
+/// `*`-only matching (a `*` never crosses `/`), by backtracking to the last
+/// star: linear for one star, O(n·m) at worst.
+fn star_match(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == s[si] {
+            pi += 1;
+            si += 1;
+        } else if let Some((sp, ss)) = star {
+            if s[ss] == b'/' {
+                return false;
+            }
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
 }
 
 fn m(p: &[char], pi: usize, s: &[char], si: usize, memo: &mut Vec<Option<bool>>) -> bool {
@@ -155,6 +192,9 @@ mod tests {
         assert!(matches("file[^0-9].txt", "filex.txt"));
         assert!(matches("a?c", "abc"));
         assert!(matches("\\*lit", "*lit"));
+        assert!(matches("*", ""));
+        assert!(matches("a*b*c", "aXbYc"));
+        assert!(matches("*.tar.gz", "x.tar.gz"));
     }
 
     // Fail vectors.
@@ -164,6 +204,8 @@ mod tests {
         assert!(!matches("file[0-9].txt", "filex.txt"));
         assert!(!matches("[", "x"));
         assert!(!matches("*", "a/b"));
+        assert!(!matches("a*c", "ab/c"));
+        assert!(!matches("a*b*c", "aXbY"));
     }
 
     #[test]

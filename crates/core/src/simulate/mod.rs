@@ -199,7 +199,7 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
         let pdf = crate::syntax::parse(p);
         step_keys(&pdf, &crate::model::build(&pdf, p))
     });
-    let keys = step_keys(df, model);
+    let keys = if prev_keys.is_some() { step_keys(df, model) } else { Vec::new() };
     let mut finish = vec![0.0f64; model.stages.len()];
     let mut outcomes = Vec::new();
     let global_tainted: Vec<String> = model.global_args.iter().filter(|(k, _)| changed_args.contains(&k.as_str())).map(|(k, _)| k.clone()).collect();
