@@ -1,35 +1,220 @@
-//! The page: header, editor and analysis side by side.
+//! The page: header, editor and pyramid side by side, the change simulator,
+//! the five tip demos, the optimizer, build-log import and the instruction
+//! list; or the rule reference at `#/rules/CODE`.
 
+use std::time::Duration;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::change_panel::ChangePanel;
 use crate::editor::Editor;
-use crate::examples::DEFAULT_EXAMPLE;
+use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES};
+use crate::findings_list::FindingsList;
 use crate::instruction_list::InstructionList;
-use crate::state::{Action, State};
+use crate::log_import::LogImportPanel;
+use crate::optimize_view::OptimizeView;
+use crate::pyramid::Pyramid;
+use crate::rule_page::RulePage;
+use crate::state::{Action, Route, State, Theme};
+use crate::tip_cache::TipCache;
+use crate::tip_copy::TipCopy;
+use crate::tip_dev_loop::TipDevLoop;
+use crate::tip_download::TipDownload;
+use crate::tip_order::TipOrder;
+use crate::toolbar::Toolbar;
+use crate::{dom, share};
+
+const SOURCE_KEY: &str = "layerlab.source";
+const THEME_KEY: &str = "layerlab.theme";
+/// Typing pause before the optimizer and the tip demos catch up.
+const SETTLE: Duration = Duration::from_millis(250);
+
+/// What the URL fragment asks for: a route, or a shared text (Some(Ok)) or
+/// a broken share link (Some(Err)).
+fn read_hash() -> (Route, Option<Result<String, ()>>) {
+    let h = dom::hash();
+    let h = h.trim_start_matches('/');
+    if let Some(payload) = h.strip_prefix("s/") {
+        return (Route::Main, Some(share::decode(payload).ok_or(())));
+    }
+    if let Some(rest) = h.strip_prefix("rules") {
+        let code = rest.trim_start_matches('/');
+        return (Route::Rules((!code.is_empty()).then(|| code.to_string())), None);
+    }
+    (Route::Main, None)
+}
+
+fn initial_state() -> State {
+    let (route, shared) = read_hash();
+    let theme = Theme::parse(&dom::load(THEME_KEY).unwrap_or_default());
+    let (source, notice) = match shared {
+        Some(Ok(text)) => (text, Some("Loaded the Dockerfile from the share link.".to_string())),
+        Some(Err(())) => (dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()), Some("This share link is damaged: it could not be read.".into())),
+        None => (dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()), None),
+    };
+    let mut s = State::new(source, theme, route);
+    s.notice = notice;
+    s
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State::new(DEFAULT_EXAMPLE.to_string()));
-    let on_input = {
+    let state = use_reducer(initial_state);
+    let share_url = use_state(|| None::<String>);
+    let generation = use_mut_ref(|| 0u64);
+    // Routing and share links arriving later (hashchange).
+    {
         let state = state.clone();
-        Callback::from(move |text: String| state.dispatch(Action::SetSource(text)))
+        use_effect_with((), move |_| {
+            dom::mark("layerlab:first-analysis");
+            let on_hash = Closure::<dyn Fn()>::new(move || {
+                let (route, shared) = read_hash();
+                match shared {
+                    Some(Ok(text)) => state.dispatch(Action::LoadSource(text, "Loaded the Dockerfile from the share link.".into())),
+                    Some(Err(())) => state.dispatch(Action::Notice(Some("This share link is damaged: it could not be read.".into()))),
+                    None => state.dispatch(Action::SetRoute(route)),
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+            }
+            on_hash.forget();
+        });
+    }
+    // Autosave, and the deep tier once typing pauses.
+    {
+        let (state2, generation) = (state.clone(), generation.clone());
+        use_effect_with(state.analysis.version, move |&version| {
+            dom::save(SOURCE_KEY, &state2.analysis.source);
+            *generation.borrow_mut() = version;
+            let first = version == 1;
+            yew::platform::spawn_local(async move {
+                yew::platform::time::sleep(if first { Duration::from_millis(0) } else { SETTLE }).await;
+                if *generation.borrow() == version {
+                    state2.dispatch(Action::Deepen);
+                }
+            });
+        });
+    }
+    {
+        use_effect_with(state.theme, move |t| {
+            dom::set_root_attr("data-theme", t.name());
+            dom::save(THEME_KEY, t.name());
+        });
+    }
+    let d = |f: fn(String) -> Action| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.dispatch(f(v)))
     };
+    let on_input = d(Action::SetSource);
+    let on_apply = {
+        let state = state.clone();
+        Callback::from(move |t: String| state.dispatch(Action::LoadSource(t, "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into())))
+    };
+    let on_cursor = {
+        let state = state.clone();
+        Callback::from(move |l: u32| state.dispatch(Action::SetCursor(l)))
+    };
+    let on_select = {
+        let state = state.clone();
+        Callback::from(move |l: u32| state.dispatch(Action::SelectLine(l)))
+    };
+    let on_example = {
+        let (state, share_url) = (state.clone(), share_url.clone());
+        Callback::from(move |i: usize| {
+            share_url.set(None);
+            state.dispatch(Action::LoadSource(EXAMPLES[i].text.to_string(), format!("Loaded the example: {}.", EXAMPLES[i].label)))
+        })
+    };
+    let on_share = {
+        let (state, share_url) = (state.clone(), share_url.clone());
+        Callback::from(move |_| share_url.set(Some(format!("{}#/s/{}", dom::base_url(), share::encode(state.source())))))
+    };
+    let on_theme = {
+        let state = state.clone();
+        Callback::from(move |t| state.dispatch(Action::SetTheme(t)))
+    };
+    let on_change = {
+        let state = state.clone();
+        Callback::from(move |c| state.dispatch(Action::SetChange(c)))
+    };
+    let on_toggle_fix = d(Action::ToggleFix);
+    let on_unsafe = {
+        let state = state.clone();
+        Callback::from(move |v| state.dispatch(Action::SetUnsafeFixes(v)))
+    };
+    let on_import = d(Action::ImportLog);
+    let on_clear = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::ClearLog))
+    };
+    let dismiss = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
+    };
+    let a = state.analysis.clone();
+    let settled = state.settled.clone();
+    let header = html! {
+        <header class="top">
+            <div>
+                <h1><a href="#/" class="home"><span class="logo" aria-hidden="true">{"▤"}</span>{" Layerlab"}</a></h1>
+                <p class="tagline">{"Why is your docker build slow? Paste a Dockerfile and see its layers."}</p>
+            </div>
+            <Toolbar theme={state.theme} share_url={(*share_url).clone()} {on_example} {on_share} {on_theme} />
+        </header>
+    };
+    let notice = state.notice.clone().map(|n| html! {
+        <p class="notice" role="status" data-testid="notice">{n}{" "}<button type="button" onclick={dismiss} aria-label="Dismiss the notice">{"×"}</button></p>
+    });
+    if let Route::Rules(code) = &state.route {
+        return html! { <>{header}<RulePage code={code.clone()} /></> };
+    }
     html! {
         <>
-            <header class="top">
-                <h1><span class="logo" aria-hidden="true">{"▤"}</span>{" Layerlab"}</h1>
-                <p class="tagline">{"Why is your docker build slow? Paste a Dockerfile and see its layers."}</p>
-            </header>
-            <main class="workspace">
+            {header}
+            { for notice }
+            <main class="workspace" id="main">
                 <section class="pane" aria-labelledby="editor-title">
                     <h2 id="editor-title">{"Dockerfile"}</h2>
-                    <Editor value={state.source.clone()} {on_input} />
+                    <Editor analysis={a.clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                    <FindingsList analysis={a.clone()} on_select={on_select.clone()} />
                 </section>
-                <section class="pane" aria-labelledby="analysis-title">
-                    <h2 id="analysis-title">{"Instructions"}</h2>
-                    <InstructionList items={state.outline.clone()} />
+                <section class="pane" aria-labelledby="pyramid-title">
+                    <h2 id="pyramid-title">{"Layer pyramid"}</h2>
+                    <Pyramid analysis={a.clone()} simulation={state.simulation.clone()} log={state.log.clone()} cursor_line={state.cursor_line} on_select={on_select.clone()} />
+                    <h2 id="change-title">{"What does this change rebuild?"}</h2>
+                    <ChangePanel analysis={a.clone()} change={state.change.clone()} simulation={state.simulation.clone()}
+                        optimized_seconds={state.optimized_seconds} {on_change} />
                 </section>
             </main>
+            <section class="band" aria-labelledby="tips-title">
+                <h2 id="tips-title">{"The five tips, on your Dockerfile"}</h2>
+                <div class="tips">
+                    <TipDevLoop analysis={settled.clone()} />
+                    <TipOrder analysis={settled.clone()} on_apply={on_apply.clone()} />
+                    <TipCopy analysis={settled.clone()} on_apply={on_apply.clone()} />
+                    <TipDownload analysis={settled.clone()} on_apply={on_apply.clone()} />
+                    <TipCache analysis={settled.clone()} on_apply={on_apply.clone()} />
+                </div>
+            </section>
+            <section class="band" aria-labelledby="optimize-title">
+                <h2 id="optimize-title">{"Optimize"}</h2>
+                <OptimizeView analysis={settled.clone()} deep={state.deep.clone()} disabled={state.disabled.clone()} unsafe_fixes={state.unsafe_fixes}
+                    on_toggle={on_toggle_fix} {on_unsafe} on_apply={on_apply.clone()} />
+            </section>
+            <section class="band two" aria-label="Build log and instructions">
+                <div>
+                    <h2 id="log-title">{"Import a build log"}</h2>
+                    <LogImportPanel log={state.log.clone()} {on_import} {on_clear} />
+                </div>
+                <div>
+                    <h2 id="analysis-title">{"Instructions"}</h2>
+                    <InstructionList items={a.outline.clone()} />
+                </div>
+            </section>
+            <footer class="foot"><a href="#/rules">{"Rule reference"}</a>{" · Everything runs in your browser; nothing is uploaded."}</footer>
         </>
     }
 }

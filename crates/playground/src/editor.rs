@@ -1,50 +1,240 @@
-//! The Dockerfile editor: a plain textarea.
+//! The Dockerfile editor: a plain textarea over a highlighting overlay, with
+//! line numbers and diagnostic markers in the gutter.
 //!
-//! It is deliberately uncontrolled while the user types: the DOM value is only
-//! written when the state's text differs from it (an example was loaded), so the
-//! browser's native undo stack and cursor stay intact.
+//! The textarea is uncontrolled while the user types: the DOM value is only
+//! written when the state's text differs from it (an example or a share link
+//! was loaded), so the browser's native undo stack and cursor stay intact.
+//! Its text is transparent; the overlay `<pre>` below it draws the same
+//! text, coloured and underlined, line by line (unchanged lines are not
+//! re-rendered). Neither scrolls on its own: both take the full height of
+//! the text and the surrounding box scrolls, so they can never drift apart.
 
-use web_sys::HtmlTextAreaElement;
+use std::rc::Rc;
+
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use crate::editor_line::EditorLine;
+use crate::highlight::{self, Segment};
+use crate::state::Analysis;
+
+/// Pixel height of one line (14px font × 1.5), as in `styles.css`.
+const LINE_PX: i32 = 21;
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    /// The text the editor should show.
-    pub value: String,
+    pub analysis: Rc<Analysis>,
+    /// 1-based line of the cursor.
+    pub cursor_line: u32,
+    /// A request to select a line: (line, nonce).
+    pub select_line: Option<(u32, u64)>,
     /// Called with the full text after every edit.
     pub on_input: Callback<String>,
+    /// Called with the cursor's 1-based line when it moves.
+    pub on_cursor: Callback<u32>,
+}
+
+/// A diagnostic for the gutter: (line, code, tip, title, message).
+struct Marker {
+    line: u32,
+    code: &'static str,
+    tip: u8,
+    title: String,
+    message: String,
+}
+
+/// Lines of the text, each as highlighted segments.
+fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
+    let src: &str = &a.source;
+    // Byte ranges to underline: findings and syntax errors.
+    let ranges: Vec<(usize, usize)> = a
+        .findings
+        .iter()
+        .map(|f| (f.span.start as usize, f.span.end as usize))
+        .chain(a.df.diagnostics.iter().map(|d| (d.span.start as usize, (d.span.end as usize).max(d.span.start as usize + 1))))
+        .collect();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut continued = false;
+    for raw in src.split('\n') {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let end = offset + line.len();
+        let local: Vec<(usize, usize)> =
+            ranges.iter().filter(|&&(s, e)| s < end && e > offset).map(|&(s, e)| (s.max(offset) - offset, e.min(end) - offset)).collect();
+        out.push(Rc::new(highlight::segments(line, continued, &local)));
+        continued = highlight::continues(line) || (continued && line.trim_start().starts_with('#'));
+        offset += raw.len() + 1;
+    }
+    out
+}
+
+fn markers(a: &Analysis) -> Vec<Marker> {
+    let rule = |code: &str| crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code);
+    let mut out: Vec<Marker> = a
+        .findings
+        .iter()
+        .map(|f| Marker {
+            line: f.start.line,
+            code: f.code,
+            tip: f.tip,
+            title: rule(f.code).map(|r| r.summary.to_string()).unwrap_or_else(|| f.name.to_string()),
+            message: f.message.clone(),
+        })
+        .collect();
+    out.extend(a.df.diagnostics.iter().map(|d| Marker { line: d.start.line, code: "", tip: 0, title: "Syntax".into(), message: d.message.clone() }));
+    out
+}
+
+/// 1-based line of UTF-16 offset `pos` in `text`.
+fn line_of(text: &str, pos: u32) -> u32 {
+    let mut units = 0u32;
+    let mut line = 1;
+    for c in text.chars() {
+        if units >= pos {
+            break;
+        }
+        units += c.len_utf16() as u32;
+        if c == '\n' {
+            line += 1;
+        }
+    }
+    line
+}
+
+/// UTF-16 (start, end) of 1-based `line` in `text`, line ending excluded.
+fn line_range(text: &str, line: u32) -> (u32, u32) {
+    let (mut units, mut current, mut start) = (0u32, 1u32, None);
+    for c in text.chars() {
+        if current == line && start.is_none() {
+            start = Some(units);
+        }
+        if c == '\n' {
+            if current == line {
+                return (start.unwrap_or(units), units);
+            }
+            current += 1;
+        }
+        units += c.len_utf16() as u32;
+    }
+    (start.unwrap_or(units), units)
 }
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let node = use_node_ref();
+    let scroller = use_node_ref();
+    let lines = use_memo(props.analysis.clone(), |a| highlighted(a));
+    let marks = use_memo(props.analysis.clone(), |a| markers(a));
     {
         let node = node.clone();
-        use_effect_with(props.value.clone(), move |value| {
+        use_effect_with(props.analysis.source.clone(), move |value| {
             if let Some(area) = node.cast::<HtmlTextAreaElement>() {
-                if area.value() != *value {
-                    area.set_value(value);
+                // A textarea's value always has LF line endings; the state
+                // keeps the exact text (a share link may carry CRLF).
+                let shown = value.replace("\r\n", "\n").replace('\r', "\n");
+                if area.value() != shown {
+                    area.set_value(&shown);
+                }
+            }
+        });
+    }
+    {
+        let (node, scroller) = (node.clone(), scroller.clone());
+        use_effect_with(props.select_line, move |sel| {
+            if let (Some((line, _)), Some(area)) = (sel, node.cast::<HtmlTextAreaElement>()) {
+                let (s, e) = line_range(&area.value(), *line);
+                let _ = area.focus();
+                let _ = area.set_selection_range(s, e);
+                if let Some(box_) = scroller.cast::<Element>() {
+                    let top = (*line as i32 - 3).max(0) * LINE_PX;
+                    box_.set_scroll_top(top);
                 }
             }
         });
     }
     let oninput = {
-        let on_input = props.on_input.clone();
+        let (on_input, on_cursor) = (props.on_input.clone(), props.on_cursor.clone());
         Callback::from(move |e: InputEvent| {
             let area: HtmlTextAreaElement = e.target_unchecked_into();
-            on_input.emit(area.value());
+            let value = area.value();
+            if let Ok(Some(pos)) = area.selection_start() {
+                on_cursor.emit(line_of(&value, pos));
+            }
+            on_input.emit(value);
         })
     };
+    let cursor = {
+        let on_cursor = props.on_cursor.clone();
+        move |area: HtmlTextAreaElement| {
+            if let Ok(Some(pos)) = area.selection_start() {
+                on_cursor.emit(line_of(&area.value(), pos));
+            }
+        }
+    };
+    let onkeyup = {
+        let cursor = cursor.clone();
+        Callback::from(move |e: KeyboardEvent| cursor(e.target_unchecked_into()))
+    };
+    let onclick = Callback::from(move |e: MouseEvent| cursor(e.target_unchecked_into()));
+
+    let count = lines.len();
+    let numbers: String = (1..=count).map(|n| format!("{n}\n")).collect();
+    let errors = props.analysis.df.errors().count();
     html! {
-        <textarea
-            ref={node}
-            class="editor"
-            data-testid="editor"
-            aria-label="Dockerfile editor"
-            spellcheck="false"
-            autocapitalize="off"
-            autocomplete="off"
-            {oninput}
-        />
+        <div class="code" ref={scroller}>
+            <div class="code-inner">
+                <div class="gutter">
+                    <pre class="nums" aria-hidden="true">{numbers}</pre>
+                    { for marks.iter().enumerate().map(|(i, m)| {
+                        let id = format!("diag-{i}");
+                        let style = format!("top: calc({} * 1.5em + 0.5rem)", m.line.saturating_sub(1));
+                        let label = if m.code.is_empty() { format!("Syntax error on line {}", m.line) } else { format!("{} on line {}: {}", m.code, m.line, m.title) };
+                        let testid = if m.code.is_empty() { "syntax-error" } else { "diagnostic" };
+                        html! {
+                            <span class={classes!("mk", m.code.is_empty().then_some("mk-err"))} {style} data-testid={testid}
+                                data-tip={m.tip.to_string()} data-code={m.code} data-line={m.line.to_string()}>
+                                <button type="button" class="mk-btn" aria-label={label} aria-describedby={id.clone()}>
+                                    { if m.code.is_empty() { "✖" } else { "●" } }
+                                </button>
+                                <span class="pop" role="tooltip" {id}>
+                                    <strong>{ if m.code.is_empty() { "Syntax".to_string() } else { format!("{} · tip {}", m.code, m.tip) } }</strong>
+                                    <span class="pop-msg">{&m.message}</span>
+                                    { if m.code.is_empty() { html!{} } else { html! {
+                                        <>
+                                            <span class="pop-tip">{&m.title}</span>
+                                            <a href={format!("#/rules/{}", m.code)}>{format!("Read rule {}", m.code)}</a>
+                                        </>
+                                    } } }
+                                </span>
+                            </span>
+                        }
+                    }) }
+                </div>
+                <div class="code-area">
+                    <pre class="hl" aria-hidden="true">
+                        { for lines.iter().enumerate().map(|(i, segs)| html! {
+                            <EditorLine segments={segs.clone()} current={i as u32 + 1 == props.cursor_line} />
+                        }) }
+                    </pre>
+                    <textarea
+                        ref={node}
+                        class="editor"
+                        data-testid="editor"
+                        aria-label="Dockerfile editor"
+                        aria-describedby="editor-status"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        autocomplete="off"
+                        wrap="off"
+                        {oninput}
+                        {onkeyup}
+                        {onclick}
+                    />
+                </div>
+            </div>
+            <p id="editor-status" class="sr-only" aria-live="polite">
+                { format!("{} lines, {} findings, {} syntax errors", count, props.analysis.findings.len(), errors) }
+            </p>
+        </div>
     }
 }

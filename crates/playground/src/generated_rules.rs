@@ -151,11 +151,11 @@ pub const RULE_DOCS: &[RuleDoc] = &[
         name: "install-without-cache-mount",
         tip: 5,
         summary: "A package install downloads without a cache mount",
-        what: "Finds package installs that download without a BuildKit cache mount:\napt, apk, dnf/yum, pip, pipenv, poetry, uv, npm, yarn, pnpm, go, cargo,\nmaven, gradle, bundler, composer, dotnet.",
+        what: "Finds package installs that download without a BuildKit cache mount:\napt, apk, dnf/yum, pip, pipenv, poetry, uv, npm, yarn, pnpm, go, cargo,\nmaven, gradle, bundler, composer, dotnet. Builds that resolve\ndependencies themselves (`go build`, `cargo build`, `mvn package`,\n`gradle build`, `dotnet publish`) count as installs: once the download\nstep keeps its packages in a mount, they need the same mount to find them.",
         why: "When an install step misses the cache (a dependency was added), it starts\nfrom nothing and downloads *every* package again. A cache mount\n(`RUN --mount=type=cache,target=…`) keeps the package manager's download\ncache between builds without putting it in the image, so a dependency bump\ndownloads only what changed. Cache mounts are not part of the cache key:\nthey never cause a rebuild.",
         bad: "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n",
         good: "FROM python:3.12-slim\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n",
-        fix_safety: "Safe: the mount only holds downloads, which the image should not contain\nanyway. The fix uses each manager's cache directory as the target; for apt\nit mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` (apt\ntakes a lock on them) and keeps downloaded packages by replacing the\nimage's `docker-clean` hook; for pnpm it sets an `id` so every stage\nshares one store. Flags that defeat the cache (`--no-cache-dir`,\n`rm -rf /var/lib/apt/lists/*`, `npm cache clean`) are removed by LL503.",
+        fix_safety: "Safe: the mount only holds downloads, which the image should not contain\nanyway. The fix uses each manager's cache directory as the target; for apt\nit mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` (apt\ntakes a lock on them) and keeps downloaded packages by replacing the\nimage's `docker-clean` hook; for pnpm it sets an `id` so every stage\nshares one store, at pnpm's own store path (`/pnpm/store` when the stage\nsets `PNPM_HOME`, as pnpm's Docker guide does, else\n`/root/.local/share/pnpm/store`). Flags that defeat the cache (`--no-cache-dir`,\n`rm -rf /var/lib/apt/lists/*`, `npm cache clean`) are removed by LL503.",
     },
     RuleDoc {
         code: "LL503",

@@ -1,31 +1,321 @@
 //! The playground's single reducer: every change to what the page shows goes
 //! through an [`Action`].
+//!
+//! Analysis runs in two tiers. The *fast* tier (parse, model, rules without
+//! savings, the selected change's simulation) runs inside the reducer on
+//! every edit: a few milliseconds even for 500 lines. The *deep* tier (the
+//! optimizer's fixed point and the same change on the optimized file) costs
+//! tens of milliseconds, so the app runs it once typing pauses
+//! ([`Action::Deepen`]) and the views show the last deep result meanwhile.
 
 use std::rc::Rc;
 
-use layerlab_core::OutlineItem;
+use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
+use layerlab_core::model::{self, BuildModel};
+use layerlab_core::simulate::{self, log::LogMatch, BuildContext, Change, Options, Simulation};
+use layerlab_core::tips::scenarios::{self, Scenarios};
+use layerlab_core::tips::{run_rules, CheckOptions, Finding};
+use layerlab_core::{Dockerfile, LineIndex, OutlineItem};
 use yew::Reducible;
 
-/// Everything the page shows, derived from the editor text.
+/// The change the "what does this change rebuild?" panel simulates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ChangeChoice {
+    #[default]
+    None,
+    SourceEdit,
+    DependencyBump,
+    BaseUpdate,
+    BuildArg { name: String, value: String },
+    Path(String),
+}
+
+impl ChangeChoice {
+    /// The simulator changes for `sc` (the file's standard scenarios).
+    pub fn changes(&self, sc: &Scenarios) -> Vec<Change> {
+        match self {
+            ChangeChoice::None => Vec::new(),
+            ChangeChoice::SourceEdit => sc.source_edit.clone(),
+            ChangeChoice::DependencyBump => sc.dependency_bump.clone(),
+            ChangeChoice::BaseUpdate => sc.base_update.clone(),
+            ChangeChoice::BuildArg { name, value } => vec![Change::Arg { name: name.clone(), value: value.clone() }],
+            ChangeChoice::Path(p) => {
+                let p = p.trim().trim_start_matches("./");
+                if p.is_empty() { Vec::new() } else { vec![Change::Edit { path: p.to_string() }] }
+            }
+        }
+    }
+}
+
+/// Colour scheme: follow the system, or forced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+    pub fn parse(s: &str) -> Theme {
+        match s {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+}
+
+/// Which page the URL fragment shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Route {
+    #[default]
+    Main,
+    /// `#/rules` (None) or `#/rules/CODE`.
+    Rules(Option<String>),
+}
+
+/// An imported `docker build --progress=plain` log, mapped onto the steps.
 #[derive(Debug, Clone, PartialEq)]
-pub struct State {
-    /// The editor text, exactly as the user typed it.
-    pub source: String,
-    /// The analysis of `source`.
+pub struct LogImport {
+    /// The pasted log, kept so edits re-match it.
+    pub text: Rc<str>,
+    /// (instruction index, cached, seconds)
+    pub steps: Vec<(usize, bool, Option<f64>)>,
+    /// Steps found in the log.
+    pub log_steps: usize,
+}
+
+/// A simulation result; props compare it by identity.
+pub struct Sim(pub Simulation);
+
+impl PartialEq for Sim {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl std::ops::Deref for Sim {
+    type Target = Simulation;
+    fn deref(&self) -> &Simulation {
+        &self.0
+    }
+}
+
+/// The fast analysis of one text.
+pub struct Analysis {
+    /// Bumped on every new text; equality is by version.
+    pub version: u64,
+    pub source: Rc<str>,
+    pub df: Dockerfile,
+    pub model: BuildModel,
+    pub findings: Vec<Finding>,
     pub outline: Vec<OutlineItem>,
+    pub scenarios: Scenarios,
+    /// (first, last) 1-based line of each instruction.
+    pub lines: Vec<(u32, u32)>,
+}
+
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+    }
+}
+
+impl Analysis {
+    pub fn new(version: u64, source: Rc<str>) -> Analysis {
+        let df = layerlab_core::parse(&source);
+        let model = model::build(&df, &source);
+        let ctx = BuildContext::default();
+        let findings = run_rules(&source, &df, &model, &ctx, &CheckOptions { no_savings: true, ..Default::default() });
+        let outline = layerlab_core::outline(&source);
+        let scenarios = scenarios::scenarios(&df, &model, &ctx);
+        let index = LineIndex::new(&source);
+        let lines = df.instructions.iter().map(|i| (i.start.line, index.position(&source, i.span.end).line)).collect();
+        Analysis { version, source, df, model, findings, outline, scenarios, lines }
+    }
+
+    /// The instruction whose lines contain `line`.
+    pub fn instruction_at(&self, line: u32) -> Option<usize> {
+        self.lines.iter().position(|&(a, b)| a <= line && line <= b)
+    }
+}
+
+/// The optimizer's result and the chosen change on it.
+pub struct Deep {
+    /// Version of the analysis it belongs to.
+    pub version: u64,
+    pub disabled: Vec<String>,
+    pub unsafe_fixes: bool,
+    pub optimized: Optimized,
+}
+
+impl PartialEq for Deep {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.disabled == other.disabled && self.unsafe_fixes == other.unsafe_fixes
+    }
+}
+
+/// Everything the page shows.
+pub struct State {
+    pub analysis: Rc<Analysis>,
+    /// The analysis the deep tier last ran on: the tip demos and the
+    /// optimizer view follow it, so typing stays fast.
+    pub settled: Rc<Analysis>,
+    pub deep: Option<Rc<Deep>>,
+    pub change: ChangeChoice,
+    /// The simulation of `change` on the user's file (None when no change).
+    pub simulation: Option<Rc<Sim>>,
+    /// The same change on the optimized file (critical-path seconds).
+    pub optimized_seconds: Option<f64>,
+    pub log: Option<Rc<LogImport>>,
+    /// 1-based editor line of the cursor.
+    pub cursor_line: u32,
+    /// A request to select a line in the editor: (line, nonce).
+    pub select_line: Option<(u32, u64)>,
+    pub disabled: Vec<String>,
+    pub unsafe_fixes: bool,
+    pub theme: Theme,
+    pub route: Route,
+    /// A message for the status line (share link restored, import result…).
+    pub notice: Option<String>,
+    nonce: u64,
 }
 
 impl State {
-    pub fn new(source: String) -> Self {
-        let outline = layerlab_core::outline(&source);
-        Self { source, outline }
+    pub fn new(source: String, theme: Theme, route: Route) -> Self {
+        let analysis = Rc::new(Analysis::new(1, source.into()));
+        let mut s = State {
+            settled: analysis.clone(),
+            analysis,
+            deep: None,
+            change: ChangeChoice::None,
+            simulation: None,
+            optimized_seconds: None,
+            log: None,
+            cursor_line: 1,
+            select_line: None,
+            disabled: Vec::new(),
+            unsafe_fixes: false,
+            theme,
+            route,
+            notice: None,
+            nonce: 0,
+        };
+        s.resimulate();
+        s
+    }
+
+    pub fn source(&self) -> &str {
+        &self.analysis.source
+    }
+
+    /// Whether the deep result is current.
+    pub fn deep_is_current(&self) -> bool {
+        self.deep.as_ref().is_some_and(|d| d.version == self.analysis.version && d.disabled == self.disabled && d.unsafe_fixes == self.unsafe_fixes)
+    }
+
+    /// Simulator options: real seconds from an imported log.
+    fn options(&self) -> Options {
+        let mut o = Options::default();
+        if let Some(log) = &self.log {
+            o.seconds = log.steps.iter().filter_map(|&(i, _, s)| s.map(|s| (i, s))).collect();
+        }
+        o
+    }
+
+    fn resimulate(&mut self) {
+        let a = &self.analysis;
+        let changes = self.change.changes(&a.scenarios);
+        self.simulation = if self.change == ChangeChoice::None {
+            None
+        } else {
+            Some(Rc::new(Sim(simulate::simulate(&a.df, &a.model, &changes, &BuildContext::default(), &self.options()))))
+        };
+        self.optimized_seconds = None;
+        if let Some(deep) = self.deep.as_ref().filter(|d| d.version == a.version) {
+            if self.change != ChangeChoice::None {
+                let text = &deep.optimized.text;
+                let df = layerlab_core::parse(text);
+                let m = model::build(&df, text);
+                let sim = simulate::simulate(&df, &m, &changes, &BuildContext::default(), &Options::default());
+                self.optimized_seconds = Some(sim.critical_path_seconds);
+            }
+        }
+    }
+
+    fn with(self: Rc<Self>, f: impl FnOnce(&mut State)) -> Rc<Self> {
+        let mut s = State {
+            analysis: self.analysis.clone(),
+            settled: self.settled.clone(),
+            deep: self.deep.clone(),
+            change: self.change.clone(),
+            simulation: self.simulation.clone(),
+            optimized_seconds: self.optimized_seconds,
+            log: self.log.clone(),
+            cursor_line: self.cursor_line,
+            select_line: self.select_line,
+            disabled: self.disabled.clone(),
+            unsafe_fixes: self.unsafe_fixes,
+            theme: self.theme,
+            route: self.route.clone(),
+            notice: self.notice.clone(),
+            nonce: self.nonce,
+        };
+        f(&mut s);
+        Rc::new(s)
     }
 }
 
 /// What can happen to the state.
 pub enum Action {
-    /// The editor text changed (typing, paste, example loaded).
+    /// The editor text changed (typing, paste, example loaded, share link).
     SetSource(String),
+    /// Like `SetSource`, with a notice for the status line.
+    LoadSource(String, String),
+    /// Run the deep tier for the current text.
+    Deepen,
+    SetChange(ChangeChoice),
+    SetCursor(u32),
+    SelectLine(u32),
+    ImportLog(String),
+    ClearLog,
+    ToggleFix(String),
+    SetUnsafeFixes(bool),
+    SetTheme(Theme),
+    SetRoute(Route),
+    Notice(Option<String>),
+}
+
+/// Reads a pasted log and maps it onto `model`'s steps; None when nothing matches.
+fn match_log(text: Rc<str>, model: &BuildModel) -> Option<Rc<LogImport>> {
+    let log = layerlab_core::buildlog::parse(&text);
+    let matches: Vec<LogMatch> = simulate::log::match_log(model, &log);
+    if matches.is_empty() {
+        return None;
+    }
+    let steps = matches.iter().map(|m| (m.instruction, m.cached, m.seconds)).collect();
+    Some(Rc::new(LogImport { text, steps, log_steps: log.steps.len() }))
+}
+
+/// Runs the optimizer for `a` with the given toggles.
+pub fn deepen(a: &Analysis, disabled: &[String], unsafe_fixes: bool) -> Deep {
+    let opts = OptimizeOptions { unsafe_fixes, disabled: disabled.to_vec(), existing_files: Vec::new() };
+    Deep { version: a.version, disabled: disabled.to_vec(), unsafe_fixes, optimized: optimize(&a.source, &BuildContext::default(), &opts) }
 }
 
 impl Reducible for State {
@@ -33,8 +323,79 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::SetSource(source) if source == self.source => self,
-            Action::SetSource(source) => Rc::new(State::new(source)),
+            Action::SetSource(source) if *source == *self.analysis.source => self,
+            Action::SetSource(source) => self.with(|s| {
+                s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
+                // An imported log is matched again against the edited text.
+                if let Some(log) = s.log.take() {
+                    s.log = match_log(log.text.clone(), &s.analysis.model);
+                }
+                s.resimulate();
+            }),
+            Action::LoadSource(source, notice) => self.with(|s| {
+                if *source != *s.analysis.source {
+                    s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
+                    s.log = None;
+                }
+                s.notice = Some(notice);
+                s.route = Route::Main;
+                s.resimulate();
+            }),
+            Action::Deepen if self.deep_is_current() => self,
+            Action::Deepen => self.with(|s| {
+                s.deep = Some(Rc::new(deepen(&s.analysis, &s.disabled, s.unsafe_fixes)));
+                s.settled = s.analysis.clone();
+                s.resimulate();
+            }),
+            Action::SetChange(c) if c == self.change => self,
+            Action::SetChange(c) => self.with(|s| {
+                s.change = c;
+                s.resimulate();
+            }),
+            Action::SetCursor(l) if l == self.cursor_line => self,
+            Action::SetCursor(l) => self.with(|s| s.cursor_line = l),
+            Action::SelectLine(l) => self.with(|s| {
+                s.nonce += 1;
+                s.select_line = Some((l, s.nonce));
+                s.cursor_line = l;
+            }),
+            Action::ImportLog(text) => self.with(|s| {
+                s.log = match_log(text.into(), &s.analysis.model);
+                s.notice = Some(match &s.log {
+                    Some(l) => format!(
+                        "Build log: {} steps read, {} matched to this Dockerfile ({} cached).",
+                        l.log_steps,
+                        l.steps.len(),
+                        l.steps.iter().filter(|m| m.1).count()
+                    ),
+                    None => "Build log: no step of the log matches this Dockerfile (paste `docker build --progress=plain` output).".into(),
+                });
+                s.resimulate();
+            }),
+            Action::ClearLog => self.with(|s| {
+                s.log = None;
+                s.resimulate();
+            }),
+            Action::ToggleFix(code) => self.with(|s| {
+                if let Some(i) = s.disabled.iter().position(|c| *c == code) {
+                    s.disabled.remove(i);
+                } else {
+                    s.disabled.push(code);
+                }
+                s.deep = Some(Rc::new(deepen(&s.analysis, &s.disabled, s.unsafe_fixes)));
+                s.settled = s.analysis.clone();
+                s.resimulate();
+            }),
+            Action::SetUnsafeFixes(on) => self.with(|s| {
+                s.unsafe_fixes = on;
+                s.deep = Some(Rc::new(deepen(&s.analysis, &s.disabled, s.unsafe_fixes)));
+                s.settled = s.analysis.clone();
+                s.resimulate();
+            }),
+            Action::SetTheme(t) => self.with(|s| s.theme = t),
+            Action::SetRoute(r) if r == self.route => self,
+            Action::SetRoute(r) => self.with(|s| s.route = r),
+            Action::Notice(n) => self.with(|s| s.notice = n),
         }
     }
 }

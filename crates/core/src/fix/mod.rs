@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod optimize;
+pub mod reorder;
 
 use serde::Serialize;
 

@@ -1,0 +1,40 @@
+//! The findings of the rules, listed under the editor.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::state::Analysis;
+
+#[derive(Properties, PartialEq)]
+pub struct FindingsListProps {
+    pub analysis: Rc<Analysis>,
+    pub on_select: Callback<u32>,
+}
+
+#[function_component(FindingsList)]
+pub fn findings_list(props: &FindingsListProps) -> Html {
+    let a = &props.analysis;
+    if a.findings.is_empty() && a.df.diagnostics.is_empty() {
+        return html! { <p class="muted findings-none" data-testid="findings-none">{"No findings: this Dockerfile already follows the five tips."}</p> };
+    }
+    html! {
+        <ul class="findings" aria-label="Findings">
+            { for a.df.diagnostics.iter().map(|d| {
+                let (cb, line) = (props.on_select.clone(), d.start.line);
+                html! { <li class="err"><button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))}>{format!("line {line}")}</button>
+                    {" Syntax: "}{d.message.clone()}</li> }
+            }) }
+            { for a.findings.iter().map(|f| {
+                let (cb, line) = (props.on_select.clone(), f.start.line);
+                html! {
+                    <li data-testid="finding" data-code={f.code}>
+                        <button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))} aria-label={format!("Go to line {line}")}>{format!("line {line}")}</button>
+                        {" "}<a href={format!("#/rules/{}", f.code)}>{f.code}</a>{format!(" tip {}: ", f.tip)}{f.message.clone()}
+                        { for f.fix.as_ref().map(|fx| html! { <span class="muted">{format!(" Fix: {}", fx.title)}</span> }) }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,97 @@
+//! The optimized Dockerfile: diff, per-fix toggles, copy and download.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::copy_button::CopyButton;
+use crate::diff_view::DiffView;
+use crate::state::{Analysis, Deep};
+
+#[derive(Properties, PartialEq)]
+pub struct OptimizeViewProps {
+    pub analysis: Rc<Analysis>,
+    pub deep: Option<Rc<Deep>>,
+    pub disabled: Vec<String>,
+    pub unsafe_fixes: bool,
+    pub on_toggle: Callback<String>,
+    pub on_unsafe: Callback<bool>,
+    pub on_apply: Callback<String>,
+}
+
+#[function_component(OptimizeView)]
+pub fn optimize_view(props: &OptimizeViewProps) -> Html {
+    let Some(deep) = &props.deep else {
+        return html! { <p class="muted">{"Optimizing…"}</p> };
+    };
+    let o = &deep.optimized;
+    // Every code that has a fix in the file, plus the ones applied in later rounds.
+    let mut codes: Vec<&str> = props.analysis.findings.iter().filter(|f| f.fix.is_some()).map(|f| f.code).collect();
+    codes.extend(o.applied.iter().map(|f| f.code));
+    codes.extend(props.disabled.iter().map(String::as_str));
+    codes.sort();
+    codes.dedup();
+    let toggles = codes.iter().map(|&code| {
+        let on = !props.disabled.iter().any(|d| d == code);
+        let n = o.applied.iter().filter(|f| f.code == code).count();
+        let title = o.applied.iter().find(|f| f.code == code).map(|f| f.title.clone())
+            .or_else(|| crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code).map(|r| r.summary.to_string())).unwrap_or_default();
+        let onchange = {
+            let (cb, code) = (props.on_toggle.clone(), code.to_string());
+            Callback::from(move |_: Event| cb.emit(code.clone()))
+        };
+        let id = format!("fix-{code}");
+        html! {
+            <li>
+                <input type="checkbox" id={id.clone()} checked={on} {onchange} data-testid="fix-toggle" data-code={code.to_string()} />
+                <label for={id}><a href={format!("#/rules/{code}")}>{code}</a>{format!(" {title}")}
+                    <span class="muted">{ if n > 0 { format!(" (applied {n}×)") } else if on { " (unsafe or not applicable)".to_string() } else { " (off)".to_string() } }</span></label>
+            </li>
+        }
+    });
+    let on_unsafe = {
+        let (cb, v) = (props.on_unsafe.clone(), props.unsafe_fixes);
+        Callback::from(move |_: Event| cb.emit(!v))
+    };
+    let download = {
+        let t = o.text.clone();
+        Callback::from(move |_: MouseEvent| crate::dom::download("Dockerfile", &t))
+    };
+    let apply = {
+        let (cb, t) = (props.on_apply.clone(), o.text.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(t.clone()))
+    };
+    let (b, a) = (o.before, o.after);
+    html! {
+        <div class="optimize">
+            <p data-testid="optimize-times">{format!(
+                "Source edit: {:.0} s → {:.0} s · dependency bump: {:.0} s → {:.0} s · base update: {:.0} s → {:.0} s (estimated)",
+                b.source_edit, a.source_edit, b.dependency_bump, a.dependency_bump, b.base_update, a.base_update)}</p>
+            <ul class="toggles">
+                { for toggles }
+                <li>
+                    <input type="checkbox" id="fix-unsafe" checked={props.unsafe_fixes} onchange={on_unsafe} />
+                    <label for="fix-unsafe">{"Include unsafe fixes (they may change what the image does: review them)"}</label>
+                </li>
+            </ul>
+            <div class="buttons">
+                <CopyButton text={o.text.clone()} label="Copy the optimized Dockerfile" testid="optimized-copy" />
+                <button type="button" onclick={download}>{"Download"}</button>
+                <button type="button" onclick={apply}>{"Replace the editor text"}</button>
+            </div>
+            <div class="two">
+                <div>
+                    <h4>{"Diff"}</h4>
+                    if o.diff.is_empty() { <p class="muted">{"Nothing to change."}</p> } else { <DiffView diff={o.diff.clone()} testid="optimized-diff" /> }
+                </div>
+                <div>
+                    <h4>{"Optimized Dockerfile"}</h4>
+                    <pre class="code-block" data-testid="optimized">{o.text.clone()}</pre>
+                    { for o.files.iter().map(|f| html! {
+                        <><h4>{format!("New file: {}", f.path)}</h4><pre class="code-block">{f.content.clone()}</pre></>
+                    }) }
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,177 @@
+//! The layer pyramid: one SVG bar per build step, in Dockerfile order and
+//! grouped by stage. Width is the step's seconds (estimated, or real from an
+//! imported log), colour its churn class. A good Dockerfile reads as an
+//! inverted pyramid: wide and stable on top, narrow and volatile below.
+
+use std::rc::Rc;
+
+use layerlab_core::model::{cost::Churn, StepKind};
+use layerlab_core::simulate::Status;
+use yew::prelude::*;
+
+use crate::state::{Analysis, LogImport, Sim};
+
+const W: f64 = 640.0;
+const LABEL_W: f64 = 300.0;
+const BAR_H: f64 = 22.0;
+const GAP: f64 = 5.0;
+const HEAD_H: f64 = 24.0;
+
+#[derive(Properties, PartialEq)]
+pub struct PyramidProps {
+    pub analysis: Rc<Analysis>,
+    pub simulation: Option<Rc<Sim>>,
+    pub log: Option<Rc<LogImport>>,
+    pub cursor_line: u32,
+    /// Called with the line of a clicked bar.
+    pub on_select: Callback<u32>,
+}
+
+/// CSS class of a churn class.
+pub fn churn_class(c: Churn) -> &'static str {
+    match c {
+        Churn::BaseImage => "c-base",
+        Churn::SystemPackages => "c-sys",
+        Churn::Dependencies => "c-deps",
+        Churn::Configuration => "c-conf",
+        Churn::SourceCode => "c-src",
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[function_component(Pyramid)]
+pub fn pyramid(props: &PyramidProps) -> Html {
+    let focus = use_state(|| None::<usize>);
+    let a = &props.analysis;
+    let current = a.instruction_at(props.cursor_line);
+    let logged = |instr: usize| props.log.as_ref().and_then(|l| l.steps.iter().find(|s| s.0 == instr).copied());
+    let seconds = |sid: usize| {
+        let step = &a.model.steps[sid];
+        logged(step.instruction).and_then(|l| l.2).unwrap_or(step.seconds)
+    };
+    let shown: Vec<usize> = (0..a.model.steps.len()).filter(|&i| a.model.steps[i].kind != StepKind::Metadata).collect();
+    let max = shown.iter().map(|&i| seconds(i)).fold(1.0_f64, f64::max);
+    let outcome = |sid: usize| props.simulation.as_ref().and_then(|s| s.steps.iter().find(|o| o.step == sid).cloned());
+    let first_miss = props.simulation.as_ref().and_then(|s| s.steps.iter().find(|o| o.status == Status::Rebuilt).map(|o| o.step));
+
+    let mut y = 4.0;
+    let mut rows = Vec::new();
+    let mut miss_order = 0;
+    for st in &a.model.stages {
+        let steps: Vec<usize> = st.steps.iter().copied().filter(|i| shown.contains(i)).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let title = match (&st.name, &st.image) {
+            (Some(n), Some(img)) => format!("Stage {}: {} ({})", st.index + 1, n, img),
+            (Some(n), None) => format!("Stage {}: {}", st.index + 1, n),
+            (None, Some(img)) => format!("Stage {}: {}", st.index + 1, img),
+            (None, None) => format!("Stage {}", st.index + 1),
+        };
+        rows.push(html! { <text class="stage-title" x="0" y={(y + 16.0).to_string()}>{truncate(&title, 80)}</text> });
+        y += HEAD_H;
+        for sid in steps {
+            let step = &a.model.steps[sid];
+            let secs = seconds(sid);
+            let w = (secs / max * (W - LABEL_W - 10.0)).max(4.0);
+            let x = LABEL_W + 5.0 + (W - LABEL_W - 10.0 - w) / 2.0;
+            let out = outcome(sid);
+            let cached = out.as_ref().map(|o| match o.status {
+                Status::Cached => "true",
+                Status::Rebuilt => "false",
+                Status::Skipped => "skipped",
+            });
+            let miss = out.as_ref().is_some_and(|o| o.status == Status::Rebuilt);
+            let style = if miss {
+                miss_order += 1;
+                format!("animation-delay: {}ms", (miss_order - 1) * 120)
+            } else {
+                String::new()
+            };
+            let log = logged(step.instruction);
+            let is_current = current == Some(step.instruction);
+            let num = step.number.map(|(i, n)| format!("[{i}/{n}] ")).unwrap_or_default();
+            let label = format!(
+                "{num}{} (line {}), {:.1} s {}, {}{}",
+                step.text,
+                step.line,
+                secs,
+                if log.and_then(|l| l.2).is_some() { "measured" } else { "estimated" },
+                step.churn.label(),
+                out.as_ref().map(|o| format!(", {}: {}", if o.cached { "cached" } else { "rebuilt" }, o.reason)).unwrap_or_default()
+            );
+            let line = step.line;
+            let onclick = {
+                let cb = props.on_select.clone();
+                Callback::from(move |_| cb.emit(line))
+            };
+            let onkeydown = {
+                let cb = props.on_select.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        cb.emit(line);
+                    }
+                })
+            };
+            let (f1, f2, f3) = (focus.clone(), focus.clone(), focus.clone());
+            rows.push(html! {
+                <g class={classes!("bar", churn_class(step.churn), is_current.then_some("cur"), miss.then_some("miss"),
+                        (first_miss == Some(sid)).then_some("first-miss"), log.is_some_and(|l| l.1).then_some("log-cached"))}
+                    data-testid="layer" data-cached={cached} data-line={line.to_string()} data-seconds={format!("{secs:.1}")}
+                    data-churn={step.churn.label()} data-log-cached={log.map(|l| l.1.to_string())}
+                    tabindex="0" role="button" aria-label={label.clone()} {style}
+                    {onclick} {onkeydown}
+                    onmouseenter={Callback::from(move |_| f1.set(Some(sid)))}
+                    onfocus={Callback::from(move |_| f2.set(Some(sid)))}
+                    onmouseleave={Callback::from(move |_| f3.set(None))}>
+                    <title>{label}</title>
+                    <rect class="hit" x="0" y={y.to_string()} width={W.to_string()} height={BAR_H.to_string()} />
+                    <text class="bar-label" x="4" y={(y + 15.0).to_string()}>{truncate(&format!("{num}{}", step.text), 44)}</text>
+                    <rect class="fill" x={format!("{x:.1}")} y={y.to_string()} width={format!("{w:.1}")} height={BAR_H.to_string()} rx="3" />
+                    <text class="secs" x={(W - 2.0).to_string()} y={(y + 15.0).to_string()} text-anchor="end">{format!("{secs:.1} s")}</text>
+                </g>
+            });
+            y += BAR_H + GAP;
+        }
+    }
+    let height = y + 4.0;
+    let details = focus.and_then(|sid| a.model.steps.get(sid).map(|s| (sid, s))).map(|(sid, s)| {
+        let out = outcome(sid);
+        html! {
+            <p class="bar-details" aria-live="polite">
+                <strong>{format!("Line {}: ", s.line)}</strong>{s.text.clone()}<br />
+                {format!("{:.1} s ({}) · changes with: {} · rebuilt with: {}", seconds(sid),
+                    if logged(s.instruction).and_then(|l| l.2).is_some() { "from the build log" } else { "estimated" },
+                    s.churn.label(), s.rebuild_churn.label())}
+                { for out.map(|o| html! { <><br />{format!("{}: {}", if o.cached { "Cached" } else { "Rebuilt" }, o.reason)}</> }) }
+            </p>
+        }
+    });
+    html! {
+        <div class="pyramid-box">
+            <ul class="legend" aria-label="Colour legend: how often a step's inputs change">
+                { for Churn::ALL.iter().map(|c| html! {
+                    <li><span class={classes!("swatch", churn_class(*c))} aria-hidden="true"></span>{c.label()}</li>
+                }) }
+            </ul>
+            if shown.is_empty() {
+                <p class="muted">{"No build steps yet: start with a FROM line."}</p>
+            }
+            <svg data-testid="pyramid" class="pyramid" viewBox={format!("0 0 {W} {height}")} width="100%"
+                role="group" aria-label="Layer pyramid: one bar per build step, width is seconds">
+                { for rows }
+            </svg>
+            { details.unwrap_or_else(|| html! { <p class="bar-details muted">{"Hover or focus a bar for details; click it to select its line."}</p> }) }
+        </div>
+    }
+}

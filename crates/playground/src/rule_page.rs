@@ -1,0 +1,60 @@
+//! The tip reference: every rule's generated documentation at `#/rules/CODE`.
+
+use yew::prelude::*;
+
+use crate::generated_rules::{RuleDoc, RULE_DOCS};
+
+#[derive(Properties, PartialEq)]
+pub struct RulePageProps {
+    /// None: the index of all rules.
+    pub code: Option<String>,
+}
+
+/// A doc paragraph with `code` spans, as text nodes.
+fn prose(text: &str) -> Html {
+    html! { <>{ for text.split("\n\n").map(|para| html! {
+        <p>{ for para.split('`').enumerate().map(|(i, part)| {
+            let part = part.replace('\n', " ");
+            if i % 2 == 1 { html! { <code>{part}</code> } } else { html! { {part} } }
+        }) }</p>
+    }) }</> }
+}
+
+fn page(r: &RuleDoc) -> Html {
+    html! {
+        <article class="rule" data-testid="rule-page" data-code={r.code}>
+            <h2>{format!("{} {}", r.code, r.name)}</h2>
+            <p class="muted">{format!("Tip {} · ", r.tip)}{r.summary}</p>
+            <h3>{"What it does"}</h3>{prose(r.what)}
+            <h3>{"Why it slows the build"}</h3>{prose(r.why)}
+            <h3>{"Example"}</h3>
+            <div class="two">
+                <div><h4>{"❌ Bad"}</h4><pre class="code-block">{r.bad}</pre></div>
+                <div><h4>{"✅ Good"}</h4><pre class="code-block">{r.good}</pre></div>
+            </div>
+            <h3>{"Fix safety"}</h3>{prose(r.fix_safety)}
+        </article>
+    }
+}
+
+#[function_component(RulePage)]
+pub fn rule_page(props: &RulePageProps) -> Html {
+    let doc = props.code.as_deref().and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
+    html! {
+        <main class="rules" id="main">
+            <p><a href="#/">{"← Back to the playground"}</a>{" · "}<a href="#/rules">{"All rules"}</a></p>
+            { match (doc, &props.code) {
+                (Some(r), _) => page(r),
+                (None, Some(c)) => html! { <p>{format!("No rule {c}.")}</p> },
+                (None, None) => html! {
+                    <>
+                        <h2>{"Rules"}</h2>
+                        <ul>{ for RULE_DOCS.iter().map(|r| html! {
+                            <li><a href={format!("#/rules/{}", r.code)}>{r.code}</a>{format!(" (tip {}) {}", r.tip, r.summary)}</li>
+                        }) }</ul>
+                    </>
+                },
+            } }
+        </main>
+    }
+}

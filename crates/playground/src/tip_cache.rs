@@ -1,0 +1,69 @@
+//! Tip 5, cache mounts: a dependency bump with and without a cache mount,
+//! the time of each, and the rewritten RUN.
+
+use std::rc::Rc;
+
+use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
+use layerlab_core::simulate::{simulate, BuildContext, Options};
+use yew::prelude::*;
+
+use crate::diff_view::{is_change, DiffView};
+use crate::state::Analysis;
+use crate::tip_frame::{example_of, subject, TipFrame};
+
+#[derive(Properties, PartialEq)]
+pub struct TipCacheProps {
+    pub analysis: Rc<Analysis>,
+    pub on_apply: Callback<String>,
+}
+
+#[function_component(TipCache)]
+pub fn tip_cache(props: &TipCacheProps) -> Html {
+    let use_example = use_state(|| false);
+    let (a, shows) = subject(&props.analysis, &["LL502", "LL503"], example_of("LL502"), *use_example);
+    let keep = ["LL501", "LL502", "LL503"];
+    let disabled = crate::generated_rules::RULE_DOCS.iter().map(|r| r.code).filter(|c| !keep.contains(c)).map(String::from).collect();
+    let mounted = optimize(&a.source, &BuildContext::default(), &OptimizeOptions { unsafe_fixes: false, disabled, existing_files: vec![] });
+    let bump = |text: &str| {
+        let df = layerlab_core::parse(text);
+        let m = layerlab_core::model::build(&df, text);
+        simulate(&df, &m, &a.scenarios.dependency_bump, &BuildContext::default(), &Options::default()).critical_path_seconds
+    };
+    let (without, with) = (bump(&a.source), bump(&mounted.text));
+    let changed = mounted.diff.lines().any(is_change);
+    let toggle = {
+        let u = use_example.clone();
+        Callback::from(move |_| u.set(!*u))
+    };
+    let apply = {
+        let (cb, t) = (props.on_apply.clone(), mounted.text.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(t.clone()))
+    };
+    let scale = without.max(with).max(1.0);
+    let bar = |label: &str, secs: f64, class: &str| html! {
+        <div class="tl-row">
+            <span class="tl-label">{label}</span>
+            <div class="tl-track" role="img" aria-label={format!("{label}: {secs:.0} s")}>
+                <span class={classes!("tl-block", class.to_string())} style={format!("width: {:.2}%", secs / scale * 100.0)}></span>
+            </div>
+            <span class="tl-total">{format!("{secs:.0} s")}</span>
+        </div>
+    };
+    html! {
+        <TipFrame tip={5} title="keep downloads in a cache mount" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
+            <p>{"A dependency bump misses the install step either way; with a cache mount it downloads only what changed."}</p>
+            <div class="timeline" data-testid="tip-5-times">
+                { bar("Without a cache mount", without, "tl-rebuild") }
+                { bar("With a cache mount", with, "tl-sync") }
+            </div>
+            <p class="muted">{"Estimated: a warm cache mount leaves about a quarter of an install's time (Layerlab's cost table)."}</p>
+            if !changed {
+                <p class="muted">{"Every install already uses a cache mount."}</p>
+            } else {
+                <h4>{"The rewritten RUN"}</h4>
+                <DiffView diff={mounted.diff.clone()} only_changes={true} testid="tip-5-run" />
+                if !*use_example { <button type="button" onclick={apply}>{"Apply to the editor"}</button> }
+            }
+        </TipFrame>
+    }
+}

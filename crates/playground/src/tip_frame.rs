@@ -1,0 +1,57 @@
+//! The frame of a tip demo: title, whether the user's file shows the
+//! problem, and the switch to the tip's prepared example.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::state::Analysis;
+
+#[derive(Properties, PartialEq)]
+pub struct TipFrameProps {
+    pub tip: u8,
+    pub title: AttrValue,
+    /// The user's own file shows the problem.
+    pub shows_problem: bool,
+    pub using_example: bool,
+    pub on_toggle: Callback<()>,
+    pub children: Html,
+}
+
+/// The rule code whose `bad` example is the tip's prepared example.
+pub fn example_of(code: &str) -> &'static str {
+    crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code).map(|r| r.bad).unwrap_or("")
+}
+
+/// The text a demo works on: the user's file, or the prepared example.
+/// Returns (analysis, whether the user's file shows one of `codes`).
+pub fn subject(own: &Rc<Analysis>, codes: &[&str], example: &'static str, use_example: bool) -> (Rc<Analysis>, bool) {
+    let shows = own.findings.iter().any(|f| codes.contains(&f.code));
+    if use_example {
+        (Rc::new(Analysis::new(0, example.into())), shows)
+    } else {
+        (own.clone(), shows)
+    }
+}
+
+#[function_component(TipFrame)]
+pub fn tip_frame(props: &TipFrameProps) -> Html {
+    let id = format!("tip-{}-title", props.tip);
+    let toggle = {
+        let cb = props.on_toggle.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    html! {
+        <section class="tip" data-testid={format!("tip-{}", props.tip)} aria-labelledby={id.clone()}>
+            <h3 {id}>{format!("Tip {}: {}", props.tip, props.title)}</h3>
+            if props.using_example {
+                <p class="note">{"Showing the prepared example for this tip. "}
+                    <button type="button" onclick={toggle}>{"Back to your Dockerfile"}</button></p>
+            } else if !props.shows_problem {
+                <p class="note">{"Your Dockerfile does not show this problem. "}
+                    <button type="button" onclick={toggle} data-testid={format!("tip-{}-example", props.tip)}>{"Show a prepared example"}</button></p>
+            }
+            { props.children.clone() }
+        </section>
+    }
+}

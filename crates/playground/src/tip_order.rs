@@ -1,0 +1,170 @@
+//! Tip 2, pyramid order: reorder the steps of the final stage by dragging or
+//! by keyboard and watch the rebuild cost change. Moves that could change
+//! what a step sees are refused, with the reason
+//! (`layerlab_core::fix::reorder`).
+
+use std::rc::Rc;
+
+use layerlab_core::fix::reorder::{swap, swap_blocker};
+use layerlab_core::simulate::BuildContext;
+use layerlab_core::tips::scenarios::{times, Scenarios};
+use yew::prelude::*;
+
+use crate::state::Analysis;
+use crate::tip_frame::{example_of, subject, TipFrame};
+
+#[derive(Properties, PartialEq)]
+pub struct TipOrderProps {
+    pub analysis: Rc<Analysis>,
+    /// Puts a reordered text into the editor.
+    pub on_apply: Callback<String>,
+}
+
+/// Instructions of the last stage, FROM excluded.
+fn movable(text: &str) -> Vec<(usize, String, u32)> {
+    let df = layerlab_core::parse(text);
+    let Some(st) = df.stages.last() else { return Vec::new() };
+    st.instructions
+        .iter()
+        .filter(|&&i| i != st.from)
+        .map(|&i| {
+            let ins = &df.instructions[i];
+            let line = text[ins.span.range()].lines().next().unwrap_or("").to_string();
+            (i, line, ins.start.line)
+        })
+        .collect()
+}
+
+/// Moves the item at position `from` of the last stage's list to `to`, one
+/// safe swap at a time; the whole move is refused at the first unsafe swap.
+fn move_item(text: &str, from: usize, to: usize) -> Result<String, String> {
+    let mut text = text.to_string();
+    let mut pos = from;
+    while pos != to {
+        let df = layerlab_core::parse(&text);
+        let model = layerlab_core::model::build(&df, &text);
+        let list: Vec<usize> = df.stages.last().map(|s| s.instructions.iter().copied().filter(|&i| i != s.from).collect()).unwrap_or_default();
+        let (upper, lower, next) = if to < pos { (list[pos - 1], list[pos], pos - 1) } else { (list[pos], list[pos + 1], pos + 1) };
+        if let Some(why) = swap_blocker(&df, &model, upper, lower) {
+            let (u, l) = (&df.instructions[upper], &df.instructions[lower]);
+            return Err(format!("Refused: line {} ({}) and line {} ({}) cannot swap: {why}.", u.start.line, u.keyword, l.start.line, l.keyword));
+        }
+        text = swap(&text, &df, upper, lower);
+        pos = next;
+    }
+    Ok(text)
+}
+
+fn cost(text: &str, sc: &Scenarios) -> (f64, f64) {
+    let t = times(text, &BuildContext::default(), sc);
+    (t.source_edit, t.dependency_bump)
+}
+
+#[function_component(TipOrder)]
+pub fn tip_order(props: &TipOrderProps) -> Html {
+    let use_example = use_state(|| false);
+    let edited = use_state(|| None::<(u64, bool, String)>);
+    let message = use_state(String::new);
+    let dragging = use_state(|| None::<usize>);
+    let (a, shows) = subject(&props.analysis, &["LL201"], example_of("LL201"), *use_example);
+    // The reordered text, while it belongs to the current subject.
+    let text: String = match &*edited {
+        Some((v, ex, t)) if *v == a.version && *ex == *use_example => t.clone(),
+        _ => a.source.to_string(),
+    };
+    let items = movable(&text);
+    let (before, after) = (cost(&a.source, &a.scenarios), cost(&text, &a.scenarios));
+    let do_move = {
+        let (edited, message, text, version, ex) = (edited.clone(), message.clone(), text.clone(), a.version, *use_example);
+        Callback::from(move |(from, to): (usize, usize)| match move_item(&text, from, to) {
+            Ok(t) => {
+                message.set(format!("Moved {}.", if to < from { "up" } else { "down" }));
+                edited.set(Some((version, ex, t)));
+            }
+            Err(e) => message.set(e),
+        })
+    };
+    let n = items.len();
+    let rows = items.iter().enumerate().map(|(k, (_, line, lineno))| {
+        let up = {
+            let m = do_move.clone();
+            Callback::from(move |_: MouseEvent| m.emit((k, k.saturating_sub(1))))
+        };
+        let down = {
+            let m = do_move.clone();
+            Callback::from(move |_: MouseEvent| m.emit((k, (k + 1).min(n - 1))))
+        };
+        let onkeydown = {
+            let m = do_move.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.alt_key() && e.key() == "ArrowUp" && k > 0 {
+                    e.prevent_default();
+                    m.emit((k, k - 1));
+                } else if e.alt_key() && e.key() == "ArrowDown" && k + 1 < n {
+                    e.prevent_default();
+                    m.emit((k, k + 1));
+                }
+            })
+        };
+        let ondragstart = {
+            let d = dragging.clone();
+            Callback::from(move |_: DragEvent| d.set(Some(k)))
+        };
+        let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+        let ondrop = {
+            let (d, m) = (dragging.clone(), do_move.clone());
+            Callback::from(move |e: DragEvent| {
+                e.prevent_default();
+                if let Some(from) = *d {
+                    if from != k {
+                        m.emit((from, k));
+                    }
+                }
+                d.set(None);
+            })
+        };
+        html! {
+            <li draggable="true" tabindex="0" data-testid="order-item" aria-label={format!("{line}. Alt+Up or Alt+Down moves it.")}
+                {onkeydown} {ondragstart} {ondragover} {ondrop}>
+                <span class="grip" aria-hidden="true">{"⠿"}</span>
+                <code>{line.clone()}</code>
+                <span class="muted">{format!(" line {lineno}")}</span>
+                <span class="moves">
+                    <button type="button" onclick={up} disabled={k == 0} aria-label={format!("Move line {lineno} up")} data-testid="order-up">{"↑"}</button>
+                    <button type="button" onclick={down} disabled={k + 1 == n} aria-label={format!("Move line {lineno} down")} data-testid="order-down">{"↓"}</button>
+                </span>
+            </li>
+        }
+    });
+    let toggle = {
+        let (u, m) = (use_example.clone(), message.clone());
+        Callback::from(move |_| {
+            m.set(String::new());
+            u.set(!*u)
+        })
+    };
+    let apply = {
+        let (cb, text) = (props.on_apply.clone(), text.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(text.clone()))
+    };
+    let reset = {
+        let (edited, message) = (edited.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            edited.set(None);
+            message.set(String::new());
+        })
+    };
+    html! {
+        <TipFrame tip={2} title="order steps as an inverted pyramid" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
+            <p>{"Drag a step, or focus it and press Alt+Up / Alt+Down. Slow, stable steps belong on top."}</p>
+            <ol class="order" aria-label="Steps of the final stage">{ for rows }</ol>
+            <p class="message" aria-live="polite" data-testid="order-message">{(*message).clone()}</p>
+            <p data-testid="order-cost">{format!(
+                "Rebuild after a source edit: {:.0} s (was {:.0} s); after a dependency bump: {:.0} s (was {:.0} s). Estimated.",
+                after.0, before.0, after.1, before.1)}</p>
+            <button type="button" onclick={reset}>{"Reset order"}</button>
+            {" "}
+            if !*use_example { <button type="button" onclick={apply}>{"Use this order in the editor"}</button> }
+        </TipFrame>
+    }
+}
