@@ -38,5 +38,8 @@ for tool in node ruby php java gcc make; do
 done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\napp:x:1000:1000:app:/home/app:/bin/sh\n' > "$dir/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\napp:x:1000:\n' > "$dir/etc/group"
+# Debian's docker images delete downloaded .debs after each install.
+mkdir -p "$dir/etc/apt/apt.conf.d"
+printf 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb || true"; };\nBinary::apt::APT::Keep-Downloaded-Packages "false";\n' > "$dir/etc/apt/apt.conf.d/docker-clean"
 echo "$variant" > "$dir/etc/layerlab-base"
 tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$out" .

@@ -13,15 +13,10 @@
 //! NAME` runs the scenarios whose name contains NAME.
 
 use layerlab_tests::buildkit::predict::simulated;
-use layerlab_tests::buildkit::{compare, Oracle, Outcome, Scenario, Unavailable};
+use layerlab_tests::buildkit::{compare, result_line, Oracle, Outcome, Scenario};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
-
-fn result_line(passed: usize, failed: usize, ignored: usize, filtered: usize) {
-    let status = if failed == 0 { "ok" } else { "FAILED" };
-    println!("test result: {status}. {passed} passed; {failed} failed; {ignored} ignored; 0 measured; {filtered} filtered out");
-}
 
 fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -51,18 +46,9 @@ fn main() -> ExitCode {
         scenarios.into_iter().partition(|s| filter.as_deref().is_none_or(|f| s.name.contains(f)));
     let filtered_out: usize = filtered.iter().map(Scenario::builds).sum();
 
-    let mut oracle = match Oracle::start() {
+    let mut oracle = match Oracle::start_suite("buildkit oracle suite") {
         Ok(o) => o,
-        Err(Unavailable::Skip(why)) => {
-            println!("\n\x1b[1;33m!!! buildkit oracle suite NOT RUN: {why}\x1b[0m\n");
-            result_line(0, 0, 1, 0);
-            return ExitCode::SUCCESS;
-        }
-        Err(Unavailable::Fail(why)) => {
-            eprintln!("\x1b[31mbuildkit oracle cannot start: {why}\x1b[0m");
-            result_line(0, 1, 0, 0);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     println!("buildkit oracle: private dockerd at {} ({:.1}s)", oracle.daemon.host, started.elapsed().as_secs_f64());
     println!("\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}", "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs");

@@ -3,6 +3,8 @@
 //! - `cargo xtask serve`: install what is missing, then `trunk serve` on :8080.
 //! - `cargo xtask dist`: release build of the playground into `dist/`.
 //! - `cargo xtask test`: every suite, ending with `N passed, N failed`.
+//! - `cargo xtask verify-fixes`: original and optimized app Dockerfiles on
+//!   real BuildKit (equivalence contract, speedup table).
 //!
 //! Tools live in a project-local folder (`target/tools`, or `$LAYERLAB_TOOLS`),
 //! never globally. System packages (chromium, chromedriver, docker.io) are
@@ -15,6 +17,7 @@ mod size;
 mod suites;
 mod tools;
 mod util;
+mod verify;
 mod wasm_size;
 
 use std::process::ExitCode;
@@ -28,7 +31,8 @@ commands:
   tools   install the project-local tools only
   fuzz [SECONDS]  run the parser fuzz target (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
-  docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments";
+  docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments
+  verify-fixes [NAME]  build every app Dockerfile original and optimized on BuildKit: equivalence and speedup table";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Some("test") => return suites::test_all(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("wasm-size") => wasm_size::wasm_size(&args[1..]),
+        Some("verify-fixes") => verify::verify_fixes(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

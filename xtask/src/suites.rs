@@ -168,6 +168,20 @@ pub fn test_all(_args: &[String]) -> ExitCode {
         }
     }
 
+    // 6. The optimizer on real builds: a time-bounded subset of the apps
+    //    (`cargo xtask verify-fixes` runs all).
+    step("verify-fixes, default subset (private dockerd)");
+    match ensure_system_packages("verify-fixes", BUILDKIT_PACKAGES) {
+        Ok(true) => t.cargo_test(
+            "verify-fixes (original vs optimized on BuildKit)",
+            Command::new(&cargo).current_dir(root()).env("LAYERLAB_BUILDKIT", "1").args(["test", "-p", "layerlab-tests", "--test", "verify_fixes"]),
+        ),
+        Ok(false) => t.skipped += 1,
+        Err(e) => {
+            t.check("verify-fixes", Err(e));
+        }
+    }
+
     eprintln!("\nfinished in {:.0?}", started.elapsed());
     if !t.failures.is_empty() {
         eprintln!("\x1b[31mfailures:\x1b[0m");

@@ -18,12 +18,14 @@ pub struct BaseImages {
     dir: PathBuf,
     original: HashMap<String, String>,
     updates: u32,
+    /// Extra `ENV` lines of every imported image (e.g. the stubs' `STUB_DL`).
+    pub env: Vec<(String, String)>,
 }
 
 impl BaseImages {
     pub fn new(dir: PathBuf) -> BaseImages {
         let script = crate::root().join("tests/buildkit/make-rootfs.sh");
-        BaseImages { script, dir, original: HashMap::new(), updates: 0 }
+        BaseImages { script, dir, original: HashMap::new(), updates: 0, env: Vec::new() }
     }
 
     fn import(&self, daemon: &Daemon, tag: &str, variant: &str) -> Result<String, String> {
@@ -38,7 +40,12 @@ impl BaseImages {
         if !out.status.success() {
             return Err(format!("make-rootfs.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
         }
-        daemon.run(&["import", "-c", PATH_ENV, &tar.to_string_lossy(), tag])
+        let mut args = vec!["import".to_string(), "-c".into(), PATH_ENV.into()];
+        for (k, v) in &self.env {
+            args.extend(["-c".into(), format!("ENV {k}={v}")]);
+        }
+        args.extend([tar.to_string_lossy().into_owned(), tag.to_string()]);
+        daemon.run(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     /// Makes `tag` name its original image (importing it the first time);

@@ -9,6 +9,10 @@
 //! - [`runner`]: applies a scenario's edits, runs `docker build
 //!   --progress=plain`, and maps the log (read by `layerlab_core::buildlog`)
 //!   to the Dockerfile's steps.
+//! - [`verify`]: the optimizer checked on real builds: application
+//!   Dockerfiles in `tests/buildkit/apps/`, original and optimized, built,
+//!   their filesystems compared under the contract of `docs/fix-contract.md`,
+//!   and their rebuild after a source edit timed.
 //!
 //! ```no_run
 //! use layerlab_tests::buildkit::{Oracle, Scenario};
@@ -26,6 +30,7 @@ pub mod images;
 pub mod predict;
 pub mod runner;
 pub mod scenario;
+pub mod verify;
 
 pub use daemon::{Daemon, Unavailable};
 pub use runner::{BuildObservation, StepObservation};
@@ -60,6 +65,33 @@ impl Oracle {
         Ok(Oracle { daemon, images: BaseImages::new(dir.join("images")), work: dir.join("work") })
     }
 
+    /// Starts the oracle for a harness-less suite named `suite`. When it
+    /// cannot start, prints why (a loud NOT RUN, or the failure) and the
+    /// libtest result line, and returns the exit code the suite ends with.
+    pub fn start_suite(suite: &str) -> Result<Oracle, std::process::ExitCode> {
+        match Oracle::start() {
+            Ok(o) => Ok(o),
+            Err(Unavailable::Skip(why)) => {
+                println!("\n\x1b[1;33m!!! {suite} NOT RUN: {why}\x1b[0m\n");
+                result_line(0, 0, 1, 0);
+                Err(std::process::ExitCode::SUCCESS)
+            }
+            Err(Unavailable::Fail(why)) => {
+                eprintln!("\x1b[31m{suite}: the BuildKit oracle cannot start: {why}\x1b[0m");
+                result_line(0, 1, 0, 0);
+                Err(std::process::ExitCode::FAILURE)
+            }
+        }
+    }
+
+    /// Sets `ENV` lines every base image gets from now on (the stubs read
+    /// `STUB_DL`/`STUB_INST`). Forgets the images imported so far, so the
+    /// next scenario imports them again with this environment.
+    pub fn set_base_env(&mut self, env: &[(&str, &str)]) {
+        self.images = BaseImages::new(Self::dir().join("images"));
+        self.images.env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    }
+
     /// Runs a scenario's actions from a clean build cache with original base
     /// images; one observation per `build`.
     pub fn run_scenario(&mut self, s: &Scenario) -> Result<Vec<BuildObservation>, String> {
@@ -68,6 +100,12 @@ impl Oracle {
         }
         runner::run_scenario(&self.daemon, &mut self.images, &self.work, s)
     }
+}
+
+/// Prints libtest's closing line, which `cargo xtask test` counts.
+pub fn result_line(passed: usize, failed: usize, ignored: usize, filtered: usize) {
+    let status = if failed == 0 { "ok" } else { "FAILED" };
+    println!("test result: {status}. {passed} passed; {failed} failed; {ignored} ignored; 0 measured; {filtered} filtered out");
 }
 
 /// A prediction for one build: one outcome per compared step (FROM excluded),

@@ -41,9 +41,17 @@ pub struct BuildObservation {
     /// The build failed, or its log did not map onto the Dockerfile.
     pub error: Option<String>,
     pub wall_seconds: f64,
+    /// The built image (`--iidfile`), when the build succeeded.
+    pub image_id: Option<String>,
 }
 
 impl BuildObservation {
+    /// The sum of BuildKit's durations of the steps that ran (cached steps
+    /// take no time in the log).
+    pub fn step_seconds(&self) -> f64 {
+        self.steps.iter().filter(|s| s.outcome == Outcome::Run).filter_map(|s| s.seconds).sum()
+    }
+
     /// The steps the oracle compares: all but FROM. (Docker 20.10 reports a
     /// local base image's FROM as `DONE 0.0s` even when nothing changed, so
     /// its CACHED state carries no information.)
@@ -113,7 +121,8 @@ pub fn map_steps(dockerfile: &str, log: &BuildLog) -> (Vec<StepObservation>, Opt
     (observed, if problems.is_empty() { None } else { Some(problems.join("; ")) })
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies a directory tree (files and folders).
+pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
@@ -198,9 +207,11 @@ impl Run<'_> {
         let started = Instant::now();
         let df_path = self.work.join("Dockerfile");
         let log_path = self.work.join(format!("build-{}.log", n + 1));
+        let iid_path = self.work.join(format!("build-{}.iid", n + 1));
+        let _ = fs::remove_file(&iid_path);
         let mut error = fs::write(&df_path, without_syntax_directive(dockerfile)).err().map(|e| e.to_string());
         let mut cmd = self.daemon.docker();
-        cmd.args(["build", "--network=none", "--progress=plain", "-f"]).arg(&df_path);
+        cmd.args(["build", "--network=none", "--progress=plain", "--iidfile"]).arg(&iid_path).arg("-f").arg(&df_path);
         for (k, v) in &self.args {
             cmd.arg("--build-arg").arg(format!("{k}={v}"));
         }
@@ -232,7 +243,8 @@ impl Run<'_> {
             (None, None) => None,
             (e, m) => Some(format!("{name} build {}: {}", n + 1, [e, m].into_iter().flatten().collect::<Vec<_>>().join("; "))),
         };
-        BuildObservation { build: n, changes: Vec::new(), steps, log, log_path, error, wall_seconds: started.elapsed().as_secs_f64() }
+        let image_id = if error.is_none() { fs::read_to_string(&iid_path).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) } else { None };
+        BuildObservation { build: n, changes: Vec::new(), steps, log, log_path, error, wall_seconds: started.elapsed().as_secs_f64(), image_id }
     }
 }
 

@@ -141,6 +141,18 @@ fn optimizer_speeds_up_the_source_edit_and_keeps_comments() {
 }
 
 #[test]
+fn apt_update_merge_keeps_the_install() {
+    let src = "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
+    let r = check(src, &BuildContext::default(), &CheckOptions { select: vec!["LL202".into()], no_savings: true, ..CheckOptions::default() });
+    let (fixed, _) = crate::fix::apply_edits(src, &r.findings[0].fix.as_ref().expect("fix").edits);
+    assert_eq!(fixed, "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update && apt-get install -y curl\nRUN make\n");
+    // Through the optimizer too, with the code copied first: no install is lost.
+    let src = "FROM debian:bookworm\nWORKDIR /opt\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
+    let o = optimize(src, &BuildContext::default(), &OptimizeOptions::default());
+    assert!(o.text.contains("apt-get update && apt-get install -y curl"), "{}", o.text);
+}
+
+#[test]
 fn reorder_moves_system_packages_above_the_code() {
     let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nCMD [\"python\", \"app.py\"]\n";
     let r = check(src, &BuildContext::default(), &CheckOptions::default());

@@ -67,7 +67,9 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 });
                 if installs && ni.flags.is_empty() && ni.heredocs.is_empty() && matches!(&ni.command, Command::Run { command, .. } if command.shell) && between_ok {
                     f.labels.push(Label { span: ni.span, message: "the install that needs it".into() });
-                    let update_cmd = crate::fix::line_range(cx.src, ins.span);
+                    // The update's whole lines (once: a second `line_range` of a
+                    // range that ends at a line start would take the install too).
+                    let update_lines = line_range(cx.src, ins.span);
                     let upd_text = command.args.join(" ");
                     let insert_at = ni.keyword_span.end as usize;
                     // `RUN apt-get install …` → `RUN apt-get update && apt-get install …`
@@ -76,7 +78,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     f.fix = Some(Fix {
                         title: format!("Merge line {} into the install on line {}", step.line, ns.line),
                         applicability: Applicability::Safe,
-                        edits: vec![TextEdit::delete(line_range(cx.src, update_cmd)), TextEdit::insert(insert_at + ws, format!("{} && ", upd_text.trim()))],
+                        edits: vec![TextEdit::delete(update_lines), TextEdit::insert(insert_at + ws, format!("{} && ", upd_text.trim()))],
                         files: Vec::new(),
                     });
                 }

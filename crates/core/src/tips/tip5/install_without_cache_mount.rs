@@ -1,7 +1,10 @@
 //! ## What it does
 //! Finds package installs that download without a BuildKit cache mount:
 //! apt, apk, dnf/yum, pip, pipenv, poetry, uv, npm, yarn, pnpm, go, cargo,
-//! maven, gradle, bundler, composer, dotnet.
+//! maven, gradle, bundler, composer, dotnet. Builds that resolve
+//! dependencies themselves (`go build`, `cargo build`, `mvn package`,
+//! `gradle build`, `dotnet publish`) count as installs: once the download
+//! step keeps its packages in a mount, they need the same mount to find them.
 //!
 //! ## Why it slows the build
 //! When an install step misses the cache (a dependency was added), it starts
@@ -31,7 +34,9 @@
 //! it mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` (apt
 //! takes a lock on them) and keeps downloaded packages by replacing the
 //! image's `docker-clean` hook; for pnpm it sets an `id` so every stage
-//! shares one store. Flags that defeat the cache (`--no-cache-dir`,
+//! shares one store, at pnpm's own store path (`/pnpm/store` when the stage
+//! sets `PNPM_HOME`, as pnpm's Docker guide does, else
+//! `/root/.local/share/pnpm/store`). Flags that defeat the cache (`--no-cache-dir`,
 //! `rm -rf /var/lib/apt/lists/*`, `npm cache clean`) are removed by LL503.
 
 use super::super::util::{flag_insert_point, has_cache_mount_for};
@@ -41,11 +46,15 @@ use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta { code: "LL502", name: "install-without-cache-mount", tip: 5, summary: "A package install downloads without a cache mount" };
 
-/// The `--mount` flags for a manager's cache.
-pub fn mount_flags(m: Manager) -> Vec<String> {
+/// The `--mount` flags for a manager's cache. `pnpm_home`: the step's
+/// environment sets `PNPM_HOME` (pnpm's store is then `$PNPM_HOME/store`,
+/// `/pnpm/store` by the documented `ENV PNPM_HOME=/pnpm`; otherwise it is
+/// `~/.local/share/pnpm/store`).
+pub fn mount_flags(m: Manager, pnpm_home: bool) -> Vec<String> {
     match m {
         Manager::Apt => vec!["--mount=type=cache,target=/var/cache/apt,sharing=locked".into(), "--mount=type=cache,target=/var/lib/apt,sharing=locked".into()],
-        Manager::Pnpm => vec!["--mount=type=cache,id=pnpm,target=/pnpm/store".into()],
+        Manager::Pnpm if pnpm_home => vec!["--mount=type=cache,id=pnpm,target=/pnpm/store".into()],
+        Manager::Pnpm => vec!["--mount=type=cache,id=pnpm,target=/root/.local/share/pnpm/store".into()],
         Manager::Go => vec!["--mount=type=cache,target=/go/pkg/mod".into(), "--mount=type=cache,target=/root/.cache/go-build".into()],
         Manager::Cargo => vec!["--mount=type=cache,target=/usr/local/cargo/registry".into()],
         Manager::Apk => vec!["--mount=type=cache,target=/var/cache/apk".into()],
@@ -59,7 +68,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         let ins = &cx.df.instructions[step.instruction];
         let mut managers: Vec<Manager> = Vec::new();
         for op in &step.packages {
-            let downloads = op.action == Action::Install || (op.action == Action::Build && matches!(op.manager, Manager::Go | Manager::Cargo | Manager::Maven | Manager::Gradle));
+            let downloads = op.action == Action::Install || (op.action == Action::Build && matches!(op.manager, Manager::Go | Manager::Cargo | Manager::Maven | Manager::Gradle | Manager::Dotnet));
             let skip = op.manager == Manager::Apk && op.has_flag("--no-cache") || op.manager == Manager::Gem;
             if downloads && !skip && !has_cache_mount_for(ins, op.manager) && !managers.contains(&op.manager) {
                 managers.push(op.manager);
@@ -89,7 +98,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             Manager::Dotnet => "dotnet",
         }).collect();
         let mut f = cx.finding(&META, ins.span, format!("{} downloads without a cache mount: a dependency change downloads everything again", names.join(" and ")));
-        let mut flags: Vec<String> = managers.iter().flat_map(|m| mount_flags(*m)).collect();
+        let mut flags: Vec<String> = managers.iter().flat_map(|m| mount_flags(*m, step.inputs.env.iter().any(|v| v == "PNPM_HOME"))).collect();
         flags.dedup();
         let indent = super::super::util::continuation_indent(cx.src, ins);
         let mut prefix = String::new();

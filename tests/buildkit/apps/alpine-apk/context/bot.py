@@ -1,0 +1,5 @@
+import asyncio
+
+from handlers import start
+
+asyncio.run(start())

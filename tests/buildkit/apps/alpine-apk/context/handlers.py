@@ -1,0 +1,2 @@
+async def start():
+    print("bot started")

@@ -1,0 +1,4 @@
+public static class Greeter
+{
+    public static string Hello() => "hello";
+}

@@ -1,0 +1,7 @@
+package app;
+
+public class Greeting {
+    public static String text() {
+        return "hello";
+    }
+}

@@ -1,0 +1,4 @@
+class Order < ApplicationRecord
+  belongs_to :customer
+  validates :total, numericality: { greater_than: 0 }
+end

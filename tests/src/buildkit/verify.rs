@@ -1,0 +1,448 @@
+//! `verify-fixes`: the optimizer checked on real BuildKit.
+//!
+//! Each application in `tests/buildkit/apps/<name>/` (a `Dockerfile`, a
+//! `context/` and an `edit` file naming the source file a developer edits) is
+//! built twice from an empty build cache: as written, and as
+//! `layerlab_core::fix::optimize` rewrites it with the default options (safe
+//! fixes only). Each variant is built, the source file is edited, and it is
+//! built again. Then:
+//!
+//! - both variants must build;
+//! - the final images' filesystems must be equal apart from the paths of
+//!   [`ALLOWED`] (the contract written down in `docs/fix-contract.md`);
+//! - the rebuild after the edit is timed (the sum of BuildKit's step
+//!   durations in the `--progress=plain` log), next to the simulator's
+//!   prediction for the same scenario.
+
+use super::runner::{copy_tree, BuildObservation};
+use super::scenario::{Action, Scenario};
+use super::Oracle;
+use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
+use layerlab_core::simulate::BuildContext;
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Paths whose content may differ between the original image and the
+/// optimized one: the caches and downloads a fix means to keep out of the
+/// image, with the reason. A path is allowed when it is one of these or lies
+/// below one. Keep in sync with `docs/fix-contract.md` (a test checks).
+pub const ALLOWED: &[(&str, &str)] = &[
+    // apt (LL502 mounts both; LL402 removes the lists)
+    ("/var/lib/apt", "apt's package index (lists) and state: a cache mount (LL502) or `rm -rf /var/lib/apt/lists/*` (LL402) keeps it out"),
+    ("/var/cache/apt", "downloaded .debs and apt's binary caches: a cache mount (LL502)"),
+    ("/etc/apt/apt.conf.d/docker-clean", "removed by the apt cache-mount fix (LL502) so the mount keeps downloads"),
+    ("/etc/apt/apt.conf.d/keep-cache", "added by the apt cache-mount fix (LL502): `Keep-Downloaded-Packages \"true\"`"),
+    // apk, dnf, yum
+    ("/var/cache/apk", "apk's download cache: a cache mount (LL502) or `--no-cache` (LL404)"),
+    ("/etc/apk/cache", "apk's cache link target: a cache mount (LL502)"),
+    ("/var/cache/dnf", "dnf's metadata and package cache: a cache mount (LL502) or `dnf clean all` (LL406)"),
+    ("/var/cache/yum", "yum's cache: a cache mount (LL502) or `yum clean all` (LL406)"),
+    // Python
+    ("/root/.cache/pip", "pip's wheel and HTTP cache (also pipenv's downloads): a cache mount (LL502)"),
+    ("/root/.cache/pipenv", "pipenv's cache: a cache mount (LL502)"),
+    ("/root/.cache/pypoetry", "poetry's cache: a cache mount (LL502)"),
+    ("/root/.cache/uv", "uv's cache: a cache mount (LL502)"),
+    // JavaScript
+    ("/root/.npm", "npm's cache (`_cacache`): a cache mount (LL502)"),
+    ("/usr/local/share/.cache/yarn", "yarn v1's cache: a cache mount (LL502)"),
+    ("/root/.yarn/berry/cache", "yarn berry's global cache: a cache mount (LL502)"),
+    ("/root/.cache/yarn", "yarn's cache (XDG): a cache mount (LL502)"),
+    ("/pnpm/store", "pnpm's store with PNPM_HOME=/pnpm: a cache mount (LL502)"),
+    ("/root/.local/share/pnpm/store", "pnpm's default store: a cache mount (LL502)"),
+    ("/root/.pnpm-store", "pnpm's older store: a cache mount (LL502)"),
+    // Go, Rust
+    ("/go/pkg/mod", "Go's module cache: a cache mount (LL502)"),
+    ("/root/go/pkg/mod", "Go's module cache without GOPATH=/go: a cache mount (LL502)"),
+    ("/root/.cache/go-build", "Go's build cache: a cache mount (LL502)"),
+    ("/usr/local/cargo/registry", "cargo's registry index and crate downloads: a cache mount (LL502)"),
+    ("/usr/local/cargo/git", "cargo's git checkouts: a cache mount (LL502)"),
+    ("/root/.cargo/registry", "cargo's registry without CARGO_HOME: a cache mount (LL502)"),
+    // JVM
+    ("/root/.m2", "Maven's local repository: a cache mount (LL502)"),
+    ("/root/.gradle", "Gradle's user home (caches, wrapper): a cache mount (LL502)"),
+    ("/home/gradle/.gradle", "Gradle's user home in the gradle image: a cache mount (LL502)"),
+    // Ruby, PHP, .NET
+    ("/usr/local/bundle/cache", "bundler's gem cache: a cache mount (LL502)"),
+    ("/root/.bundle/cache", "bundler's user cache: a cache mount (LL502)"),
+    ("/root/.gem", "gem's user cache: a cache mount (LL502)"),
+    ("/tmp/cache", "composer's cache in the composer image (COMPOSER_HOME=/tmp): a cache mount (LL502)"),
+    ("/root/.composer/cache", "composer's cache: a cache mount (LL502)"),
+    ("/root/.cache/composer", "composer's cache (XDG): a cache mount (LL502)"),
+    ("/root/.nuget/packages", "NuGet's package folder: a cache mount (LL502)"),
+];
+
+/// Whether `path` (absolute, no trailing slash) is allowed to differ.
+pub fn allowed(path: &str) -> bool {
+    ALLOWED.iter().any(|(a, _)| path == *a || path.strip_prefix(a).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Whether `path` is a directory above an allowed path: a cache mount's
+/// target is created in the image as an empty directory (with its parents)
+/// when it is missing, so such directories may exist on one side only.
+fn above_allowed(path: &str) -> bool {
+    ALLOWED.iter().any(|(a, _)| a.strip_prefix(path).is_some_and(|r| r.starts_with('/')))
+}
+
+/// The apps of the default (time-bounded) run: one per family of fixes
+/// (apt + pip split, npm split, go split with build cache, Maven with a cache
+/// mount only, apt + bundler).
+pub const DEFAULT_SUBSET: &[&str] = &["python-pip", "node-npm", "go-mod", "java-maven", "ruby-bundler"];
+
+/// Per-package stub times for these runs, as base image `ENV`: a download
+/// (skipped with a warm cache mount) and an install. Real managers spend
+/// seconds per package; these keep the whole run short while keeping the
+/// download/install ratio of a typical dependency install.
+pub const STUB_TIMES: &[(&str, &str)] = &[("STUB_DL", "0.3"), ("STUB_INST", "0.05")];
+
+/// One application Dockerfile.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub name: String,
+    pub dir: PathBuf,
+    pub dockerfile: String,
+    /// The source file edited between the two builds, and the line appended.
+    pub edit: (String, Option<String>),
+}
+
+impl App {
+    /// `tests/buildkit/apps/`.
+    pub fn dir() -> PathBuf {
+        crate::root().join("tests/buildkit/apps")
+    }
+
+    pub fn load(dir: &Path) -> Result<App, String> {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let read = |f: &str| fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
+        let dockerfile = read("Dockerfile")?;
+        let edit = read("edit")?;
+        let line = edit.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or_else(|| format!("{name}/edit: no path"))?;
+        let (path, text) = match line.split_once(char::is_whitespace) {
+            Some((p, t)) => (p.to_string(), Some(t.trim().to_string())),
+            None => (line.to_string(), None),
+        };
+        if !dir.join("context").join(&path).is_file() {
+            return Err(format!("{name}/edit: context/{path} is no file"));
+        }
+        Ok(App { name, dir: dir.to_path_buf(), dockerfile, edit: (path, text) })
+    }
+
+    /// Every app, by name.
+    pub fn load_all() -> Result<Vec<App>, String> {
+        let mut dirs: Vec<PathBuf> = fs::read_dir(Self::dir()).map_err(|e| e.to_string())?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+        dirs.sort();
+        dirs.iter().map(|d| App::load(d)).collect()
+    }
+
+    /// The build context as the optimizer sees it (file list, `.dockerignore`).
+    pub fn context(&self) -> BuildContext {
+        let root = self.dir.join("context");
+        let mut files = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&root) {
+                    files.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        files.sort();
+        BuildContext { files: Some(files), dockerignore: fs::read_to_string(root.join(".dockerignore")).ok() }
+    }
+}
+
+/// One variant (original or optimized) built, edited, rebuilt.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub dockerfile: String,
+    pub builds: Vec<BuildObservation>,
+    /// The final image's filesystem.
+    pub tree: Option<Tree>,
+    pub error: Option<String>,
+}
+
+impl Variant {
+    /// Seconds of the rebuild after the source edit (sum of step durations).
+    pub fn rebuild_seconds(&self) -> Option<f64> {
+        self.builds.get(1).filter(|b| b.error.is_none()).map(BuildObservation::step_seconds)
+    }
+
+    pub fn rebuild_wall(&self) -> Option<f64> {
+        self.builds.get(1).map(|b| b.wall_seconds)
+    }
+}
+
+/// The result for one app.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub name: String,
+    pub original: Variant,
+    pub optimized: Variant,
+    /// The fixes applied, as `CODE line N`.
+    pub fixes: Vec<String>,
+    /// The simulator's source-edit rebuild seconds, before and after.
+    pub predicted: (f64, f64),
+    /// Paths that differ and are allowed by the contract.
+    pub allowed_diffs: Vec<String>,
+    /// Paths that differ against the contract.
+    pub diffs: Vec<String>,
+}
+
+impl Verified {
+    /// Original over optimized rebuild seconds. The log rounds durations
+    /// to 0.1 s, so a rebuild whose steps sum below 0.1 s counts as 0.1 s.
+    pub fn speedup(&self) -> Option<f64> {
+        let (o, n) = (self.original.rebuild_seconds()?, self.optimized.rebuild_seconds()?);
+        Some(o.max(0.1) / n.max(0.1))
+    }
+
+    /// Why the app fails verification, if it does.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        for (what, v) in [("original", &self.original), ("optimized", &self.optimized)] {
+            if let Some(e) = &v.error {
+                p.push(format!("{what}: {e}"));
+            }
+        }
+        if p.is_empty() {
+            if !self.diffs.is_empty() {
+                let shown: Vec<&str> = self.diffs.iter().take(8).map(String::as_str).collect();
+                p.push(format!("filesystems differ outside the contract ({}): {}", self.diffs.len(), shown.join("; ")));
+            }
+            match (self.original.rebuild_seconds(), self.optimized.rebuild_seconds()) {
+                (Some(o), Some(n)) if n >= o => p.push(format!("the optimized rebuild is not faster: {n:.1}s vs {o:.1}s")),
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
+/// One filesystem entry of an exported image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Dir,
+    File(Vec<u8>),
+    Symlink(String),
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub node: Node,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+/// An image's filesystem: absolute path → entry.
+pub type Tree = BTreeMap<String, Entry>;
+
+fn read_tree(root: &Path) -> Result<Tree, String> {
+    let mut tree = Tree::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let p = e.map_err(|e| e.to_string())?.path();
+            let m = fs::symlink_metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let rel = format!("/{}", p.strip_prefix(root).unwrap().to_string_lossy());
+            let node = if m.file_type().is_symlink() {
+                Node::Symlink(fs::read_link(&p).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default())
+            } else if m.is_dir() {
+                stack.push(p.clone());
+                Node::Dir
+            } else if m.is_file() {
+                Node::File(fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?)
+            } else {
+                Node::Other
+            };
+            tree.insert(rel, Entry { node, mode: m.permissions().mode() & 0o7777, uid: m.uid(), gid: m.gid() });
+        }
+    }
+    Ok(tree)
+}
+
+/// Exports the filesystem of a container created from `image` (`docker
+/// create` + `docker export`), unpacks it under `dir` and reads it.
+pub fn export_tree(oracle: &Oracle, image: &str, dir: &Path) -> Result<Tree, String> {
+    let _ = fs::remove_dir_all(dir);
+    let root = dir.join("root");
+    fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let d = &oracle.daemon;
+    let cid = d.run(&["create", "--network=none", image, "/bin/true"])?;
+    let tar = dir.join("fs.tar");
+    let exported = d.run(&["export", "-o", &tar.to_string_lossy(), &cid]);
+    let _ = d.run(&["rm", &cid]);
+    exported?;
+    let out = Command::new("tar").arg("-xpf").arg(&tar).arg("--numeric-owner").arg("-C").arg(&root).output().map_err(|e| format!("tar: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("tar -x {}: {}", tar.display(), String::from_utf8_lossy(&out.stderr)));
+    }
+    let tree = read_tree(&root);
+    let _ = fs::remove_file(&tar);
+    tree
+}
+
+/// Compares two filesystems under the contract: the differing paths that
+/// are allowed, and those that are not.
+pub fn compare_trees(original: &Tree, optimized: &Tree) -> (Vec<String>, Vec<String>) {
+    let (mut ok, mut bad) = (Vec::new(), Vec::new());
+    let describe = |e: Option<&Entry>| match e.map(|e| &e.node) {
+        None => "missing".to_string(),
+        Some(Node::Dir) => "dir".into(),
+        Some(Node::File(b)) => format!("file of {} bytes", b.len()),
+        Some(Node::Symlink(t)) => format!("symlink → {t}"),
+        Some(Node::Other) => "special file".into(),
+    };
+    let mut paths: Vec<&String> = original.keys().chain(optimized.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        let (a, b) = (original.get(p), optimized.get(p));
+        if a == b {
+            continue;
+        }
+        let what = match (a, b) {
+            (Some(Entry { node: Node::File(_), .. }), Some(Entry { node: Node::File(_), .. })) if a.map(|e| &e.node) != b.map(|e| &e.node) => format!("{p}: content differs"),
+            (Some(x), Some(y)) if x.node == y.node => format!("{p}: mode/owner {:o} {}:{} vs {:o} {}:{}", x.mode, x.uid, x.gid, y.mode, y.uid, y.gid),
+            _ => format!("{p}: {} vs {}", describe(a), describe(b)),
+        };
+        let one_sided_dir = matches!((a, b), (Some(Entry { node: Node::Dir, .. }), None) | (None, Some(Entry { node: Node::Dir, .. })));
+        // A directory present in both but with another mode above a mount
+        // target is not allowed: only its existence may differ.
+        if allowed(p) || (one_sided_dir && above_allowed(p)) {
+            ok.push(what);
+        } else {
+            bad.push(what);
+        }
+    }
+    (ok, bad)
+}
+
+/// Builds one variant: from an empty cache, build, edit, build; exports the
+/// final image.
+fn run_variant(oracle: &mut Oracle, app: &App, label: &str, dockerfile: &str, files: &[(String, String)]) -> Variant {
+    let stage = Oracle::dir().join("verify").join(format!("{}.{label}", app.name));
+    let mut v = Variant { dockerfile: dockerfile.to_string(), builds: Vec::new(), tree: None, error: None };
+    let staged = (|| -> Result<(), String> {
+        let _ = fs::remove_dir_all(&stage);
+        copy_tree(&app.dir.join("context"), &stage.join("context")).map_err(|e| e.to_string())?;
+        for (path, content) in files {
+            fs::write(stage.join("context").join(path), content).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        v.error = Some(format!("staging {}: {e}", stage.display()));
+        return v;
+    }
+    let s = Scenario {
+        name: format!("verify-{}.{label}", app.name),
+        dir: stage.clone(),
+        dockerfile: dockerfile.to_string(),
+        actions: vec![
+            Action::Build { target: None },
+            Action::Edit { path: app.edit.0.clone(), text: app.edit.1.clone(), ignored: false },
+            Action::Build { target: None },
+        ],
+        expectations: vec![None, None],
+        requires: Vec::new(),
+    };
+    match oracle.run_scenario(&s) {
+        Err(e) => v.error = Some(e),
+        Ok(builds) => {
+            v.error = builds.iter().find_map(|b| b.error.clone());
+            if v.error.is_none() {
+                match builds.last().and_then(|b| b.image_id.clone()) {
+                    None => v.error = Some("no image id".into()),
+                    Some(id) => match export_tree(oracle, &id, &stage.join("export")) {
+                        Ok(t) => v.tree = Some(t),
+                        Err(e) => v.error = Some(format!("export: {e}")),
+                    },
+                }
+            }
+            v.builds = builds;
+        }
+    }
+    v
+}
+
+/// Verifies one app on the oracle.
+pub fn verify(oracle: &mut Oracle, app: &App) -> Verified {
+    let ctx = app.context();
+    let o = optimize(&app.dockerfile, &ctx, &OptimizeOptions::default());
+    let fixes = o.applied.iter().map(|a| format!("{} line {}", a.code, a.line)).collect();
+    let files: Vec<(String, String)> = o.files.iter().map(|f| (f.path.clone(), f.content.clone())).collect();
+    let original = run_variant(oracle, app, "original", &app.dockerfile, &[]);
+    let optimized = run_variant(oracle, app, "optimized", &o.text, &files);
+    let (allowed_diffs, diffs) = match (&original.tree, &optimized.tree) {
+        (Some(a), Some(b)) => compare_trees(a, b),
+        _ => (Vec::new(), Vec::new()),
+    };
+    Verified { name: app.name.clone(), original, optimized, fixes, predicted: (o.before.source_edit, o.after.source_edit), allowed_diffs, diffs }
+}
+
+/// The median of some numbers (0 for none).
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contract_paths() {
+        assert!(allowed("/var/lib/apt/lists/stub-lists"));
+        assert!(allowed("/root/.cache/pip"));
+        assert!(!allowed("/root/.cache"));
+        assert!(!allowed("/root/.npmrc"));
+        assert!(above_allowed("/root/.cache") && above_allowed("/root") && !above_allowed("/app"));
+    }
+
+    #[test]
+    fn every_cache_target_of_the_model_is_in_the_contract_and_the_doc() {
+        let doc = fs::read_to_string(crate::root().join("docs/fix-contract.md")).expect("docs/fix-contract.md");
+        for (path, _) in ALLOWED {
+            assert!(doc.contains(&format!("`{path}`")), "docs/fix-contract.md does not list {path}");
+        }
+    }
+
+    #[test]
+    fn every_app_loads() {
+        let apps = App::load_all().unwrap();
+        assert!(apps.len() >= 15, "{} apps", apps.len());
+        for name in DEFAULT_SUBSET {
+            assert!(apps.iter().any(|a| a.name == *name), "{name}");
+        }
+    }
+
+    #[test]
+    fn trees_compare_under_the_contract() {
+        let e = |node| Entry { node, mode: 0o644, uid: 0, gid: 0 };
+        let mut a = Tree::new();
+        a.insert("/app/x.py".into(), e(Node::File(b"x".to_vec())));
+        a.insert("/root/.cache/pip/stub-flask".into(), e(Node::File(b"flask".to_vec())));
+        a.insert("/root/.cache".into(), e(Node::Dir));
+        let mut b = Tree::new();
+        b.insert("/app/x.py".into(), e(Node::File(b"y".to_vec())));
+        let (ok, bad) = compare_trees(&a, &b);
+        assert_eq!(ok.len(), 2, "{ok:?}");
+        assert_eq!(bad, vec!["/app/x.py: content differs".to_string()]);
+    }
+}

@@ -1,0 +1,127 @@
+//! verify-fixes: the optimizer on real BuildKit. Every application
+//! Dockerfile in `tests/buildkit/apps/` is built as written and as
+//! `layerlab fix` (safe fixes) rewrites it; both must build, their final
+//! filesystems must be equal under `docs/fix-contract.md`, and the rebuild
+//! after a source edit must be faster for the optimized one. Prints the
+//! speed table and the median speedup (goal: ≥ 5×).
+//!
+//! Runs only with `LAYERLAB_BUILDKIT=1`. By default a time-bounded subset
+//! (`verify::DEFAULT_SUBSET`, as `cargo xtask test` runs it);
+//! `LAYERLAB_VERIFY_ALL=1` (as `cargo xtask verify-fixes` sets it) runs
+//! every app; `cargo test -p layerlab-tests --test verify_fixes -- NAME` runs
+//! the apps whose name contains NAME.
+
+use layerlab_tests::buildkit::verify::{self, App, Verified};
+use layerlab_tests::buildkit::{result_line, Oracle};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn secs(x: Option<f64>) -> String {
+    x.map(|x| format!("{x:.1}")).unwrap_or_else(|| "-".into())
+}
+
+fn main() -> ExitCode {
+    if std::env::var("LAYERLAB_BUILDKIT").as_deref() != Ok("1") {
+        println!("\n\x1b[1;33m!!! verify-fixes NOT RUN (set LAYERLAB_BUILDKIT=1, or run cargo xtask test / cargo xtask verify-fixes)\x1b[0m\n");
+        result_line(0, 0, 1, 0);
+        return ExitCode::SUCCESS;
+    }
+    let started = Instant::now();
+    let all = std::env::var("LAYERLAB_VERIFY_ALL").as_deref() == Ok("1");
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let apps = match App::load_all() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("cannot read the apps: {e}");
+            result_line(0, 1, 0, 0);
+            return ExitCode::FAILURE;
+        }
+    };
+    let total = apps.len();
+    let selected: Vec<App> = apps
+        .into_iter()
+        .filter(|a| match &filter {
+            Some(f) => a.name.contains(f.as_str()),
+            None => all || verify::DEFAULT_SUBSET.contains(&a.name.as_str()),
+        })
+        .collect();
+    let filtered_out = total - selected.len();
+
+    let mut oracle = match Oracle::start_suite("verify-fixes") {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    oracle.set_base_env(verify::STUB_TIMES);
+    let which = if all || filter.is_some() { "" } else { " (default subset; LAYERLAB_VERIFY_ALL=1 or cargo xtask verify-fixes for all)" };
+    println!("verify-fixes: {} of {total} apps{which}, stubs {:?}, private dockerd at {} ({:.1}s)", selected.len(), verify::STUB_TIMES, oracle.daemon.host, started.elapsed().as_secs_f64());
+
+    let mut results: Vec<Verified> = Vec::new();
+    let mut failures = Vec::new();
+    for app in &selected {
+        let t = Instant::now();
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verify::verify(&mut oracle, app)));
+        match run {
+            Ok(v) => {
+                let problems = v.problems();
+                let mark = if problems.is_empty() { "ok" } else { "FAILED" };
+                println!(
+                    "test {} ... {mark} ({:.1}s; fixes: {}; {} allowed differences)",
+                    app.name,
+                    t.elapsed().as_secs_f64(),
+                    if v.fixes.is_empty() { "none".to_string() } else { v.fixes.join(", ") },
+                    v.allowed_diffs.len()
+                );
+                for p in &problems {
+                    failures.push(format!("{}: {p}", app.name));
+                }
+                results.push(v);
+            }
+            Err(_) => {
+                println!("test {} ... FAILED (panicked)", app.name);
+                failures.push(format!("{}: panicked", app.name));
+            }
+        }
+        let _ = std::io::stdout().flush();
+    }
+    drop(oracle); // stops the daemon
+
+    println!("\nrebuild after a source edit (BuildKit: sum of step durations; simulator: predicted critical path)\n");
+    println!("{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9} {:>9} {:>8}", "file", "original s", "optimized s", "speedup", "wall orig", "wall opt", "sim orig", "sim opt", "sim x");
+    let mut speedups = Vec::new();
+    let mut sim_speedups = Vec::new();
+    for v in &results {
+        let s = v.speedup();
+        speedups.extend(s);
+        let sim = v.predicted.0 / v.predicted.1.max(0.05);
+        sim_speedups.push(sim);
+        println!(
+            "{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9.1} {:>9.1} {:>7.1}×",
+            v.name,
+            secs(v.original.rebuild_seconds()),
+            secs(v.optimized.rebuild_seconds()),
+            s.map(|x| format!("{x:.1}×")).unwrap_or_else(|| "-".into()),
+            secs(v.original.rebuild_wall()),
+            secs(v.optimized.rebuild_wall()),
+            v.predicted.0,
+            v.predicted.1,
+            sim
+        );
+    }
+    let med = verify::median(&speedups);
+    println!("\nmedian speedup: {med:.1}× measured over {} apps (goal ≥ 5×), {:.1}× simulated", speedups.len(), verify::median(&sim_speedups));
+    if !failures.is_empty() {
+        println!("\nfailures:");
+        for f in &failures {
+            println!("    {f}");
+        }
+    }
+    println!("finished in {:.1}s", started.elapsed().as_secs_f64());
+    let failed = selected.len() - results.iter().filter(|v| v.problems().is_empty()).count();
+    result_line(selected.len() - failed, failed, 0, filtered_out);
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
