@@ -1,7 +1,7 @@
 //! `cargo xtask wasm-size [--top N]`: what the parser costs in wasm.
 //!
 //! Generates two tiny cdylibs under `target/wasm-size/` and builds them for
-//! wasm32-unknown-unknown in release (opt-level "s", LTO, one codegen unit,
+//! wasm32-unknown-unknown in release (opt-level "z" as the playground ships, LTO, one codegen unit,
 //! panic=abort, as the playground is built):
 //! - `baseline`: takes a string from the host, checks it is UTF-8, returns
 //!   its length;
@@ -54,7 +54,7 @@ fn cargo_toml(name: &str, with_core: bool) -> String {
          [package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\ncrate-type = [\"cdylib\"]\npath = \"lib.rs\"\n\n\
          [dependencies]\n{dep}\n\
-         [profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\n\n\
+         [profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\n\n\
          # Not part of the Layerlab workspace.\n[workspace]\n"
     )
 }
