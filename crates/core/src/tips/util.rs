@@ -7,6 +7,36 @@ use crate::syntax::{Command, Instruction, MountType, Span};
 /// line continuations (`\` + newline). Returns the span from the start of
 /// the first word to the end of the last.
 pub fn find_words(src: &str, span: Span, words: &[&str]) -> Option<Span> {
+    find_words_nth(src, span, words, 0)
+}
+
+/// The `n`-th (0-based) occurrence of `words`, as [`find_words`].
+pub fn find_words_nth(src: &str, span: Span, words: &[&str], n: usize) -> Option<Span> {
+    let mut seen = 0;
+    let mut from_span = span;
+    while let Some(found) = find_words_once(src, from_span, words) {
+        if seen == n {
+            return Some(found);
+        }
+        seen += 1;
+        from_span = Span { start: found.end, end: span.end };
+    }
+    None
+}
+
+/// Where a package operation of `step` is written in `ins`: its words up to
+/// the subcommand (`apt-get install`, `python -m pip install`), counting
+/// earlier operations with the same words so each maps to its own place.
+pub fn find_op(src: &str, ins: &Instruction, step: &Step, op: &PackageOp, through: &str) -> Option<Span> {
+    let words: Vec<&str> = op.command.split_whitespace().collect();
+    let end = words.iter().position(|w| *w == through).map(|i| i + 1).unwrap_or(1.min(words.len()));
+    let prefix: Vec<&str> = words[..end].to_vec();
+    let index = step.packages.iter().position(|o| std::ptr::eq(o, op))?;
+    let n = step.packages[..index].iter().filter(|o| o.command.split_whitespace().take(end).eq(prefix.iter().copied())).count();
+    find_words_nth(src, ins.span, &prefix, n)
+}
+
+fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {
     let text = span.text(src);
     let base = span.start as usize;
     let first = *words.first()?;

@@ -23,7 +23,7 @@
 //! Safe: `--no-cache` fetches a fresh index for this command and keeps
 //! nothing; the installed packages are the same.
 
-use super::super::util::{find_words, has_cache_mount_for, run_script};
+use super::super::util::{find_op, has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager};
@@ -38,7 +38,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if op.has_flag("--no-cache") || has_cache_mount_for(ins, Manager::Apk) || run_script(ins).contains("/var/cache/apk") {
                 continue;
             }
-            let at = find_words(cx.src, ins.span, &["apk", "add"]);
+            let at = find_op(cx.src, ins, step, op, "add");
             let mut f = cx.finding(&META, at.unwrap_or(ins.span), "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string());
             if let Some(s) = at {
                 f.fix = Some(Fix { title: "Add --no-cache".into(), applicability: Applicability::Safe, edits: vec![TextEdit::insert(s.end as usize, " --no-cache")], files: Vec::new() });

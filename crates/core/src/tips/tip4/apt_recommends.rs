@@ -25,7 +25,7 @@
 //! a locale). The fix adds `--no-install-recommends` after `install`; check
 //! the image still works.
 
-use super::super::util::find_words;
+use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager};
@@ -45,9 +45,8 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if op.manager != Manager::Apt || op.action != Action::Install || op.has_flag("--no-install-recommends") || op.command.contains("APT::Install-Recommends") {
                 continue;
             }
-            let prog = op.command.split_whitespace().next().unwrap_or("apt-get");
             let sub = op.command.split_whitespace().find(|w| matches!(*w, "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep")).unwrap_or("install");
-            let at = find_words(cx.src, ins.span, &[prog, sub]).or_else(|| find_words(cx.src, ins.span, &[sub]));
+            let at = find_op(cx.src, ins, step, op, sub);
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(&META, span, format!("`{}` installs recommended packages too; add --no-install-recommends", op.command));
             if let Some(s) = at {

@@ -42,7 +42,7 @@
 //! The fix adds the manager's flag (`--omit=dev`, `--production`, `--prod`,
 //! `--only main`, `--no-dev`); check the app still starts.
 
-use super::super::util::find_words;
+use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager, PackageOp};
@@ -100,8 +100,8 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 continue;
             }
             let words: Vec<&str> = op.command.split_whitespace().collect();
-            let sub_end = words.iter().position(|w| !w.starts_with('-') && *w != words[0]).map(|i| i + 1).unwrap_or(1);
-            let at = find_words(cx.src, ins.span, &words[..sub_end.min(words.len())]);
+            let sub = words.iter().skip(1).find(|w| !w.starts_with('-')).copied().unwrap_or("");
+            let at = find_op(cx.src, ins, step, op, sub);
             let mut f = cx.finding(&META, at.unwrap_or(ins.span), format!("`{}` {problem} in the final image", op.command));
             if let (Some(flag), Some(s)) = (flag, at) {
                 f.fix = Some(Fix { title: format!("Add {flag}"), applicability: Applicability::Unsafe, edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))], files: Vec::new() });

@@ -76,8 +76,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if env_off {
                 continue;
             }
-            let words: Vec<&str> = op.command.split_whitespace().collect();
-            let at = words.iter().position(|w| *w == "install").and_then(|i| find_words(cx.src, ins.span, &words[..=i]));
+            let at = super::super::util::find_op(cx.src, ins, step, op, "install");
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(&META, span, format!("`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir", op.command));
             if let Some(s) = at {
