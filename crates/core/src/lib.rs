@@ -6,6 +6,7 @@
 
 pub mod buildlog;
 pub mod fix;
+pub mod lessons;
 pub mod model;
 pub mod outline;
 pub mod simulate;
