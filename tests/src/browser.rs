@@ -10,6 +10,8 @@ use serde_json::{json, Value};
 use crate::server::StaticServer;
 use crate::webdriver::{keys, Element, Session};
 
+pub use crate::webdriver::keys as key;
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -128,6 +130,27 @@ impl Browser {
     pub fn editor_value(&self) -> String {
         let v = self.session.property(&self.el("editor"), "value").expect("value");
         v.as_str().unwrap_or("").to_string()
+    }
+
+    /// Sets the editor's whole text at once (for texts too long to type) and
+    /// fires the `input` event the page listens to.
+    pub fn set_editor_text(&self, text: &str) {
+        let editor = self.el("editor");
+        self.session
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![Session::element_value(&editor), Value::String(text.to_string())],
+            )
+            .expect("set editor text");
+    }
+
+    /// The first element matching a CSS selector.
+    pub fn css(&self, selector: &str) -> Element {
+        self.session.find(selector).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn attr(&self, el: &Element, name: &str) -> Option<String> {
+        self.session.attribute(el, name).expect("attribute")
     }
 
     pub fn execute(&self, script: &str) -> Value {

@@ -2,11 +2,13 @@
 //!
 //! - [`server`]: serves the built `dist/` on loopback and logs every request.
 //! - [`webdriver`]: a small blocking W3C WebDriver client over `std::net`.
+//! - [`axe`]: installs axe-core (npm, into target/tools/npm) for the accessibility check.
 //! - [`browser`]: starts Debian's chromedriver + headless Chromium and drives
 //!   the page like a person (click, type, read the DOM, screenshots).
 //!
 //! No async runtime and no HTTP crate: the suites build in seconds.
 
+pub mod axe;
 pub mod base64;
 pub mod buildkit;
 pub mod browser;

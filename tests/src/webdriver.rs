@@ -14,6 +14,10 @@ pub mod keys {
     pub const TAB: &str = "\u{E004}";
     pub const END: &str = "\u{E010}";
     pub const HOME: &str = "\u{E011}";
+    pub const ALT: &str = "\u{E00A}";
+    pub const UP: &str = "\u{E013}";
+    pub const DOWN: &str = "\u{E015}";
+    pub const NULL: &str = "\u{E000}";
 }
 
 /// A session on a running WebDriver server.
@@ -91,6 +95,13 @@ impl Session {
     /// Runs a synchronous script; `arguments[i]` are the given values.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Runs an asynchronous script: it finishes by calling
+    /// `arguments[arguments.length - 1](result)`.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
+        self.cmd("POST", "/timeouts", Some(json!({ "script": 120_000 })))?;
+        self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
     }
 
     /// A PNG screenshot of the viewport.

@@ -11,6 +11,7 @@
 //! installed with apt-get when running as root on Debian; otherwise we say
 //! exactly what to install. Under `CI=true` a missing dependency fails the run.
 
+mod bench_web;
 mod docs;
 mod fuzz;
 mod size;
@@ -31,6 +32,7 @@ commands:
   tools   install the project-local tools only
   fuzz [SECONDS]  run the parser fuzz target (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
+  bench-web  measure the playground in headless Chromium (first analysis, keystroke p95; needs dist/)
   docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments
   verify-fixes [NAME]  build every app Dockerfile original and optimized on BuildKit: equivalence and speedup table";
 
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Some("dist") => tools::ensure_web_tools().and_then(|t| suites::dist(&t)),
         Some("tools") => tools::ensure_web_tools().map(|_| ()),
         Some("docs") => docs::run(),
+        Some("bench-web") => bench_web::bench_web(&args[1..]),
         Some("test") => return suites::test_all(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("wasm-size") => wasm_size::wasm_size(&args[1..]),

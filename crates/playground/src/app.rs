@@ -163,23 +163,22 @@ pub fn app() -> Html {
                 <p class="tagline">{"Why is your docker build slow? Paste a Dockerfile and see its layers."}</p>
             </div>
             <Toolbar theme={state.theme} share_url={(*share_url).clone()} {on_example} {on_share} {on_theme} />
+            { for state.notice.clone().map(|n| html! {
+                <p class="notice" role="status" data-testid="notice">{n}{" "}<button type="button" onclick={dismiss} aria-label="Dismiss the notice">{"×"}</button></p>
+            }) }
         </header>
     };
-    let notice = state.notice.clone().map(|n| html! {
-        <p class="notice" role="status" data-testid="notice">{n}{" "}<button type="button" onclick={dismiss} aria-label="Dismiss the notice">{"×"}</button></p>
-    });
     if let Route::Rules(code) = &state.route {
         return html! { <>{header}<RulePage code={code.clone()} /></> };
     }
     html! {
         <>
             {header}
-            { for notice }
             <main class="workspace" id="main">
                 <section class="pane" aria-labelledby="editor-title">
                     <h2 id="editor-title">{"Dockerfile"}</h2>
                     <Editor analysis={a.clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
-                    <FindingsList analysis={a.clone()} on_select={on_select.clone()} />
+                    <FindingsList analysis={settled.clone()} on_select={on_select.clone()} />
                 </section>
                 <section class="pane" aria-labelledby="pyramid-title">
                     <h2 id="pyramid-title">{"Layer pyramid"}</h2>
@@ -211,7 +210,7 @@ pub fn app() -> Html {
                 </div>
                 <div>
                     <h2 id="analysis-title">{"Instructions"}</h2>
-                    <InstructionList items={a.outline.clone()} />
+                    <InstructionList items={settled.outline.clone()} />
                 </div>
             </section>
             <footer class="foot"><a href="#/rules">{"Rule reference"}</a>{" · Everything runs in your browser; nothing is uploaded."}</footer>

@@ -8,6 +8,8 @@ use layerlab_core::simulate::{Change, Status};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::num::{F0, F1};
+
 use crate::state::{Analysis, ChangeChoice, Sim};
 
 #[derive(Properties, PartialEq)]
@@ -111,9 +113,9 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
         html! {
             <>
                 <p class="totals" data-testid="change-total" aria-live="polite">
-                    <strong>{format!("yours: {:.0} s", sim.critical_path_seconds)}</strong>
+                    <strong>{format!("yours: {} s", F0(sim.critical_path_seconds))}</strong>
                     {", optimized: "}
-                    <strong>{ props.optimized_seconds.map(|s| format!("{s:.0} s")).unwrap_or_else(|| "…".into()) }</strong>
+                    <strong>{ props.optimized_seconds.map(|s| format!("{} s", F0(s))).unwrap_or_else(|| "…".into()) }</strong>
                     <span class="muted">{format!(" ({rebuilt} of {} steps rebuilt; estimated unless a build log is imported)", sim.steps.len())}</span>
                 </p>
                 <ol class="chain" aria-label="Cache chain, step by step">
@@ -129,7 +131,7 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
                                 <span class="badge">{word}</span>
                                 <code>{format!("[{}/{}] ", o.index, o.count)}{o.text.clone()}</code>
                                 <span class="reason">{o.reason.clone()}</span>
-                                if o.status == Status::Rebuilt { <span class="secs">{format!("{:.1} s", o.seconds)}</span> }
+                                if o.status == Status::Rebuilt { <span class="secs">{format!("{} s", F1(o.seconds))}</span> }
                             </li>
                         }
                     }) }

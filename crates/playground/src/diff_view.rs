@@ -29,5 +29,5 @@ pub fn diff_view(props: &DiffViewProps) -> Html {
         };
         html! { <span class={class}>{l.to_string()}{"\n"}</span> }
     });
-    html! { <pre class="code-block diff" data-testid={props.testid.clone()}>{ for lines }</pre> }
+    html! { <pre class="code-block diff" tabindex="0" aria-label="Diff" data-testid={props.testid.clone()}>{ for lines }</pre> }
 }

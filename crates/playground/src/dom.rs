@@ -71,3 +71,10 @@ pub fn mark(name: &str) {
         let _ = p.mark(name);
     }
 }
+
+/// `performance.measure(name, start)`, for `cargo xtask bench-web`.
+pub fn measure(name: &str, start: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start);
+    }
+}

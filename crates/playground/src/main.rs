@@ -20,6 +20,7 @@ mod generated_rules;
 mod highlight;
 mod instruction_list;
 mod log_import;
+mod num;
 mod optimize_view;
 mod pyramid;
 mod rule_page;

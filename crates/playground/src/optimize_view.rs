@@ -4,6 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::num::F0;
+
 use crate::copy_button::CopyButton;
 use crate::diff_view::DiffView;
 use crate::state::{Analysis, Deep};
@@ -65,8 +67,8 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
     html! {
         <div class="optimize">
             <p data-testid="optimize-times">{format!(
-                "Source edit: {:.0} s → {:.0} s · dependency bump: {:.0} s → {:.0} s · base update: {:.0} s → {:.0} s (estimated)",
-                b.source_edit, a.source_edit, b.dependency_bump, a.dependency_bump, b.base_update, a.base_update)}</p>
+                "Source edit: {} s → {} s · dependency bump: {} s → {} s · base update: {} s → {} s (estimated)",
+                F0(b.source_edit), F0(a.source_edit), F0(b.dependency_bump), F0(a.dependency_bump), F0(b.base_update), F0(a.base_update))}</p>
             <ul class="toggles">
                 { for toggles }
                 <li>
@@ -81,14 +83,14 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
             </div>
             <div class="two">
                 <div>
-                    <h4>{"Diff"}</h4>
+                    <h3>{"Diff"}</h3>
                     if o.diff.is_empty() { <p class="muted">{"Nothing to change."}</p> } else { <DiffView diff={o.diff.clone()} testid="optimized-diff" /> }
                 </div>
                 <div>
-                    <h4>{"Optimized Dockerfile"}</h4>
-                    <pre class="code-block" data-testid="optimized">{o.text.clone()}</pre>
+                    <h3>{"Optimized Dockerfile"}</h3>
+                    <pre class="code-block" tabindex="0" aria-label="The optimized Dockerfile" data-testid="optimized">{o.text.clone()}</pre>
                     { for o.files.iter().map(|f| html! {
-                        <><h4>{format!("New file: {}", f.path)}</h4><pre class="code-block">{f.content.clone()}</pre></>
+                        <><h3>{format!("New file: {}", f.path)}</h3><pre class="code-block" tabindex="0">{f.content.clone()}</pre></>
                     }) }
                 </div>
             </div>

@@ -9,6 +9,8 @@ use layerlab_core::model::{cost::Churn, StepKind};
 use layerlab_core::simulate::Status;
 use yew::prelude::*;
 
+use crate::num::{F0, F1};
+
 use crate::state::{Analysis, LogImport, Sim};
 
 const W: f64 = 640.0;
@@ -16,6 +18,8 @@ const LABEL_W: f64 = 300.0;
 const BAR_H: f64 = 22.0;
 const GAP: f64 = 5.0;
 const HEAD_H: f64 = 24.0;
+/// Room for the seconds at the right end.
+const SECS_W: f64 = 58.0;
 
 #[derive(Properties, PartialEq)]
 pub struct PyramidProps {
@@ -77,13 +81,14 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             (None, Some(img)) => format!("Stage {}: {}", st.index + 1, img),
             (None, None) => format!("Stage {}", st.index + 1),
         };
-        rows.push(html! { <text class="stage-title" x="0" y={(y + 16.0).to_string()}>{truncate(&title, 80)}</text> });
+        rows.push(html! { <text class="stage-title" x="0" y={F1(y + 16.0).to_string()}>{truncate(&title, 80)}</text> });
         y += HEAD_H;
         for sid in steps {
             let step = &a.model.steps[sid];
             let secs = seconds(sid);
-            let w = (secs / max * (W - LABEL_W - 10.0)).max(4.0);
-            let x = LABEL_W + 5.0 + (W - LABEL_W - 10.0 - w) / 2.0;
+            let area = W - LABEL_W - SECS_W - 10.0;
+            let w = (secs / max * area).max(4.0);
+            let x = LABEL_W + 5.0 + (area - w) / 2.0;
             let out = outcome(sid);
             let cached = out.as_ref().map(|o| match o.status {
                 Status::Cached => "true",
@@ -100,11 +105,12 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             let log = logged(step.instruction);
             let is_current = current == Some(step.instruction);
             let num = step.number.map(|(i, n)| format!("[{i}/{n}] ")).unwrap_or_default();
+            let visible = truncate(&format!("{num}{}", step.text), 44);
             let label = format!(
-                "{num}{} (line {}), {:.1} s {}, {}{}",
+                "{num}{} (line {}), {} s {}, {}{}",
                 step.text,
                 step.line,
-                secs,
+                F1(secs),
                 if log.and_then(|l| l.2).is_some() { "measured" } else { "estimated" },
                 step.churn.label(),
                 out.as_ref().map(|o| format!(", {}: {}", if o.cached { "cached" } else { "rebuilt" }, o.reason)).unwrap_or_default()
@@ -127,18 +133,18 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             rows.push(html! {
                 <g class={classes!("bar", churn_class(step.churn), is_current.then_some("cur"), miss.then_some("miss"),
                         (first_miss == Some(sid)).then_some("first-miss"), log.is_some_and(|l| l.1).then_some("log-cached"))}
-                    data-testid="layer" data-cached={cached} data-line={line.to_string()} data-seconds={format!("{secs:.1}")}
+                    data-testid="layer" data-cached={cached} data-line={line.to_string()} data-seconds={format!("{}", F1(secs))}
                     data-churn={step.churn.label()} data-log-cached={log.map(|l| l.1.to_string())}
-                    tabindex="0" role="button" aria-label={label.clone()} {style}
+                    tabindex="0" role="button" aria-describedby={format!("bar-desc-{sid}")} {style}
                     {onclick} {onkeydown}
                     onmouseenter={Callback::from(move |_| f1.set(Some(sid)))}
                     onfocus={Callback::from(move |_| f2.set(Some(sid)))}
                     onmouseleave={Callback::from(move |_| f3.set(None))}>
-                    <title>{label}</title>
-                    <rect class="hit" x="0" y={y.to_string()} width={W.to_string()} height={BAR_H.to_string()} />
-                    <text class="bar-label" x="4" y={(y + 15.0).to_string()}>{truncate(&format!("{num}{}", step.text), 44)}</text>
-                    <rect class="fill" x={format!("{x:.1}")} y={y.to_string()} width={format!("{w:.1}")} height={BAR_H.to_string()} rx="3" />
-                    <text class="secs" x={(W - 2.0).to_string()} y={(y + 15.0).to_string()} text-anchor="end">{format!("{secs:.1} s")}</text>
+                    <desc id={format!("bar-desc-{sid}")}>{label}</desc>
+                    <rect class="hit" x="0" y={F1(y).to_string()} width={F0(W).to_string()} height={F0(BAR_H).to_string()} />
+                    <text class="bar-label" x="4" y={F1(y + 15.0).to_string()}>{visible}</text>
+                    <rect class="fill" x={format!("{}", F1(x))} y={F1(y).to_string()} width={format!("{}", F1(w))} height={F0(BAR_H).to_string()} rx="3" />
+                    <text class="secs" x={F0(W - 2.0).to_string()} y={F1(y + 15.0).to_string()} text-anchor="end">{format!("{} s", F1(secs))}</text>
                 </g>
             });
             y += BAR_H + GAP;
@@ -150,9 +156,7 @@ pub fn pyramid(props: &PyramidProps) -> Html {
         html! {
             <p class="bar-details" aria-live="polite">
                 <strong>{format!("Line {}: ", s.line)}</strong>{s.text.clone()}<br />
-                {format!("{:.1} s ({}) · changes with: {} · rebuilt with: {}", seconds(sid),
-                    if logged(s.instruction).and_then(|l| l.2).is_some() { "from the build log" } else { "estimated" },
-                    s.churn.label(), s.rebuild_churn.label())}
+                {format!("{} s ({}) · changes with: {} · rebuilt with: {}", F1(seconds(sid)), if logged(s.instruction).and_then(|l| l.2).is_some() { "from the build log" } else { "estimated" }, s.churn.label(), s.rebuild_churn.label())}
                 { for out.map(|o| html! { <><br />{format!("{}: {}", if o.cached { "Cached" } else { "Rebuilt" }, o.reason)}</> }) }
             </p>
         }
@@ -167,7 +171,7 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             if shown.is_empty() {
                 <p class="muted">{"No build steps yet: start with a FROM line."}</p>
             }
-            <svg data-testid="pyramid" class="pyramid" viewBox={format!("0 0 {W} {height}")} width="100%"
+            <svg data-testid="pyramid" class="pyramid" viewBox={format!("0 0 {} {}", F0(W), F0(height))} width="100%"
                 role="group" aria-label="Layer pyramid: one bar per build step, width is seconds">
                 { for rows }
             </svg>

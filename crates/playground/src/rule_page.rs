@@ -29,8 +29,8 @@ fn page(r: &RuleDoc) -> Html {
             <h3>{"Why it slows the build"}</h3>{prose(r.why)}
             <h3>{"Example"}</h3>
             <div class="two">
-                <div><h4>{"❌ Bad"}</h4><pre class="code-block">{r.bad}</pre></div>
-                <div><h4>{"✅ Good"}</h4><pre class="code-block">{r.good}</pre></div>
+                <div><h4>{"❌ Bad"}</h4><pre class="code-block" tabindex="0">{r.bad}</pre></div>
+                <div><h4>{"✅ Good"}</h4><pre class="code-block" tabindex="0">{r.good}</pre></div>
             </div>
             <h3>{"Fix safety"}</h3>{prose(r.fix_safety)}
         </article>

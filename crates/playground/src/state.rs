@@ -325,7 +325,9 @@ impl Reducible for State {
         match action {
             Action::SetSource(source) if *source == *self.analysis.source => self,
             Action::SetSource(source) => self.with(|s| {
+                crate::dom::mark("layerlab:analysis-start");
                 s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
+                crate::dom::measure("layerlab:analysis", "layerlab:analysis-start");
                 // An imported log is matched again against the edited text.
                 if let Some(log) = s.log.take() {
                     s.log = match_log(log.text.clone(), &s.analysis.model);
@@ -343,7 +345,9 @@ impl Reducible for State {
             }),
             Action::Deepen if self.deep_is_current() => self,
             Action::Deepen => self.with(|s| {
+                crate::dom::mark("layerlab:deep-start");
                 s.deep = Some(Rc::new(deepen(&s.analysis, &s.disabled, s.unsafe_fixes)));
+                crate::dom::measure("layerlab:deep", "layerlab:deep-start");
                 s.settled = s.analysis.clone();
                 s.resimulate();
             }),

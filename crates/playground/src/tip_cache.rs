@@ -7,6 +7,8 @@ use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use yew::prelude::*;
 
+use crate::num::{F0, F1};
+
 use crate::diff_view::{is_change, DiffView};
 use crate::state::Analysis;
 use crate::tip_frame::{example_of, subject, TipFrame};
@@ -43,10 +45,10 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
     let bar = |label: &str, secs: f64, class: &str| html! {
         <div class="tl-row">
             <span class="tl-label">{label}</span>
-            <div class="tl-track" role="img" aria-label={format!("{label}: {secs:.0} s")}>
-                <span class={classes!("tl-block", class.to_string())} style={format!("width: {:.2}%", secs / scale * 100.0)}></span>
+            <div class="tl-track" role="img" aria-label={format!("{}: {} s", label, F0(secs))}>
+                <span class={classes!("tl-block", class.to_string())} style={format!("width: {}%", F1(secs / scale * 100.0))}></span>
             </div>
-            <span class="tl-total">{format!("{secs:.0} s")}</span>
+            <span class="tl-total">{format!("{} s", F0(secs))}</span>
         </div>
     };
     html! {

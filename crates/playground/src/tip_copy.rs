@@ -8,6 +8,8 @@ use layerlab_core::model::{is_tree, Source, StepKind};
 use layerlab_core::simulate::{simulate, BuildContext, Change, Options, Status};
 use yew::prelude::*;
 
+use crate::num::F0;
+
 use crate::state::Analysis;
 use crate::tip_frame::{example_of, subject, TipFrame};
 
@@ -74,7 +76,7 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
                         <li data-testid="copy-item">
                             <code>{format!("line {line}: {text}")}</code>
                             <p>{"Brings in: "}{brings.join(", ")}</p>
-                            <p>{format!("Editing {probe} rebuilds {} later step{} ({secs:.0} s, estimated)", later.len(), if later.len() == 1 { "" } else { "s" })}
+                            <p>{format!("Editing {} rebuilds {} later step{} ({} s, estimated)", probe, later.len(), if later.len() == 1 { "" } else { "s" }, F0(secs))}
                                 if !later.is_empty() { {": "}{later.join(" · ")} }</p>
                             if let Some(onclick) = onclick {
                                 <button type="button" {onclick} data-testid="tip-3-split">{"Split: copy the manifests first"}</button>

@@ -8,6 +8,8 @@ use layerlab_core::tips::{tip1::compose, Ctx};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::num::{F0, F1};
+
 use crate::copy_button::CopyButton;
 use crate::state::Analysis;
 use crate::tip_frame::{example_of, subject, TipFrame};
@@ -37,10 +39,10 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
         html! {
             <div class="tl-row">
                 <span class="tl-label">{label}</span>
-                <div class="tl-track" role="img" aria-label={format!("{label}: {n} edits, {:.0} s in total", per * n as f64)}>
-                    { for (0..n).map(|_| html! { <span class={classes!("tl-block", class.to_string())} style={format!("width: {:.3}%", per / scale * 100.0)}></span> }) }
+                <div class="tl-track" role="img" aria-label={format!("{}: {} edits, {} s in total", label, n, F0(per * n as f64))}>
+                    { for (0..n).map(|_| html! { <span class={classes!("tl-block", class.to_string())} style={format!("width: {}%", F1(per / scale * 100.0))}></span> }) }
                 </div>
-                <span class="tl-total">{format!("{:.0} s", per * n as f64)}</span>
+                <span class="tl-total">{format!("{} s", F0(per * n as f64))}</span>
             </div>
         }
     };
@@ -66,13 +68,13 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
                 { row("Bind mount / compose watch", SYNC_SECONDS, "tl-sync") }
             </div>
             <p class="muted">{format!(
-                "Estimated: a rebuild is the simulated source-edit rebuild ({:.0} s) plus about {RESTART_SECONDS:.0} s to restart; a sync about {SYNC_SECONDS:.0} s.",
-                rebuild - RESTART_SECONDS)}</p>
+                "Estimated: a rebuild is the simulated source-edit rebuild ({} s) plus about {} s to restart; a sync about {} s.",
+                F0(rebuild - RESTART_SECONDS), F0(RESTART_SECONDS), F0(SYNC_SECONDS))}</p>
             <h4>{"compose.yaml"}</h4>
-            <pre class="code-block" data-testid="compose-yaml">{yaml.clone()}</pre>
+            <pre class="code-block" tabindex="0" data-testid="compose-yaml">{yaml.clone()}</pre>
             <CopyButton text={yaml} label="Copy compose.yaml" />
             <p>{"Or without compose:"}</p>
-            <pre class="code-block">{run}</pre>
+            <pre class="code-block" tabindex="0">{run}</pre>
         </TipFrame>
     }
 }

@@ -7,6 +7,8 @@ use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use yew::prelude::*;
 
+use crate::num::F0;
+
 use crate::diff_view::{is_change, DiffView};
 use crate::state::Analysis;
 use crate::tip_frame::{subject, TipFrame};
@@ -76,8 +78,8 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
         <TipFrame tip={4} title="download less" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
             <ul class="toggles">{ for boxes }</ul>
             <p data-testid="tip-4-effect">{format!(
-                "Estimated first build: {:.0} s → {:.0} s; after a dependency bump: {:.0} s → {:.0} s.",
-                before.0, after.0, before.1, after.1)}</p>
+                "Estimated first build: {} s → {} s; after a dependency bump: {} s → {} s.",
+                F0(before.0), F0(after.0), F0(before.1), F0(after.1))}</p>
             <p class="muted">{"These are estimates from Layerlab's cost table (for example apt installs count 1.5× without --no-install-recommends), not measurements. Image size is not estimated: the page knows no package sizes offline."}</p>
             if !changed {
                 <p class="muted">{"No line changes with these toggles."}</p>

@@ -10,6 +10,8 @@ use layerlab_core::simulate::BuildContext;
 use layerlab_core::tips::scenarios::{times, Scenarios};
 use yew::prelude::*;
 
+use crate::num::F0;
+
 use crate::state::Analysis;
 use crate::tip_frame::{example_of, subject, TipFrame};
 
@@ -160,8 +162,8 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
             <ol class="order" aria-label="Steps of the final stage">{ for rows }</ol>
             <p class="message" aria-live="polite" data-testid="order-message">{(*message).clone()}</p>
             <p data-testid="order-cost">{format!(
-                "Rebuild after a source edit: {:.0} s (was {:.0} s); after a dependency bump: {:.0} s (was {:.0} s). Estimated.",
-                after.0, before.0, after.1, before.1)}</p>
+                "Rebuild after a source edit: {} s (was {} s); after a dependency bump: {} s (was {} s). Estimated.",
+                F0(after.0), F0(before.0), F0(after.1), F0(before.1))}</p>
             <button type="button" onclick={reset}>{"Reset order"}</button>
             {" "}
             if !*use_example { <button type="button" onclick={apply}>{"Use this order in the editor"}</button> }
