@@ -17,9 +17,32 @@ pub fn serve(tools: &Tools) -> Result<(), String> {
 pub fn dist(tools: &Tools) -> Result<(), String> {
     step("building the playground (release, wasm-opt) into dist/");
     let started = Instant::now();
-    run(tools.command("trunk").args(["build", "--release", "--offline", "--dist"]).arg(root().join("dist")))?;
+    run(tools
+        .command("trunk")
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", short_panic_paths())
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(root().join("dist")))?;
     eprintln!("    dist built in {:.1?}", started.elapsed());
     Ok(())
+}
+
+/// Panic locations carry source paths into the wasm's data; long absolute
+/// registry paths cost kilobytes. Remap them to short prefixes.
+fn short_panic_paths() -> String {
+    let cargo_home = std::env::var("CARGO_HOME").map(std::path::PathBuf::from).unwrap_or_else(|_| {
+        std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+    });
+    let mut flags = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(cargo_home.join("registry/src")) {
+        for e in entries.flatten() {
+            flags.push(format!("--remap-path-prefix={}=/r", e.path().display()));
+        }
+    }
+    flags.push(format!("--remap-path-prefix={}=/w", root().display()));
+    if let Some(sysroot) = crate::util::output(std::process::Command::new("rustc").args(["--print", "sysroot"])) {
+        flags.push(format!("--remap-path-prefix={}=/s", sysroot.trim()));
+    }
+    flags.join(" ")
 }
 
 /// Pass/fail/skip counts over every suite.

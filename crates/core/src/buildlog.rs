@@ -121,7 +121,7 @@ pub fn parse(text: &str) -> BuildLog {
             step.canceled = true;
         } else if let Some(d) = rest.strip_prefix("DONE") {
             if !step.cached {
-                step.seconds = d.trim().strip_suffix('s').and_then(|s| s.parse().ok());
+                step.seconds = d.trim().strip_suffix('s').and_then(crate::num::parse_decimal);
             }
         } else if let Some(e) = rest.strip_prefix("ERROR:").or_else(|| rest.strip_prefix("ERROR")) {
             step.error = Some(e.trim().to_string());

@@ -64,9 +64,9 @@ impl Goal {
     /// The goal in words, for the lesson panel.
     pub fn describe(&self) -> String {
         match self {
-            Goal::SourceEditAtMost { seconds } => format!("A source edit rebuilds in ≤ {seconds} s (simulated)"),
-            Goal::DependencyBumpAtMost { seconds } => format!("A dependency bump rebuilds in ≤ {seconds} s (simulated)"),
-            Goal::BaseUpdateAtMost { seconds } => format!("A base-image update rebuilds in ≤ {seconds} s (simulated)"),
+            Goal::SourceEditAtMost { seconds } => format!("A source edit rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
+            Goal::DependencyBumpAtMost { seconds } => format!("A dependency bump rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
+            Goal::BaseUpdateAtMost { seconds } => format!("A base-image update rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
             Goal::NoFindings { selector } if selector == "all" => "No findings at all".into(),
             Goal::NoFindings { selector } => format!("No {selector} findings"),
             Goal::HasFinding { code } => format!("{code} fires"),
@@ -90,7 +90,7 @@ fn err(line: usize, message: impl Into<String>) -> LessonError {
 fn parse_goal(v: &str, line: usize) -> Result<Goal, LessonError> {
     let words: Vec<&str> = v.split_whitespace().collect();
     let num = |i: usize| -> Result<f64, LessonError> {
-        words.get(i).and_then(|w| w.parse::<f64>().ok()).ok_or_else(|| err(line, format!("goal `{v}`: expected a number")))
+        words.get(i).and_then(|w| crate::num::parse_decimal(w)).ok_or_else(|| err(line, format!("goal `{v}`: expected a number")))
     };
     match words.as_slice() {
         ["source-edit", "<=", ..] => Ok(Goal::SourceEditAtMost { seconds: num(2)? }),
@@ -192,9 +192,9 @@ impl Lesson {
             .iter()
             .map(|g| {
                 let (met, measured) = match g {
-                    Goal::SourceEditAtMost { seconds } => (times.source_edit <= *seconds, format!("{:.1} s", times.source_edit)),
-                    Goal::DependencyBumpAtMost { seconds } => (times.dependency_bump <= *seconds, format!("{:.1} s", times.dependency_bump)),
-                    Goal::BaseUpdateAtMost { seconds } => (times.base_update <= *seconds, format!("{:.1} s", times.base_update)),
+                    Goal::SourceEditAtMost { seconds } => (times.source_edit <= *seconds, format!("{} s", crate::num::F1(times.source_edit))),
+                    Goal::DependencyBumpAtMost { seconds } => (times.dependency_bump <= *seconds, format!("{} s", crate::num::F1(times.dependency_bump))),
+                    Goal::BaseUpdateAtMost { seconds } => (times.base_update <= *seconds, format!("{} s", crate::num::F1(times.base_update))),
                     Goal::NoFindings { selector } => {
                         let n = report
                             .findings

@@ -8,6 +8,7 @@ pub mod buildlog;
 pub mod fix;
 pub mod lessons;
 pub mod model;
+pub mod num;
 pub mod outline;
 pub mod simulate;
 pub mod syntax;

@@ -145,8 +145,8 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 &META,
                 ij.span,
                 format!(
-                    "this slow step (~{:.0} s, {}) re-runs whenever line {} ({}) changes; move it above line {}",
-                    sj.seconds,
+                    "this slow step (~{} s, {}) re-runs whenever line {} ({}) changes; move it above line {}",
+                    crate::num::F0(sj.seconds),
                     sj.churn.label(),
                     volatile.line,
                     volatile.churn.label(),

@@ -115,12 +115,12 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 &META,
                 ii.span,
                 format!(
-                    "`{}` copies {} before `{}` (line {}): any edit re-runs the install (~{:.0} s). Copy the manifests first, install, then copy the rest",
+                    "`{}` copies {} before `{}` (line {}): any edit re-runs the install (~{} s). Copy the manifests first, install, then copy the rest",
                     si.text,
                     if crate::simulate::glob::clean(&tree).is_empty() { "the whole build context".to_string() } else { format!("all of `{tree}`") },
                     names.join("`, `"),
                     sj.line,
-                    sj.seconds
+                    crate::num::F0(sj.seconds)
                 ),
             );
             f.labels.push(Label { span: ij.span, message: "this install only needs the dependency manifests".into() });
