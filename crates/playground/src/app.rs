@@ -117,9 +117,10 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |l: u32| state.dispatch(Action::SetCursor(l)))
     };
+    // Stable (memoized) so per-bar and per-marker components can be skipped.
     let on_select = {
-        let state = state.clone();
-        Callback::from(move |l: u32| state.dispatch(Action::SelectLine(l)))
+        let dispatcher = state.dispatcher();
+        use_callback((), move |l: u32, _| dispatcher.dispatch(Action::SelectLine(l)))
     };
     let on_example = {
         let (state, share_url) = (state.clone(), share_url.clone());
