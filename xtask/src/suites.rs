@@ -162,13 +162,22 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     // 4. Browser end-to-end suite in real headless Chromium.
     step("browser end-to-end suite");
     match ensure_system_packages("the browser end-to-end suite", BROWSER_PACKAGES) {
-        Ok(true) if built => t.cargo_test(
-            "browser end-to-end suite (headless Chromium)",
-            Command::new(&cargo)
-                .current_dir(root())
-                .env("LAYERLAB_DIST", root().join("dist"))
-                .args(["test", "-p", "layerlab-tests", "--test", "e2e", "--", "--include-ignored", "--test-threads=1"]),
-        ),
+        Ok(true) if built => {
+            t.cargo_test(
+                "browser end-to-end suite (headless Chromium)",
+                Command::new(&cargo)
+                    .current_dir(root())
+                    .env("LAYERLAB_DIST", root().join("dist"))
+                    .args(["test", "-p", "layerlab-tests", "--test", "e2e", "--", "--include-ignored", "--test-threads=1"]),
+            );
+            t.cargo_test(
+                "embed and workshop browser suite (headless Chromium)",
+                Command::new(&cargo)
+                    .current_dir(root())
+                    .env("LAYERLAB_DIST", root().join("dist"))
+                    .args(["test", "-p", "layerlab-tests", "--test", "embed", "--", "--include-ignored", "--test-threads=1"]),
+            );
+        }
         Ok(true) => {
             t.check("browser end-to-end suite", Err("no dist/ to test (the build failed)".into()));
         }

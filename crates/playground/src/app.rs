@@ -2,8 +2,6 @@
 //! the five tip demos, the optimizer, build-log import and the instruction
 //! list; or the rule reference at `#/rules/CODE`.
 
-use std::time::Duration;
-
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -24,12 +22,12 @@ use crate::tip_dev_loop::TipDevLoop;
 use crate::tip_download::TipDownload;
 use crate::tip_order::TipOrder;
 use crate::toolbar::Toolbar;
-use crate::{dom, share};
+use crate::workshop::Workshop;
+use crate::{dom, lesson_files, share};
 
 const SOURCE_KEY: &str = "layerlab.source";
 const THEME_KEY: &str = "layerlab.theme";
-/// Typing pause before the optimizer and the tip demos catch up.
-const SETTLE: Duration = Duration::from_millis(250);
+const PRESENTER_KEY: &str = "layerlab.presenter";
 
 /// What the URL fragment asks for: a route, or a shared text (Some(Ok)) or
 /// a broken share link (Some(Err)).
@@ -42,6 +40,9 @@ fn read_hash() -> (Route, Option<Result<String, ()>>) {
     if let Some(rest) = h.strip_prefix("rules") {
         let code = rest.trim_start_matches('/');
         return (Route::Rules((!code.is_empty()).then(|| code.to_string())), None);
+    }
+    if let Some(rest) = h.strip_prefix("workshop") {
+        return (Route::Workshop(rest.trim_start_matches('/').parse().ok()), None);
     }
     (Route::Main, None)
 }
@@ -56,6 +57,8 @@ fn initial_state() -> State {
     };
     let mut s = State::new(source, theme, route);
     s.notice = notice;
+    s.done = dom::load(lesson_files::DONE_KEY).unwrap_or_default().split(',').filter_map(|n| n.parse().ok()).collect();
+    s.presenter = dom::load(PRESENTER_KEY).is_some_and(|v| v == "on");
     s
 }
 
@@ -63,7 +66,6 @@ fn initial_state() -> State {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let share_url = use_state(|| None::<String>);
-    let generation = use_mut_ref(|| 0u64);
     // Routing and share links arriving later (hashchange).
     {
         let state = state.clone();
@@ -84,24 +86,27 @@ pub fn app() -> Html {
         });
     }
     // Autosave, and the deep tier once typing pauses.
+    crate::settle::use_deep_tier(&state);
     {
-        let (state2, generation) = (state.clone(), generation.clone());
-        use_effect_with(state.analysis.version, move |&version| {
-            dom::save(SOURCE_KEY, &state2.analysis.source);
-            *generation.borrow_mut() = version;
-            let first = version == 1;
-            yew::platform::spawn_local(async move {
-                yew::platform::time::sleep(if first { Duration::from_millis(0) } else { SETTLE }).await;
-                if *generation.borrow() == version {
-                    state2.dispatch(Action::Deepen);
-                }
-            });
-        });
+        let state2 = state.clone();
+        use_effect_with(state.analysis.version, move |_| dom::save(SOURCE_KEY, &state2.analysis.source));
     }
     {
         use_effect_with(state.theme, move |t| {
             dom::set_root_attr("data-theme", t.name());
             dom::save(THEME_KEY, t.name());
+        });
+    }
+    {
+        use_effect_with(state.presenter, move |&on| {
+            dom::set_root_attr("data-presenter", if on { "on" } else { "off" });
+            dom::save(PRESENTER_KEY, if on { "on" } else { "off" });
+        });
+    }
+    {
+        use_effect_with(state.done.clone(), move |done| {
+            let list: Vec<String> = done.iter().map(usize::to_string).collect();
+            dom::save(lesson_files::DONE_KEY, &list.join(","));
         });
     }
     let d = |f: fn(String) -> Action| {
@@ -172,6 +177,17 @@ pub fn app() -> Html {
     if let Route::Rules(code) = &state.route {
         return html! { <>{header}<RulePage code={code.clone()} /></> };
     }
+    if let Route::Workshop(lesson) = state.route {
+        let on_done = {
+            let state = state.clone();
+            Callback::from(move |n| state.dispatch(Action::LessonDone(n)))
+        };
+        let on_presenter = {
+            let state = state.clone();
+            Callback::from(move |on| state.dispatch(Action::SetPresenter(on)))
+        };
+        return html! { <>{header}<Workshop {lesson} done={state.done.clone()} presenter={state.presenter} {on_done} {on_presenter} /></> };
+    }
     html! {
         <>
             {header}
@@ -214,7 +230,7 @@ pub fn app() -> Html {
                     <InstructionList items={settled.outline.clone()} />
                 </div>
             </section>
-            <footer class="foot"><a href="#/rules">{"Rule reference"}</a>{" · Everything runs in your browser; nothing is uploaded."}</footer>
+            <footer class="foot"><a href="#/rules">{"Rule reference"}</a>{" · "}<a href="#/workshop">{"Workshop"}</a>{" · Everything runs in your browser; nothing is uploaded."}</footer>
         </>
     }
 }

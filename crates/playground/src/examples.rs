@@ -1,5 +1,4 @@
 //! Example Dockerfiles compiled into the wasm, so the page works offline.
-//! The same files are copied into `dist/examples/` by trunk.
 
 /// An example: (id, menu label, text).
 pub struct Example {

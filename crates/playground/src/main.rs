@@ -1,5 +1,10 @@
 //! The Layerlab playground: a yew (csr) app over `layerlab-core`.
 //!
+//! One wasm serves three pages: `main` renders the full app when the page's
+//! `<body>` carries `data-layerlab-app` (index.html), the iframe widget when
+//! it carries `data-layerlab-frame` (embed.html), and nothing otherwise:
+//! `embed.js` then calls [`mount`] for each widget on a host page.
+//!
 //! Shape: one reducer (`state.rs`), one component per file, each with a
 //! `Properties` struct. Four helper modules hold no component: `examples`
 //! (compiled-in Dockerfiles), `share` (the share-link codec), `highlight`
@@ -16,16 +21,21 @@ mod editor;
 mod editor_line;
 mod examples;
 mod findings_list;
+mod frame;
 mod generated_rules;
 mod gutter_marker;
 mod highlight;
 mod instruction_list;
+mod lesson_files;
+mod lesson_view;
 mod log_import;
+mod markdown;
 mod num;
 mod optimize_view;
 mod pyramid;
 mod pyramid_bar;
 mod rule_page;
+mod settle;
 mod share;
 mod state;
 mod tip_cache;
@@ -35,7 +45,43 @@ mod tip_download;
 mod tip_frame;
 mod tip_order;
 mod toolbar;
+mod widget;
+mod workshop;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Every style of the app and the widgets: one copy, in the wasm, added to
+/// the page's `<head>` or to each widget's shadow root.
+const STYLES: &str = include_str!("../../../web/styles.css");
+
+/// Adds the styles as a `<style>` child of `parent`.
+fn add_styles(parent: &web_sys::Node) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        if let Ok(style) = doc.create_element("style") {
+            style.set_text_content(Some(STYLES));
+            let _ = parent.append_child(&style);
+        }
+    }
+}
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let (Some(head), Some(body)) = (doc.head(), doc.body()) else { return };
+    if body.has_attribute("data-layerlab-app") {
+        add_styles(&head);
+        yew::Renderer::<app::App>::new().render();
+    } else if body.has_attribute("data-layerlab-frame") {
+        add_styles(&head);
+        yew::Renderer::<frame::Frame>::new().render();
+    }
+}
+
+/// Renders a widget holding `source` into `root`, an element inside an open
+/// shadow root; the styles go into that shadow root (called by `embed.js`).
+#[wasm_bindgen]
+pub fn mount(root: web_sys::Element, source: String) {
+    if let Some(parent) = root.parent_node() {
+        add_styles(&parent);
+    }
+    yew::Renderer::<widget::Widget>::with_root_and_props(root, widget::WidgetProps { source: source.into(), on_analysis: None }).render();
 }

@@ -11,6 +11,7 @@
 use std::rc::Rc;
 
 use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
+use layerlab_core::lessons::{GoalState, Lesson};
 use layerlab_core::model::{self, BuildModel};
 use layerlab_core::simulate::{self, log::LogMatch, BuildContext, Change, Options, Simulation};
 use layerlab_core::tips::scenarios::{self, Scenarios};
@@ -87,6 +88,8 @@ pub enum Route {
     Main,
     /// `#/rules` (None) or `#/rules/CODE`.
     Rules(Option<String>),
+    /// `#/workshop` (None) or `#/workshop/N` (1-based lesson number).
+    Workshop(Option<usize>),
 }
 
 /// An imported `docker build --progress=plain` log, mapped onto the steps.
@@ -193,6 +196,16 @@ pub struct State {
     pub route: Route,
     /// A message for the status line (share link restored, import result…).
     pub notice: Option<String>,
+    /// Workshop: the open lesson (its editor's state only) and its goals,
+    /// measured on every edit.
+    pub lesson: Option<Rc<Lesson>>,
+    pub goals: Rc<Vec<GoalState>>,
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+    /// Workshop progress (1-based lesson numbers completed) and presenter
+    /// mode (the app's state only).
+    pub done: Vec<usize>,
+    pub presenter: bool,
     nonce: u64,
 }
 
@@ -214,10 +227,35 @@ impl State {
             theme,
             route,
             notice: None,
+            lesson: None,
+            goals: Rc::default(),
+            hints_shown: 0,
+            solution_shown: false,
+            done: Vec::new(),
+            presenter: false,
             nonce: 0,
         };
         s.resimulate();
         s
+    }
+
+    /// The state of a lesson's editor, starting from `source`.
+    pub fn for_lesson(lesson: Rc<Lesson>, source: String) -> Self {
+        let mut s = State::new(source, Theme::System, Route::Main);
+        s.lesson = Some(lesson);
+        s.measure_goals();
+        s
+    }
+
+    /// Whether the open lesson's goals are all met.
+    pub fn lesson_complete(&self) -> bool {
+        self.lesson.is_some() && self.goals.iter().all(|g| g.met)
+    }
+
+    fn measure_goals(&mut self) {
+        if let Some(l) = &self.lesson {
+            self.goals = Rc::new(l.evaluate(&self.analysis.source));
+        }
     }
 
     pub fn source(&self) -> &str {
@@ -258,8 +296,10 @@ impl State {
         }
     }
 
-    fn with(self: Rc<Self>, f: impl FnOnce(&mut State)) -> Rc<Self> {
-        let mut s = State {
+    /// A copy to change (not generic, so it exists once in the wasm).
+    #[inline(never)]
+    fn copy(&self) -> State {
+        State {
             analysis: self.analysis.clone(),
             settled: self.settled.clone(),
             deep: self.deep.clone(),
@@ -274,8 +314,18 @@ impl State {
             theme: self.theme,
             route: self.route.clone(),
             notice: self.notice.clone(),
+            lesson: self.lesson.clone(),
+            goals: self.goals.clone(),
+            hints_shown: self.hints_shown,
+            solution_shown: self.solution_shown,
+            done: self.done.clone(),
+            presenter: self.presenter,
             nonce: self.nonce,
-        };
+        }
+    }
+
+    fn with(self: Rc<Self>, f: impl FnOnce(&mut State)) -> Rc<Self> {
+        let mut s = self.copy();
         f(&mut s);
         Rc::new(s)
     }
@@ -299,6 +349,12 @@ pub enum Action {
     SetTheme(Theme),
     SetRoute(Route),
     Notice(Option<String>),
+    /// Workshop: show the next hint; show the solution.
+    RevealHint,
+    RevealSolution,
+    /// Workshop: a lesson (1-based) was completed.
+    LessonDone(usize),
+    SetPresenter(bool),
 }
 
 /// Reads a pasted log and maps it onto `model`'s steps; None when nothing matches.
@@ -333,6 +389,7 @@ impl Reducible for State {
                     s.log = match_log(log.text.clone(), &s.analysis.model);
                 }
                 s.resimulate();
+                s.measure_goals();
             }),
             Action::LoadSource(source, notice) => self.with(|s| {
                 if *source != *s.analysis.source {
@@ -340,8 +397,11 @@ impl Reducible for State {
                     s.log = None;
                 }
                 s.notice = Some(notice);
-                s.route = Route::Main;
+                if s.lesson.is_none() {
+                    s.route = Route::Main;
+                }
                 s.resimulate();
+                s.measure_goals();
             }),
             Action::Deepen if self.deep_is_current() => self,
             Action::Deepen => self.with(|s| {
@@ -400,6 +460,14 @@ impl Reducible for State {
             Action::SetRoute(r) if r == self.route => self,
             Action::SetRoute(r) => self.with(|s| s.route = r),
             Action::Notice(n) => self.with(|s| s.notice = n),
+            Action::RevealHint => self.with(|s| s.hints_shown += 1),
+            Action::RevealSolution => self.with(|s| s.solution_shown = true),
+            Action::LessonDone(n) if self.done.contains(&n) => self,
+            Action::LessonDone(n) => self.with(|s| {
+                s.done.push(n);
+                s.done.sort_unstable();
+            }),
+            Action::SetPresenter(on) => self.with(|s| s.presenter = on),
         }
     }
 }
