@@ -169,9 +169,14 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.session.execute("window.close()", vec![]);
+        // Quit the browser through the driver first: killing chromedriver
+        // alone orphans Chromium (each holding an inotify instance, of which
+        // a user gets 128).
+        self.session.quit();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Anything left with this profile is ours.
+        let _ = Command::new("pkill").arg("-f").arg(format!("--user-data-dir={}", self.profile.display())).status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

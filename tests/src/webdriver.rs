@@ -115,8 +115,18 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Ends the session: chromedriver quits the browser. Idempotent.
+    pub fn quit(&mut self) {
+        if !self.id.is_empty() {
+            let _ = call(self.port, "DELETE", &format!("/session/{}", self.id), None);
+            self.id.clear();
+        }
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = call(self.port, "DELETE", &format!("/session/{}", self.id), None);
+        self.quit();
     }
 }

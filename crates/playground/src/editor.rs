@@ -15,7 +15,6 @@ use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::editor_line::EditorLine;
-use crate::gutter_marker::GutterMarker;
 use crate::highlight::{self, Segment};
 use crate::state::Analysis;
 
@@ -186,8 +185,29 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="code-inner">
                 <div class="gutter">
                     <pre class="nums" aria-hidden="true">{numbers}</pre>
-                    { for marks.iter().enumerate().map(|(i, m)| html! {
-                        <GutterMarker key={i} index={i} line={m.line} code={m.code} tip={m.tip} title={m.title.clone()} message={m.message.clone()} />
+                    { for marks.iter().enumerate().map(|(i, m)| {
+                        let id = format!("diag-{i}");
+                        let style = format!("top: calc({} * 1.5em + 0.5rem)", m.line.saturating_sub(1));
+                        let label = if m.code.is_empty() { format!("Syntax error on line {}", m.line) } else { format!("{} on line {}: {}", m.code, m.line, m.title) };
+                        let testid = if m.code.is_empty() { "syntax-error" } else { "diagnostic" };
+                        html! {
+                            <span class={classes!("mk", m.code.is_empty().then_some("mk-err"))} {style} data-testid={testid}
+                                data-tip={m.tip.to_string()} data-code={m.code} data-line={m.line.to_string()}>
+                                <button type="button" class="mk-btn" aria-label={label} aria-describedby={id.clone()}>
+                                    { if m.code.is_empty() { "✖" } else { "●" } }
+                                </button>
+                                <span class="pop" role="tooltip" {id}>
+                                    <strong>{ if m.code.is_empty() { "Syntax".to_string() } else { format!("{} · tip {}", m.code, m.tip) } }</strong>
+                                    <span class="pop-msg">{&m.message}</span>
+                                    { if m.code.is_empty() { html!{} } else { html! {
+                                        <>
+                                            <span class="pop-tip">{&m.title}</span>
+                                            <a href={format!("#/rules/{}", m.code)}>{format!("Read rule {}", m.code)}</a>
+                                        </>
+                                    } } }
+                                </span>
+                            </span>
+                        }
                     }) }
                 </div>
                 <div class="code-area">

@@ -10,7 +10,6 @@ use layerlab_core::simulate::Status;
 use yew::prelude::*;
 
 use crate::num::{F0, F1};
-use crate::pyramid_bar::PyramidBar;
 
 use crate::state::{Analysis, LogImport, Sim};
 
@@ -56,11 +55,6 @@ fn truncate(s: &str, n: usize) -> String {
 #[function_component(Pyramid)]
 pub fn pyramid(props: &PyramidProps) -> Html {
     let focus = use_state(|| None::<usize>);
-    // A stable callback (same Rc every render), so unchanged bars are skipped.
-    let on_focus = {
-        let setter = focus.setter();
-        use_callback((), move |v: Option<usize>, _| setter.set(v))
-    };
     let a = &props.analysis;
     let current = a.instruction_at(props.cursor_line);
     let logged = |instr: usize| props.log.as_ref().and_then(|l| l.steps.iter().find(|s| s.0 == instr).copied());
@@ -75,7 +69,7 @@ pub fn pyramid(props: &PyramidProps) -> Html {
 
     let mut y = 4.0;
     let mut rows = Vec::new();
-    let mut miss_order = 0u32;
+    let mut miss_order = 0;
     for st in &a.model.stages {
         let steps: Vec<usize> = st.steps.iter().copied().filter(|i| shown.contains(i)).collect();
         if steps.is_empty() {
@@ -102,8 +96,16 @@ pub fn pyramid(props: &PyramidProps) -> Html {
                 Status::Skipped => "skipped",
             });
             let miss = out.as_ref().is_some_and(|o| o.status == Status::Rebuilt);
+            let style = if miss {
+                miss_order += 1;
+                format!("animation-delay: {}ms", (miss_order - 1) * 120)
+            } else {
+                String::new()
+            };
             let log = logged(step.instruction);
+            let is_current = current == Some(step.instruction);
             let num = step.number.map(|(i, n)| format!("[{i}/{n}] ")).unwrap_or_default();
+            let visible = truncate(&format!("{num}{}", step.text), 44);
             let label = format!(
                 "{num}{} (line {}), {} s {}, {}{}",
                 step.text,
@@ -113,16 +115,37 @@ pub fn pyramid(props: &PyramidProps) -> Html {
                 step.churn.label(),
                 out.as_ref().map(|o| format!(", {}: {}", if o.cached { "cached" } else { "rebuilt" }, o.reason)).unwrap_or_default()
             );
-            if miss {
-                miss_order += 1;
-            }
+            let line = step.line;
+            let onclick = {
+                let cb = props.on_select.clone();
+                Callback::from(move |_| cb.emit(line))
+            };
+            let onkeydown = {
+                let cb = props.on_select.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        cb.emit(line);
+                    }
+                })
+            };
+            let (f1, f2, f3) = (focus.clone(), focus.clone(), focus.clone());
             rows.push(html! {
-                <PyramidBar key={sid} {sid} line={step.line} visible={truncate(&format!("{num}{}", step.text), 44)} {label}
-                    churn_class={churn_class(step.churn)} churn_label={step.churn.label()} seconds={secs}
-                    {y} {x} {w} row_w={W} bar_h={BAR_H} current={current == Some(step.instruction)} {miss}
-                    first_miss={first_miss == Some(sid)} {cached} log={log.map(|l| (l.1, l.2.is_some()))}
-                    miss_order={if miss { miss_order } else { 0 }}
-                    on_select={props.on_select.clone()} on_focus={on_focus.clone()} />
+                <g class={classes!("bar", churn_class(step.churn), is_current.then_some("cur"), miss.then_some("miss"),
+                        (first_miss == Some(sid)).then_some("first-miss"), log.is_some_and(|l| l.1).then_some("log-cached"))}
+                    data-testid="layer" data-cached={cached} data-line={line.to_string()} data-seconds={format!("{}", F1(secs))}
+                    data-churn={step.churn.label()} data-log-cached={log.map(|l| l.1.to_string())}
+                    tabindex="0" role="button" aria-describedby={format!("bar-desc-{sid}")} {style}
+                    {onclick} {onkeydown}
+                    onmouseenter={Callback::from(move |_| f1.set(Some(sid)))}
+                    onfocus={Callback::from(move |_| f2.set(Some(sid)))}
+                    onmouseleave={Callback::from(move |_| f3.set(None))}>
+                    <desc id={format!("bar-desc-{sid}")}>{label}</desc>
+                    <rect class="hit" x="0" y={F1(y).to_string()} width={F0(W).to_string()} height={F0(BAR_H).to_string()} />
+                    <text class="bar-label" x="4" y={F1(y + 15.0).to_string()}>{visible}</text>
+                    <rect class="fill" x={format!("{}", F1(x))} y={F1(y).to_string()} width={format!("{}", F1(w))} height={F0(BAR_H).to_string()} rx="3" />
+                    <text class="secs" x={F0(W - 2.0).to_string()} y={F1(y + 15.0).to_string()} text-anchor="end">{format!("{} s", F1(secs))}</text>
+                </g>
             });
             y += BAR_H + GAP;
         }
