@@ -327,7 +327,13 @@ impl<'a> Line<'a> {
             return;
         }
         if self.segs.is_empty() {
+            // First continuation: room for a few more pieces up front
+            // instead of growing one by one.
+            self.segs.reserve(8);
             self.segs.push((0, self.base));
+            let mut owned = String::with_capacity(4 * (self.text.len() + hi - lo));
+            owned.push_str(&self.text);
+            self.text = Cow::Owned(owned);
         }
         self.segs.push((self.text.len() as u32, lo as u32));
         self.text.to_mut().push_str(&src[lo..hi]);
