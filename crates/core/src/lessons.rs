@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::simulate::BuildContext;
 use crate::tips::scenarios::{self, Scenarios};
-use crate::tips::{check, CheckOptions};
+use crate::tips::{run_rules, CheckOptions};
 
 /// A parsed lesson.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -183,10 +183,10 @@ impl Lesson {
     pub fn evaluate(&self, src: &str) -> Vec<GoalState> {
         let ctx = BuildContext::default();
         let sc = self.scenarios();
-        let times = scenarios::times(src, &ctx, &sc);
-        let report = check(src, &ctx, &CheckOptions { no_savings: true, ..CheckOptions::default() });
         let df = crate::syntax::parse(src);
         let model = crate::model::build(&df, src);
+        let times = scenarios::times_of(&df, &model, &ctx, &sc);
+        let findings = run_rules(src, &df, &model, &ctx, &CheckOptions::default());
         let parse_ok = df.errors().next().is_none();
         self.goals
             .iter()
@@ -196,19 +196,18 @@ impl Lesson {
                     Goal::DependencyBumpAtMost { seconds } => (times.dependency_bump <= *seconds, format!("{} s", crate::num::F1(times.dependency_bump))),
                     Goal::BaseUpdateAtMost { seconds } => (times.base_update <= *seconds, format!("{} s", crate::num::F1(times.base_update))),
                     Goal::NoFindings { selector } => {
-                        let n = report
-                            .findings
+                        let n = findings
                             .iter()
                             .filter(|f| selector == "all" || f.code.eq_ignore_ascii_case(selector) || selector.trim_start_matches("tip").parse::<u8>().ok() == Some(f.tip))
                             .count();
                         (n == 0, format!("{n} finding{}", if n == 1 { "" } else { "s" }))
                     }
                     Goal::HasFinding { code } => {
-                        let n = report.findings.iter().filter(|f| f.code.eq_ignore_ascii_case(code)).count();
+                        let n = findings.iter().filter(|f| f.code.eq_ignore_ascii_case(code)).count();
                         (n > 0, format!("{n} finding{}", if n == 1 { "" } else { "s" }))
                     }
                     Goal::CacheMount => {
-                        let n = report.findings.iter().filter(|f| f.code == "LL502").count();
+                        let n = findings.iter().filter(|f| f.code == "LL502").count();
                         (n == 0, format!("{n} install{} without", if n == 1 { "" } else { "s" }))
                     }
                     Goal::StagesAtLeast { count } => (model.stages.len() >= *count, format!("{} stages", model.stages.len())),

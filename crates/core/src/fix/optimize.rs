@@ -52,23 +52,21 @@ pub struct Optimized {
     pub rounds: usize,
 }
 
-fn error_count(src: &str) -> usize {
-    crate::syntax::parse(src).errors().count()
-}
-
 /// Applies fixes to `src` until nothing changes.
 pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimized {
     let df0 = crate::syntax::parse(src);
     let model0 = crate::model::build(&df0, src);
     let sc = scenarios::scenarios(&df0, &model0, ctx);
-    let before = scenarios::times(src, ctx, &sc);
+    let before = scenarios::times_of(&df0, &model0, ctx, &sc);
     let mut text = src.to_string();
     let mut ctx_now = ctx.clone();
     let mut applied = Vec::new();
     let mut files: Vec<NewFile> = Vec::new();
     let mut rounds = 0;
+    // Each text is parsed once: the parse that checks a round's result is
+    // the one the next round analyzes.
+    let mut df = df0;
     for round in 1..=MAX_ROUNDS {
-        let df = crate::syntax::parse(&text);
         let model = crate::model::build(&df, &text);
         let findings = run_rules(&text, &df, &model, &ctx_now, &CheckOptions::default());
         let mut chosen_edits = Vec::new();
@@ -106,11 +104,13 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
             break;
         }
         let (next, _) = apply_edits(&text, &chosen_edits);
-        if error_count(&next) > error_count(&text) {
+        let next_df = crate::syntax::parse(&next);
+        if next_df.errors().count() > df.errors().count() {
             break; // never make the file worse
         }
         rounds = round;
         text = next;
+        df = next_df;
         for nf in round_files {
             if nf.path == ".dockerignore" {
                 ctx_now.dockerignore = Some(nf.content.clone());

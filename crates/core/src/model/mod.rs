@@ -307,15 +307,17 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                     let cache_targets: Vec<&str> = inputs.mounts.iter().filter(|m| m.kind == MountType::Cache).filter_map(|m| m.target.as_deref()).collect();
                     let mut secs = 0.0;
                     let mut all_cached = !packages.is_empty();
+                    let mut any_download = false;
                     for op in &packages {
-                        let (s, downloads) = op_seconds(op);
+                        let (s, downloads) = cost::op_seconds(op);
+                        any_download |= downloads;
                         let covered = downloads && op.manager.cache_targets().iter().any(|t| cache_targets.iter().any(|c| paths_overlap(c, t)));
                         if downloads && !covered {
                             all_cached = false;
                         }
                         secs += s;
                     }
-                    cache_mounted = all_cached && packages.iter().any(|o| op_seconds(o).1);
+                    cache_mounted = all_cached && any_download;
                     if packages.is_empty() {
                         secs = cost::OTHER_RUN_SECONDS;
                     }
@@ -401,10 +403,6 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
     }
     let target = if stages.is_empty() { None } else { Some(stages.len() - 1) };
     BuildModel { stages, steps, global_args, target }
-}
-
-fn op_seconds(op: &PackageOp) -> (f64, bool) {
-    cost::op_seconds(op)
 }
 
 /// Whether two absolute paths are the same or one contains the other.

@@ -459,7 +459,7 @@ impl Content {
                 }
             }
             Command::Run { .. } => {
-                if own || self.opaque || self.run_reads_changed(step, ins) {
+                if own || self.opaque || self.run_reads_changed(ins) {
                     self.regions.push("/".into());
                     self.opaque = true;
                 }
@@ -468,7 +468,7 @@ impl Content {
         }
     }
 
-    fn run_reads_changed(&self, step: &crate::model::Step, ins: &crate::syntax::Instruction) -> bool {
+    fn run_reads_changed(&self, ins: &crate::syntax::Instruction) -> bool {
         if self.files.is_empty() {
             return false;
         }
@@ -507,7 +507,6 @@ impl Content {
                 None => return true,
             }
         }
-        let _ = step;
         false
     }
 }

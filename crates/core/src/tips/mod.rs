@@ -181,7 +181,7 @@ pub fn check(src: &str, context: &BuildContext, opts: &CheckOptions) -> Report {
     let mut findings = run_rules(src, &df, &model, context, opts);
     if !opts.no_savings {
         let sc = scenarios::scenarios(&df, &model, context);
-        let base = scenarios::times(src, context, &sc);
+        let base = scenarios::times_of(&df, &model, context, &sc);
         for f in &mut findings {
             if let Some(fix) = &f.fix {
                 let (fixed, _) = crate::fix::apply_edits(src, &fix.edits);

@@ -98,11 +98,16 @@ pub fn scenarios(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext) -> Sce
 pub fn times(src: &str, ctx: &BuildContext, sc: &Scenarios) -> StandardTimes {
     let df = crate::syntax::parse(src);
     let model = crate::model::build(&df, src);
+    times_of(&df, &model, ctx, sc)
+}
+
+/// [`times`] for a file already parsed and modelled.
+pub fn times_of(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext, sc: &Scenarios) -> StandardTimes {
     let run = |changes: &[Change]| {
         if changes.is_empty() {
             return 0.0;
         }
-        simulate(&df, &model, changes, ctx, &Options::default()).critical_path_seconds
+        simulate(df, model, changes, ctx, &Options::default()).critical_path_seconds
     };
     StandardTimes { source_edit: run(&sc.source_edit), dependency_bump: run(&sc.dependency_bump), base_update: run(&sc.base_update) }
 }
