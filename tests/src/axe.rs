@@ -15,11 +15,21 @@ pub fn source() -> String {
     if !file.is_file() {
         std::fs::create_dir_all(&dir).expect("create target/tools/npm");
         if !dir.join("package.json").exists() {
-            std::fs::write(dir.join("package.json"), "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n").expect("package.json");
+            std::fs::write(
+                dir.join("package.json"),
+                "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n",
+            )
+            .expect("package.json");
         }
         let status = Command::new("npm")
             .current_dir(&dir)
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", &format!("axe-core@{AXE_VERSION}")])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                &format!("axe-core@{AXE_VERSION}"),
+            ])
             .status()
             .expect("npm is needed to install axe-core (apt-get install npm)");
         assert!(status.success(), "npm install axe-core failed");

@@ -25,7 +25,9 @@ pub struct Browser {
 
 /// The built playground to test: `$LAYERLAB_DIST`, else `<root>/dist`.
 pub fn dist_dir() -> PathBuf {
-    std::env::var_os("LAYERLAB_DIST").map(PathBuf::from).unwrap_or_else(|| crate::root().join("dist"))
+    std::env::var_os("LAYERLAB_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::root().join("dist"))
 }
 
 /// Where screenshots go.
@@ -36,7 +38,10 @@ pub fn e2e_dir() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 impl Browser {
@@ -45,9 +50,16 @@ impl Browser {
     /// suites are only run by `cargo xtask test`, which installs them.
     pub fn start() -> Browser {
         let dist = dist_dir();
-        assert!(dist.join("index.html").is_file(), "no built playground at {} (run `cargo xtask dist`)", dist.display());
+        assert!(
+            dist.join("index.html").is_file(),
+            "no built playground at {} (run `cargo xtask dist`)",
+            dist.display()
+        );
         for bin in [CHROMIUM, CHROMEDRIVER] {
-            assert!(Path::new(bin).is_file(), "{bin} is missing: apt-get install chromium chromium-driver");
+            assert!(
+                Path::new(bin).is_file(),
+                "{bin} is missing: apt-get install chromium chromium-driver"
+            );
         }
         let server = StaticServer::start(dist).expect("start static server");
         let port = free_port();
@@ -61,10 +73,14 @@ impl Browser {
             .expect("start chromedriver");
         let deadline = Instant::now() + Duration::from_secs(20);
         while crate::http::request(port, "GET", "/status", None).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        let profile = crate::root().join(format!("target/e2e/profiles/{}-{port}", std::process::id()));
+        let profile =
+            crate::root().join(format!("target/e2e/profiles/{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).expect("profile dir");
         let caps = json!({
@@ -81,15 +97,25 @@ impl Browser {
         });
         let session = match Session::new(port, caps) {
             Ok(s) => s,
-            Err(e) => panic!("cannot start headless Chromium: {e} (see {})", log.display()),
+            Err(e) => panic!(
+                "cannot start headless Chromium: {e} (see {})",
+                log.display()
+            ),
         };
-        Browser { session, server, driver, profile }
+        Browser {
+            session,
+            server,
+            driver,
+            profile,
+        }
     }
 
     /// Opens `path` on the served dist and waits for the app to render.
     pub fn open(&self, path: &str) {
         self.session.goto(&self.server.url(path)).expect("navigate");
-        self.wait_for("the app to render", || self.session.find("[data-testid=editor]").is_ok());
+        self.wait_for("the app to render", || {
+            self.session.find("[data-testid=editor]").is_ok()
+        });
     }
 
     /// Polls `cond` for up to 10 s.
@@ -105,11 +131,15 @@ impl Browser {
     }
 
     pub fn el(&self, testid: &str) -> Element {
-        self.session.find(&format!("[data-testid={testid}]")).unwrap_or_else(|e| panic!("{e}"))
+        self.session
+            .find(&format!("[data-testid={testid}]"))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub fn all(&self, testid: &str) -> Vec<Element> {
-        self.session.find_all(&format!("[data-testid={testid}]")).expect("find elements")
+        self.session
+            .find_all(&format!("[data-testid={testid}]"))
+            .expect("find elements")
     }
 
     pub fn text(&self, testid: &str) -> String {
@@ -121,14 +151,21 @@ impl Browser {
     pub fn replace_editor_text(&self, text: &str) {
         let editor = self.el("editor");
         self.session.click(&editor).expect("click editor");
-        self.session.send_keys(&editor, &format!("{}a{}", keys::CONTROL, keys::CONTROL)).expect("select all");
-        self.session.send_keys(&editor, keys::BACKSPACE).expect("delete");
+        self.session
+            .send_keys(&editor, &format!("{}a{}", keys::CONTROL, keys::CONTROL))
+            .expect("select all");
+        self.session
+            .send_keys(&editor, keys::BACKSPACE)
+            .expect("delete");
         self.session.send_keys(&editor, text).expect("type");
     }
 
     /// The editor's current value.
     pub fn editor_value(&self) -> String {
-        let v = self.session.property(&self.el("editor"), "value").expect("value");
+        let v = self
+            .session
+            .property(&self.el("editor"), "value")
+            .expect("value");
         v.as_str().unwrap_or("").to_string()
     }
 
@@ -146,7 +183,9 @@ impl Browser {
 
     /// The first element matching a CSS selector.
     pub fn css(&self, selector: &str) -> Element {
-        self.session.find(selector).unwrap_or_else(|e| panic!("{e}"))
+        self.session
+            .find(selector)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub fn attr(&self, el: &Element, name: &str) -> Option<String> {
@@ -154,7 +193,9 @@ impl Browser {
     }
 
     pub fn execute(&self, script: &str) -> Value {
-        self.session.execute(script, vec![]).expect("execute script")
+        self.session
+            .execute(script, vec![])
+            .expect("execute script")
     }
 
     /// Saves a screenshot to `target/e2e/<name>.png`.
@@ -176,7 +217,11 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         // Anything left with this profile is ours.
-        let _ = Command::new("pkill").arg("-f").arg(format!("--user-data-dir={}", self.profile.display())).status();
+        let _ = Command::new("pkill")
+            // `--` ends pkill's options: the pattern itself starts with dashes.
+            .args(["-f", "--"])
+            .arg(format!("--user-data-dir={}", self.profile.display()))
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

@@ -6,7 +6,12 @@ use std::time::Duration;
 
 /// Sends one request and returns (status, body). `Connection: close`, so the
 /// body is everything until EOF (chunked bodies are decoded).
-pub fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> std::io::Result<(u16, String)> {
+pub fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(120)))?;
     let body = body.unwrap_or("");
@@ -31,9 +36,16 @@ pub fn request(port: u16, method: &str, path: &str, body: Option<&str>) -> std::
     };
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let lower = head.to_ascii_lowercase();
-    let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad("no status"))?;
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no status"))?;
     let mut payload = raw[split + 4..].to_vec();
-    let length = lower.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok());
+    let length = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
     let chunked = lower.contains("transfer-encoding: chunked");
     loop {
         let done = match (length, chunked) {
@@ -67,7 +79,15 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let nl = data.windows(2).position(|w| w == b"\r\n")?;
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..nl]).ok()?.split(';').next()?.trim(), 16).ok()?;
+        let size = usize::from_str_radix(
+            std::str::from_utf8(&data[..nl])
+                .ok()?
+                .split(';')
+                .next()?
+                .trim(),
+            16,
+        )
+        .ok()?;
         data = &data[nl + 2..];
         if size == 0 {
             return Some(out);

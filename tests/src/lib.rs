@@ -10,8 +10,8 @@
 
 pub mod axe;
 pub mod base64;
-pub mod buildkit;
 pub mod browser;
+pub mod buildkit;
 pub mod http;
 pub mod server;
 pub mod webdriver;
@@ -20,10 +20,15 @@ use std::path::PathBuf;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
 }
 
 /// Whether we run under CI (`CI=true`), where a missing dependency fails.
 pub fn is_ci() -> bool {
-    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
 }

@@ -83,6 +83,9 @@ fn serve(stream: TcpStream, dir: &Path, log: &Mutex<Vec<String>>) -> std::io::Re
             write!(out, "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", content_type(&file), body.len())?;
             out.write_all(&body)
         }
-        Err(_) => write!(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+        Err(_) => write!(
+            out,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
     }
 }

@@ -32,11 +32,16 @@ pub struct Element(pub String);
 
 fn call(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
     let body = body.map(|b| b.to_string());
-    let (status, text) = request(port, method, path, body.as_deref()).map_err(|e| format!("{method} {path}: {e}"))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{method} {path}: bad JSON ({e}): {text}"))?;
+    let (status, text) = request(port, method, path, body.as_deref())
+        .map_err(|e| format!("{method} {path}: {e}"))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{method} {path}: bad JSON ({e}): {text}"))?;
     if status >= 400 {
         let err = &v["value"];
-        return Err(format!("{method} {path}: {} {}: {}", status, err["error"], err["message"]));
+        return Err(format!(
+            "{method} {path}: {} {}: {}",
+            status, err["error"], err["message"]
+        ));
     }
     Ok(v["value"].clone())
 }
@@ -44,44 +49,83 @@ fn call(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Valu
 impl Session {
     /// Opens a session with the given capabilities.
     pub fn new(port: u16, capabilities: Value) -> Result<Self, String> {
-        let v = call(port, "POST", "/session", Some(json!({ "capabilities": { "alwaysMatch": capabilities } })))?;
+        let v = call(
+            port,
+            "POST",
+            "/session",
+            Some(json!({ "capabilities": { "alwaysMatch": capabilities } })),
+        )?;
         let id = v["sessionId"].as_str().ok_or("no sessionId")?.to_string();
         Ok(Self { port, id })
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
-        call(self.port, method, &format!("/session/{}{}", self.id, path), body)
+        call(
+            self.port,
+            method,
+            &format!("/session/{}{}", self.id, path),
+            body,
+        )
     }
 
     pub fn goto(&self, url: &str) -> Result<(), String> {
-        self.cmd("POST", "/url", Some(json!({ "url": url }))).map(|_| ())
+        self.cmd("POST", "/url", Some(json!({ "url": url })))
+            .map(|_| ())
     }
 
     pub fn set_window_size(&self, width: u32, height: u32) -> Result<(), String> {
-        self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(|_| ())
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .map(|_| ())
     }
 
     pub fn find(&self, css: &str) -> Result<Element, String> {
-        let v = self.cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css })))?;
-        v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())).ok_or_else(|| format!("no element for {css}"))
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        )?;
+        v[ELEMENT_KEY]
+            .as_str()
+            .map(|s| Element(s.to_string()))
+            .ok_or_else(|| format!("no element for {css}"))
     }
 
     pub fn find_all(&self, css: &str) -> Result<Vec<Element>, String> {
-        let v = self.cmd("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;
-        Ok(v.as_array().into_iter().flatten().filter_map(|e| e[ELEMENT_KEY].as_str()).map(|s| Element(s.to_string())).collect())
+        let v = self.cmd(
+            "POST",
+            "/elements",
+            Some(json!({ "using": "css selector", "value": css })),
+        )?;
+        Ok(v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[ELEMENT_KEY].as_str())
+            .map(|s| Element(s.to_string()))
+            .collect())
     }
 
     pub fn click(&self, el: &Element) -> Result<(), String> {
-        self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({}))).map(|_| ())
+        self.cmd("POST", &format!("/element/{}/click", el.0), Some(json!({})))
+            .map(|_| ())
     }
 
     /// Types `text` into `el` with real key events.
     pub fn send_keys(&self, el: &Element, text: &str) -> Result<(), String> {
-        self.cmd("POST", &format!("/element/{}/value", el.0), Some(json!({ "text": text }))).map(|_| ())
+        self.cmd(
+            "POST",
+            &format!("/element/{}/value", el.0),
+            Some(json!({ "text": text })),
+        )
+        .map(|_| ())
     }
 
     pub fn text(&self, el: &Element) -> Result<String, String> {
-        self.cmd("GET", &format!("/element/{}/text", el.0), None).map(|v| v.as_str().unwrap_or("").to_string())
+        self.cmd("GET", &format!("/element/{}/text", el.0), None)
+            .map(|v| v.as_str().unwrap_or("").to_string())
     }
 
     pub fn property(&self, el: &Element, name: &str) -> Result<Value, String> {
@@ -89,25 +133,35 @@ impl Session {
     }
 
     pub fn attribute(&self, el: &Element, name: &str) -> Result<Option<String>, String> {
-        self.cmd("GET", &format!("/element/{}/attribute/{name}", el.0), None).map(|v| v.as_str().map(String::from))
+        self.cmd("GET", &format!("/element/{}/attribute/{name}", el.0), None)
+            .map(|v| v.as_str().map(String::from))
     }
 
     /// Runs a synchronous script; `arguments[i]` are the given values.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
-        self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Runs an asynchronous script: it finishes by calling
     /// `arguments[arguments.length - 1](result)`.
     pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.cmd("POST", "/timeouts", Some(json!({ "script": 120_000 })))?;
-        self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// A PNG screenshot of the viewport.
     pub fn screenshot(&self) -> Result<Vec<u8>, String> {
         let v = self.cmd("GET", "/screenshot", None)?;
-        crate::base64::decode(v.as_str().ok_or("screenshot is not a string")?).ok_or_else(|| "bad base64".into())
+        crate::base64::decode(v.as_str().ok_or("screenshot is not a string")?)
+            .ok_or_else(|| "bad base64".into())
     }
 
     pub fn element_value(el: &Element) -> Value {

@@ -42,16 +42,24 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (selected, filtered): (Vec<Scenario>, Vec<Scenario>) =
-        scenarios.into_iter().partition(|s| filter.as_deref().is_none_or(|f| s.name.contains(f)));
+    let (selected, filtered): (Vec<Scenario>, Vec<Scenario>) = scenarios
+        .into_iter()
+        .partition(|s| filter.as_deref().is_none_or(|f| s.name.contains(f)));
     let filtered_out: usize = filtered.iter().map(Scenario::builds).sum();
 
     let mut oracle = match Oracle::start_suite("buildkit oracle suite") {
         Ok(o) => o,
         Err(code) => return code,
     };
-    println!("buildkit oracle: private dockerd at {} ({:.1}s)", oracle.daemon.host, started.elapsed().as_secs_f64());
-    println!("\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}", "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs");
+    println!(
+        "buildkit oracle: private dockerd at {} ({:.1}s)",
+        oracle.daemon.host,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}",
+        "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs"
+    );
 
     let (mut passed, mut failed, ignored) = (0, 0, 0);
     let (mut agree, mut total) = (0, 0);
@@ -67,7 +75,11 @@ fn main() -> ExitCode {
                     passed += 1;
                 } else {
                     failed += 1;
-                    failures.push(format!("{} build {} (simulator-only): simulated {sim:?}, expected {exp:?}", s.name, b + 1));
+                    failures.push(format!(
+                        "{} build {} (simulator-only): simulated {sim:?}, expected {exp:?}",
+                        s.name,
+                        b + 1
+                    ));
                 }
             }
             println!("{:<28} {:>5}  simulator-only (needs {}, not in Docker 20.10's built-in frontend): simulator checked against the expect lines", s.name, s.builds(), s.requires.join(", "));
@@ -97,9 +109,21 @@ fn main() -> ExitCode {
                 println!("{:<28} {:>5}  after {}", "", "", b.changes.join(", "));
             }
             for (i, step) in b.compared().enumerate() {
-                let p = v.predicted.get(i).map(Outcome::to_string).unwrap_or_else(|| "?".into());
-                let f = fv.predicted.get(i).map(Outcome::to_string).unwrap_or_else(|| "-".into());
-                let mark = if v.predicted.get(i) == Some(&step.outcome) { " " } else { "✗" };
+                let p = v
+                    .predicted
+                    .get(i)
+                    .map(Outcome::to_string)
+                    .unwrap_or_else(|| "?".into());
+                let f = fv
+                    .predicted
+                    .get(i)
+                    .map(Outcome::to_string)
+                    .unwrap_or_else(|| "-".into());
+                let mark = if v.predicted.get(i) == Some(&step.outcome) {
+                    " "
+                } else {
+                    "✗"
+                };
                 println!(
                     "{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}{mark}",
                     short(&s.name, 28),
@@ -122,7 +146,11 @@ fn main() -> ExitCode {
                 }
                 (None, Some(p)) => {
                     failed += 1;
-                    failures.push(format!("{} build {}: scenario file's expect line: {p}", s.name, b.build + 1));
+                    failures.push(format!(
+                        "{} build {}: scenario file's expect line: {p}",
+                        s.name,
+                        b.build + 1
+                    ));
                 }
             }
         }

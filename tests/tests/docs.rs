@@ -4,7 +4,9 @@
 #[test]
 fn generated_docs_are_up_to_date() {
     let root = layerlab_tests::root();
-    let read = |p: &str| std::fs::read_to_string(root.join("crates/core/src/tips").join(p)).expect("rule file");
+    let read = |p: &str| {
+        std::fs::read_to_string(root.join("crates/core/src/tips").join(p)).expect("rule file")
+    };
     let files = layerlab_core::tips::docs::generated_files(&read);
     assert!(files.len() >= 17);
     let mut stale = Vec::new();
@@ -13,5 +15,8 @@ fn generated_docs_are_up_to_date() {
             stale.push(path.clone());
         }
     }
-    assert!(stale.is_empty(), "stale generated docs (run `cargo xtask docs`): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale generated docs (run `cargo xtask docs`): {stale:?}"
+    );
 }

@@ -11,10 +11,19 @@ fn default_example_is_analyzed_on_load() {
     let b = Browser::start();
     b.open("/");
     let value = b.editor_value();
-    assert!(value.contains("pip install -r requirements.txt"), "default example not loaded: {value:?}");
-    let count: usize = b.text("instruction-count").parse().expect("count is a number");
+    assert!(
+        value.contains("pip install -r requirements.txt"),
+        "default example not loaded: {value:?}"
+    );
+    let count: usize = b
+        .text("instruction-count")
+        .parse()
+        .expect("count is a number");
     assert_eq!(count, layerlab_core::outline(&value).len());
-    assert!(count >= 6, "the example has at least 6 instructions, page says {count}");
+    assert!(
+        count >= 6,
+        "the example has at least 6 instructions, page says {count}"
+    );
     b.screenshot("default-example");
 }
 
@@ -23,22 +32,39 @@ fn default_example_is_analyzed_on_load() {
 fn typing_a_three_instruction_dockerfile_updates_count_and_list() {
     let b = Browser::start();
     b.open("/");
-    b.replace_editor_text("FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD [\"curl\", \"--version\"]\n");
-    b.wait_for("the count to become 3", || b.text("instruction-count") == "3");
+    b.replace_editor_text(
+        "FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD [\"curl\", \"--version\"]\n",
+    );
+    b.wait_for("the count to become 3", || {
+        b.text("instruction-count") == "3"
+    });
     let items = b.all("instruction");
     assert_eq!(items.len(), 3);
     let texts: Vec<String> = items.iter().map(|e| b.session.text(e).unwrap()).collect();
-    assert!(texts[0].contains("FROM") && texts[0].contains("alpine:3.20"), "{texts:?}");
-    assert!(texts[1].contains("RUN") && texts[1].contains("apk add --no-cache curl"), "{texts:?}");
+    assert!(
+        texts[0].contains("FROM") && texts[0].contains("alpine:3.20"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].contains("RUN") && texts[1].contains("apk add --no-cache curl"),
+        "{texts:?}"
+    );
     assert!(texts[2].contains("CMD"), "{texts:?}");
     b.screenshot("three-instructions");
 
     // Keep typing: a fourth instruction appears live.
     let editor = b.el("editor");
     b.session.send_keys(&editor, "USER nobody").unwrap();
-    b.wait_for("the count to become 4", || b.text("instruction-count") == "4");
+    b.wait_for("the count to become 4", || {
+        b.text("instruction-count") == "4"
+    });
     // Nothing the user typed was lost.
-    assert!(b.editor_value().ends_with("CMD [\"curl\", \"--version\"]\nUSER nobody"), "{:?}", b.editor_value());
+    assert!(
+        b.editor_value()
+            .ends_with("CMD [\"curl\", \"--version\"]\nUSER nobody"),
+        "{:?}",
+        b.editor_value()
+    );
 }
 
 #[test]
@@ -46,12 +72,27 @@ fn typing_a_three_instruction_dockerfile_updates_count_and_list() {
 fn user_text_is_never_html() {
     let b = Browser::start();
     b.open("/");
-    b.replace_editor_text("FROM x\nRUN <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>\n");
-    b.wait_for("the count to become 2", || b.text("instruction-count") == "2");
+    b.replace_editor_text(
+        "FROM x\nRUN <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>\n",
+    );
+    b.wait_for("the count to become 2", || {
+        b.text("instruction-count") == "2"
+    });
     let xss = b.execute("return [window.__xss === undefined, document.querySelectorAll('img').length, [...document.scripts].filter(s => s.text.includes('__xss')).length]");
-    assert_eq!(xss, serde_json::json!([true, 0, 0]), "an injected element made it into the DOM");
-    let texts: Vec<String> = b.all("instruction").iter().map(|e| b.session.text(e).unwrap()).collect();
-    assert!(texts[1].contains("<img src=x"), "the payload shows as text: {texts:?}");
+    assert_eq!(
+        xss,
+        serde_json::json!([true, 0, 0]),
+        "an injected element made it into the DOM"
+    );
+    let texts: Vec<String> = b
+        .all("instruction")
+        .iter()
+        .map(|e| b.session.text(e).unwrap())
+        .collect();
+    assert!(
+        texts[1].contains("<img src=x"),
+        "the payload shows as text: {texts:?}"
+    );
 }
 
 #[test]
@@ -62,17 +103,34 @@ fn page_makes_no_request_after_load() {
     b.open("/");
     let before = b.server.requests().len();
     b.replace_editor_text("FROM scratch\nCOPY . /\n");
-    b.wait_for("the count to become 2", || b.text("instruction-count") == "2");
+    b.wait_for("the count to become 2", || {
+        b.text("instruction-count") == "2"
+    });
     b.session.click(&b.el("share")).unwrap();
     b.session.click(&b.el("change-source")).unwrap();
     b.set_editor_text(include_str!("../../web/examples/node-express.Dockerfile"));
-    b.wait_for("the tip demos", || b.session.find("[data-testid=order-up]:not([disabled])").is_ok());
-    b.session.click(&b.css("[data-testid=order-up]:not([disabled])")).unwrap();
+    b.wait_for("the tip demos", || {
+        b.session
+            .find("[data-testid=order-up]:not([disabled])")
+            .is_ok()
+    });
+    b.session
+        .click(&b.css("[data-testid=order-up]:not([disabled])"))
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(600));
     let after = b.server.requests();
-    assert_eq!(after.len(), before, "requests after load: {:?}", &after[before..]);
+    assert_eq!(
+        after.len(),
+        before,
+        "requests after load: {:?}",
+        &after[before..]
+    );
     let external = b.execute("return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))");
-    assert_eq!(external, serde_json::json!([]), "the page fetched something off-site");
+    assert_eq!(
+        external,
+        serde_json::json!([]),
+        "the page fetched something off-site"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -86,7 +144,9 @@ use layerlab_tests::webdriver::{keys, Session};
 
 /// Waits until the deep tier (optimizer, tip demos) has caught up.
 fn wait_settled(b: &Browser) {
-    b.wait_for("the optimized Dockerfile", || b.session.find("[data-testid=optimized]").is_ok());
+    b.wait_for("the optimized Dockerfile", || {
+        b.session.find("[data-testid=optimized]").is_ok()
+    });
 }
 
 #[test]
@@ -95,17 +155,34 @@ fn editor_highlights_and_marks_diagnostics_with_popovers() {
     let b = Browser::start();
     b.open("/");
     // Highlighting overlay: keywords, one line per text line, line numbers.
-    let kws = b.execute("return [...document.querySelectorAll('.hl .t-kw')].map(e => e.textContent)");
+    let kws =
+        b.execute("return [...document.querySelectorAll('.hl .t-kw')].map(e => e.textContent)");
     assert!(kws.as_array().unwrap().iter().any(|k| k == "FROM"), "{kws}");
     let lines = b.execute("return [document.querySelectorAll('.hl .l').length, document.querySelector('.nums').textContent.trim().split('\\n').length]");
     let n = b.editor_value().split('\n').count() as u64;
-    assert_eq!(lines, serde_json::json!([n, n]), "overlay lines and numbers follow the text");
+    assert_eq!(
+        lines,
+        serde_json::json!([n, n]),
+        "overlay lines and numbers follow the text"
+    );
     // Diagnostics: underlined text, gutter markers with their tip.
     let diags = b.all("diagnostic");
     assert!(diags.len() >= 3, "the slow example has findings");
-    let tips: Vec<String> = diags.iter().map(|d| b.attr(d, "data-tip").unwrap()).collect();
-    assert!(tips.iter().all(|t| ("1"..="5").contains(&t.as_str())), "{tips:?}");
-    assert!(b.execute("return document.querySelectorAll('.hl .d').length").as_u64().unwrap() > 0, "underlines");
+    let tips: Vec<String> = diags
+        .iter()
+        .map(|d| b.attr(d, "data-tip").unwrap())
+        .collect();
+    assert!(
+        tips.iter().all(|t| ("1"..="5").contains(&t.as_str())),
+        "{tips:?}"
+    );
+    assert!(
+        b.execute("return document.querySelectorAll('.hl .d').length")
+            .as_u64()
+            .unwrap()
+            > 0,
+        "underlines"
+    );
     // Focusing a marker shows its popover, which links to the rule page.
     let code = b.attr(&diags[0], "data-code").unwrap();
     let btn = b.css("[data-testid=diagnostic] .mk-btn");
@@ -115,17 +192,25 @@ fn editor_highlights_and_marks_diagnostics_with_popovers() {
     assert_ne!(shown[0], "none", "popover shows on focus");
     assert_eq!(shown[1], format!("#/rules/{code}"));
     b.screenshot("editor-popover");
-    b.session.click(&b.css("[data-testid=diagnostic] .pop a")).unwrap();
-    b.wait_for("the rule page", || b.session.find("[data-testid=rule-page]").is_ok());
+    b.session
+        .click(&b.css("[data-testid=diagnostic] .pop a"))
+        .unwrap();
+    b.wait_for("the rule page", || {
+        b.session.find("[data-testid=rule-page]").is_ok()
+    });
     assert_eq!(b.attr(&b.el("rule-page"), "data-code").unwrap(), code);
     // Native undo still works in the editor.
     b.session.goto(&b.server.url("/#/")).unwrap();
-    b.wait_for("the editor", || b.session.find("[data-testid=editor]").is_ok());
+    b.wait_for("the editor", || {
+        b.session.find("[data-testid=editor]").is_ok()
+    });
     let before = b.editor_value();
     let editor = b.el("editor");
     b.session.send_keys(&editor, "X").unwrap();
     b.wait_for("the edit", || b.editor_value() != before);
-    b.session.send_keys(&editor, &format!("{}z{}", keys::CONTROL, keys::CONTROL)).unwrap();
+    b.session
+        .send_keys(&editor, &format!("{}z{}", keys::CONTROL, keys::CONTROL))
+        .unwrap();
     b.wait_for("undo", || b.editor_value() == before);
 }
 
@@ -137,19 +222,41 @@ fn pyramid_has_one_bar_per_step_and_follows_the_cursor() {
     let src = b.editor_value();
     let df = layerlab_core::parse(&src);
     let model = layerlab_core::model::build(&df, &src);
-    let steps: Vec<_> = model.steps.iter().filter(|s| s.kind != layerlab_core::model::StepKind::Metadata).collect();
+    let steps: Vec<_> = model
+        .steps
+        .iter()
+        .filter(|s| s.kind != layerlab_core::model::StepKind::Metadata)
+        .collect();
     let bars = b.all("layer");
     assert_eq!(bars.len(), steps.len(), "one bar per step");
     assert_eq!(b.attr(&b.el("pyramid"), "role").as_deref(), Some("group"));
-    let lines: Vec<u32> = bars.iter().map(|e| b.attr(e, "data-line").unwrap().parse().unwrap()).collect();
-    assert!(lines.windows(2).all(|w| w[0] < w[1]), "Dockerfile order: {lines:?}");
+    let lines: Vec<u32> = bars
+        .iter()
+        .map(|e| b.attr(e, "data-line").unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] < w[1]),
+        "Dockerfile order: {lines:?}"
+    );
     // Width is seconds: the slowest step has the widest bar.
     let widths = b.execute("return [...document.querySelectorAll('[data-testid=layer] .fill')].map(r => +r.getAttribute('width'))");
-    let secs: Vec<f64> = bars.iter().map(|e| b.attr(e, "data-seconds").unwrap().parse().unwrap()).collect();
-    let w: Vec<f64> = widths.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let secs: Vec<f64> = bars
+        .iter()
+        .map(|e| b.attr(e, "data-seconds").unwrap().parse().unwrap())
+        .collect();
+    let w: Vec<f64> = widths
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
     let (imax_s, imax_w) = (argmax(&secs), argmax(&w));
     assert_eq!(imax_s, imax_w, "{secs:?} {w:?}");
-    assert_eq!(b.execute("return document.querySelectorAll('.legend li').length"), serde_json::json!(5), "legend: the 5 churn classes");
+    assert_eq!(
+        b.execute("return document.querySelectorAll('.legend li').length"),
+        serde_json::json!(5),
+        "legend: the 5 churn classes"
+    );
     // Click a bar: the editor selects its line.
     let target = &bars[bars.len() - 1];
     let line = b.attr(target, "data-line").unwrap();
@@ -157,11 +264,21 @@ fn pyramid_has_one_bar_per_step_and_follows_the_cursor() {
     let sel = b.execute("const t = document.querySelector('[data-testid=editor]'); return t.value.slice(0, t.selectionStart).split('\\n').length");
     assert_eq!(sel.to_string(), line, "the clicked bar's line is selected");
     // Moving the cursor highlights the bar of that line.
-    b.wait_for("the bar to be current", || b.attr(&b.all("layer")[bars.len() - 1], "class").unwrap_or_default().contains("cur"));
+    b.wait_for("the bar to be current", || {
+        b.attr(&b.all("layer")[bars.len() - 1], "class")
+            .unwrap_or_default()
+            .contains("cur")
+    });
     let editor = b.el("editor");
-    b.session.send_keys(&editor, &format!("{}{}", keys::CONTROL, keys::HOME)).unwrap();
+    b.session
+        .send_keys(&editor, &format!("{}{}", keys::CONTROL, keys::HOME))
+        .unwrap();
     b.session.send_keys(&editor, keys::NULL).unwrap();
-    b.wait_for("the first bars to lose the highlight", || !b.attr(&b.all("layer")[bars.len() - 1], "class").unwrap_or_default().contains("cur"));
+    b.wait_for("the first bars to lose the highlight", || {
+        !b.attr(&b.all("layer")[bars.len() - 1], "class")
+            .unwrap_or_default()
+            .contains("cur")
+    });
     b.screenshot("pyramid");
 }
 
@@ -174,32 +291,72 @@ fn argmax(v: &[f64]) -> usize {
 fn change_simulation_lights_the_cache_chain_and_compares_with_optimized() {
     let b = Browser::start();
     b.open("/");
-    assert!(b.all("layer").iter().all(|l| b.attr(l, "data-cached").is_none()), "no data-cached without a change");
+    assert!(
+        b.all("layer")
+            .iter()
+            .all(|l| b.attr(l, "data-cached").is_none()),
+        "no data-cached without a change"
+    );
     b.session.click(&b.el("change-source")).unwrap();
-    b.wait_for("data-cached on the bars", || b.all("layer").iter().all(|l| b.attr(l, "data-cached").is_some()));
-    let cached: Vec<String> = b.all("layer").iter().map(|l| b.attr(l, "data-cached").unwrap()).collect();
+    b.wait_for("data-cached on the bars", || {
+        b.all("layer")
+            .iter()
+            .all(|l| b.attr(l, "data-cached").is_some())
+    });
+    let cached: Vec<String> = b
+        .all("layer")
+        .iter()
+        .map(|l| b.attr(l, "data-cached").unwrap())
+        .collect();
     // The slow example copies everything first: FROM and WORKDIR hit, then everything misses.
     assert_eq!(&cached[..2], ["true", "true"], "{cached:?}");
     assert!(cached[2..].iter().all(|c| c == "false"), "{cached:?}");
     let reasons = b.execute("return [...document.querySelectorAll('[data-testid=chain-step] .reason')].map(e => e.textContent)");
-    assert!(reasons.as_array().unwrap().iter().all(|r| !r.as_str().unwrap().is_empty()), "every step has a reason");
-    b.wait_for("the optimized total", || !b.text("change-total").contains('…'));
+    assert!(
+        reasons
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| !r.as_str().unwrap().is_empty()),
+        "every step has a reason"
+    );
+    b.wait_for("the optimized total", || {
+        !b.text("change-total").contains('…')
+    });
     let total = b.text("change-total");
-    let nums: Vec<f64> = total.split(|c: char| !c.is_ascii_digit() && c != '.').filter_map(|s| s.parse().ok()).collect();
-    assert!(total.starts_with("yours: ") && total.contains(", optimized: "), "{total}");
+    let nums: Vec<f64> = total
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    assert!(
+        total.starts_with("yours: ") && total.contains(", optimized: "),
+        "{total}"
+    );
     assert!(nums[1] < nums[0], "optimized rebuilds less: {total}");
     b.screenshot("change-source-edit");
     // A typed path that nothing copies selectively: with COPY . everything still misses.
     b.session.click(&b.el("change-path")).unwrap();
     let input = b.el("change-path-input");
-    b.session.send_keys(&input, &format!("{}a{}", keys::CONTROL, keys::CONTROL)).unwrap();
+    b.session
+        .send_keys(&input, &format!("{}a{}", keys::CONTROL, keys::CONTROL))
+        .unwrap();
     b.session.send_keys(&input, "requirements.txt").unwrap();
-    b.wait_for("the path change", || b.text("change-total").starts_with("yours: "));
+    b.wait_for("the path change", || {
+        b.text("change-total").starts_with("yours: ")
+    });
     // Base image update: everything rebuilds; build arg: nothing uses one here.
     b.session.click(&b.el("change-base")).unwrap();
-    b.wait_for("base update", || b.all("layer").iter().all(|l| b.attr(l, "data-cached").as_deref() == Some("false")));
+    b.wait_for("base update", || {
+        b.all("layer")
+            .iter()
+            .all(|l| b.attr(l, "data-cached").as_deref() == Some("false"))
+    });
     b.session.click(&b.el("change-arg")).unwrap();
-    b.wait_for("build arg", || b.all("layer").iter().all(|l| b.attr(l, "data-cached").as_deref() == Some("true")));
+    b.wait_for("build arg", || {
+        b.all("layer")
+            .iter()
+            .all(|l| b.attr(l, "data-cached").as_deref() == Some("true"))
+    });
 }
 
 #[test]
@@ -211,11 +368,22 @@ fn tip_1_dev_loop_timeline_and_compose_yaml() {
     let tip = b.el("tip-1");
     assert!(b.session.text(&tip).unwrap().contains("Rebuild every time"));
     let yaml = b.text("compose-yaml");
-    assert!(yaml.contains("services:") && yaml.contains("develop:") && yaml.contains("target: /code"), "{yaml}");
-    let blocks = || b.execute("return document.querySelectorAll('[data-testid=tip-1-timeline] .tl-rebuild').length").as_u64().unwrap();
+    assert!(
+        yaml.contains("services:") && yaml.contains("develop:") && yaml.contains("target: /code"),
+        "{yaml}"
+    );
+    let blocks = || {
+        b.execute(
+            "return document.querySelectorAll('[data-testid=tip-1-timeline] .tl-rebuild').length",
+        )
+        .as_u64()
+        .unwrap()
+    };
     assert_eq!(blocks(), 10);
     let edits = b.el("tip-1-edits");
-    b.session.send_keys(&edits, &format!("{}a{}20", keys::CONTROL, keys::CONTROL)).unwrap();
+    b.session
+        .send_keys(&edits, &format!("{}a{}20", keys::CONTROL, keys::CONTROL))
+        .unwrap();
     b.wait_for("20 edits", || blocks() == 20);
     assert!(b.execute("return [...document.querySelectorAll('[data-testid=tip-1] button')].some(x => x.textContent.includes('Copy compose.yaml'))").as_bool().unwrap());
     b.screenshot("tip-1");
@@ -228,17 +396,36 @@ fn tip_2_reorders_by_keyboard_and_refuses_unsafe_moves() {
     b.open("/");
     wait_settled(&b);
     let items = || b.all("order-item");
-    let texts = || items().iter().map(|e| b.session.text(e).unwrap()).collect::<Vec<_>>();
+    let texts = || {
+        items()
+            .iter()
+            .map(|e| b.session.text(e).unwrap())
+            .collect::<Vec<_>>()
+    };
     let cost = b.text("order-cost");
-    let apt = texts().iter().position(|t| t.contains("apt-get")).expect("the apt line is listed");
+    let apt = texts()
+        .iter()
+        .position(|t| t.contains("apt-get"))
+        .expect("the apt line is listed");
     // pip install after apt-get: two RUNs, refused with the reason.
-    let pip = texts().iter().position(|t| t.contains("pip install")).unwrap();
+    let pip = texts()
+        .iter()
+        .position(|t| t.contains("pip install"))
+        .unwrap();
     b.session.click(&b.all("order-up")[pip]).unwrap();
-    b.wait_for("a refusal", || b.text("order-message").starts_with("Refused"));
-    assert!(b.text("order-message").contains("RUN"), "{}", b.text("order-message"));
+    b.wait_for("a refusal", || {
+        b.text("order-message").starts_with("Refused")
+    });
+    assert!(
+        b.text("order-message").contains("RUN"),
+        "{}",
+        b.text("order-message")
+    );
     // The apt install may move above COPY . (keyboard: Alt+Up).
     let item = &items()[apt];
-    b.session.send_keys(item, &format!("{}{}{}", keys::ALT, keys::UP, keys::NULL)).unwrap();
+    b.session
+        .send_keys(item, &format!("{}{}{}", keys::ALT, keys::UP, keys::NULL))
+        .unwrap();
     b.wait_for("the move", || texts()[apt - 1].contains("apt-get"));
     assert_ne!(b.text("order-cost"), cost, "the rebuild cost changed");
     // Drag and drop is wired too (draggable items).
@@ -255,9 +442,14 @@ fn tip_3_splits_a_broad_copy_in_one_click() {
     let text = b.text("tip-3");
     assert!(text.contains("the whole build context"), "{text}");
     b.session.click(&b.el("tip-3-split")).unwrap();
-    b.wait_for("the split in the editor", || b.editor_value().contains("COPY requirements.txt"));
+    b.wait_for("the split in the editor", || {
+        b.editor_value().contains("COPY requirements.txt")
+    });
     let v = b.editor_value();
-    assert!(v.find("COPY requirements.txt").unwrap() < v.find("RUN pip install").unwrap(), "{v}");
+    assert!(
+        v.find("COPY requirements.txt").unwrap() < v.find("RUN pip install").unwrap(),
+        "{v}"
+    );
 }
 
 #[test]
@@ -269,7 +461,9 @@ fn tip_4_toggles_show_estimated_effects() {
     let effect = b.text("tip-4-effect");
     assert!(b.text("tip-4").contains("estimates"), "honest label");
     b.session.click(&b.el("tip-4-toggle-0")).unwrap();
-    b.wait_for("the recommends change", || b.session.find("[data-testid=tip-4-diff]").is_ok());
+    b.wait_for("the recommends change", || {
+        b.session.find("[data-testid=tip-4-diff]").is_ok()
+    });
     assert!(b.text("tip-4-diff").contains("--no-install-recommends"));
     assert_ne!(b.text("tip-4-effect"), effect, "the estimate moved");
 }
@@ -281,9 +475,15 @@ fn tip_5_cache_mount_times_and_rewritten_run() {
     b.open("/");
     wait_settled(&b);
     let run = b.text("tip-5-run");
-    assert!(run.contains("--mount=type=cache,target=/root/.cache/pip"), "{run}");
+    assert!(
+        run.contains("--mount=type=cache,target=/root/.cache/pip"),
+        "{run}"
+    );
     let times = b.text("tip-5-times");
-    let nums: Vec<f64> = times.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok()).collect();
+    let nums: Vec<f64> = times
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|s| s.parse().ok())
+        .collect();
     assert!(nums.len() >= 2 && nums[1] < nums[0], "{times}");
 }
 
@@ -293,11 +493,15 @@ fn tips_offer_a_prepared_example_when_the_file_is_clean() {
     let b = Browser::start();
     b.open("/");
     b.set_editor_text("FROM alpine:3.20\nCMD [\"true\"]\n");
-    b.wait_for("the example buttons", || b.session.find("[data-testid=tip-2-example]").is_ok());
+    b.wait_for("the example buttons", || {
+        b.session.find("[data-testid=tip-2-example]").is_ok()
+    });
     for n in [1, 2, 3, 5] {
         b.session.click(&b.el(&format!("tip-{n}-example"))).unwrap();
     }
-    b.wait_for("tip 3's example", || b.session.find("[data-testid=tip-3-split]").is_ok());
+    b.wait_for("tip 3's example", || {
+        b.session.find("[data-testid=tip-3-split]").is_ok()
+    });
     assert!(b.text("tip-5-run").contains("--mount=type=cache"));
     assert!(b.text("tip-2").contains("prepared example"));
 }
@@ -309,12 +513,20 @@ fn optimize_view_has_diff_and_per_fix_toggles() {
     b.open("/");
     wait_settled(&b);
     let text = b.text("optimized");
-    assert!(text.contains("COPY requirements.txt") && text.contains("--mount=type=cache"), "{text}");
+    assert!(
+        text.contains("COPY requirements.txt") && text.contains("--mount=type=cache"),
+        "{text}"
+    );
     assert!(b.text("optimized-diff").contains("+COPY requirements.txt"));
     let toggle = b.css("[data-testid=fix-toggle][data-code=LL502]");
     b.session.click(&toggle).unwrap();
-    b.wait_for("LL502 off", || !b.text("optimized").contains("--mount=type=cache"));
-    assert!(b.text("optimized").contains("COPY requirements.txt"), "other fixes stay");
+    b.wait_for("LL502 off", || {
+        !b.text("optimized").contains("--mount=type=cache")
+    });
+    assert!(
+        b.text("optimized").contains("COPY requirements.txt"),
+        "other fixes stay"
+    );
     assert!(b.execute("return [...document.querySelectorAll('.optimize button')].map(x => x.textContent).join('|')").as_str().unwrap().contains("Download"));
     b.screenshot("optimize");
 }
@@ -324,13 +536,22 @@ fn optimize_view_has_diff_and_per_fix_toggles() {
 fn every_rule_has_a_page_at_its_fragment() {
     let b = Browser::start();
     for code in ["LL101", "LL201", "LL301", "LL401", "LL502", "LL504"] {
-        b.session.goto(&b.server.url(&format!("/#/rules/{code}"))).unwrap();
-        b.wait_for("the rule page", || b.session.find("[data-testid=rule-page]").is_ok());
+        b.session
+            .goto(&b.server.url(&format!("/#/rules/{code}")))
+            .unwrap();
+        b.wait_for("the rule page", || {
+            b.session.find("[data-testid=rule-page]").is_ok()
+        });
         assert_eq!(b.attr(&b.el("rule-page"), "data-code").unwrap(), code);
         assert!(b.text("rule-page").contains("Why it slows the build"));
     }
     b.session.goto(&b.server.url("/#/rules")).unwrap();
-    b.wait_for("the index", || b.execute("return document.querySelectorAll('.rules li a').length").as_u64().unwrap() >= 15);
+    b.wait_for("the index", || {
+        b.execute("return document.querySelectorAll('.rules li a').length")
+            .as_u64()
+            .unwrap()
+            >= 15
+    });
 }
 
 const LOG: &str = "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n\
@@ -346,13 +567,30 @@ fn build_log_import_uses_real_times_and_cached_states() {
     let b = Browser::start();
     b.open("/");
     let input = b.el("log-input");
-    b.session.execute("arguments[0].value = arguments[1]", vec![Session::element_value(&input), serde_json::json!(LOG)]).unwrap();
+    b.session
+        .execute(
+            "arguments[0].value = arguments[1]",
+            vec![Session::element_value(&input), serde_json::json!(LOG)],
+        )
+        .unwrap();
     b.session.click(&b.el("log-import")).unwrap();
-    b.wait_for("the log status", || b.session.find("[data-testid=log-status]").is_ok());
+    b.wait_for("the log status", || {
+        b.session.find("[data-testid=log-status]").is_ok()
+    });
     let bars = b.all("layer");
-    let secs: Vec<String> = bars.iter().map(|e| b.attr(e, "data-seconds").unwrap()).collect();
-    assert!(secs.contains(&"63.2".to_string()) && secs.contains(&"21.5".to_string()), "{secs:?}");
-    assert_eq!(b.attr(&bars[1], "data-log-cached").as_deref(), Some("true"), "WORKDIR was CACHED");
+    let secs: Vec<String> = bars
+        .iter()
+        .map(|e| b.attr(e, "data-seconds").unwrap())
+        .collect();
+    assert!(
+        secs.contains(&"63.2".to_string()) && secs.contains(&"21.5".to_string()),
+        "{secs:?}"
+    );
+    assert_eq!(
+        b.attr(&bars[1], "data-log-cached").as_deref(),
+        Some("true"),
+        "WORKDIR was CACHED"
+    );
     b.screenshot("build-log");
 }
 
@@ -364,19 +602,36 @@ fn share_link_round_trips_unicode_crlf_and_100_kb() {
     let mut big = String::from("FROM debian:bookworm-slim\n");
     let mut i = 0;
     while big.len() < 100_000 {
-        big.push_str(&format!("RUN echo step {i} «payload» && apt-get install -y pkg{i}\r\n"));
+        big.push_str(&format!(
+            "RUN echo step {i} «payload» && apt-get install -y pkg{i}\r\n"
+        ));
         i += 1;
     }
     for text in [unicode, big.as_str()] {
         let url = format!("/#/s/{}", share::encode(text));
         b.session.goto(&b.server.url(&url)).unwrap();
         let shown = text.replace("\r\n", "\n");
-        b.wait_for("the shared text", || b.session.find("[data-testid=editor]").is_ok() && b.editor_value() == shown);
+        b.wait_for("the shared text", || {
+            b.session.find("[data-testid=editor]").is_ok() && b.editor_value() == shown
+        });
         b.session.click(&b.el("share")).unwrap();
-        b.wait_for("the link", || b.session.find("[data-testid=share-url]").is_ok());
-        let link = b.session.property(&b.el("share-url"), "value").unwrap().as_str().unwrap().to_string();
+        b.wait_for("the link", || {
+            b.session.find("[data-testid=share-url]").is_ok()
+        });
+        let link = b
+            .session
+            .property(&b.el("share-url"), "value")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string();
         let payload = link.split("#/s/").nth(1).expect("a share fragment");
-        assert_eq!(share::decode(payload).as_deref(), Some(text), "byte-for-byte round trip ({} bytes)", text.len());
+        assert_eq!(
+            share::decode(payload).as_deref(),
+            Some(text),
+            "byte-for-byte round trip ({} bytes)",
+            text.len()
+        );
     }
     b.screenshot("share");
 }
@@ -390,7 +645,9 @@ fn editor_text_autosaves_to_local_storage() {
     b.wait_for("the count", || b.text("instruction-count") == "2");
     b.execute("window.__before_reload = 1; location.reload()");
     b.wait_for("the reload", || {
-        b.execute("return window.__before_reload === undefined").as_bool() == Some(true)
+        b.execute("return window.__before_reload === undefined")
+            .as_bool()
+            == Some(true)
             && b.session.find("[data-testid=editor]").is_ok()
             && b.editor_value().contains("echo saved")
     });
@@ -410,8 +667,13 @@ fn examples_menu_covers_eight_ecosystems() {
         seen.push(b.editor_value());
         assert!(!b.all("layer").is_empty(), "example {i} has steps");
     }
-    let managers = ["pip", "npm", "go ", "cargo", "mvn", "bundle", "composer", "dotnet", "apk", "dnf"];
-    let covered = managers.iter().filter(|m| seen.iter().any(|t| t.contains(*m))).count();
+    let managers = [
+        "pip", "npm", "go ", "cargo", "mvn", "bundle", "composer", "dotnet", "apk", "dnf",
+    ];
+    let covered = managers
+        .iter()
+        .filter(|m| seen.iter().any(|t| t.contains(*m)))
+        .count();
     assert!(covered >= 8, "{covered} ecosystems");
 }
 
@@ -420,21 +682,40 @@ fn examples_menu_covers_eight_ecosystems() {
 fn theme_toggle_and_phone_width() {
     let b = Browser::start();
     b.open("/");
-    let bg = || b.execute("return getComputedStyle(document.body).backgroundColor").as_str().unwrap().to_string();
+    let bg = || {
+        b.execute("return getComputedStyle(document.body).backgroundColor")
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let system = bg();
     b.session.click(&b.el("theme")).unwrap();
-    b.wait_for("light", || b.execute("return document.documentElement.dataset.theme").as_str() == Some("light"));
+    b.wait_for("light", || {
+        b.execute("return document.documentElement.dataset.theme")
+            .as_str()
+            == Some("light")
+    });
     let light = bg();
     b.session.click(&b.el("theme")).unwrap();
-    b.wait_for("dark", || b.execute("return document.documentElement.dataset.theme").as_str() == Some("dark"));
+    b.wait_for("dark", || {
+        b.execute("return document.documentElement.dataset.theme")
+            .as_str()
+            == Some("dark")
+    });
     assert_ne!(bg(), light, "dark differs from light");
     let _ = system;
     b.screenshot("dark");
     b.session.set_window_size(390, 844).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let overflow = b.execute("return document.documentElement.scrollWidth - window.innerWidth").as_i64().unwrap();
+    let overflow = b
+        .execute("return document.documentElement.scrollWidth - window.innerWidth")
+        .as_i64()
+        .unwrap();
     let wide = b.execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
-    assert!(overflow <= 0, "no horizontal scroll at phone width ({overflow} px): {wide}");
+    assert!(
+        overflow <= 0,
+        "no horizontal scroll at phone width ({overflow} px): {wide}"
+    );
     b.screenshot("phone");
 }
 
@@ -446,7 +727,9 @@ fn axe_finds_no_accessibility_violations() {
     for theme in ["light", "dark"] {
         b.open("/");
         wait_settled(&b);
-        b.execute(&format!("document.documentElement.dataset.theme = '{theme}'"));
+        b.execute(&format!(
+            "document.documentElement.dataset.theme = '{theme}'"
+        ));
         b.session.click(&b.el("change-source")).unwrap();
         b.session.execute(&axe, vec![]).expect("inject axe-core");
         let result = b
@@ -456,7 +739,11 @@ fn axe_finds_no_accessibility_violations() {
                 vec![],
             )
             .expect("run axe");
-        assert_eq!(result, serde_json::json!([]), "axe violations ({theme}): {result:#}");
+        assert_eq!(
+            result,
+            serde_json::json!([]),
+            "axe violations ({theme}): {result:#}"
+        );
     }
     // Every control is keyboard-reachable: nothing interactive is taken out of the tab order.
     let hidden = b.execute("return [...document.querySelectorAll('button, input, select, textarea, a[href], [role=button]')].filter(e => e.tabIndex < 0 && !e.disabled).length");
@@ -470,20 +757,37 @@ fn xss_payloads_in_editor_and_share_link_execute_nothing() {
     let payload = "FROM x\nRUN <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>\nCOPY \"<svg onload=window.__xss=3>\" /app\nLABEL x=\"</textarea><iframe src=javascript:window.__xss=4>\"\n";
     let check = |b: &Browser| {
         let r = b.execute("return [window.__xss === undefined, document.querySelectorAll('img, iframe, script:not([type]), svg svg').length]");
-        assert_eq!(r, serde_json::json!([true, 0]), "an injected element made it into the DOM");
+        assert_eq!(
+            r,
+            serde_json::json!([true, 0]),
+            "an injected element made it into the DOM"
+        );
     };
     b.open("/");
     b.set_editor_text(payload);
     b.wait_for("the analysis", || b.text("instruction-count") == "4");
     std::thread::sleep(std::time::Duration::from_millis(500));
     check(&b);
-    assert!(b.execute("return document.body.textContent.includes('<img src=x')").as_bool().unwrap(), "shown as text");
-    b.session.goto(&b.server.url(&format!("/#/s/{}", share::encode(payload)))).unwrap();
-    b.wait_for("the shared payload", || b.session.find("[data-testid=editor]").is_ok() && b.editor_value() == payload);
+    assert!(
+        b.execute("return document.body.textContent.includes('<img src=x')")
+            .as_bool()
+            .unwrap(),
+        "shown as text"
+    );
+    b.session
+        .goto(&b.server.url(&format!("/#/s/{}", share::encode(payload))))
+        .unwrap();
+    b.wait_for("the shared payload", || {
+        b.session.find("[data-testid=editor]").is_ok() && b.editor_value() == payload
+    });
     std::thread::sleep(std::time::Duration::from_millis(500));
     check(&b);
     // A damaged link is reported, not executed.
-    b.session.goto(&b.server.url("/#/s/1<img src=x onerror=window.__xss=5>")).unwrap();
-    b.wait_for("the notice", || b.session.find("[data-testid=notice]").is_ok());
+    b.session
+        .goto(&b.server.url("/#/s/1<img src=x onerror=window.__xss=5>"))
+        .unwrap();
+    b.wait_for("the notice", || {
+        b.session.find("[data-testid=notice]").is_ok()
+    });
     check(&b);
 }

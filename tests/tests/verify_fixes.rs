@@ -53,14 +53,26 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     oracle.set_base_env(verify::STUB_TIMES);
-    let which = if all || filter.is_some() { "" } else { " (default subset; LAYERLAB_VERIFY_ALL=1 or cargo xtask verify-fixes for all)" };
-    println!("verify-fixes: {} of {total} apps{which}, stubs {:?}, private dockerd at {} ({:.1}s)", selected.len(), verify::STUB_TIMES, oracle.daemon.host, started.elapsed().as_secs_f64());
+    let which = if all || filter.is_some() {
+        ""
+    } else {
+        " (default subset; LAYERLAB_VERIFY_ALL=1 or cargo xtask verify-fixes for all)"
+    };
+    println!(
+        "verify-fixes: {} of {total} apps{which}, stubs {:?}, private dockerd at {} ({:.1}s)",
+        selected.len(),
+        verify::STUB_TIMES,
+        oracle.daemon.host,
+        started.elapsed().as_secs_f64()
+    );
 
     let mut results: Vec<Verified> = Vec::new();
     let mut failures = Vec::new();
     for app in &selected {
         let t = Instant::now();
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verify::verify(&mut oracle, app)));
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            verify::verify(&mut oracle, app)
+        }));
         match run {
             Ok(v) => {
                 let problems = v.problems();
@@ -69,7 +81,11 @@ fn main() -> ExitCode {
                     "test {} ... {mark} ({:.1}s; fixes: {}; {} allowed differences)",
                     app.name,
                     t.elapsed().as_secs_f64(),
-                    if v.fixes.is_empty() { "none".to_string() } else { v.fixes.join(", ") },
+                    if v.fixes.is_empty() {
+                        "none".to_string()
+                    } else {
+                        v.fixes.join(", ")
+                    },
                     v.allowed_diffs.len()
                 );
                 for p in &problems {
@@ -87,7 +103,18 @@ fn main() -> ExitCode {
     drop(oracle); // stops the daemon
 
     println!("\nrebuild after a source edit (BuildKit: sum of step durations; simulator: predicted critical path)\n");
-    println!("{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9} {:>9} {:>8}", "file", "original s", "optimized s", "speedup", "wall orig", "wall opt", "sim orig", "sim opt", "sim x");
+    println!(
+        "{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9} {:>9} {:>8}",
+        "file",
+        "original s",
+        "optimized s",
+        "speedup",
+        "wall orig",
+        "wall opt",
+        "sim orig",
+        "sim opt",
+        "sim x"
+    );
     let mut speedups = Vec::new();
     let mut sim_speedups = Vec::new();
     for v in &results {
@@ -109,7 +136,11 @@ fn main() -> ExitCode {
         );
     }
     let med = verify::median(&speedups);
-    println!("\nmedian speedup: {med:.1}× measured over {} apps (goal ≥ 5×), {:.1}× simulated", speedups.len(), verify::median(&sim_speedups));
+    println!(
+        "\nmedian speedup: {med:.1}× measured over {} apps (goal ≥ 5×), {:.1}× simulated",
+        speedups.len(),
+        verify::median(&sim_speedups)
+    );
     if !failures.is_empty() {
         println!("\nfailures:");
         for f in &failures {

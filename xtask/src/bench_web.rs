@@ -24,9 +24,14 @@ const KEYSTROKES: usize = 200;
 /// A 500-line Dockerfile made of the examples, one stage each.
 fn five_hundred_lines() -> String {
     let dir = crate::util::root().join("web/examples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
     files.sort();
-    let texts: Vec<String> = files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     let mut out = String::new();
     let mut i = 0;
     while out.lines().count() < 500 && !texts.is_empty() {
@@ -46,25 +51,38 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn numbers(v: &Value) -> Vec<f64> {
-    let mut out: Vec<f64> = v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    let mut out: Vec<f64> = v
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default();
     out.sort_by(|a, b| a.total_cmp(b));
     out
 }
 
 pub fn bench_web(_args: &[String]) -> Result<(), String> {
-    if !layerlab_tests::browser::dist_dir().join("index.html").is_file() {
+    if !layerlab_tests::browser::dist_dir()
+        .join("index.html")
+        .is_file()
+    {
         return Err("no dist/: run `cargo xtask dist` first".into());
     }
-    let b = std::panic::catch_unwind(Browser::start).map_err(|_| "cannot start headless Chromium (see target/e2e/chromedriver.log)".to_string())?;
+    let b = std::panic::catch_unwind(Browser::start).map_err(|_| {
+        "cannot start headless Chromium (see target/e2e/chromedriver.log)".to_string()
+    })?;
 
     // 1. First analysis visible after navigation.
     let mut first = Vec::new();
     for run in 0..RUNS {
-        b.session.goto(&b.server.url(&format!("/?run={run}"))).map_err(|e| e.to_string())?;
+        b.session
+            .goto(&b.server.url(&format!("/?run={run}")))
+            .map_err(|e| e.to_string())?;
         b.wait_for("the first-analysis mark", || {
-            b.execute("return performance.getEntriesByName('layerlab:first-analysis').length").as_u64() == Some(1)
+            b.execute("return performance.getEntriesByName('layerlab:first-analysis').length")
+                .as_u64()
+                == Some(1)
         });
-        let t = b.execute("return performance.getEntriesByName('layerlab:first-analysis')[0].startTime");
+        let t = b
+            .execute("return performance.getEntriesByName('layerlab:first-analysis')[0].startTime");
         first.push(t.as_f64().unwrap_or(f64::NAN));
     }
     first.sort_by(|a, b| a.total_cmp(b));
@@ -72,7 +90,9 @@ pub fn bench_web(_args: &[String]) -> Result<(), String> {
     // 2. Keystrokes on a 500-line file.
     let text = five_hundred_lines();
     b.set_editor_text(&text);
-    b.wait_for("the 500-line analysis", || b.text("instruction-count").parse::<usize>().unwrap_or(0) > 300);
+    b.wait_for("the 500-line analysis", || {
+        b.text("instruction-count").parse::<usize>().unwrap_or(0) > 300
+    });
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let script = r#"
         const [n, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -98,14 +118,26 @@ pub fn bench_web(_args: &[String]) -> Result<(), String> {
         })();
     "#;
     b.execute("performance.clearMeasures('layerlab:analysis')");
-    let both = b.session.execute_async(script, vec![json!(KEYSTROKES)]).map_err(|e| e.to_string())?;
+    let both = b
+        .session
+        .execute_async(script, vec![json!(KEYSTROKES)])
+        .map_err(|e| e.to_string())?;
     let (keys, dom) = (numbers(&both[0]), numbers(&both[1]));
-    let analysis = numbers(&b.execute("return performance.getEntriesByName('layerlab:analysis').map(e => e.duration)"));
+    let analysis = numbers(
+        &b.execute("return performance.getEntriesByName('layerlab:analysis').map(e => e.duration)"),
+    );
     // 3. The deep tier once typing pauses.
     b.execute("performance.clearMeasures('layerlab:deep')");
     b.set_editor_text(&format!("{text}# pause\n"));
-    b.wait_for("the deep tier", || b.execute("return performance.getEntriesByName('layerlab:deep').length").as_u64() >= Some(1));
-    let deep = b.execute("return performance.getEntriesByName('layerlab:deep')[0].duration").as_f64().unwrap_or(f64::NAN);
+    b.wait_for("the deep tier", || {
+        b.execute("return performance.getEntriesByName('layerlab:deep').length")
+            .as_u64()
+            >= Some(1)
+    });
+    let deep = b
+        .execute("return performance.getEntriesByName('layerlab:deep')[0].duration")
+        .as_f64()
+        .unwrap_or(f64::NAN);
 
     println!("bench-web (headless Chromium, dist/, localhost)");
     println!(

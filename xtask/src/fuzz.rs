@@ -23,7 +23,9 @@ use crate::util::{output, root, run, step};
 pub fn fuzz(args: &[String]) -> Result<(), String> {
     let seconds: u64 = match args {
         [] => 60,
-        [s] => s.parse().map_err(|_| format!("usage: cargo xtask fuzz [SECONDS] (got `{s}`)"))?,
+        [s] => s
+            .parse()
+            .map_err(|_| format!("usage: cargo xtask fuzz [SECONDS] (got `{s}`)"))?,
         _ => return Err("usage: cargo xtask fuzz [SECONDS]".into()),
     };
     let cargo_fuzz = ensure_cargo_fuzz()?;
@@ -32,11 +34,21 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
     seed(&corpus)?;
 
     let attempt = |sanitizer: &str| {
-        step(&format!("fuzzing `parse` for {seconds} s (sanitizer: {sanitizer})"));
+        step(&format!(
+            "fuzzing `parse` for {seconds} s (sanitizer: {sanitizer})"
+        ));
         run(Command::new(&cargo_fuzz)
             .current_dir(&fuzz_dir)
             .env("RUSTC_BOOTSTRAP", "1")
-            .args(["fuzz", "run", "--sanitizer", sanitizer, "parse", "corpus/parse", "--"])
+            .args([
+                "fuzz",
+                "run",
+                "--sanitizer",
+                sanitizer,
+                "parse",
+                "corpus/parse",
+                "--",
+            ])
             .arg(format!("-max_total_time={seconds}"))
             .arg("-timeout=10"))
     };
@@ -47,7 +59,9 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         .args(["fuzz", "build", "--sanitizer", "address", "parse"]))
     .is_ok();
     if !asan_builds {
-        eprintln!("    AddressSanitizer build failed on this toolchain; retrying with --sanitizer none");
+        eprintln!(
+            "    AddressSanitizer build failed on this toolchain; retrying with --sanitizer none"
+        );
     }
     attempt(if asan_builds { "address" } else { "none" }).map_err(|e| {
         format!("{e}\n    a crashing input is in fuzz/artifacts/parse/: add it as a regression test in crates/core/src/syntax/tests.rs")
@@ -59,9 +73,15 @@ fn ensure_cargo_fuzz() -> Result<std::path::PathBuf, String> {
     let dir = tools_dir();
     let bin = dir.join("bin/cargo-fuzz");
     if output(Command::new(&bin).arg("--version")).is_none() {
-        step(&format!("installing cargo-fuzz into {} (first run only: about 3 minutes)", dir.display()));
+        step(&format!(
+            "installing cargo-fuzz into {} (first run only: about 3 minutes)",
+            dir.display()
+        ));
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        run(Command::new(cargo).args(["install", "--locked", "--root"]).arg(&dir).arg("cargo-fuzz"))?;
+        run(Command::new(cargo)
+            .args(["install", "--locked", "--root"])
+            .arg(&dir)
+            .arg("cargo-fuzz"))?;
     }
     Ok(bin)
 }
@@ -81,7 +101,9 @@ fn seed(corpus: &Path) -> Result<(), String> {
     let mut copied = 0;
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(path), Some(kind), Some(sha)) = (cols.get(3), cols.get(5), cols.get(7)) else { continue };
+        let (Some(path), Some(kind), Some(sha)) = (cols.get(3), cols.get(5), cols.get(7)) else {
+            continue;
+        };
         if !matches!(*kind, "dockerfile" | "dockerfile-extracted" | "negative") {
             continue;
         }
@@ -92,6 +114,10 @@ fn seed(corpus: &Path) -> Result<(), String> {
         }
     }
     let total = std::fs::read_dir(corpus).map(|d| d.count()).unwrap_or(0);
-    eprintln!("    seeded {copied} new files from {}; {} holds {total}", shared.display(), corpus.display());
+    eprintln!(
+        "    seeded {copied} new files from {}; {} holds {total}",
+        shared.display(),
+        corpus.display()
+    );
     Ok(())
 }

@@ -14,6 +14,7 @@
 mod bench_web;
 mod docs;
 mod fuzz;
+mod glue;
 mod size;
 mod suites;
 mod tools;

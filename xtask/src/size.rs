@@ -16,7 +16,9 @@ pub fn budget_bytes() -> Result<u64, String> {
     for line in text.lines() {
         if let Some(v) = line.trim().strip_prefix("total_gzip_kb") {
             let v = v.trim().trim_start_matches('=').trim();
-            let kb: u64 = v.parse().map_err(|_| format!("size-budget.toml: bad total_gzip_kb `{v}`"))?;
+            let kb: u64 = v
+                .parse()
+                .map_err(|_| format!("size-budget.toml: bad total_gzip_kb `{v}`"))?;
             return Ok(kb * 1024);
         }
     }
@@ -54,13 +56,27 @@ pub fn report_and_check() -> Result<(), String> {
         let gz = gzip_len(&bytes);
         raw_total += bytes.len() as u64;
         gz_total += gz;
-        let name = path.strip_prefix(&dist).unwrap_or(path).display().to_string();
+        let name = path
+            .strip_prefix(&dist)
+            .unwrap_or(path)
+            .display()
+            .to_string();
         println!("{name:<52} {:>10} {:>10}", bytes.len(), gz);
     }
     let budget = budget_bytes()?;
-    println!("{:<52} {:>10} {:>10}   budget {} ({:.1} KB of {:.0} KB gzip)", "total", raw_total, gz_total, budget, gz_total as f64 / 1024.0, budget as f64 / 1024.0);
+    println!(
+        "{:<52} {:>10} {:>10}   budget {} ({:.1} KB of {:.0} KB gzip)",
+        "total",
+        raw_total,
+        gz_total,
+        budget,
+        gz_total as f64 / 1024.0,
+        budget as f64 / 1024.0
+    );
     if gz_total > budget {
-        return Err(format!("dist/ is {gz_total} bytes gzip, over the budget of {budget} in size-budget.toml"));
+        return Err(format!(
+            "dist/ is {gz_total} bytes gzip, over the budget of {budget} in size-budget.toml"
+        ));
     }
     Ok(())
 }

@@ -4,13 +4,22 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
-use crate::tools::{ensure_system_packages, ensure_web_tools, Tools, BROWSER_PACKAGES, BUILDKIT_PACKAGES};
+use crate::tools::{
+    ensure_system_packages, ensure_web_tools, Tools, BROWSER_PACKAGES, BUILDKIT_PACKAGES,
+};
 use crate::util::{is_ci, root, run, step};
 
 /// `trunk serve` with the example loaded, on http://127.0.0.1:8080.
 pub fn serve(tools: &Tools) -> Result<(), String> {
     step("serving the playground on http://127.0.0.1:8080 (Ctrl-C to stop)");
-    run(tools.command("trunk").args(["serve", "--offline", "--address", "127.0.0.1", "--port", "8080"]))
+    run(tools.command("trunk").args([
+        "serve",
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+    ]))
 }
 
 /// Release build of the playground into `dist/`, with wasm-opt.
@@ -19,9 +28,15 @@ pub fn dist(tools: &Tools) -> Result<(), String> {
     let started = Instant::now();
     run(tools
         .command("trunk")
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", short_panic_paths())
-        .args(["build", "--release", "--offline", "--dist"])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            short_panic_paths(),
+        )
+        // No subresource-integrity hashes: glue::shrink rewrites the JS and
+        // wasm after trunk, and they are same-origin files anyway.
+        .args(["build", "--release", "--offline", "--no-sri", "--dist"])
         .arg(root().join("dist")))?;
+    crate::glue::shrink(tools, &root().join("dist"), "layerlab-playground")?;
     eprintln!("    dist built in {:.1?}", started.elapsed());
     Ok(())
 }
@@ -29,9 +44,11 @@ pub fn dist(tools: &Tools) -> Result<(), String> {
 /// Panic locations carry source paths into the wasm's data; long absolute
 /// registry paths cost kilobytes. Remap them to short prefixes.
 fn short_panic_paths() -> String {
-    let cargo_home = std::env::var("CARGO_HOME").map(std::path::PathBuf::from).unwrap_or_else(|_| {
-        std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
-    });
+    let cargo_home = std::env::var("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     let mut flags = Vec::new();
     if let Ok(entries) = std::fs::read_dir(cargo_home.join("registry/src")) {
         for e in entries.flatten() {
@@ -39,7 +56,9 @@ fn short_panic_paths() -> String {
         }
     }
     flags.push(format!("--remap-path-prefix={}=/w", root().display()));
-    if let Some(sysroot) = crate::util::output(std::process::Command::new("rustc").args(["--print", "sysroot"])) {
+    if let Some(sysroot) =
+        crate::util::output(std::process::Command::new("rustc").args(["--print", "sysroot"]))
+    {
         flags.push(format!("--remap-path-prefix={}=/s", sysroot.trim()));
     }
     flags.join(" ")
@@ -119,7 +138,12 @@ impl Tally {
             self.failures.push(format!("{name}: {failed} failed"));
         }
         if !status && failed == 0 {
-            self.check(name, Err(format!("cargo exited with an error after {results} test binaries (build failure?)")));
+            self.check(
+                name,
+                Err(format!(
+                    "cargo exited with an error after {results} test binaries (build failure?)"
+                )),
+            );
         }
     }
 }
@@ -168,18 +192,39 @@ pub fn test_all(_args: &[String]) -> ExitCode {
                 Command::new(&cargo)
                     .current_dir(root())
                     .env("LAYERLAB_DIST", root().join("dist"))
-                    .args(["test", "-p", "layerlab-tests", "--test", "e2e", "--", "--include-ignored", "--test-threads=1"]),
+                    .args([
+                        "test",
+                        "-p",
+                        "layerlab-tests",
+                        "--test",
+                        "e2e",
+                        "--",
+                        "--include-ignored",
+                        "--test-threads=1",
+                    ]),
             );
             t.cargo_test(
                 "embed and workshop browser suite (headless Chromium)",
                 Command::new(&cargo)
                     .current_dir(root())
                     .env("LAYERLAB_DIST", root().join("dist"))
-                    .args(["test", "-p", "layerlab-tests", "--test", "embed", "--", "--include-ignored", "--test-threads=1"]),
+                    .args([
+                        "test",
+                        "-p",
+                        "layerlab-tests",
+                        "--test",
+                        "embed",
+                        "--",
+                        "--include-ignored",
+                        "--test-threads=1",
+                    ]),
             );
         }
         Ok(true) => {
-            t.check("browser end-to-end suite", Err("no dist/ to test (the build failed)".into()));
+            t.check(
+                "browser end-to-end suite",
+                Err("no dist/ to test (the build failed)".into()),
+            );
         }
         Ok(false) => t.skipped += 1,
         Err(e) => {
@@ -192,7 +237,10 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     match ensure_system_packages("the BuildKit oracle suite", BUILDKIT_PACKAGES) {
         Ok(true) => t.cargo_test(
             "BuildKit oracle suite",
-            Command::new(&cargo).current_dir(root()).env("LAYERLAB_BUILDKIT", "1").args(["test", "-p", "layerlab-tests", "--test", "buildkit"]),
+            Command::new(&cargo)
+                .current_dir(root())
+                .env("LAYERLAB_BUILDKIT", "1")
+                .args(["test", "-p", "layerlab-tests", "--test", "buildkit"]),
         ),
         Ok(false) => t.skipped += 1,
         Err(e) => {
@@ -206,7 +254,10 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     match ensure_system_packages("verify-fixes", BUILDKIT_PACKAGES) {
         Ok(true) => t.cargo_test(
             "verify-fixes (original vs optimized on BuildKit)",
-            Command::new(&cargo).current_dir(root()).env("LAYERLAB_BUILDKIT", "1").args(["test", "-p", "layerlab-tests", "--test", "verify_fixes"]),
+            Command::new(&cargo)
+                .current_dir(root())
+                .env("LAYERLAB_BUILDKIT", "1")
+                .args(["test", "-p", "layerlab-tests", "--test", "verify_fixes"]),
         ),
         Ok(false) => t.skipped += 1,
         Err(e) => {
@@ -221,7 +272,11 @@ pub fn test_all(_args: &[String]) -> ExitCode {
             eprintln!("  - {f}");
         }
     }
-    let skipped = if t.skipped > 0 { format!(", {} skipped", t.skipped) } else { String::new() };
+    let skipped = if t.skipped > 0 {
+        format!(", {} skipped", t.skipped)
+    } else {
+        String::new()
+    };
     println!("{} passed, {} failed{skipped}", t.passed, t.failed);
     if t.failed == 0 {
         ExitCode::SUCCESS

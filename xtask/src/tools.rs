@@ -13,6 +13,8 @@ use crate::util::{is_ci, is_root, output, root, run, step, which};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
+/// Minifies the wasm-bindgen glue (`glue.rs`); trunk 0.21's minifier cannot parse it.
+pub const TERSER_VERSION: &str = "5.51.4";
 
 /// Where the tools are, and the PATH that puts them first.
 pub struct Tools {
@@ -22,19 +24,34 @@ pub struct Tools {
 
 impl Tools {
     pub fn command(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.bin.join(program));
+        self.command_at(&self.bin.join(program))
+    }
+
+    pub fn command_at(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
         cmd.env("PATH", &self.path_env).current_dir(root());
         cmd
+    }
+
+    /// A program installed from npm into the tools' `npm/` folder.
+    pub fn npm_bin(&self, name: &str) -> PathBuf {
+        self.bin
+            .with_file_name("npm")
+            .join("node_modules/.bin")
+            .join(name)
     }
 }
 
 pub fn tools_dir() -> PathBuf {
-    std::env::var_os("LAYERLAB_TOOLS").map(PathBuf::from).unwrap_or_else(|| root().join("target/tools"))
+    std::env::var_os("LAYERLAB_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/tools"))
 }
 
 /// The wasm-bindgen version pinned in Cargo.lock; the CLI must equal it.
 pub fn locked_wasm_bindgen() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -58,14 +75,20 @@ pub fn ensure_web_tools() -> Result<Tools, String> {
     let trunk_ok = output(Command::new(bin.join("trunk")).arg("--version"))
         .is_some_and(|v| v.contains(TRUNK_VERSION));
     if !trunk_ok {
-        step(&format!("installing trunk {TRUNK_VERSION} into {} (first run only: about 9 minutes on 2 cores)", dir.display()));
+        step(&format!(
+            "installing trunk {TRUNK_VERSION} into {} (first run only: about 9 minutes on 2 cores)",
+            dir.display()
+        ));
         let started = Instant::now();
-        run(Command::new(&cargo).args(["install", "--locked", "--root"]).arg(&dir).args([
-            &format!("trunk@{TRUNK_VERSION}"),
-            "--no-default-features",
-            "--features",
-            "rustls",
-        ]))?;
+        run(Command::new(&cargo)
+            .args(["install", "--locked", "--root"])
+            .arg(&dir)
+            .args([
+                &format!("trunk@{TRUNK_VERSION}"),
+                "--no-default-features",
+                "--features",
+                "rustls",
+            ]))?;
         eprintln!("    trunk installed in {:.0?}", started.elapsed());
     }
 
@@ -76,22 +99,42 @@ pub fn ensure_web_tools() -> Result<Tools, String> {
         // Not --locked: its lockfile names a crate the registry mirror lacks.
         step(&format!("installing wasm-bindgen-cli {wb} (matches Cargo.lock) into {} (first run only: about 8 minutes)", dir.display()));
         let started = Instant::now();
-        run(Command::new(&cargo).args(["install", "--root"]).arg(&dir).arg(format!("wasm-bindgen-cli@{wb}")))?;
-        eprintln!("    wasm-bindgen-cli installed in {:.0?}", started.elapsed());
+        run(Command::new(&cargo)
+            .args(["install", "--root"])
+            .arg(&dir)
+            .arg(format!("wasm-bindgen-cli@{wb}")))?;
+        eprintln!(
+            "    wasm-bindgen-cli installed in {:.0?}",
+            started.elapsed()
+        );
     }
 
     let npm_dir = dir.join("npm");
     let wasm_opt = npm_dir.join("node_modules/binaryen/bin/wasm-opt");
-    let version_ok = output(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}")));
+    let version_ok = output(Command::new(&wasm_opt).arg("--version"))
+        .is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}")));
     if !version_ok {
-        step(&format!("installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into {} (about 10 seconds)", npm_dir.display()));
+        step(&format!(
+            "installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into {} (about 10 seconds)",
+            npm_dir.display()
+        ));
         npm_install(&npm_dir, &[&format!("binaryen@{BINARYEN_VERSION}")])?;
+    }
+    let terser_ok = std::fs::read_to_string(npm_dir.join("node_modules/terser/package.json"))
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{TERSER_VERSION}\"")));
+    if !terser_ok {
+        step(&format!(
+            "installing terser@{TERSER_VERSION} from npm into {} (about 5 seconds)",
+            npm_dir.display()
+        ));
+        npm_install(&npm_dir, &[&format!("terser@{TERSER_VERSION}")])?;
     }
     // trunk looks wasm-opt up on PATH; put a link to the npm binary in bin/.
     let link = bin.join("wasm-opt");
     if std::fs::read_link(&link).ok().as_deref() != Some(wasm_opt.as_path()) {
         let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(&wasm_opt, &link).map_err(|e| format!("{}: {e}", link.display()))?;
+        std::os::unix::fs::symlink(&wasm_opt, &link)
+            .map_err(|e| format!("{}: {e}", link.display()))?;
     }
 
     let mut paths = vec![bin.clone()];
@@ -105,12 +148,19 @@ pub fn ensure_web_tools() -> Result<Tools, String> {
 /// `npm install` into a private folder with its own package.json.
 pub fn npm_install(dir: &Path, packages: &[&str]) -> Result<(), String> {
     if which("npm").is_none() {
-        return Err("npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)".into());
+        return Err(
+            "npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)"
+                .into(),
+        );
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let pkg = dir.join("package.json");
     if !pkg.exists() {
-        std::fs::write(&pkg, "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n").map_err(|e| e.to_string())?;
+        std::fs::write(
+            &pkg,
+            "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n",
+        )
+        .map_err(|e| e.to_string())?;
     }
     run(Command::new("npm")
         .current_dir(dir)
@@ -119,8 +169,12 @@ pub fn npm_install(dir: &Path, packages: &[&str]) -> Result<(), String> {
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     step("adding the wasm32-unknown-unknown target (rustup, about 30 seconds)");
@@ -134,21 +188,39 @@ pub struct SystemPackage {
 }
 
 pub const BROWSER_PACKAGES: &[SystemPackage] = &[
-    SystemPackage { package: "chromium", file: "/usr/bin/chromium" },
-    SystemPackage { package: "chromium-driver", file: "/usr/bin/chromedriver" },
+    SystemPackage {
+        package: "chromium",
+        file: "/usr/bin/chromium",
+    },
+    SystemPackage {
+        package: "chromium-driver",
+        file: "/usr/bin/chromedriver",
+    },
 ];
 
 pub const BUILDKIT_PACKAGES: &[SystemPackage] = &[
-    SystemPackage { package: "docker.io", file: "/usr/sbin/dockerd" },
-    SystemPackage { package: "docker.io", file: "/usr/bin/docker" },
-    SystemPackage { package: "busybox-static", file: "/bin/busybox" },
+    SystemPackage {
+        package: "docker.io",
+        file: "/usr/sbin/dockerd",
+    },
+    SystemPackage {
+        package: "docker.io",
+        file: "/usr/bin/docker",
+    },
+    SystemPackage {
+        package: "busybox-static",
+        file: "/bin/busybox",
+    },
 ];
 
 /// Makes sure the packages are installed. Returns Ok(true) when they are,
 /// Ok(false) when they are missing and may be skipped (not CI, not root),
 /// and Err when they are missing under CI or the install failed.
 pub fn ensure_system_packages(what: &str, pkgs: &[SystemPackage]) -> Result<bool, String> {
-    let missing: Vec<&SystemPackage> = pkgs.iter().filter(|p| !Path::new(p.file).exists()).collect();
+    let missing: Vec<&SystemPackage> = pkgs
+        .iter()
+        .filter(|p| !Path::new(p.file).exists())
+        .collect();
     if missing.is_empty() {
         return Ok(true);
     }
@@ -156,26 +228,45 @@ pub fn ensure_system_packages(what: &str, pkgs: &[SystemPackage]) -> Result<bool
     names.dedup();
     let debian = Path::new("/etc/debian_version").exists();
     if is_root() && debian {
-        step(&format!("installing {} for {what} with apt-get (about 1–2 minutes)", names.join(" ")));
+        step(&format!(
+            "installing {} for {what} with apt-get (about 1–2 minutes)",
+            names.join(" ")
+        ));
         run(Command::new("apt-get").args(["update", "-q"]))?;
         run(Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
             .args(["install", "-y", "-q"])
             .args(&names))?;
         if let Some(p) = missing.iter().find(|p| !Path::new(p.file).exists()) {
-            return Err(format!("apt-get installed {} but {} is still missing", p.package, p.file));
+            return Err(format!(
+                "apt-get installed {} but {} is still missing",
+                p.package, p.file
+            ));
         }
         return Ok(true);
     }
     let how = if debian {
         format!("sudo apt-get install {}", names.join(" "))
     } else {
-        format!("install the packages providing {}", missing.iter().map(|p| p.file).collect::<Vec<_>>().join(", "))
+        format!(
+            "install the packages providing {}",
+            missing
+                .iter()
+                .map(|p| p.file)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     if is_ci() {
-        Err(format!("{what} needs {} (missing). Install it: {how}", names.join(", ")))
+        Err(format!(
+            "{what} needs {} (missing). Install it: {how}",
+            names.join(", ")
+        ))
     } else {
-        eprintln!("\n\x1b[1;33m!!! {what} NOT RUN: missing {}. Install it with: {how}\x1b[0m", names.join(", "));
+        eprintln!(
+            "\n\x1b[1;33m!!! {what} NOT RUN: missing {}. Install it with: {how}\x1b[0m",
+            names.join(", ")
+        );
         Ok(false)
     }
 }

@@ -20,6 +20,13 @@ pub fn verify_fixes(args: &[String]) -> Result<(), String> {
         .current_dir(root())
         .env("LAYERLAB_BUILDKIT", "1")
         .env("LAYERLAB_VERIFY_ALL", "1")
-        .args(["test", "-p", "layerlab-tests", "--test", "verify_fixes", "--"])
+        .args([
+            "test",
+            "-p",
+            "layerlab-tests",
+            "--test",
+            "verify_fixes",
+            "--",
+        ])
         .args(args))
 }

@@ -45,7 +45,10 @@ const PARSER_BODY: &str = "core::hint::black_box(layerlab_core::parse(src)).inst
 
 fn cargo_toml(name: &str, with_core: bool) -> String {
     let dep = if with_core {
-        format!("layerlab-core = {{ path = {:?} }}\n", root().join("crates/core").display().to_string())
+        format!(
+            "layerlab-core = {{ path = {:?} }}\n",
+            root().join("crates/core").display().to_string()
+        )
     } else {
         String::new()
     };
@@ -60,7 +63,13 @@ fn cargo_toml(name: &str, with_core: bool) -> String {
 }
 
 /// Writes the crate and builds it; returns the path of the `.wasm`.
-fn build(dir: &Path, target_dir: &Path, name: &str, body: &str, with_core: bool) -> Result<PathBuf, String> {
+fn build(
+    dir: &Path,
+    target_dir: &Path,
+    name: &str,
+    body: &str,
+    with_core: bool,
+) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let write = |file: &str, text: &str| {
         let path = dir.join(file);
@@ -85,7 +94,10 @@ fn build(dir: &Path, target_dir: &Path, name: &str, body: &str, with_core: bool)
         // Ignore a RUSTFLAGS meant for the host build.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS"))?;
-    Ok(target_dir.join(TARGET).join("release").join(format!("{}.wasm", name.replace('-', "_"))))
+    Ok(target_dir
+        .join(TARGET)
+        .join("release")
+        .join(format!("{}.wasm", name.replace('-', "_"))))
 }
 
 /// Sizes of one module.
@@ -97,30 +109,64 @@ struct Sizes {
 }
 
 fn sizes(bytes: &[u8]) -> Result<Sizes, String> {
-    let custom: u64 = sections(bytes)?.iter().filter(|s| s.id == 0).map(|s| s.total as u64).sum();
-    Ok(Sizes { file: bytes.len() as u64, code: bytes.len() as u64 - custom, gzip: gzip_len(bytes) })
+    let custom: u64 = sections(bytes)?
+        .iter()
+        .filter(|s| s.id == 0)
+        .map(|s| s.total as u64)
+        .sum();
+    Ok(Sizes {
+        file: bytes.len() as u64,
+        code: bytes.len() as u64 - custom,
+        gzip: gzip_len(bytes),
+    })
 }
 
 pub fn wasm_size(args: &[String]) -> Result<(), String> {
     let top = match args {
         [] => 0,
-        [flag, n] if flag == "--top" => n.parse().map_err(|_| format!("--top wants a number, not `{n}`"))?,
+        [flag, n] if flag == "--top" => n
+            .parse()
+            .map_err(|_| format!("--top wants a number, not `{n}`"))?,
         _ => return Err("usage: cargo xtask wasm-size [--top N]".into()),
     };
     let base = root().join("target/wasm-size");
     let target_dir = base.join("target");
-    step(&format!("building the baseline and parser cdylibs for {TARGET} under {}", base.display()));
-    let a = build(&base.join("baseline"), &target_dir, "wasm-size-baseline", BASELINE_BODY, false)?;
-    let b = build(&base.join("parser"), &target_dir, "wasm-size-parser", PARSER_BODY, true)?;
+    step(&format!(
+        "building the baseline and parser cdylibs for {TARGET} under {}",
+        base.display()
+    ));
+    let a = build(
+        &base.join("baseline"),
+        &target_dir,
+        "wasm-size-baseline",
+        BASELINE_BODY,
+        false,
+    )?;
+    let b = build(
+        &base.join("parser"),
+        &target_dir,
+        "wasm-size-parser",
+        PARSER_BODY,
+        true,
+    )?;
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
     let (a_bytes, b_bytes) = (read(&a)?, read(&b)?);
     let (sa, sb) = (sizes(&a_bytes)?, sizes(&b_bytes)?);
-    println!("{:<22} {:>10} {:>16} {:>10}", "module", "bytes", "w/o custom secs", "gzip");
+    println!(
+        "{:<22} {:>10} {:>16} {:>10}",
+        "module", "bytes", "w/o custom secs", "gzip"
+    );
     for (name, s) in [("baseline", &sa), ("baseline + parse()", &sb)] {
         println!("{name:<22} {:>10} {:>16} {:>10}", s.file, s.code, s.gzip);
     }
     let d = |x: u64, y: u64| y as i64 - x as i64;
-    println!("{:<22} {:>10} {:>16} {:>10}", "parser adds", d(sa.file, sb.file), d(sa.code, sb.code), d(sa.gzip, sb.gzip));
+    println!(
+        "{:<22} {:>10} {:>16} {:>10}",
+        "parser adds",
+        d(sa.file, sb.file),
+        d(sa.code, sb.code),
+        d(sa.gzip, sb.gzip)
+    );
     println!(
         "parser cost: {:.1} KB before gzip (code and data, custom sections excluded), {:.1} KB gzip",
         d(sa.code, sb.code) as f64 / 1000.0,
@@ -196,7 +242,11 @@ fn sections(b: &[u8]) -> Result<Vec<Section<'_>>, String> {
         let id = r.byte()?;
         let len = r.leb()? as usize;
         let body = r.bytes(len)?;
-        out.push(Section { id, total: r.pos - start, body });
+        out.push(Section {
+            id,
+            total: r.pos - start,
+            body,
+        });
     }
     Ok(out)
 }
@@ -245,7 +295,10 @@ fn print_top(b: &[u8], top: usize) -> Result<(), String> {
                 while r.pos < s.body.len() {
                     let kind = r.byte()?;
                     let len = r.leb()? as usize;
-                    let mut sub = Reader { b: r.bytes(len)?, pos: 0 };
+                    let mut sub = Reader {
+                        b: r.bytes(len)?,
+                        pos: 0,
+                    };
                     if kind == 1 {
                         for _ in 0..sub.leb()? {
                             let idx = sub.leb()?;
@@ -259,28 +312,46 @@ fn print_top(b: &[u8], top: usize) -> Result<(), String> {
     }
     let data: usize = secs.iter().filter(|s| s.id == 11).map(|s| s.total).sum();
     let code: usize = secs.iter().filter(|s| s.id == 10).map(|s| s.total).sum();
-    println!("\ncode section {code} bytes ({} functions), data section {data} bytes", bodies.len());
+    println!(
+        "\ncode section {code} bytes ({} functions), data section {data} bytes",
+        bodies.len()
+    );
     let mut order: Vec<usize> = (0..bodies.len()).collect();
     order.sort_by_key(|i| std::cmp::Reverse(bodies[*i]));
     println!("{:>8} {:>6}  function", "bytes", "%code");
     for i in order.into_iter().take(top) {
-        let name = names.get(&(imported + i as u64)).map_or_else(|| format!("func[{}]", imported + i as u64), |n| demangle(n));
-        println!("{:>8} {:>5.1}%  {name}", bodies[i], bodies[i] as f64 * 100.0 / code.max(1) as f64);
+        let name = names
+            .get(&(imported + i as u64))
+            .map_or_else(|| format!("func[{}]", imported + i as u64), |n| demangle(n));
+        println!(
+            "{:>8} {:>5.1}%  {name}",
+            bodies[i],
+            bodies[i] as f64 * 100.0 / code.max(1) as f64
+        );
     }
     Ok(())
 }
 
 /// Rough demangling of Rust legacy symbols (`_ZN…E`), hash dropped.
 fn demangle(s: &str) -> String {
-    let Some(mut rest) = s.strip_prefix("_ZN") else { return s.to_string() };
+    let Some(mut rest) = s.strip_prefix("_ZN") else {
+        return s.to_string();
+    };
     let mut parts = Vec::new();
     while let Some(len_end) = rest.find(|c: char| !c.is_ascii_digit()).filter(|e| *e > 0) {
-        let Ok(len) = rest[..len_end].parse::<usize>() else { break };
-        let Some(part) = rest.get(len_end..len_end + len) else { break };
+        let Ok(len) = rest[..len_end].parse::<usize>() else {
+            break;
+        };
+        let Some(part) = rest.get(len_end..len_end + len) else {
+            break;
+        };
         parts.push(part);
         rest = &rest[len_end + len..];
     }
-    if parts.last().is_some_and(|p| p.len() == 17 && p.starts_with('h')) {
+    if parts
+        .last()
+        .is_some_and(|p| p.len() == 17 && p.starts_with('h'))
+    {
         parts.pop();
     }
     const ESCAPES: [(&str, &str); 11] = [

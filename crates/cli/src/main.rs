@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod report;
 
 #[derive(Parser)]
-#[command(name = "layerlab", version, about = "Why is your docker build slow? Layer analysis for Dockerfiles.")]
+#[command(
+    name = "layerlab",
+    version,
+    about = "Why is your docker build slow? Layer analysis for Dockerfiles."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -144,10 +148,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     for item in layerlab_core::outline(&src) {
                         println!("{:>4}  {} {}", item.line, item.keyword, item.text);
                     }
-                    let name = if file == "-" { "<stdin>" } else { file.as_str() };
+                    let name = if file == "-" {
+                        "<stdin>"
+                    } else {
+                        file.as_str()
+                    };
                     for d in &df.diagnostics {
-                        let sev = if d.severity == layerlab_core::Severity::Error { "error" } else { "warning" };
-                        eprintln!("{name}:{}:{}: {sev}: {}", d.start.line, d.start.column, d.message);
+                        let sev = if d.severity == layerlab_core::Severity::Error {
+                            "error"
+                        } else {
+                            "warning"
+                        };
+                        eprintln!(
+                            "{name}:{}:{}: {sev}: {}",
+                            d.start.line, d.start.column, d.message
+                        );
                     }
                 }
                 Format::Json => {
@@ -155,10 +170,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     println!("{json}");
                 }
             }
-            Ok(if df.errors().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if df.errors().next().is_some() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Check { files, format, select, ignore, context, no_context } => {
-            let opts = layerlab_core::tips::CheckOptions { select, ignore, no_savings: false };
+        Command::Check {
+            files,
+            format,
+            select,
+            ignore,
+            context,
+            no_context,
+        } => {
+            let opts = layerlab_core::tips::CheckOptions {
+                select,
+                ignore,
+                no_savings: false,
+            };
             let mut reports = Vec::new();
             for file in &files {
                 let src = read_source(file)?;
@@ -174,10 +204,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                     let files_n = reports.len();
                     if findings == 0 {
-                        println!("no findings in {files_n} file{}", if files_n == 1 { "" } else { "s" });
+                        println!(
+                            "no findings in {files_n} file{}",
+                            if files_n == 1 { "" } else { "s" }
+                        );
                     } else {
-                        let fixable = reports.iter().flat_map(|(_, _, r)| &r.findings).filter(|f| f.fix.is_some()).count();
-                        println!("{findings} finding{} ({fixable} with a fix: run `layerlab fix`)", if findings == 1 { "" } else { "s" });
+                        let fixable = reports
+                            .iter()
+                            .flat_map(|(_, _, r)| &r.findings)
+                            .filter(|f| f.fix.is_some())
+                            .count();
+                        println!(
+                            "{findings} finding{} ({fixable} with a fix: run `layerlab fix`)",
+                            if findings == 1 { "" } else { "s" }
+                        );
                     }
                 }
                 CheckFormat::Json => {
@@ -185,28 +225,76 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         .iter()
                         .map(|(file, _, r)| serde_json::json!({ "file": file, "findings": r.findings, "diagnostics": r.diagnostics }))
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+                    );
                 }
                 CheckFormat::Sarif => {
-                    let refs: Vec<(&str, &str, &layerlab_core::tips::Report)> = reports.iter().map(|(f, s, r)| (f.as_str(), s.as_str(), r)).collect();
-                    println!("{}", serde_json::to_string_pretty(&report::sarif(&refs)).map_err(|e| e.to_string())?);
+                    let refs: Vec<(&str, &str, &layerlab_core::tips::Report)> = reports
+                        .iter()
+                        .map(|(f, s, r)| (f.as_str(), s.as_str(), r))
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report::sarif(&refs))
+                            .map_err(|e| e.to_string())?
+                    );
                 }
             }
-            Ok(if findings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if findings > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Fix { file, diff, unsafe_fixes, write, disable, context, format } => {
+        Command::Fix {
+            file,
+            diff,
+            unsafe_fixes,
+            write,
+            disable,
+            context,
+            format,
+        } => {
             use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
             let src = read_source(&file)?;
             let ctx = context_for(&file, &context, false)?;
-            let dir = std::path::Path::new(&file).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-            let existing: Vec<String> = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml", ".dockerignore"]
-                .iter()
-                .filter(|f| file != "-" && dir.join(f).exists())
-                .map(|f| if f.starts_with("compose") || f.starts_with("docker-compose") { "compose.yaml".to_string() } else { f.to_string() })
-                .collect();
-            let o = optimize(&src, &ctx, &OptimizeOptions { unsafe_fixes, disabled: disable, existing_files: existing });
+            let dir = std::path::Path::new(&file)
+                .parent()
+                .map(|p| p.to_path_buf())
+                .unwrap_or_default();
+            let existing: Vec<String> = [
+                "compose.yaml",
+                "compose.yml",
+                "docker-compose.yml",
+                "docker-compose.yaml",
+                ".dockerignore",
+            ]
+            .iter()
+            .filter(|f| file != "-" && dir.join(f).exists())
+            .map(|f| {
+                if f.starts_with("compose") || f.starts_with("docker-compose") {
+                    "compose.yaml".to_string()
+                } else {
+                    f.to_string()
+                }
+            })
+            .collect();
+            let o = optimize(
+                &src,
+                &ctx,
+                &OptimizeOptions {
+                    unsafe_fixes,
+                    disabled: disable,
+                    existing_files: existing,
+                },
+            );
             if let Format::Json = format {
-                println!("{}", serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&o).map_err(|e| e.to_string())?
+                );
             } else if diff {
                 print!("{}", o.diff);
             } else if !write {
@@ -219,14 +307,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 for nf in &o.files {
                     let p = dir.join(&nf.path);
                     if !p.exists() {
-                        std::fs::write(&p, &nf.content).map_err(|e| format!("{}: {e}", p.display()))?;
+                        std::fs::write(&p, &nf.content)
+                            .map_err(|e| format!("{}: {e}", p.display()))?;
                         eprintln!("created {}", p.display());
                     }
                 }
             }
             if let Format::Text = format {
                 for a in &o.applied {
-                    eprintln!("fixed {} (tip {}, {}): {}", a.code, a.tip, if a.applicability == layerlab_core::fix::Applicability::Safe { "safe" } else { "unsafe" }, a.title);
+                    eprintln!(
+                        "fixed {} (tip {}, {}): {}",
+                        a.code,
+                        a.tip,
+                        if a.applicability == layerlab_core::fix::Applicability::Safe {
+                            "safe"
+                        } else {
+                            "unsafe"
+                        },
+                        a.title
+                    );
                 }
                 for nf in &o.files {
                     if !write {
@@ -240,19 +339,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Simulate { file, changes, touches, args, base_update, secrets, cold, context, log, target, previous, format } => {
+        Command::Simulate {
+            file,
+            changes,
+            touches,
+            args,
+            base_update,
+            secrets,
+            cold,
+            context,
+            log,
+            target,
+            previous,
+            format,
+        } => {
             use layerlab_core::simulate::{self, BuildContext, Change, Options};
             let src = read_source(&file)?;
             let df = layerlab_core::parse(&src);
             let model = layerlab_core::model::build(&df, &src);
-            let mut list: Vec<Change> = changes.into_iter().map(|path| Change::Edit { path }).collect();
+            let mut list: Vec<Change> = changes
+                .into_iter()
+                .map(|path| Change::Edit { path })
+                .collect();
             list.extend(touches.into_iter().map(|path| Change::Touch { path }));
             for a in args {
-                let (name, value) = a.split_once('=').ok_or_else(|| format!("--arg {a}: expected NAME=VALUE"))?;
-                list.push(Change::Arg { name: name.to_string(), value: value.to_string() });
+                let (name, value) = a
+                    .split_once('=')
+                    .ok_or_else(|| format!("--arg {a}: expected NAME=VALUE"))?;
+                list.push(Change::Arg {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                });
             }
             if let Some(image) = base_update {
-                list.push(Change::BaseUpdate { image: (!image.is_empty()).then_some(image) });
+                list.push(Change::BaseUpdate {
+                    image: (!image.is_empty()).then_some(image),
+                });
             }
             list.extend(secrets.into_iter().map(|id| Change::Secret { id }));
             let ctx = match context {
@@ -263,7 +385,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Some(p) => Some(read_source(&p)?),
                 None => None,
             };
-            let mut opts = Options { target, cold, seconds: Vec::new(), previous, uncached_stages: Vec::new() };
+            let mut opts = Options {
+                target,
+                cold,
+                seconds: Vec::new(),
+                previous,
+                uncached_stages: Vec::new(),
+            };
             if let Some(path) = log {
                 let text = read_source(&path)?;
                 let parsed = layerlab_core::buildlog::parse(&text);
@@ -273,8 +401,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             }
-            if opts.target.as_deref().is_some_and(|t| model.stage_by_ref(t).is_none()) {
-                return Err(format!("--target {}: no such stage", opts.target.unwrap_or_default()));
+            if opts
+                .target
+                .as_deref()
+                .is_some_and(|t| model.stage_by_ref(t).is_none())
+            {
+                return Err(format!(
+                    "--target {}: no such stage",
+                    opts.target.unwrap_or_default()
+                ));
             }
             let sim = simulate::simulate(&df, &model, &list, &ctx, &opts);
             match format {
@@ -288,7 +423,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         "notes": sim.notes,
                         "diagnostics": df.diagnostics,
                     });
-                    println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
+                    );
                 }
                 Format::Text => print_simulation(&model, &sim),
             }
@@ -297,13 +435,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-fn print_simulation(model: &layerlab_core::model::BuildModel, sim: &layerlab_core::simulate::Simulation) {
+fn print_simulation(
+    model: &layerlab_core::model::BuildModel,
+    sim: &layerlab_core::simulate::Simulation,
+) {
     use layerlab_core::simulate::Status;
     let mut last_stage = usize::MAX;
     for o in &sim.steps {
         if o.stage != last_stage {
             last_stage = o.stage;
-            let name = model.stages[o.stage].name.clone().unwrap_or_else(|| format!("#{}", o.stage));
+            let name = model.stages[o.stage]
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("#{}", o.stage));
             println!("stage {name}");
         }
         let status = match o.status {
@@ -311,8 +455,15 @@ fn print_simulation(model: &layerlab_core::model::BuildModel, sim: &layerlab_cor
             Status::Rebuilt => "REBUILT",
             Status::Skipped => "skipped",
         };
-        let num = if o.index > 0 { format!("[{}/{}]", o.index, o.count) } else { "     ".to_string() };
-        println!("  {:>4}  {num:<7} {status}  {:>7.1}s  {}", o.line, o.seconds, o.text);
+        let num = if o.index > 0 {
+            format!("[{}/{}]", o.index, o.count)
+        } else {
+            "     ".to_string()
+        };
+        println!(
+            "  {:>4}  {num:<7} {status}  {:>7.1}s  {}",
+            o.line, o.seconds, o.text
+        );
         if o.status != Status::Cached || !o.reason.starts_with("inputs unchanged") {
             println!("{:>27}{}", "", o.reason);
         }
@@ -323,14 +474,21 @@ fn print_simulation(model: &layerlab_core::model::BuildModel, sim: &layerlab_cor
     let rebuilt = sim.rebuilt().count();
     println!(
         "{rebuilt} of {} steps rebuilt: {:.1}s in all, {:.1}s on the critical path (estimated)",
-        sim.steps.iter().filter(|s| s.status != Status::Skipped).count(),
+        sim.steps
+            .iter()
+            .filter(|s| s.status != Status::Skipped)
+            .count(),
         sim.total_seconds,
         sim.critical_path_seconds
     );
 }
 
 /// The context for `file`: `--context`, else the file's folder (none for stdin).
-fn context_for(file: &str, context: &Option<String>, none: bool) -> Result<layerlab_core::simulate::BuildContext, String> {
+fn context_for(
+    file: &str,
+    context: &Option<String>,
+    none: bool,
+) -> Result<layerlab_core::simulate::BuildContext, String> {
     if none {
         return Ok(Default::default());
     }
@@ -338,7 +496,13 @@ fn context_for(file: &str, context: &Option<String>, none: bool) -> Result<layer
         Some(dir) => read_context(dir),
         None if file == "-" => Ok(Default::default()),
         None => {
-            let dir = std::path::Path::new(file).parent().map(|p| if p.as_os_str().is_empty() { std::path::Path::new(".") } else { p });
+            let dir = std::path::Path::new(file).parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    p
+                }
+            });
             match dir {
                 Some(d) => read_context(&d.to_string_lossy()),
                 None => Ok(Default::default()),
@@ -374,7 +538,10 @@ fn read_context(dir: &str) -> Result<layerlab_core::simulate::BuildContext, Stri
         }
     }
     files.sort();
-    Ok(layerlab_core::simulate::BuildContext { files: Some(files), dockerignore })
+    Ok(layerlab_core::simulate::BuildContext {
+        files: Some(files),
+        dockerignore,
+    })
 }
 
 /// Reads `path` (or stdin for `-`) as UTF-8, naming the first bad byte's
@@ -382,7 +549,9 @@ fn read_context(dir: &str) -> Result<layerlab_core::simulate::BuildContext, Stri
 fn read_source(path: &str) -> Result<String, String> {
     let mut bytes = Vec::new();
     if path == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("<stdin>: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("<stdin>: {e}"))?;
     } else {
         bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
     }
@@ -391,7 +560,15 @@ fn read_source(path: &str) -> Result<String, String> {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        format!("{name}:{line}:{col}: not UTF-8 text: invalid byte 0x{:02x} at byte offset {offset}", e.as_bytes()[offset])
+        let col = offset
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        format!(
+            "{name}:{line}:{col}: not UTF-8 text: invalid byte 0x{:02x} at byte offset {offset}",
+            e.as_bytes()[offset]
+        )
     })
 }

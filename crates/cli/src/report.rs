@@ -10,12 +10,25 @@ pub fn text(file: &str, src: &str, report: &Report) -> String {
     let mut out = String::new();
     let lines: Vec<&str> = src.split('\n').collect();
     for d in &report.diagnostics {
-        let sev = if d.severity == layerlab_core::Severity::Error { "error" } else { "warning" };
-        out.push_str(&format!("{file}:{}:{}: syntax {sev}: {}\n", d.start.line, d.start.column, d.message));
+        let sev = if d.severity == layerlab_core::Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        out.push_str(&format!(
+            "{file}:{}:{}: syntax {sev}: {}\n",
+            d.start.line, d.start.column, d.message
+        ));
     }
     for f in &report.findings {
-        out.push_str(&format!("{file}:{}:{}: {} [tip {}] {}\n", f.start.line, f.start.column, f.code, f.tip, f.message));
-        let (l0, l1) = (f.start.line as usize, (f.end.line as usize).min(f.start.line as usize + 4));
+        out.push_str(&format!(
+            "{file}:{}:{}: {} [tip {}] {}\n",
+            f.start.line, f.start.column, f.code, f.tip, f.message
+        ));
+        let (l0, l1) = (
+            f.start.line as usize,
+            (f.end.line as usize).min(f.start.line as usize + 4),
+        );
         let width = l1.to_string().len();
         out.push_str(&format!("{:width$} |\n", ""));
         for ln in l0..=l1 {
@@ -23,16 +36,32 @@ pub fn text(file: &str, src: &str, report: &Report) -> String {
             let text = text.trim_end_matches('\r');
             out.push_str(&format!("{ln:>width$} | {text}\n"));
             let start_col = if ln == l0 { f.start.column as usize } else { 1 };
-            let end_col = if ln == f.end.line as usize { f.end.column as usize } else { utf16_len(text) + 1 };
+            let end_col = if ln == f.end.line as usize {
+                f.end.column as usize
+            } else {
+                utf16_len(text) + 1
+            };
             let marks = end_col.saturating_sub(start_col).max(1);
-            out.push_str(&format!("{:width$} | {}{}\n", "", " ".repeat(start_col.saturating_sub(1)), "^".repeat(marks)));
+            out.push_str(&format!(
+                "{:width$} | {}{}\n",
+                "",
+                " ".repeat(start_col.saturating_sub(1)),
+                "^".repeat(marks)
+            ));
         }
         for l in &f.labels {
-            let line = src[..(l.span.start as usize).min(src.len())].matches('\n').count() + 1;
+            let line = src[..(l.span.start as usize).min(src.len())]
+                .matches('\n')
+                .count()
+                + 1;
             out.push_str(&format!("{:width$} = line {line}: {}\n", "", l.message));
         }
         if let Some(fix) = &f.fix {
-            let kind = if fix.applicability == Applicability::Safe { "safe" } else { "unsafe" };
+            let kind = if fix.applicability == Applicability::Safe {
+                "safe"
+            } else {
+                "unsafe"
+            };
             out.push_str(&format!("{:width$} = fix ({kind}): {}", "", fix.title));
             if let Some(s) = f.saved {
                 if s.source_edit >= 0.5 || s.dependency_bump >= 0.5 {
@@ -69,7 +98,10 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
     for (file, src, report) in reports {
         let uri = if *file == "-" { "stdin" } else { file };
         for f in &report.findings {
-            let index = RULES.iter().position(|r| r.meta.code == f.code).unwrap_or(0);
+            let index = RULES
+                .iter()
+                .position(|r| r.meta.code == f.code)
+                .unwrap_or(0);
             let mut result = json!({
                 "ruleId": f.code,
                 "ruleIndex": index,
@@ -119,5 +151,8 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
 
 /// SARIF counts `charOffset` in characters (UTF-16 code units for text).
 fn char_offset(src: &str, byte: usize) -> usize {
-    src[..byte.min(src.len())].chars().map(char::len_utf16).sum()
+    src[..byte.min(src.len())]
+        .chars()
+        .map(char::len_utf16)
+        .sum()
 }

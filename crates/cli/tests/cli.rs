@@ -22,7 +22,10 @@ fn layerlab(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
 
 #[test]
 fn parse_stdin_lists_instructions() {
-    let (code, out, err) = layerlab(&["parse", "-"], b"FROM alpine\nRUN echo \\\n  hi\nCMD [\"sh\"]\n");
+    let (code, out, err) = layerlab(
+        &["parse", "-"],
+        b"FROM alpine\nRUN echo \\\n  hi\nCMD [\"sh\"]\n",
+    );
     assert_eq!(code, 0, "stderr: {err}");
     let lines: Vec<_> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
@@ -32,7 +35,10 @@ fn parse_stdin_lists_instructions() {
 
 #[test]
 fn parse_json_is_valid_json() {
-    let (code, out, _) = layerlab(&["parse", "-", "--format", "json"], b"FROM alpine\nRUN true\n");
+    let (code, out, _) = layerlab(
+        &["parse", "-", "--format", "json"],
+        b"FROM alpine\nRUN true\n",
+    );
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert!(v.to_string().contains("alpine"));
@@ -62,7 +68,10 @@ fn parse_reports_errors_with_position_and_exit_1() {
 
 #[test]
 fn parse_json_has_stages_instructions_and_spans() {
-    let (code, out, _) = layerlab(&["parse", "-", "--format", "json"], b"FROM python:3.12 AS app\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n");
+    let (code, out, _) = layerlab(
+        &["parse", "-", "--format", "json"],
+        b"FROM python:3.12 AS app\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\n",
+    );
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["stages"][0]["name"], "app");
@@ -82,11 +91,24 @@ fn simulate_text_names_the_first_miss_and_total() {
 
 #[test]
 fn simulate_json_lists_steps_with_cached_and_seconds() {
-    let (code, out, _) = layerlab(&["simulate", "-", "--change", "src/app.py", "--format", "json"], SLOW);
+    let (code, out, _) = layerlab(
+        &[
+            "simulate",
+            "-",
+            "--change",
+            "src/app.py",
+            "--format",
+            "json",
+        ],
+        SLOW,
+    );
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let steps = v["steps"].as_array().unwrap();
-    let cached: Vec<bool> = steps.iter().map(|s| s["cached"].as_bool().unwrap()).collect();
+    let cached: Vec<bool> = steps
+        .iter()
+        .map(|s| s["cached"].as_bool().unwrap())
+        .collect();
     assert_eq!(cached, [true, true, false, false]);
     assert_eq!(steps[3]["line"], 4);
     assert!(v["total_seconds"].as_f64().unwrap() > 10.0);
@@ -98,7 +120,17 @@ fn simulate_reads_context_dockerignore() {
     std::fs::create_dir_all(dir.join("docs")).unwrap();
     std::fs::write(dir.join(".dockerignore"), "docs\n").unwrap();
     std::fs::write(dir.join("docs/a.md"), "x").unwrap();
-    let (code, out, _) = layerlab(&["simulate", "-", "--change", "docs/a.md", "--context", dir.to_str().unwrap()], SLOW);
+    let (code, out, _) = layerlab(
+        &[
+            "simulate",
+            "-",
+            "--change",
+            "docs/a.md",
+            "--context",
+            dir.to_str().unwrap(),
+        ],
+        SLOW,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(code, 0);
     assert!(out.contains("0 of 4 steps rebuilt"), "{out}");
@@ -119,7 +151,10 @@ fn simulate_rejects_bad_args() {
 fn check_reports_findings_with_snippets_and_exit_1() {
     let (code, out, err) = layerlab(&["check", "-"], SLOW);
     assert_eq!(code, 1, "{err}");
-    assert!(out.contains("<stdin>:3:1: LL301 [tip 3]") || out.contains("-:3:1: LL301 [tip 3]"), "{out}");
+    assert!(
+        out.contains("<stdin>:3:1: LL301 [tip 3]") || out.contains("-:3:1: LL301 [tip 3]"),
+        "{out}"
+    );
     assert!(out.contains("3 | COPY . /code\n  | ^^^^^^^^^^^^"), "{out}");
     assert!(out.contains("fix (safe)"), "{out}");
 }
@@ -130,13 +165,27 @@ fn check_clean_file_exits_0_and_select_ignore_work() {
     let (code, out, _) = layerlab(&["check", "-"], clean);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("no findings"));
-    let (code, out, _) = layerlab(&["check", "-", "--select", "tip3", "--format", "json"], SLOW);
+    let (code, out, _) = layerlab(
+        &["check", "-", "--select", "tip3", "--format", "json"],
+        SLOW,
+    );
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = v[0]["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("LL3")), "{codes:?}");
+    let codes: Vec<&str> = v[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c.starts_with("LL3")),
+        "{codes:?}"
+    );
     assert!(v[0]["findings"][0]["tip"].as_u64() == Some(3));
-    let (code, _, _) = layerlab(&["check", "-", "--ignore", "tip1,tip2,tip3,tip4,tip5"], SLOW);
+    let (code, _, _) = layerlab(
+        &["check", "-", "--ignore", "tip1,tip2,tip3,tip4,tip5"],
+        SLOW,
+    );
     assert_eq!(code, 0);
 }
 
@@ -153,7 +202,10 @@ fn check_sarif_has_the_required_shape() {
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], r["ruleId"]);
         let region = &r["locations"][0]["physicalLocation"]["region"];
-        assert!(region["startLine"].as_u64().unwrap() >= 1 && region["startColumn"].as_u64().unwrap() >= 1);
+        assert!(
+            region["startLine"].as_u64().unwrap() >= 1
+                && region["startColumn"].as_u64().unwrap() >= 1
+        );
         assert!(matches!(r["level"].as_str(), Some("warning" | "note")));
     }
 }
@@ -167,7 +219,10 @@ fn fix_prints_text_diff_and_reaches_a_fixed_point() {
     let (_, again, _) = layerlab(&["fix", "-"], fixed.as_bytes());
     assert_eq!(again, fixed, "fixing twice changes nothing");
     let (_, diff, _) = layerlab(&["fix", "-", "--diff"], SLOW);
-    assert!(diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{diff}");
+    assert!(
+        diff.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+        "{diff}"
+    );
 }
 
 #[test]
@@ -177,7 +232,11 @@ fn fix_write_creates_files_next_to_the_dockerfile() {
     std::fs::write(dir.join(".git/HEAD"), "ref").unwrap();
     std::fs::write(dir.join("package.json"), "{}").unwrap();
     let df = dir.join("Dockerfile");
-    std::fs::write(&df, "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"run\", \"dev\"]\n").unwrap();
+    std::fs::write(
+        &df,
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"run\", \"dev\"]\n",
+    )
+    .unwrap();
     let (code, _, err) = layerlab(&["fix", df.to_str().unwrap(), "--write", "--unsafe"], b"");
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&df).unwrap();
@@ -185,6 +244,9 @@ fn fix_write_creates_files_next_to_the_dockerfile() {
     assert!(dir.join(".dockerignore").exists(), "{err}");
     assert!(dir.join("compose.yaml").exists(), "{err}");
     let compose = std::fs::read_to_string(dir.join("compose.yaml")).unwrap();
-    assert!(compose.contains("develop:") && compose.contains("target: /app"), "{compose}");
+    assert!(
+        compose.contains("develop:") && compose.contains("target: /app"),
+        "{compose}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

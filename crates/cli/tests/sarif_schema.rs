@@ -13,7 +13,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const PACKAGES: &[&str] = &["@microsoft/jest-sarif@1.0.0-beta.0", "ajv@8.20.0", "ajv-draft-04@1.0.0", "ajv-formats@3.0.1"];
+const PACKAGES: &[&str] = &[
+    "@microsoft/jest-sarif@1.0.0-beta.0",
+    "ajv@8.20.0",
+    "ajv-draft-04@1.0.0",
+    "ajv-formats@3.0.1",
+];
 const SCHEMA: &str = "node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json";
 
 /// Reads SARIF logs (file paths as arguments), prints one line per log:
@@ -46,28 +51,55 @@ fn is_ci() -> bool {
 }
 
 fn have(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The validator folder, installing it when missing; Err says why not.
 fn validator() -> Result<PathBuf, String> {
     let dir = root().join("target/tools/sarif");
-    let installed = |d: &Path| d.join(SCHEMA).is_file() && d.join("node_modules/ajv-draft-04/package.json").is_file() && d.join("node_modules/ajv-formats/package.json").is_file();
+    let installed = |d: &Path| {
+        d.join(SCHEMA).is_file()
+            && d.join("node_modules/ajv-draft-04/package.json").is_file()
+            && d.join("node_modules/ajv-formats/package.json").is_file()
+    };
     if !have("node") || !have("npm") {
         return Err("node and npm are needed (Debian: apt-get install nodejs npm)".into());
     }
     if !installed(&dir) {
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        std::fs::write(dir.join("package.json"), "{\n  \"name\": \"layerlab-sarif-validator\",\n  \"private\": true\n}\n").map_err(|e| e.to_string())?;
-        eprintln!("installing the SARIF schema and validator into {} (npm: {})", dir.display(), PACKAGES.join(" "));
+        std::fs::write(
+            dir.join("package.json"),
+            "{\n  \"name\": \"layerlab-sarif-validator\",\n  \"private\": true\n}\n",
+        )
+        .map_err(|e| e.to_string())?;
+        eprintln!(
+            "installing the SARIF schema and validator into {} (npm: {})",
+            dir.display(),
+            PACKAGES.join(" ")
+        );
         let out = Command::new("npm")
             .current_dir(&dir)
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-exact"])
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--save-exact",
+            ])
             .args(PACKAGES)
             .output()
             .map_err(|e| format!("npm: {e}"))?;
         if !out.status.success() || !installed(&dir) {
-            return Err(format!("npm install {} failed: {}", PACKAGES.join(" "), String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "npm install {} failed: {}",
+                PACKAGES.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
     }
     std::fs::write(dir.join("validate.js"), VALIDATE_JS).map_err(|e| e.to_string())?;
@@ -75,10 +107,19 @@ fn validator() -> Result<PathBuf, String> {
 }
 
 fn layerlab(args: &[&str], stdin: &[u8]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn layerlab");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn layerlab");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 /// Validates the logs; one `(name, valid, message)` per log.
@@ -93,14 +134,27 @@ fn validate(dir: &Path, logs: &[(&str, String)]) -> Vec<(String, bool, String)> 
             p
         })
         .collect();
-    let out = Command::new("node").arg(dir.join("validate.js")).arg(dir.join(SCHEMA)).args(&files).output().expect("node");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("node")
+        .arg(dir.join("validate.js"))
+        .arg(dir.join(SCHEMA))
+        .args(&files)
+        .output()
+        .expect("node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&work);
     logs.iter()
         .zip(&files)
         .map(|((name, _), f)| {
             let prefix = format!("{}: ", f.display());
-            let line = text.lines().find(|l| l.starts_with(&prefix)).map(|l| l[prefix.len()..].to_string()).unwrap_or_else(|| format!("no verdict: {text}"));
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&prefix))
+                .map(|l| l[prefix.len()..].to_string())
+                .unwrap_or_else(|| format!("no verdict: {text}"));
             (name.to_string(), line == "ok", line)
         })
         .collect()
@@ -117,11 +171,32 @@ fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
         }
     };
     let apps = root().join("tests/buildkit/apps");
-    let app = |n: &str| apps.join(n).join("Dockerfile").to_string_lossy().into_owned();
-    let many = layerlab(&["check", &app("python-pip"), &app("node-npm"), &app("rust-cargo"), "--format", "sarif"], b"");
+    let app = |n: &str| {
+        apps.join(n)
+            .join("Dockerfile")
+            .to_string_lossy()
+            .into_owned()
+    };
+    let many = layerlab(
+        &[
+            "check",
+            &app("python-pip"),
+            &app("node-npm"),
+            &app("rust-cargo"),
+            "--format",
+            "sarif",
+        ],
+        b"",
+    );
     let stdin = layerlab(&["check", "-", "--format", "sarif"], b"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"flask\", \"run\", \"--reload\"]\n");
-    let clean = layerlab(&["check", "-", "--format", "sarif"], b"# syntax=docker/dockerfile:1\nFROM scratch\nCOPY app /app\n");
-    let broken = layerlab(&["check", "-", "--format", "sarif"], b"FROM\nRUN --mount=type=nope x\nCOPY\n");
+    let clean = layerlab(
+        &["check", "-", "--format", "sarif"],
+        b"# syntax=docker/dockerfile:1\nFROM scratch\nCOPY app /app\n",
+    );
+    let broken = layerlab(
+        &["check", "-", "--format", "sarif"],
+        b"FROM\nRUN --mount=type=nope x\nCOPY\n",
+    );
     for (name, (code, _)) in [("many files", &many), ("stdin", &stdin)] {
         assert_eq!(*code, 1, "{name}: findings exit 1");
     }
@@ -129,16 +204,34 @@ fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
     // A control the schema must reject: proves the validator validates.
     let mut invalid: serde_json::Value = serde_json::from_str(&stdin.1).unwrap();
     invalid["runs"][0]["results"][0]["level"] = "fatal".into();
-    invalid["runs"][0]["results"][0].as_object_mut().unwrap().remove("message");
-    let logs = [("many", many.1), ("stdin", stdin.1), ("clean", clean.1), ("syntax-errors", broken.1), ("control-invalid", invalid.to_string())];
+    invalid["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    let logs = [
+        ("many", many.1),
+        ("stdin", stdin.1),
+        ("clean", clean.1),
+        ("syntax-errors", broken.1),
+        ("control-invalid", invalid.to_string()),
+    ];
     let verdicts = validate(&dir, &logs);
     for (name, valid, message) in &verdicts {
         if name == "control-invalid" {
-            assert!(!valid, "the validator accepted a log with level \"fatal\" and no message");
-            assert!(message.contains("level") || message.contains("message"), "{message}");
+            assert!(
+                !valid,
+                "the validator accepted a log with level \"fatal\" and no message"
+            );
+            assert!(
+                message.contains("level") || message.contains("message"),
+                "{message}"
+            );
         } else {
             assert!(valid, "{name}: {message}");
         }
     }
-    eprintln!("SARIF 2.1.0 schema: {} logs valid, the invalid control rejected", verdicts.len() - 1);
+    eprintln!(
+        "SARIF 2.1.0 schema: {} logs valid, the invalid control rejected",
+        verdicts.len() - 1
+    );
 }

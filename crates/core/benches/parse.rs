@@ -10,7 +10,10 @@ mod corpus;
 fn corpus_files() -> Vec<String> {
     corpus::corpus_files().unwrap_or_else(|| {
         eprintln!("!!! benchmarking a synthetic file instead of the corpus");
-        vec!["FROM alpine AS a\nRUN --mount=type=cache,target=/c apk add \\\n  curl\nCOPY . /app\n".repeat(200)]
+        vec![
+            "FROM alpine AS a\nRUN --mount=type=cache,target=/c apk add \\\n  curl\nCOPY . /app\n"
+                .repeat(200),
+        ]
     })
 }
 
@@ -35,7 +38,9 @@ fn bench(c: &mut Criterion) {
         let src = one.repeat(n);
         g.throughput(Throughput::Bytes(src.len() as u64));
         g.sample_size(10);
-        g.bench_function(format!("{n}x"), |b| b.iter(|| black_box(layerlab_core::parse(black_box(&src)))));
+        g.bench_function(format!("{n}x"), |b| {
+            b.iter(|| black_box(layerlab_core::parse(black_box(&src))))
+        });
     }
     g.finish();
 }

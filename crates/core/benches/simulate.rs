@@ -17,12 +17,23 @@ fn one_scenario(c: &mut Criterion) {
     assert_eq!(SIXTY.lines().count(), 60, "the fixture must stay 60 lines");
     let df = layerlab_core::parse(SIXTY);
     let model = layerlab_core::model::build(&df, SIXTY);
-    let ctx = BuildContext { files: None, dockerignore: Some(".git\nnode_modules\n".into()) };
-    let change = [Change::Edit { path: "src/app/main.py".into() }];
+    let ctx = BuildContext {
+        files: None,
+        dockerignore: Some(".git\nnode_modules\n".into()),
+    };
+    let change = [Change::Edit {
+        path: "src/app/main.py".into(),
+    }];
     let mut g = c.benchmark_group("simulate-60-lines");
-    g.bench_function("parse only", |b| b.iter(|| layerlab_core::parse(black_box(SIXTY))));
-    g.bench_function("model only", |b| b.iter(|| layerlab_core::model::build(black_box(&df), SIXTY)));
-    g.bench_function("simulate only", |b| b.iter(|| simulate(black_box(&df), &model, &change, &ctx, &Options::default())));
+    g.bench_function("parse only", |b| {
+        b.iter(|| layerlab_core::parse(black_box(SIXTY)))
+    });
+    g.bench_function("model only", |b| {
+        b.iter(|| layerlab_core::model::build(black_box(&df), SIXTY))
+    });
+    g.bench_function("simulate only", |b| {
+        b.iter(|| simulate(black_box(&df), &model, &change, &ctx, &Options::default()))
+    });
     g.bench_function("parse + model + simulate", |b| {
         b.iter(|| {
             let df = layerlab_core::parse(black_box(SIXTY));
@@ -34,7 +45,9 @@ fn one_scenario(c: &mut Criterion) {
 }
 
 fn corpus_three_scenarios(c: &mut Criterion) {
-    let Some(files) = support::corpus_files() else { return };
+    let Some(files) = support::corpus_files() else {
+        return;
+    };
     let mut g = c.benchmark_group("corpus-3-scenarios");
     g.throughput(Throughput::Elements(files.len() as u64));
     g.sample_size(10);
@@ -47,7 +60,8 @@ fn corpus_three_scenarios(c: &mut Criterion) {
                 let model = layerlab_core::model::build(&df, src);
                 let sc = scenarios::scenarios(&df, &model, &ctx);
                 for changes in [&sc.source_edit, &sc.dependency_bump, &sc.base_update] {
-                    total += simulate(&df, &model, changes, &ctx, &Options::default()).critical_path_seconds;
+                    total += simulate(&df, &model, changes, &ctx, &Options::default())
+                        .critical_path_seconds;
                 }
             }
             black_box(total)

@@ -5,7 +5,9 @@ fn main() {
     let df = layerlab_core::parse(src);
     let mut n = 0;
     for _ in 0..2000 {
-        n += layerlab_core::model::build(std::hint::black_box(&df), src).steps.len();
+        n += layerlab_core::model::build(std::hint::black_box(&df), src)
+            .steps
+            .len();
     }
     println!("{n}");
 }

@@ -7,16 +7,25 @@
 mod corpus;
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     let files = corpus::corpus_files().expect("the shared corpus");
     // `concat`: one file made of the whole corpus, as the scaling bench does.
-    let files = if std::env::args().nth(2).as_deref() == Some("concat") { vec![files.concat()] } else { files };
+    let files = if std::env::args().nth(2).as_deref() == Some("concat") {
+        vec![files.concat()]
+    } else {
+        files
+    };
     let bytes: usize = files.iter().map(String::len).sum();
     let t = std::time::Instant::now();
     let mut instructions = 0;
     for _ in 0..n {
         for f in &files {
-            instructions += std::hint::black_box(layerlab_core::parse(std::hint::black_box(f))).instructions.len();
+            instructions += std::hint::black_box(layerlab_core::parse(std::hint::black_box(f)))
+                .instructions
+                .len();
         }
     }
     let secs = t.elapsed().as_secs_f64();

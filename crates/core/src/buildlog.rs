@@ -82,7 +82,9 @@ pub struct BuildLog {
 impl BuildLog {
     /// The step of a stage (as printed) with this 1-based index.
     pub fn step(&self, stage: Option<&str>, index: u32) -> Option<&LogStep> {
-        self.steps.iter().find(|s| s.stage.as_deref() == stage && s.index == index)
+        self.steps
+            .iter()
+            .find(|s| s.stage.as_deref() == stage && s.index == index)
     }
 }
 
@@ -98,7 +100,10 @@ pub fn parse(text: &str) -> BuildLog {
         let Some((vertex, rest)) = vertex_line(line) else {
             let t = line.trim_start();
             if outer_error.is_none() {
-                if let Some(e) = t.strip_prefix("ERROR:").or_else(|| t.strip_prefix("error:")) {
+                if let Some(e) = t
+                    .strip_prefix("ERROR:")
+                    .or_else(|| t.strip_prefix("error:"))
+                {
                     outer_error = Some(e.trim().to_string());
                 }
             }
@@ -113,7 +118,9 @@ pub fn parse(text: &str) -> BuildLog {
             }
             continue;
         }
-        let Some(step) = log.steps.iter_mut().find(|s| s.vertex == vertex) else { continue };
+        let Some(step) = log.steps.iter_mut().find(|s| s.vertex == vertex) else {
+            continue;
+        };
         if rest == "CACHED" {
             step.cached = true;
             step.seconds = None;
@@ -121,9 +128,15 @@ pub fn parse(text: &str) -> BuildLog {
             step.canceled = true;
         } else if let Some(d) = rest.strip_prefix("DONE") {
             if !step.cached {
-                step.seconds = d.trim().strip_suffix('s').and_then(crate::num::parse_decimal);
+                step.seconds = d
+                    .trim()
+                    .strip_suffix('s')
+                    .and_then(crate::num::parse_decimal);
             }
-        } else if let Some(e) = rest.strip_prefix("ERROR:").or_else(|| rest.strip_prefix("ERROR")) {
+        } else if let Some(e) = rest
+            .strip_prefix("ERROR:")
+            .or_else(|| rest.strip_prefix("ERROR"))
+        {
             step.error = Some(e.trim().to_string());
         }
     }
@@ -161,7 +174,11 @@ fn step_header(vertex: u32, name: &str) -> Option<LogStep> {
         Some(w) if w.contains('/') => Some(words.remove(0).to_string()),
         _ => None,
     };
-    let stage = if words.is_empty() { None } else { Some(words.join(" ")) };
+    let stage = if words.is_empty() {
+        None
+    } else {
+        Some(words.join(" "))
+    };
     Some(LogStep {
         vertex,
         platform,
@@ -208,7 +225,16 @@ mod tests {
     fn summary(log: &BuildLog) -> Vec<(Option<&str>, u32, u32, bool, Option<f64>, &str)> {
         log.steps
             .iter()
-            .map(|s| (s.stage.as_deref(), s.index, s.count, s.cached, s.seconds, s.instruction.as_str()))
+            .map(|s| {
+                (
+                    s.stage.as_deref(),
+                    s.index,
+                    s.count,
+                    s.cached,
+                    s.seconds,
+                    s.instruction.as_str(),
+                )
+            })
             .collect()
     }
 
@@ -218,12 +244,33 @@ mod tests {
         assert_eq!(
             summary(&log),
             vec![
-                (Some("base"), 1, 5, false, Some(0.1), "FROM docker.io/library/python:3.12-slim"),
+                (
+                    Some("base"),
+                    1,
+                    5,
+                    false,
+                    Some(0.1),
+                    "FROM docker.io/library/python:3.12-slim"
+                ),
                 (Some("base"), 2, 5, false, Some(0.2), "WORKDIR /app"),
                 (Some("base"), 3, 5, false, Some(0.0), "COPY a.txt ."),
                 // Printed after ARG expansion: the Dockerfile says `echo $V`.
-                (Some("base"), 4, 5, false, Some(0.4), "RUN echo 1 && sleep 0.3"),
-                (Some("base"), 5, 5, false, Some(0.2), "RUN --mount=type=cache,target=/root/.cache echo hi"),
+                (
+                    Some("base"),
+                    4,
+                    5,
+                    false,
+                    Some(0.4),
+                    "RUN echo 1 && sleep 0.3"
+                ),
+                (
+                    Some("base"),
+                    5,
+                    5,
+                    false,
+                    Some(0.2),
+                    "RUN --mount=type=cache,target=/root/.cache echo hi"
+                ),
             ]
         );
         assert_eq!(log.error, None);
@@ -239,16 +286,33 @@ mod tests {
             s,
             vec![
                 // A local base image's FROM is never reported CACHED by 20.10.
-                (Some("base"), 1, 5, false, Some(0.0), "FROM docker.io/library/python:3.12-slim"),
+                (
+                    Some("base"),
+                    1,
+                    5,
+                    false,
+                    Some(0.0),
+                    "FROM docker.io/library/python:3.12-slim"
+                ),
                 (Some("base"), 3, 5, true, None, "COPY a.txt ."),
                 (Some("base"), 4, 5, true, None, "RUN echo 1 && sleep 0.3"),
                 (Some("base"), 2, 5, true, None, "WORKDIR /app"),
-                (Some("base"), 5, 5, true, None, "RUN --mount=type=cache,target=/root/.cache echo hi"),
+                (
+                    Some("base"),
+                    5,
+                    5,
+                    true,
+                    None,
+                    "RUN --mount=type=cache,target=/root/.cache echo hi"
+                ),
                 (Some("final"), 1, 1, false, None, "RUN false"),
             ]
         );
         let failed = log.step(Some("final"), 1).unwrap();
-        assert_eq!(failed.error.as_deref(), Some("executor failed running [/bin/sh -c false]: exit code: 1"));
+        assert_eq!(
+            failed.error.as_deref(),
+            Some("executor failed running [/bin/sh -c false]: exit code: 1")
+        );
         assert_eq!(log.error, failed.error);
     }
 
@@ -258,12 +322,40 @@ mod tests {
         assert_eq!(
             summary(&log),
             vec![
-                (Some("stage-1"), 1, 5, false, Some(0.0), "FROM docker.io/library/python:3.12-slim"),
+                (
+                    Some("stage-1"),
+                    1,
+                    5,
+                    false,
+                    Some(0.0),
+                    "FROM docker.io/library/python:3.12-slim"
+                ),
                 (Some("s"), 1, 1, true, None, "COPY a.txt /a"),
-                (Some("stage-1"), 2, 5, false, Some(0.0), "COPY --from=s /a /b"),
+                (
+                    Some("stage-1"),
+                    2,
+                    5,
+                    false,
+                    Some(0.0),
+                    "COPY --from=s /a /b"
+                ),
                 (Some("stage-1"), 3, 5, false, Some(0.0), "ADD a.txt /c"),
-                (Some("stage-1"), 4, 5, false, Some(0.1), "RUN --mount=type=secret,id=x cat /run/secrets/x"),
-                (Some("stage-1"), 5, 5, false, Some(0.2), "RUN --mount=from=s,target=/m cat /m/a"),
+                (
+                    Some("stage-1"),
+                    4,
+                    5,
+                    false,
+                    Some(0.1),
+                    "RUN --mount=type=secret,id=x cat /run/secrets/x"
+                ),
+                (
+                    Some("stage-1"),
+                    5,
+                    5,
+                    false,
+                    Some(0.2),
+                    "RUN --mount=from=s,target=/m cat /m/a"
+                ),
             ]
         );
     }
@@ -311,7 +403,15 @@ mod tests {
 
     #[test]
     fn not_a_log_gives_no_steps() {
-        for text in ["", "hello\nworld", "#x [1/2] RUN a", "#3", "#3 [1/0] RUN a", "#3 [internal] load .dockerignore", "# [1/2] RUN"] {
+        for text in [
+            "",
+            "hello\nworld",
+            "#x [1/2] RUN a",
+            "#3",
+            "#3 [1/0] RUN a",
+            "#3 [internal] load .dockerignore",
+            "# [1/2] RUN",
+        ] {
             assert_eq!(parse(text).steps, vec![], "{text:?}");
         }
     }

@@ -64,9 +64,18 @@ impl Goal {
     /// The goal in words, for the lesson panel.
     pub fn describe(&self) -> String {
         match self {
-            Goal::SourceEditAtMost { seconds } => format!("A source edit rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
-            Goal::DependencyBumpAtMost { seconds } => format!("A dependency bump rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
-            Goal::BaseUpdateAtMost { seconds } => format!("A base-image update rebuilds in ≤ {} s (simulated)", crate::num::F1(*seconds)),
+            Goal::SourceEditAtMost { seconds } => format!(
+                "A source edit rebuilds in ≤ {} s (simulated)",
+                crate::num::F1(*seconds)
+            ),
+            Goal::DependencyBumpAtMost { seconds } => format!(
+                "A dependency bump rebuilds in ≤ {} s (simulated)",
+                crate::num::F1(*seconds)
+            ),
+            Goal::BaseUpdateAtMost { seconds } => format!(
+                "A base-image update rebuilds in ≤ {} s (simulated)",
+                crate::num::F1(*seconds)
+            ),
             Goal::NoFindings { selector } if selector == "all" => "No findings at all".into(),
             Goal::NoFindings { selector } => format!("No {selector} findings"),
             Goal::HasFinding { code } => format!("{code} fires"),
@@ -84,22 +93,34 @@ pub struct LessonError {
 }
 
 fn err(line: usize, message: impl Into<String>) -> LessonError {
-    LessonError { line, message: message.into() }
+    LessonError {
+        line,
+        message: message.into(),
+    }
 }
 
 fn parse_goal(v: &str, line: usize) -> Result<Goal, LessonError> {
     let words: Vec<&str> = v.split_whitespace().collect();
     let num = |i: usize| -> Result<f64, LessonError> {
-        words.get(i).and_then(|w| crate::num::parse_decimal(w)).ok_or_else(|| err(line, format!("goal `{v}`: expected a number")))
+        words
+            .get(i)
+            .and_then(|w| crate::num::parse_decimal(w))
+            .ok_or_else(|| err(line, format!("goal `{v}`: expected a number")))
     };
     match words.as_slice() {
         ["source-edit", "<=", ..] => Ok(Goal::SourceEditAtMost { seconds: num(2)? }),
         ["dependency-bump", "<=", ..] => Ok(Goal::DependencyBumpAtMost { seconds: num(2)? }),
         ["base-update", "<=", ..] => Ok(Goal::BaseUpdateAtMost { seconds: num(2)? }),
-        ["no-findings", sel] => Ok(Goal::NoFindings { selector: sel.to_string() }),
-        ["has-finding", code] => Ok(Goal::HasFinding { code: code.to_string() }),
+        ["no-findings", sel] => Ok(Goal::NoFindings {
+            selector: sel.to_string(),
+        }),
+        ["has-finding", code] => Ok(Goal::HasFinding {
+            code: code.to_string(),
+        }),
         ["cache-mount"] => Ok(Goal::CacheMount),
-        ["stages", ">=", _] => Ok(Goal::StagesAtLeast { count: num(2)? as usize }),
+        ["stages", ">=", _] => Ok(Goal::StagesAtLeast {
+            count: num(2)? as usize,
+        }),
         _ => Err(err(line, format!("unknown goal `{v}`"))),
     }
 }
@@ -109,7 +130,11 @@ pub fn parse(text: &str) -> Result<Lesson, LessonError> {
     let mut l = Lesson::default();
     let mut section: Option<String> = None;
     let mut body = String::new();
-    let flush = |l: &mut Lesson, section: &Option<String>, body: &mut String, line: usize| -> Result<(), LessonError> {
+    let flush = |l: &mut Lesson,
+                 section: &Option<String>,
+                 body: &mut String,
+                 line: usize|
+     -> Result<(), LessonError> {
         let text = std::mem::take(body);
         match section.as_deref() {
             None => Ok(()),
@@ -144,19 +169,34 @@ pub fn parse(text: &str) -> Result<Lesson, LessonError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (k, v) = line.split_once(':').ok_or_else(|| err(n, "expected `key: value` or a `--- section` line"))?;
+        let (k, v) = line
+            .split_once(':')
+            .ok_or_else(|| err(n, "expected `key: value` or a `--- section` line"))?;
         let v = v.trim();
         match k.trim() {
             "title" => l.title = v.to_string(),
-            "tip" => l.tip = v.parse().ok().filter(|t| (1..=5).contains(t)).ok_or_else(|| err(n, "tip must be 1 to 5"))?,
+            "tip" => {
+                l.tip = v
+                    .parse()
+                    .ok()
+                    .filter(|t| (1..=5).contains(t))
+                    .ok_or_else(|| err(n, "tip must be 1 to 5"))?
+            }
             "goal" => l.goals.push(parse_goal(v, n)?),
             "hint" => l.hints.push(v.to_string()),
             other => return Err(err(n, format!("unknown key `{other}`"))),
         }
     }
     flush(&mut l, &section, &mut body, text.lines().count())?;
-    if l.title.is_empty() || l.starter.trim().is_empty() || l.solution.trim().is_empty() || l.goals.is_empty() {
-        return Err(err(1, "a lesson needs a title, at least one goal, a starter and a solution"));
+    if l.title.is_empty()
+        || l.starter.trim().is_empty()
+        || l.solution.trim().is_empty()
+        || l.goals.is_empty()
+    {
+        return Err(err(
+            1,
+            "a lesson needs a title, at least one goal, a starter and a solution",
+        ));
     }
     Ok(l)
 }
@@ -192,27 +232,61 @@ impl Lesson {
             .iter()
             .map(|g| {
                 let (met, measured) = match g {
-                    Goal::SourceEditAtMost { seconds } => (times.source_edit <= *seconds, format!("{} s", crate::num::F1(times.source_edit))),
-                    Goal::DependencyBumpAtMost { seconds } => (times.dependency_bump <= *seconds, format!("{} s", crate::num::F1(times.dependency_bump))),
-                    Goal::BaseUpdateAtMost { seconds } => (times.base_update <= *seconds, format!("{} s", crate::num::F1(times.base_update))),
+                    Goal::SourceEditAtMost { seconds } => (
+                        times.source_edit <= *seconds,
+                        format!("{} s", crate::num::F1(times.source_edit)),
+                    ),
+                    Goal::DependencyBumpAtMost { seconds } => (
+                        times.dependency_bump <= *seconds,
+                        format!("{} s", crate::num::F1(times.dependency_bump)),
+                    ),
+                    Goal::BaseUpdateAtMost { seconds } => (
+                        times.base_update <= *seconds,
+                        format!("{} s", crate::num::F1(times.base_update)),
+                    ),
                     Goal::NoFindings { selector } => {
                         let n = findings
                             .iter()
-                            .filter(|f| selector == "all" || f.code.eq_ignore_ascii_case(selector) || selector.trim_start_matches("tip").parse::<u8>().ok() == Some(f.tip))
+                            .filter(|f| {
+                                selector == "all"
+                                    || f.code.eq_ignore_ascii_case(selector)
+                                    || selector.trim_start_matches("tip").parse::<u8>().ok()
+                                        == Some(f.tip)
+                            })
                             .count();
-                        (n == 0, format!("{n} finding{}", if n == 1 { "" } else { "s" }))
+                        (
+                            n == 0,
+                            format!("{n} finding{}", if n == 1 { "" } else { "s" }),
+                        )
                     }
                     Goal::HasFinding { code } => {
-                        let n = findings.iter().filter(|f| f.code.eq_ignore_ascii_case(code)).count();
-                        (n > 0, format!("{n} finding{}", if n == 1 { "" } else { "s" }))
+                        let n = findings
+                            .iter()
+                            .filter(|f| f.code.eq_ignore_ascii_case(code))
+                            .count();
+                        (
+                            n > 0,
+                            format!("{n} finding{}", if n == 1 { "" } else { "s" }),
+                        )
                     }
                     Goal::CacheMount => {
                         let n = findings.iter().filter(|f| f.code == "LL502").count();
-                        (n == 0, format!("{n} install{} without", if n == 1 { "" } else { "s" }))
+                        (
+                            n == 0,
+                            format!("{n} install{} without", if n == 1 { "" } else { "s" }),
+                        )
                     }
-                    Goal::StagesAtLeast { count } => (model.stages.len() >= *count, format!("{} stages", model.stages.len())),
+                    Goal::StagesAtLeast { count } => (
+                        model.stages.len() >= *count,
+                        format!("{} stages", model.stages.len()),
+                    ),
                 };
-                GoalState { goal: g.clone(), text: g.describe(), met: met && parse_ok, measured }
+                GoalState {
+                    goal: g.clone(),
+                    text: g.describe(),
+                    met: met && parse_ok,
+                    measured,
+                }
             })
             .collect()
     }
@@ -244,8 +318,14 @@ mod tests {
         assert_eq!(parse("title: x\ngoal: fly <= 3\n").unwrap_err().line, 2);
         assert_eq!(parse("title: x\ntip: 9\n").unwrap_err().line, 2);
         assert_eq!(parse("nonsense\n").unwrap_err().line, 1);
-        assert!(parse("title: x\n--- starter\nFROM a\n").is_err(), "no goal, no solution");
-        assert!(parse("title: x\ngoal: cache-mount\n--- starter\nFROM a\n--- solution\nFROM a\n--- oops\n").is_err());
+        assert!(
+            parse("title: x\n--- starter\nFROM a\n").is_err(),
+            "no goal, no solution"
+        );
+        assert!(parse(
+            "title: x\ngoal: cache-mount\n--- starter\nFROM a\n--- solution\nFROM a\n--- oops\n"
+        )
+        .is_err());
     }
 
     #[test]

@@ -11,11 +11,12 @@ pub mod model;
 pub mod num;
 pub mod outline;
 pub mod simulate;
+pub mod sort;
 pub mod syntax;
 pub mod tips;
 
 pub use outline::{outline, OutlineItem};
 pub use syntax::{
-    parse, Command, Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, LineIndex, Position, Severity,
-    Span, Spanned, Stage,
+    parse, Command, Diagnostic, Directive, Dockerfile, Flag, Heredoc, Instruction, LineIndex,
+    Position, Severity, Span, Spanned, Stage,
 };

@@ -26,7 +26,10 @@ impl fmt::Display for F1 {
 /// Parses a plain decimal (`12`, `0.35`, `.5`); no sign, no exponent.
 pub fn parse_decimal(s: &str) -> Option<f64> {
     let (int, frac) = s.split_once('.').unwrap_or((s, ""));
-    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) || int.len() + frac.len() > 15 {
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        || int.len() + frac.len() > 15
+    {
         return None;
     }
     let mut v = 0u64;
@@ -42,7 +45,10 @@ mod tests {
 
     #[test]
     fn formats_and_parses() {
-        assert_eq!(format!("{} {} {}", F0(12.5), F1(3.04), F1(-0.25)), "13 3.0 -0.3");
+        assert_eq!(
+            format!("{} {} {}", F0(12.5), F1(3.04), F1(-0.25)),
+            "13 3.0 -0.3"
+        );
         assert_eq!(parse_decimal("1.25"), Some(1.25));
         assert_eq!(parse_decimal("12"), Some(12.0));
         assert_eq!(parse_decimal(".5"), Some(0.5));

@@ -50,7 +50,11 @@ pub fn outline(src: &str) -> Vec<OutlineItem> {
                     text.push_str(w);
                 }
             }
-            OutlineItem { line: i.start.line, keyword: i.keyword.clone(), text }
+            OutlineItem {
+                line: i.start.line,
+                keyword: i.keyword.clone(),
+                text,
+            }
         })
         .collect()
 }

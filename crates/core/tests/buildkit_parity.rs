@@ -16,9 +16,15 @@ fn corpus() -> Option<PathBuf> {
         return Some(root);
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("corpus missing at {} and CI=true: the corpus suite must run in CI", root.display());
+        panic!(
+            "corpus missing at {} and CI=true: the corpus suite must run in CI",
+            root.display()
+        );
     }
-    shout(&format!("\n!!!!!!!!\n!!! corpus not found at {}: the BuildKit parity suite was NOT run\n!!!!!!!!\n", root.display()));
+    shout(&format!(
+        "\n!!!!!!!!\n!!! corpus not found at {}: the BuildKit parity suite was NOT run\n!!!!!!!!\n",
+        root.display()
+    ));
     None
 }
 
@@ -41,7 +47,10 @@ fn manifest(root: &PathBuf) -> Vec<Entry> {
         .skip(1)
         .filter_map(|l| {
             let cols: Vec<&str> = l.split('\t').collect();
-            (cols.len() >= 6).then(|| Entry { path: cols[3].to_string(), kind: cols[5].to_string() })
+            (cols.len() >= 6).then(|| Entry {
+                path: cols[3].to_string(),
+                kind: cols[5].to_string(),
+            })
         })
         .collect()
 }
@@ -163,7 +172,8 @@ fn heredoc_tuple(h: &Heredoc) -> (String, String, bool, bool, u32) {
 fn buildkit_parity() {
     let Some(root) = corpus() else { return };
     let entries = manifest(&root);
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let read =
+        |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
     let mut failures = Vec::new();
 
     // 1. result dumps
@@ -182,7 +192,9 @@ fn buildkit_parity() {
         if got == want {
             dumps_ok += 1;
         } else {
-            failures.push(format!("dump {dir}:\n--- want\n{want}--- got\n{got}--- errors {errors:?}"));
+            failures.push(format!(
+                "dump {dir}:\n--- want\n{want}--- got\n{got}--- errors {errors:?}"
+            ));
         }
         dump_dirs.push(dir);
     }
@@ -203,20 +215,35 @@ fn buildkit_parity() {
     let (mut here_ok, mut here) = (0, 0);
     for e in entries.iter().filter(|e| e.kind == "dockerfile-extracted") {
         here += 1;
-        let case = e.path.split_once("frontend/dockerfile/").map_or("", |x| x.1);
+        let case = e
+            .path
+            .split_once("frontend/dockerfile/")
+            .map_or("", |x| x.1);
         let Some(want) = heredoc_expectations(case) else {
             failures.push(format!("heredoc {case}: no expectation recorded"));
             continue;
         };
         let df = parse(&read(&e.path));
-        let got: Vec<_> = df.instructions.iter().flat_map(|i| i.heredocs.iter().map(heredoc_tuple)).collect();
-        let want: Vec<_> = want.iter().map(|w| (w.0.to_string(), w.1.to_string(), w.2, w.3, w.4)).collect();
+        let got: Vec<_> = df
+            .instructions
+            .iter()
+            .flat_map(|i| i.heredocs.iter().map(heredoc_tuple))
+            .collect();
+        let want: Vec<_> = want
+            .iter()
+            .map(|w| (w.0.to_string(), w.1.to_string(), w.2, w.3, w.4))
+            .collect();
         // parser-level errors only: `USER <<INVALID` etc. are fine for the parser
-        let parse_errors: Vec<_> = df.errors().filter(|d| d.message.contains("heredoc")).collect();
+        let parse_errors: Vec<_> = df
+            .errors()
+            .filter(|d| d.message.contains("heredoc"))
+            .collect();
         if got == want && parse_errors.is_empty() {
             here_ok += 1;
         } else {
-            failures.push(format!("heredoc {case}:\n want {want:?}\n got  {got:?}\n errors {parse_errors:?}"));
+            failures.push(format!(
+                "heredoc {case}:\n want {want:?}\n got  {got:?}\n errors {parse_errors:?}"
+            ));
         }
     }
 
@@ -238,6 +265,11 @@ fn buildkit_parity() {
     shout(&format!(
         "buildkit parity: {dumps_ok}/{dumps} result dumps, {neg_ok}/{neg} negative, {here_ok}/{here} heredoc, {real_errors} errors on {real} real files"
     ));
-    assert!(failures.is_empty(), "{} parity failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} parity failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(dumps > 0 && neg > 0 && here > 0 && real > 0);
 }

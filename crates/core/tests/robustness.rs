@@ -8,7 +8,10 @@ fn check(src: &str) -> Dockerfile {
     let mut last = 0;
     for i in &df.instructions {
         assert!(i.span.start >= last && i.span.end as usize <= src.len());
-        assert!(src.is_char_boundary(i.span.start as usize) && src.is_char_boundary(i.span.end as usize));
+        assert!(
+            src.is_char_boundary(i.span.start as usize)
+                && src.is_char_boundary(i.span.end as usize)
+        );
         last = i.span.end;
     }
     for d in &df.diagnostics {
@@ -26,7 +29,8 @@ fn nul_bytes() {
 
 #[test]
 fn ten_megabytes() {
-    let line = "RUN echo hello world && apt-get install -y --no-install-recommends curl ca-certificates\n";
+    let line =
+        "RUN echo hello world && apt-get install -y --no-install-recommends curl ca-certificates\n";
     let mut src = String::from("FROM debian\n");
     while src.len() < 10 << 20 {
         src.push_str(line);
@@ -37,18 +41,24 @@ fn ten_megabytes() {
 
 #[test]
 fn hundred_thousand_lines() {
-    let src: String = std::iter::once("FROM x\n").chain(std::iter::repeat_n("ENV A=1 B=2\n", 100_000)).collect();
+    let src: String = std::iter::once("FROM x\n")
+        .chain(std::iter::repeat_n("ENV A=1 B=2\n", 100_000))
+        .collect();
     assert_eq!(check(&src).instructions.len(), 100_001);
 }
 
 #[test]
 fn ten_thousand_line_continuation() {
-    let src: String =
-        std::iter::once("FROM x\nRUN a \\\n").chain(std::iter::repeat_n("  && b \\\n# c\n\n", 10_000)).chain(["  && z\n"]).collect();
+    let src: String = std::iter::once("FROM x\nRUN a \\\n")
+        .chain(std::iter::repeat_n("  && b \\\n# c\n\n", 10_000))
+        .chain(["  && z\n"])
+        .collect();
     let df = check(&src);
     assert_eq!(df.instructions.len(), 2);
     // heredoc markers on a huge logical line
-    let src: String = std::iter::once("FROM x\nRUN <<EOF \\\n").chain(std::iter::repeat_n("<<X \\\n", 10_000)).collect();
+    let src: String = std::iter::once("FROM x\nRUN <<EOF \\\n")
+        .chain(std::iter::repeat_n("<<X \\\n", 10_000))
+        .collect();
     check(&src);
 }
 
@@ -64,8 +74,13 @@ fn random_bytes() {
                 x ^= x >> 7;
                 x ^= x << 17;
                 // bias towards syntax characters
-                const ALPHA: &[u8] = b"RUN COPY FROM <<-EOF\n\\`\"'$[]{},=#-- \t\r\xef\xbb\xbf\xc3\xa9";
-                if x % 3 == 0 { (x >> 8) as u8 } else { ALPHA[(x >> 16) as usize % ALPHA.len()] }
+                const ALPHA: &[u8] =
+                    b"RUN COPY FROM <<-EOF\n\\`\"'$[]{},=#-- \t\r\xef\xbb\xbf\xc3\xa9";
+                if x % 3 == 0 {
+                    (x >> 8) as u8
+                } else {
+                    ALPHA[(x >> 16) as usize % ALPHA.len()]
+                }
             })
             .collect();
         check(&String::from_utf8_lossy(&bytes));

@@ -39,10 +39,16 @@ fn read_hash() -> (Route, Option<Result<String, ()>>) {
     }
     if let Some(rest) = h.strip_prefix("rules") {
         let code = rest.trim_start_matches('/');
-        return (Route::Rules((!code.is_empty()).then(|| code.to_string())), None);
+        return (
+            Route::Rules((!code.is_empty()).then(|| code.to_string())),
+            None,
+        );
     }
     if let Some(rest) = h.strip_prefix("workshop") {
-        return (Route::Workshop(rest.trim_start_matches('/').parse().ok()), None);
+        return (
+            Route::Workshop(rest.trim_start_matches('/').parse().ok()),
+            None,
+        );
     }
     (Route::Main, None)
 }
@@ -51,13 +57,26 @@ fn initial_state() -> State {
     let (route, shared) = read_hash();
     let theme = Theme::parse(&dom::load(THEME_KEY).unwrap_or_default());
     let (source, notice) = match shared {
-        Some(Ok(text)) => (text, Some("Loaded the Dockerfile from the share link.".to_string())),
-        Some(Err(())) => (dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()), Some("This share link is damaged: it could not be read.".into())),
-        None => (dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()), None),
+        Some(Ok(text)) => (
+            text,
+            Some("Loaded the Dockerfile from the share link.".to_string()),
+        ),
+        Some(Err(())) => (
+            dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()),
+            Some("This share link is damaged: it could not be read.".into()),
+        ),
+        None => (
+            dom::load(SOURCE_KEY).unwrap_or_else(|| DEFAULT_EXAMPLE.to_string()),
+            None,
+        ),
     };
     let mut s = State::new(source, theme, route);
     s.notice = notice;
-    s.done = dom::load(lesson_files::DONE_KEY).unwrap_or_default().split(',').filter_map(|n| n.parse().ok()).collect();
+    s.done = dom::load(lesson_files::DONE_KEY)
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|n| n.parse().ok())
+        .collect();
     s.presenter = dom::load(PRESENTER_KEY).is_some_and(|v| v == "on");
     s
 }
@@ -74,13 +93,21 @@ pub fn app() -> Html {
             let on_hash = Closure::<dyn Fn()>::new(move || {
                 let (route, shared) = read_hash();
                 match shared {
-                    Some(Ok(text)) => state.dispatch(Action::LoadSource(text, "Loaded the Dockerfile from the share link.".into())),
-                    Some(Err(())) => state.dispatch(Action::Notice(Some("This share link is damaged: it could not be read.".into()))),
+                    Some(Ok(text)) => state.dispatch(Action::LoadSource(
+                        text,
+                        "Loaded the Dockerfile from the share link.".into(),
+                    )),
+                    Some(Err(())) => state.dispatch(Action::Notice(Some(
+                        "This share link is damaged: it could not be read.".into(),
+                    ))),
                     None => state.dispatch(Action::SetRoute(route)),
                 }
             });
             if let Some(w) = web_sys::window() {
-                let _ = w.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    on_hash.as_ref().unchecked_ref(),
+                );
             }
             on_hash.forget();
         });
@@ -89,7 +116,9 @@ pub fn app() -> Html {
     crate::settle::use_deep_tier(&state);
     {
         let state2 = state.clone();
-        use_effect_with(state.analysis.version, move |_| dom::save(SOURCE_KEY, &state2.analysis.source));
+        use_effect_with(state.analysis.version, move |_| {
+            dom::save(SOURCE_KEY, &state2.analysis.source)
+        });
     }
     {
         use_effect_with(state.theme, move |t| {
@@ -116,7 +145,12 @@ pub fn app() -> Html {
     let on_input = d(Action::SetSource);
     let on_apply = {
         let state = state.clone();
-        Callback::from(move |t: String| state.dispatch(Action::LoadSource(t, "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into())))
+        Callback::from(move |t: String| {
+            state.dispatch(Action::LoadSource(
+                t,
+                "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into(),
+            ))
+        })
     };
     let on_cursor = {
         let state = state.clone();
@@ -125,18 +159,29 @@ pub fn app() -> Html {
     // Stable (memoized) so per-bar and per-marker components can be skipped.
     let on_select = {
         let dispatcher = state.dispatcher();
-        use_callback((), move |l: u32, _| dispatcher.dispatch(Action::SelectLine(l)))
+        use_callback((), move |l: u32, _| {
+            dispatcher.dispatch(Action::SelectLine(l))
+        })
     };
     let on_example = {
         let (state, share_url) = (state.clone(), share_url.clone());
         Callback::from(move |i: usize| {
             share_url.set(None);
-            state.dispatch(Action::LoadSource(EXAMPLES[i].text.to_string(), format!("Loaded the example: {}.", EXAMPLES[i].label)))
+            state.dispatch(Action::LoadSource(
+                EXAMPLES[i].text.to_string(),
+                format!("Loaded the example: {}.", EXAMPLES[i].label),
+            ))
         })
     };
     let on_share = {
         let (state, share_url) = (state.clone(), share_url.clone());
-        Callback::from(move |_| share_url.set(Some(format!("{}#/s/{}", dom::base_url(), share::encode(state.source())))))
+        Callback::from(move |_| {
+            share_url.set(Some(format!(
+                "{}#/s/{}",
+                dom::base_url(),
+                share::encode(state.source())
+            )))
+        })
     };
     let on_theme = {
         let state = state.clone();

@@ -34,7 +34,11 @@ fn describe(changes: &[Change]) -> String {
             Change::Secret { id } => format!("secret {id} changed"),
         })
         .collect();
-    if parts.is_empty() { "nothing changes (no manifest found)".into() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "nothing changes (no manifest found)".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// ARG names declared in the file.
@@ -57,15 +61,51 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
     let arg_name = use_state(|| None::<String>);
     let arg_value = use_state(|| "2".to_string());
     let path = use_state(|| "src/app.py".to_string());
-    let name = (*arg_name).clone().or_else(|| args.first().cloned()).unwrap_or_else(|| "VERSION".into());
+    let name = (*arg_name)
+        .clone()
+        .or_else(|| args.first().cloned())
+        .unwrap_or_else(|| "VERSION".into());
     let sc = &props.analysis.scenarios;
     let options: Vec<(&str, &str, ChangeChoice, String)> = vec![
-        ("none", "No change", ChangeChoice::None, "the last build, all cached".into()),
-        ("source", "Edit a source file", ChangeChoice::SourceEdit, describe(&sc.source_edit)),
-        ("deps", "Bump dependencies", ChangeChoice::DependencyBump, describe(&sc.dependency_bump)),
-        ("base", "Update the base image", ChangeChoice::BaseUpdate, describe(&sc.base_update)),
-        ("arg", "Change a build arg", ChangeChoice::BuildArg { name: name.clone(), value: (*arg_value).clone() }, format!("--build-arg {name}={}", *arg_value)),
-        ("path", "Edit this path", ChangeChoice::Path((*path).clone()), format!("edit {}", *path)),
+        (
+            "none",
+            "No change",
+            ChangeChoice::None,
+            "the last build, all cached".into(),
+        ),
+        (
+            "source",
+            "Edit a source file",
+            ChangeChoice::SourceEdit,
+            describe(&sc.source_edit),
+        ),
+        (
+            "deps",
+            "Bump dependencies",
+            ChangeChoice::DependencyBump,
+            describe(&sc.dependency_bump),
+        ),
+        (
+            "base",
+            "Update the base image",
+            ChangeChoice::BaseUpdate,
+            describe(&sc.base_update),
+        ),
+        (
+            "arg",
+            "Change a build arg",
+            ChangeChoice::BuildArg {
+                name: name.clone(),
+                value: (*arg_value).clone(),
+            },
+            format!("--build-arg {name}={}", *arg_value),
+        ),
+        (
+            "path",
+            "Edit this path",
+            ChangeChoice::Path((*path).clone()),
+            format!("edit {}", *path),
+        ),
     ];
     let kind = |c: &ChangeChoice| std::mem::discriminant(c);
     let radios = options.into_iter().map(|(id, label, choice, detail)| {
@@ -88,7 +128,10 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             arg_name.set(Some(v.clone()));
-            cb.emit(ChangeChoice::BuildArg { name: v, value: (*value).clone() });
+            cb.emit(ChangeChoice::BuildArg {
+                name: v,
+                value: (*value).clone(),
+            });
         })
     };
     let on_arg_value = {
@@ -96,7 +139,10 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             arg_value.set(v.clone());
-            cb.emit(ChangeChoice::BuildArg { name: name.clone(), value: v });
+            cb.emit(ChangeChoice::BuildArg {
+                name: name.clone(),
+                value: v,
+            });
         })
     };
     let on_path = {

@@ -19,15 +19,23 @@ pub fn is_change(l: &str) -> bool {
 
 #[function_component(DiffView)]
 pub fn diff_view(props: &DiffViewProps) -> Html {
-    let lines = props.diff.lines().filter(|l| !props.only_changes || is_change(l)).map(|l| {
-        let class = if !is_change(l) {
-            if l.starts_with("@@") { "hunk" } else { "ctx" }
-        } else if l.starts_with('+') {
-            "add"
-        } else {
-            "del"
-        };
-        html! { <span class={class}>{l.to_string()}{"\n"}</span> }
-    });
+    let lines = props
+        .diff
+        .lines()
+        .filter(|l| !props.only_changes || is_change(l))
+        .map(|l| {
+            let class = if !is_change(l) {
+                if l.starts_with("@@") {
+                    "hunk"
+                } else {
+                    "ctx"
+                }
+            } else if l.starts_with('+') {
+                "add"
+            } else {
+                "del"
+            };
+            html! { <span class={class}>{l.to_string()}{"\n"}</span> }
+        });
     html! { <pre class="code-block diff" tabindex="0" aria-label="Diff" data-testid={props.testid.clone()}>{ for lines }</pre> }
 }

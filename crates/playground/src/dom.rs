@@ -21,12 +21,18 @@ pub fn save(key: &str, value: &str) {
 
 /// The URL fragment without `#`.
 pub fn hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default().trim_start_matches('#').to_string()
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string()
 }
 
 /// The page URL without its fragment.
 pub fn base_url() -> String {
-    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let href = window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     href.split('#').next().unwrap_or_default().to_string()
 }
 
@@ -44,13 +50,23 @@ pub fn copy(text: &str, done: yew::Callback<bool>) {
 
 /// Offers `text` as a file download (a blob: URL, no request).
 pub fn download(name: &str, text: &str) {
-    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("text/plain;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
         a.set_href(&url);
         a.set_download(name);
         a.click();
@@ -60,7 +76,10 @@ pub fn download(name: &str, text: &str) {
 
 /// Sets an attribute on `<html>` (the colour theme).
 pub fn set_root_attr(name: &str, value: &str) {
-    if let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute(name, value);
     }
 }

@@ -51,7 +51,12 @@ fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
         .findings
         .iter()
         .map(|f| (f.span.start as usize, f.span.end as usize))
-        .chain(a.df.diagnostics.iter().map(|d| (d.span.start as usize, (d.span.end as usize).max(d.span.start as usize + 1))))
+        .chain(a.df.diagnostics.iter().map(|d| {
+            (
+                d.span.start as usize,
+                (d.span.end as usize).max(d.span.start as usize + 1),
+            )
+        }))
         .collect();
     let mut out = Vec::new();
     let mut offset = 0;
@@ -59,8 +64,11 @@ fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
     for raw in src.split('\n') {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let end = offset + line.len();
-        let local: Vec<(usize, usize)> =
-            ranges.iter().filter(|&&(s, e)| s < end && e > offset).map(|&(s, e)| (s.max(offset) - offset, e.min(end) - offset)).collect();
+        let local: Vec<(usize, usize)> = ranges
+            .iter()
+            .filter(|&&(s, e)| s < end && e > offset)
+            .map(|&(s, e)| (s.max(offset) - offset, e.min(end) - offset))
+            .collect();
         out.push(Rc::new(highlight::segments(line, continued, &local)));
         continued = highlight::continues(line) || (continued && line.trim_start().starts_with('#'));
         offset += raw.len() + 1;
@@ -69,7 +77,11 @@ fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
 }
 
 fn markers(a: &Analysis) -> Vec<Marker> {
-    let rule = |code: &str| crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code);
+    let rule = |code: &str| {
+        crate::generated_rules::RULE_DOCS
+            .iter()
+            .find(|r| r.code == code)
+    };
     let mut out: Vec<Marker> = a
         .findings
         .iter()
@@ -77,11 +89,19 @@ fn markers(a: &Analysis) -> Vec<Marker> {
             line: f.start.line,
             code: f.code,
             tip: f.tip,
-            title: rule(f.code).map(|r| r.summary.to_string()).unwrap_or_else(|| f.name.to_string()),
+            title: rule(f.code)
+                .map(|r| r.summary.to_string())
+                .unwrap_or_else(|| f.name.to_string()),
             message: f.message.clone(),
         })
         .collect();
-    out.extend(a.df.diagnostics.iter().map(|d| Marker { line: d.start.line, code: "", tip: 0, title: "Syntax".into(), message: d.message.clone() }));
+    out.extend(a.df.diagnostics.iter().map(|d| Marker {
+        line: d.start.line,
+        code: "",
+        tip: 0,
+        title: "Syntax".into(),
+        message: d.message.clone(),
+    }));
     out
 }
 

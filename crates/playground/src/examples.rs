@@ -9,7 +9,11 @@ pub struct Example {
 
 macro_rules! example {
     ($id:literal, $label:literal) => {
-        Example { id: $id, label: $label, text: include_str!(concat!("../../../web/examples/", $id, ".Dockerfile")) }
+        Example {
+            id: $id,
+            label: $label,
+            text: include_str!(concat!("../../../web/examples/", $id, ".Dockerfile")),
+        }
     };
 }
 

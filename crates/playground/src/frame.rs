@@ -33,9 +33,15 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut o = Options { source: String::new(), origins: Vec::new(), theme: None };
+    let mut o = Options {
+        source: String::new(),
+        origins: Vec::new(),
+        theme: None,
+    };
     for part in dom::hash().split('&') {
-        let Some((k, v)) = part.split_once('=') else { continue };
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
         match k {
             "s" => o.source = share::decode(v).unwrap_or_default(),
             "origins" => {
@@ -97,7 +103,16 @@ fn to_message(a: &Analysis, d: &Deep) -> JsValue {
     let totals = Object::new();
     set(&totals, "steps", steps.length());
     set(&totals, "findings", a.findings.len() as u32);
-    set(&totals, "build_seconds", a.model.steps.iter().filter(|s| s.number.is_some()).map(|s| s.seconds).sum::<f64>());
+    set(
+        &totals,
+        "build_seconds",
+        a.model
+            .steps
+            .iter()
+            .filter(|s| s.number.is_some())
+            .map(|s| s.seconds)
+            .sum::<f64>(),
+    );
     set(&totals, "rebuild", times(&d.optimized.before));
     set(&totals, "optimized_rebuild", times(&d.optimized.after));
     let m = Object::new();
@@ -117,7 +132,10 @@ fn read(data: &JsValue) -> Option<Option<String>> {
     }
     let field = |k: &str| Reflect::get(data, &k.into()).ok();
     match field("type")?.as_string()?.as_str() {
-        "layerlab:set" => field("dockerfile")?.as_string().filter(|t| t.len() <= MAX_TEXT).map(Some),
+        "layerlab:set" => field("dockerfile")?
+            .as_string()
+            .filter(|t| t.len() <= MAX_TEXT)
+            .map(Some),
         "layerlab:get" => Some(None),
         _ => None,
     }
@@ -126,7 +144,9 @@ fn read(data: &JsValue) -> Option<Option<String>> {
 /// Sends `msg` to the parent, once per allowed origin (the browser drops it
 /// unless the parent is that origin).
 fn post(origins: &[String], msg: &JsValue) {
-    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else { return };
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
     for o in origins {
         let _ = parent.post_message(msg, o);
     }
@@ -144,25 +164,29 @@ pub fn frame() -> Html {
                 dom::set_root_attr("data-theme", t);
             }
             let current = Rc::new(RefCell::new(opts.source.clone()));
-            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                if !opts.origins.iter().any(|o| *o == e.origin()) {
-                    return;
-                }
-                match read(&e.data()) {
-                    Some(Some(text)) if text != *current.borrow() => {
-                        *current.borrow_mut() = text.clone();
-                        source.set(text.into());
+            let on_message =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                    if !opts.origins.iter().any(|o| *o == e.origin()) {
+                        return;
                     }
-                    Some(_) => {
-                        if let Some(m) = last.borrow().as_ref() {
-                            post(&opts.origins, m);
+                    match read(&e.data()) {
+                        Some(Some(text)) if text != *current.borrow() => {
+                            *current.borrow_mut() = text.clone();
+                            source.set(text.into());
                         }
+                        Some(_) => {
+                            if let Some(m) = last.borrow().as_ref() {
+                                post(&opts.origins, m);
+                            }
+                        }
+                        None => {}
                     }
-                    None => {}
-                }
-            });
+                });
             if let Some(w) = web_sys::window() {
-                let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+                let _ = w.add_event_listener_with_callback(
+                    "message",
+                    on_message.as_ref().unchecked_ref(),
+                );
             }
             on_message.forget();
         });

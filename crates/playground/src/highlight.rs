@@ -32,7 +32,10 @@ pub fn continues(line: &str) -> bool {
 pub fn segments(line: &str, continued: bool, diag: &[(usize, usize)]) -> Vec<Segment> {
     let b = line.as_bytes();
     let mut class = vec![PLAIN; b.len()];
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     if b.get(start) == Some(&b'#') {
         class[start..].fill(CMT);
     } else {
@@ -66,7 +69,10 @@ pub fn segments(line: &str, continued: bool, diag: &[(usize, usize)]) -> Vec<Seg
                         break;
                     }
                 }
-            } else if c == b'$' && i + 1 < b.len() && (b[i + 1] == b'{' || b[i + 1] == b'_' || b[i + 1].is_ascii_alphabetic()) {
+            } else if c == b'$'
+                && i + 1 < b.len()
+                && (b[i + 1] == b'{' || b[i + 1] == b'_' || b[i + 1].is_ascii_alphabetic())
+            {
                 class[i] = VAR;
                 i += 1;
                 if b[i] == b'{' {
@@ -97,7 +103,11 @@ pub fn segments(line: &str, continued: bool, diag: &[(usize, usize)]) -> Vec<Seg
     for i in 1..=b.len() {
         let boundary = i == b.len() || class[i] != class[run] || marked[i] != marked[run];
         if boundary && line.is_char_boundary(i) {
-            out.push(Segment { class: class_name(class[run]), diag: marked[run], text: line[run..i].to_string() });
+            out.push(Segment {
+                class: class_name(class[run]),
+                diag: marked[run],
+                text: line[run..i].to_string(),
+            });
             run = i;
         }
     }

@@ -63,8 +63,12 @@ fn add_styles(parent: &web_sys::Node) {
 }
 
 fn main() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let (Some(head), Some(body)) = (doc.head(), doc.body()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(head), Some(body)) = (doc.head(), doc.body()) else {
+        return;
+    };
     if body.has_attribute("data-layerlab-app") {
         add_styles(&head);
         yew::Renderer::<app::App>::new().render();
@@ -81,5 +85,12 @@ pub fn mount(root: web_sys::Element, source: String) {
     if let Some(parent) = root.parent_node() {
         add_styles(&parent);
     }
-    yew::Renderer::<widget::Widget>::with_root_and_props(root, widget::WidgetProps { source: source.into(), on_analysis: None }).render();
+    yew::Renderer::<widget::Widget>::with_root_and_props(
+        root,
+        widget::WidgetProps {
+            source: source.into(),
+            on_analysis: None,
+        },
+    )
+    .render();
 }

@@ -21,7 +21,11 @@ pub fn inline(text: &str) -> Html {
         let Some(end) = after.find(delim) else { break };
         out.push(html! { {rest[..at].to_string()} });
         let inner = after[..end].to_string();
-        out.push(if delim == "`" { html! { <code>{inner}</code> } } else { html! { <strong>{inner}</strong> } });
+        out.push(if delim == "`" {
+            html! { <code>{inner}</code> }
+        } else {
+            html! { <strong>{inner}</strong> }
+        });
         rest = &after[end + delim.len()..];
     }
     out.push(html! { {rest.to_string()} });
@@ -35,7 +39,9 @@ fn item(line: &str) -> Option<&str> {
         return Some(t);
     }
     let digits = l.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0).then(|| l[digits..].strip_prefix(". ")).flatten()
+    (digits > 0)
+        .then(|| l[digits..].strip_prefix(". "))
+        .flatten()
 }
 
 /// Block Markdown: blank lines separate paragraphs; list items become lists.
@@ -55,9 +61,15 @@ pub fn render(text: &str) -> Html {
                     (i, _) => texts.push(i.unwrap_or(l).to_string()),
                 }
             }
-            let ordered = lines[0].trim_start().starts_with(|c: char| c.is_ascii_digit());
+            let ordered = lines[0]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit());
             let items = texts.iter().map(|t| html! { <li>{inline(t)}</li> });
-            blocks.push(if ordered { html! { <ol>{for items}</ol> } } else { html! { <ul>{for items}</ul> } });
+            blocks.push(if ordered {
+                html! { <ol>{for items}</ol> }
+            } else {
+                html! { <ul>{for items}</ul> }
+            });
         } else {
             blocks.push(html! { <p>{inline(&lines.join(" "))}</p> });
         }

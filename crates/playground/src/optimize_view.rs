@@ -28,11 +28,16 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
     };
     let o = &deep.optimized;
     // Every code that has a fix in the file, plus the ones applied in later rounds.
-    let mut codes: Vec<&str> = props.analysis.findings.iter().filter(|f| f.fix.is_some()).map(|f| f.code).collect();
+    let mut codes: Vec<&str> = props
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.fix.is_some())
+        .map(|f| f.code)
+        .collect();
     codes.extend(o.applied.iter().map(|f| f.code));
     codes.extend(props.disabled.iter().map(String::as_str));
-    codes.sort();
-    codes.dedup();
+    layerlab_core::sort::sort_dedup(&mut codes);
     let toggles = codes.iter().map(|&code| {
         let on = !props.disabled.iter().any(|d| d == code);
         let n = o.applied.iter().filter(|f| f.code == code).count();

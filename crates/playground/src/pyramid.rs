@@ -57,21 +57,45 @@ pub fn pyramid(props: &PyramidProps) -> Html {
     let focus = use_state(|| None::<usize>);
     let a = &props.analysis;
     let current = a.instruction_at(props.cursor_line);
-    let logged = |instr: usize| props.log.as_ref().and_then(|l| l.steps.iter().find(|s| s.0 == instr).copied());
+    let logged = |instr: usize| {
+        props
+            .log
+            .as_ref()
+            .and_then(|l| l.steps.iter().find(|s| s.0 == instr).copied())
+    };
     let seconds = |sid: usize| {
         let step = &a.model.steps[sid];
-        logged(step.instruction).and_then(|l| l.2).unwrap_or(step.seconds)
+        logged(step.instruction)
+            .and_then(|l| l.2)
+            .unwrap_or(step.seconds)
     };
-    let shown: Vec<usize> = (0..a.model.steps.len()).filter(|&i| a.model.steps[i].kind != StepKind::Metadata).collect();
+    let shown: Vec<usize> = (0..a.model.steps.len())
+        .filter(|&i| a.model.steps[i].kind != StepKind::Metadata)
+        .collect();
     let max = shown.iter().map(|&i| seconds(i)).fold(1.0_f64, f64::max);
-    let outcome = |sid: usize| props.simulation.as_ref().and_then(|s| s.steps.iter().find(|o| o.step == sid).cloned());
-    let first_miss = props.simulation.as_ref().and_then(|s| s.steps.iter().find(|o| o.status == Status::Rebuilt).map(|o| o.step));
+    let outcome = |sid: usize| {
+        props
+            .simulation
+            .as_ref()
+            .and_then(|s| s.steps.iter().find(|o| o.step == sid).cloned())
+    };
+    let first_miss = props.simulation.as_ref().and_then(|s| {
+        s.steps
+            .iter()
+            .find(|o| o.status == Status::Rebuilt)
+            .map(|o| o.step)
+    });
 
     let mut y = 4.0;
     let mut rows = Vec::new();
     let mut miss_order = 0;
     for st in &a.model.stages {
-        let steps: Vec<usize> = st.steps.iter().copied().filter(|i| shown.contains(i)).collect();
+        let steps: Vec<usize> = st
+            .steps
+            .iter()
+            .copied()
+            .filter(|i| shown.contains(i))
+            .collect();
         if steps.is_empty() {
             continue;
         }
@@ -104,16 +128,29 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             };
             let log = logged(step.instruction);
             let is_current = current == Some(step.instruction);
-            let num = step.number.map(|(i, n)| format!("[{i}/{n}] ")).unwrap_or_default();
+            let num = step
+                .number
+                .map(|(i, n)| format!("[{i}/{n}] "))
+                .unwrap_or_default();
             let visible = truncate(&format!("{num}{}", step.text), 44);
             let label = format!(
                 "{num}{} (line {}), {} s {}, {}{}",
                 step.text,
                 step.line,
                 F1(secs),
-                if log.and_then(|l| l.2).is_some() { "measured" } else { "estimated" },
+                if log.and_then(|l| l.2).is_some() {
+                    "measured"
+                } else {
+                    "estimated"
+                },
                 step.churn.label(),
-                out.as_ref().map(|o| format!(", {}: {}", if o.cached { "cached" } else { "rebuilt" }, o.reason)).unwrap_or_default()
+                out.as_ref()
+                    .map(|o| format!(
+                        ", {}: {}",
+                        if o.cached { "cached" } else { "rebuilt" },
+                        o.reason
+                    ))
+                    .unwrap_or_default()
             );
             let line = step.line;
             let onclick = {

@@ -39,7 +39,10 @@ fn page(r: &RuleDoc) -> Html {
 
 #[function_component(RulePage)]
 pub fn rule_page(props: &RulePageProps) -> Html {
-    let doc = props.code.as_deref().and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
+    let doc = props
+        .code
+        .as_deref()
+        .and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
     html! {
         <main class="rules" id="main">
             <p><a href="#/">{"← Back to the playground"}</a>{" · "}<a href="#/rules">{"All rules"}</a></p>

@@ -78,7 +78,11 @@ fn compress(input: &[u8]) -> Vec<u8> {
         let mut chain = MAX_CHAIN;
         while cand != usize::MAX && i - cand <= WINDOW && chain > 0 {
             let max = (n - i).min(MAX_MATCH);
-            let len = input[cand..].iter().zip(&input[i..i + max]).take_while(|(a, b)| a == b).count();
+            let len = input[cand..]
+                .iter()
+                .zip(&input[i..i + max])
+                .take_while(|(a, b)| a == b)
+                .count();
             if len > best_len {
                 best_len = len;
                 best_dist = i - cand;
@@ -137,7 +141,9 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 fn base64url(bytes: &[u8], out: &mut String) {
     for chunk in bytes.chunks(3) {
-        let v = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let v = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
         for k in 0..chunk.len() + 1 {
             out.push(ALPHABET[(v >> (18 - 6 * k) & 63) as usize] as char);
         }
@@ -166,8 +172,17 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let big: String = (0..4000).map(|i| format!("RUN echo {i} ünïcödé 🐳\r\n")).collect();
-        for t in ["", "a", "FROM x\r\nRUN y\r\n", "aaaaaaaaaaaaaaaaaaaaaaa", "日本語\u{0}\t", big.as_str()] {
+        let big: String = (0..4000)
+            .map(|i| format!("RUN echo {i} ünïcödé 🐳\r\n"))
+            .collect();
+        for t in [
+            "",
+            "a",
+            "FROM x\r\nRUN y\r\n",
+            "aaaaaaaaaaaaaaaaaaaaaaa",
+            "日本語\u{0}\t",
+            big.as_str(),
+        ] {
             assert_eq!(decode(&encode(t)).as_deref(), Some(t));
         }
         assert!(encode(&big).len() < big.len() / 3);

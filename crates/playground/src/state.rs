@@ -27,7 +27,10 @@ pub enum ChangeChoice {
     SourceEdit,
     DependencyBump,
     BaseUpdate,
-    BuildArg { name: String, value: String },
+    BuildArg {
+        name: String,
+        value: String,
+    },
     Path(String),
 }
 
@@ -39,10 +42,19 @@ impl ChangeChoice {
             ChangeChoice::SourceEdit => sc.source_edit.clone(),
             ChangeChoice::DependencyBump => sc.dependency_bump.clone(),
             ChangeChoice::BaseUpdate => sc.base_update.clone(),
-            ChangeChoice::BuildArg { name, value } => vec![Change::Arg { name: name.clone(), value: value.clone() }],
+            ChangeChoice::BuildArg { name, value } => vec![Change::Arg {
+                name: name.clone(),
+                value: value.clone(),
+            }],
             ChangeChoice::Path(p) => {
                 let p = p.trim().trim_start_matches("./");
-                if p.is_empty() { Vec::new() } else { vec![Change::Edit { path: p.to_string() }] }
+                if p.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Change::Edit {
+                        path: p.to_string(),
+                    }]
+                }
             }
         }
     }
@@ -144,12 +156,34 @@ impl Analysis {
         let df = layerlab_core::parse(&source);
         let model = model::build(&df, &source);
         let ctx = BuildContext::default();
-        let findings = run_rules(&source, &df, &model, &ctx, &CheckOptions { no_savings: true, ..Default::default() });
+        let findings = run_rules(
+            &source,
+            &df,
+            &model,
+            &ctx,
+            &CheckOptions {
+                no_savings: true,
+                ..Default::default()
+            },
+        );
         let outline = layerlab_core::outline(&source);
         let scenarios = scenarios::scenarios(&df, &model, &ctx);
         let index = LineIndex::new(&source);
-        let lines = df.instructions.iter().map(|i| (i.start.line, index.position(&source, i.span.end).line)).collect();
-        Analysis { version, source, df, model, findings, outline, scenarios, lines }
+        let lines = df
+            .instructions
+            .iter()
+            .map(|i| (i.start.line, index.position(&source, i.span.end).line))
+            .collect();
+        Analysis {
+            version,
+            source,
+            df,
+            model,
+            findings,
+            outline,
+            scenarios,
+            lines,
+        }
     }
 
     /// The instruction whose lines contain `line`.
@@ -169,7 +203,9 @@ pub struct Deep {
 
 impl PartialEq for Deep {
     fn eq(&self, other: &Self) -> bool {
-        self.version == other.version && self.disabled == other.disabled && self.unsafe_fixes == other.unsafe_fixes
+        self.version == other.version
+            && self.disabled == other.disabled
+            && self.unsafe_fixes == other.unsafe_fixes
     }
 }
 
@@ -264,14 +300,22 @@ impl State {
 
     /// Whether the deep result is current.
     pub fn deep_is_current(&self) -> bool {
-        self.deep.as_ref().is_some_and(|d| d.version == self.analysis.version && d.disabled == self.disabled && d.unsafe_fixes == self.unsafe_fixes)
+        self.deep.as_ref().is_some_and(|d| {
+            d.version == self.analysis.version
+                && d.disabled == self.disabled
+                && d.unsafe_fixes == self.unsafe_fixes
+        })
     }
 
     /// Simulator options: real seconds from an imported log.
     fn options(&self) -> Options {
         let mut o = Options::default();
         if let Some(log) = &self.log {
-            o.seconds = log.steps.iter().filter_map(|&(i, _, s)| s.map(|s| (i, s))).collect();
+            o.seconds = log
+                .steps
+                .iter()
+                .filter_map(|&(i, _, s)| s.map(|s| (i, s)))
+                .collect();
         }
         o
     }
@@ -282,7 +326,13 @@ impl State {
         self.simulation = if self.change == ChangeChoice::None {
             None
         } else {
-            Some(Rc::new(Sim(simulate::simulate(&a.df, &a.model, &changes, &BuildContext::default(), &self.options()))))
+            Some(Rc::new(Sim(simulate::simulate(
+                &a.df,
+                &a.model,
+                &changes,
+                &BuildContext::default(),
+                &self.options(),
+            ))))
         };
         self.optimized_seconds = None;
         if let Some(deep) = self.deep.as_ref().filter(|d| d.version == a.version) {
@@ -290,7 +340,13 @@ impl State {
                 let text = &deep.optimized.text;
                 let df = layerlab_core::parse(text);
                 let m = model::build(&df, text);
-                let sim = simulate::simulate(&df, &m, &changes, &BuildContext::default(), &Options::default());
+                let sim = simulate::simulate(
+                    &df,
+                    &m,
+                    &changes,
+                    &BuildContext::default(),
+                    &Options::default(),
+                );
                 self.optimized_seconds = Some(sim.critical_path_seconds);
             }
         }
@@ -364,14 +420,30 @@ fn match_log(text: Rc<str>, model: &BuildModel) -> Option<Rc<LogImport>> {
     if matches.is_empty() {
         return None;
     }
-    let steps = matches.iter().map(|m| (m.instruction, m.cached, m.seconds)).collect();
-    Some(Rc::new(LogImport { text, steps, log_steps: log.steps.len() }))
+    let steps = matches
+        .iter()
+        .map(|m| (m.instruction, m.cached, m.seconds))
+        .collect();
+    Some(Rc::new(LogImport {
+        text,
+        steps,
+        log_steps: log.steps.len(),
+    }))
 }
 
 /// Runs the optimizer for `a` with the given toggles.
 pub fn deepen(a: &Analysis, disabled: &[String], unsafe_fixes: bool) -> Deep {
-    let opts = OptimizeOptions { unsafe_fixes, disabled: disabled.to_vec(), existing_files: Vec::new() };
-    Deep { version: a.version, disabled: disabled.to_vec(), unsafe_fixes, optimized: optimize(&a.source, &BuildContext::default(), &opts) }
+    let opts = OptimizeOptions {
+        unsafe_fixes,
+        disabled: disabled.to_vec(),
+        existing_files: Vec::new(),
+    };
+    Deep {
+        version: a.version,
+        disabled: disabled.to_vec(),
+        unsafe_fixes,
+        optimized: optimize(&a.source, &BuildContext::default(), &opts),
+    }
 }
 
 impl Reducible for State {
@@ -465,7 +537,7 @@ impl Reducible for State {
             Action::LessonDone(n) if self.done.contains(&n) => self,
             Action::LessonDone(n) => self.with(|s| {
                 s.done.push(n);
-                s.done.sort_unstable();
+                layerlab_core::sort::sort_dedup(&mut s.done);
             }),
             Action::SetPresenter(on) => self.with(|s| s.presenter = on),
         }

@@ -22,14 +22,39 @@ pub struct TipCacheProps {
 #[function_component(TipCache)]
 pub fn tip_cache(props: &TipCacheProps) -> Html {
     let use_example = use_state(|| false);
-    let (a, shows) = subject(&props.analysis, &["LL502", "LL503"], example_of("LL502"), *use_example);
+    let (a, shows) = subject(
+        &props.analysis,
+        &["LL502", "LL503"],
+        example_of("LL502"),
+        *use_example,
+    );
     let keep = ["LL501", "LL502", "LL503"];
-    let disabled = crate::generated_rules::RULE_DOCS.iter().map(|r| r.code).filter(|c| !keep.contains(c)).map(String::from).collect();
-    let mounted = optimize(&a.source, &BuildContext::default(), &OptimizeOptions { unsafe_fixes: false, disabled, existing_files: vec![] });
+    let disabled = crate::generated_rules::RULE_DOCS
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !keep.contains(c))
+        .map(String::from)
+        .collect();
+    let mounted = optimize(
+        &a.source,
+        &BuildContext::default(),
+        &OptimizeOptions {
+            unsafe_fixes: false,
+            disabled,
+            existing_files: vec![],
+        },
+    );
     let bump = |text: &str| {
         let df = layerlab_core::parse(text);
         let m = layerlab_core::model::build(&df, text);
-        simulate(&df, &m, &a.scenarios.dependency_bump, &BuildContext::default(), &Options::default()).critical_path_seconds
+        simulate(
+            &df,
+            &m,
+            &a.scenarios.dependency_bump,
+            &BuildContext::default(),
+            &Options::default(),
+        )
+        .critical_path_seconds
     };
     let (without, with) = (bump(&a.source), bump(&mounted.text));
     let changed = mounted.diff.lines().any(is_change);
@@ -42,14 +67,16 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(t.clone()))
     };
     let scale = without.max(with).max(1.0);
-    let bar = |label: &str, secs: f64, class: &str| html! {
-        <div class="tl-row">
-            <span class="tl-label">{label}</span>
-            <div class="tl-track" role="img" aria-label={format!("{}: {} s", label, F0(secs))}>
-                <span class={classes!("tl-block", class.to_string())} style={format!("width: {}%", F1(secs / scale * 100.0))}></span>
+    let bar = |label: &str, secs: f64, class: &str| {
+        html! {
+            <div class="tl-row">
+                <span class="tl-label">{label}</span>
+                <div class="tl-track" role="img" aria-label={format!("{}: {} s", label, F0(secs))}>
+                    <span class={classes!("tl-block", class.to_string())} style={format!("width: {}%", F1(secs / scale * 100.0))}></span>
+                </div>
+                <span class="tl-total">{format!("{} s", F0(secs))}</span>
             </div>
-            <span class="tl-total">{format!("{} s", F0(secs))}</span>
-        </div>
+        }
     };
     html! {
         <TipFrame tip={5} title="keep downloads in a cache mount" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>

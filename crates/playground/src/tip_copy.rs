@@ -23,7 +23,12 @@ pub struct TipCopyProps {
 pub fn tip_copy(props: &TipCopyProps) -> Html {
     let use_example = use_state(|| false);
     let split_example = use_state(|| None::<String>);
-    let (mut a, shows) = subject(&props.analysis, &["LL301"], example_of("LL301"), *use_example);
+    let (mut a, shows) = subject(
+        &props.analysis,
+        &["LL301"],
+        example_of("LL301"),
+        *use_example,
+    );
     if *use_example {
         if let Some(t) = &*split_example {
             a = Rc::new(Analysis::new(0, t.as_str().into()));
@@ -33,26 +38,98 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
         Change::Edit { path } => Some(path.clone()),
         _ => None,
     });
-    let copies = a.model.steps.iter().enumerate().filter(|(_, s)| s.kind == StepKind::Layer).filter_map(|(sid, step)| {
-        let paths: Vec<&String> = step.inputs.sources.iter().filter_map(|s| if let Source::Context { path } = s { Some(path) } else { None }).collect();
-        if paths.is_empty() {
-            return None;
-        }
-        let brings: Vec<String> = paths.iter().map(|p| if is_tree(p) {
-            let dir = p.trim_end_matches('/').trim_start_matches("./");
-            if dir.is_empty() || dir == "." { "the whole build context: every file".to_string() } else { format!("everything under {dir}/") }
-        } else { (*p).clone() }).collect();
-        // An edit to one file this COPY selects.
-        let probe = paths.iter().map(|p| if is_tree(p) {
-            let dir = p.trim_end_matches('/').trim_start_matches("./").trim_start_matches('.');
-            match &source_edit_path { Some(s) if dir.is_empty() || s.starts_with(dir) => s.clone(), _ => format!("{}/main.txt", dir.trim_end_matches('/')) }
-        } else { p.trim_start_matches("./").to_string() }).next().unwrap_or_default();
-        let sim = simulate(&a.df, &a.model, &[Change::Edit { path: probe.clone() }], &BuildContext::default(), &Options::default());
-        let later: Vec<String> = sim.steps.iter().filter(|o| o.status == Status::Rebuilt && o.step != sid).map(|o| o.text.clone()).collect();
-        let ins = &a.df.instructions[step.instruction];
-        let split = a.findings.iter().find(|f| f.code == "LL301" && f.span.start >= ins.span.start && f.span.start < ins.span.end.max(ins.span.start + 1)).and_then(|f| f.fix.clone());
-        Some((step.line, step.text.clone(), brings, probe, later, sim.critical_path_seconds, split))
-    }).collect::<Vec<_>>();
+    let copies = a
+        .model
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == StepKind::Layer)
+        .filter_map(|(sid, step)| {
+            let paths: Vec<&String> = step
+                .inputs
+                .sources
+                .iter()
+                .filter_map(|s| {
+                    if let Source::Context { path } = s {
+                        Some(path)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if paths.is_empty() {
+                return None;
+            }
+            let brings: Vec<String> = paths
+                .iter()
+                .map(|p| {
+                    if is_tree(p) {
+                        let dir = p.trim_end_matches('/').trim_start_matches("./");
+                        if dir.is_empty() || dir == "." {
+                            "the whole build context: every file".to_string()
+                        } else {
+                            format!("everything under {dir}/")
+                        }
+                    } else {
+                        (*p).clone()
+                    }
+                })
+                .collect();
+            // An edit to one file this COPY selects.
+            let probe = paths
+                .iter()
+                .map(|p| {
+                    if is_tree(p) {
+                        let dir = p
+                            .trim_end_matches('/')
+                            .trim_start_matches("./")
+                            .trim_start_matches('.');
+                        match &source_edit_path {
+                            Some(s) if dir.is_empty() || s.starts_with(dir) => s.clone(),
+                            _ => format!("{}/main.txt", dir.trim_end_matches('/')),
+                        }
+                    } else {
+                        p.trim_start_matches("./").to_string()
+                    }
+                })
+                .next()
+                .unwrap_or_default();
+            let sim = simulate(
+                &a.df,
+                &a.model,
+                &[Change::Edit {
+                    path: probe.clone(),
+                }],
+                &BuildContext::default(),
+                &Options::default(),
+            );
+            let later: Vec<String> = sim
+                .steps
+                .iter()
+                .filter(|o| o.status == Status::Rebuilt && o.step != sid)
+                .map(|o| o.text.clone())
+                .collect();
+            let ins = &a.df.instructions[step.instruction];
+            let split = a
+                .findings
+                .iter()
+                .find(|f| {
+                    f.code == "LL301"
+                        && f.span.start >= ins.span.start
+                        && f.span.start < ins.span.end.max(ins.span.start + 1)
+                })
+                .and_then(|f| f.fix.clone());
+            Some((
+                step.line,
+                step.text.clone(),
+                brings,
+                probe,
+                later,
+                sim.critical_path_seconds,
+                split,
+            ))
+        })
+        .collect::<Vec<_>>();
     let toggle = {
         let (u, s) = (use_example.clone(), split_example.clone());
         Callback::from(move |_| {

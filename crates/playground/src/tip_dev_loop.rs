@@ -28,10 +28,28 @@ pub struct TipDevLoopProps {
 pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
     let use_example = use_state(|| false);
     let edits = use_state(|| 10u32);
-    let (a, shows) = subject(&props.analysis, &["LL101"], example_of("LL101"), *use_example);
+    let (a, shows) = subject(
+        &props.analysis,
+        &["LL101"],
+        example_of("LL101"),
+        *use_example,
+    );
     let ctx = BuildContext::default();
-    let rebuild = simulate(&a.df, &a.model, &a.scenarios.source_edit, &ctx, &Options::default()).critical_path_seconds + RESTART_SECONDS;
-    let (yaml, run) = compose::generate(&Ctx { src: &a.source, df: &a.df, model: &a.model, context: &ctx });
+    let rebuild = simulate(
+        &a.df,
+        &a.model,
+        &a.scenarios.source_edit,
+        &ctx,
+        &Options::default(),
+    )
+    .critical_path_seconds
+        + RESTART_SECONDS;
+    let (yaml, run) = compose::generate(&Ctx {
+        src: &a.source,
+        df: &a.df,
+        model: &a.model,
+        context: &ctx,
+    });
     let n = *edits;
     let (total_rebuild, total_sync) = (rebuild * n as f64, SYNC_SECONDS * n as f64);
     let scale = total_rebuild.max(total_sync).max(1.0);

@@ -33,8 +33,25 @@ fn estimate(a: &Analysis, text: &str) -> (f64, f64) {
     let df = layerlab_core::parse(text);
     let m = layerlab_core::model::build(&df, text);
     let ctx = BuildContext::default();
-    let cold = simulate(&df, &m, &[], &ctx, &Options { cold: true, ..Default::default() }).critical_path_seconds;
-    let bump = simulate(&df, &m, &a.scenarios.dependency_bump, &ctx, &Options::default()).critical_path_seconds;
+    let cold = simulate(
+        &df,
+        &m,
+        &[],
+        &ctx,
+        &Options {
+            cold: true,
+            ..Default::default()
+        },
+    )
+    .critical_path_seconds;
+    let bump = simulate(
+        &df,
+        &m,
+        &a.scenarios.dependency_bump,
+        &ctx,
+        &Options::default(),
+    )
+    .critical_path_seconds;
     (cold, bump)
 }
 
@@ -42,10 +59,33 @@ fn estimate(a: &Analysis, text: &str) -> (f64, f64) {
 pub fn tip_download(props: &TipDownloadProps) -> Html {
     let use_example = use_state(|| false);
     let on = use_state(|| [false; 3]);
-    let (a, shows) = subject(&props.analysis, &["LL401", "LL402", "LL404", "LL406", "LL407"], EXAMPLE, *use_example);
-    let enabled: Vec<&str> = TOGGLES.iter().zip(on.iter()).filter(|(_, on)| **on).flat_map(|((_, codes), _)| codes.iter().copied()).collect();
-    let disabled: Vec<String> = crate::generated_rules::RULE_DOCS.iter().map(|r| r.code).filter(|c| !enabled.contains(c)).map(String::from).collect();
-    let variant = optimize(&a.source, &BuildContext::default(), &OptimizeOptions { unsafe_fixes: true, disabled, existing_files: vec![] });
+    let (a, shows) = subject(
+        &props.analysis,
+        &["LL401", "LL402", "LL404", "LL406", "LL407"],
+        EXAMPLE,
+        *use_example,
+    );
+    let enabled: Vec<&str> = TOGGLES
+        .iter()
+        .zip(on.iter())
+        .filter(|(_, on)| **on)
+        .flat_map(|((_, codes), _)| codes.iter().copied())
+        .collect();
+    let disabled: Vec<String> = crate::generated_rules::RULE_DOCS
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !enabled.contains(c))
+        .map(String::from)
+        .collect();
+    let variant = optimize(
+        &a.source,
+        &BuildContext::default(),
+        &OptimizeOptions {
+            unsafe_fixes: true,
+            disabled,
+            existing_files: vec![],
+        },
+    );
     let (before, after) = (estimate(&a, &a.source), estimate(&a, &variant.text));
     let changed = variant.diff.lines().any(is_change);
     let boxes = TOGGLES.iter().enumerate().map(|(k, (label, codes))| {

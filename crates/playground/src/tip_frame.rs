@@ -20,12 +20,21 @@ pub struct TipFrameProps {
 
 /// The rule code whose `bad` example is the tip's prepared example.
 pub fn example_of(code: &str) -> &'static str {
-    crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code).map(|r| r.bad).unwrap_or("")
+    crate::generated_rules::RULE_DOCS
+        .iter()
+        .find(|r| r.code == code)
+        .map(|r| r.bad)
+        .unwrap_or("")
 }
 
 /// The text a demo works on: the user's file, or the prepared example.
 /// Returns (analysis, whether the user's file shows one of `codes`).
-pub fn subject(own: &Rc<Analysis>, codes: &[&str], example: &'static str, use_example: bool) -> (Rc<Analysis>, bool) {
+pub fn subject(
+    own: &Rc<Analysis>,
+    codes: &[&str],
+    example: &'static str,
+    use_example: bool,
+) -> (Rc<Analysis>, bool) {
     let shows = own.findings.iter().any(|f| codes.contains(&f.code));
     if use_example {
         (Rc::new(Analysis::new(0, example.into())), shows)

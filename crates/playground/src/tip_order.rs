@@ -25,13 +25,19 @@ pub struct TipOrderProps {
 /// Instructions of the last stage, FROM excluded.
 fn movable(text: &str) -> Vec<(usize, String, u32)> {
     let df = layerlab_core::parse(text);
-    let Some(st) = df.stages.last() else { return Vec::new() };
+    let Some(st) = df.stages.last() else {
+        return Vec::new();
+    };
     st.instructions
         .iter()
         .filter(|&&i| i != st.from)
         .map(|&i| {
             let ins = &df.instructions[i];
-            let line = text[ins.span.range()].lines().next().unwrap_or("").to_string();
+            let line = text[ins.span.range()]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
             (i, line, ins.start.line)
         })
         .collect()
@@ -45,11 +51,28 @@ fn move_item(text: &str, from: usize, to: usize) -> Result<String, String> {
     while pos != to {
         let df = layerlab_core::parse(&text);
         let model = layerlab_core::model::build(&df, &text);
-        let list: Vec<usize> = df.stages.last().map(|s| s.instructions.iter().copied().filter(|&i| i != s.from).collect()).unwrap_or_default();
-        let (upper, lower, next) = if to < pos { (list[pos - 1], list[pos], pos - 1) } else { (list[pos], list[pos + 1], pos + 1) };
+        let list: Vec<usize> = df
+            .stages
+            .last()
+            .map(|s| {
+                s.instructions
+                    .iter()
+                    .copied()
+                    .filter(|&i| i != s.from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (upper, lower, next) = if to < pos {
+            (list[pos - 1], list[pos], pos - 1)
+        } else {
+            (list[pos], list[pos + 1], pos + 1)
+        };
         if let Some(why) = swap_blocker(&df, &model, upper, lower) {
             let (u, l) = (&df.instructions[upper], &df.instructions[lower]);
-            return Err(format!("Refused: line {} ({}) and line {} ({}) cannot swap: {why}.", u.start.line, u.keyword, l.start.line, l.keyword));
+            return Err(format!(
+                "Refused: line {} ({}) and line {} ({}) cannot swap: {why}.",
+                u.start.line, u.keyword, l.start.line, l.keyword
+            ));
         }
         text = swap(&text, &df, upper, lower);
         pos = next;
@@ -68,7 +91,12 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
     let edited = use_state(|| None::<(u64, bool, String)>);
     let message = use_state(String::new);
     let dragging = use_state(|| None::<usize>);
-    let (a, shows) = subject(&props.analysis, &["LL201"], example_of("LL201"), *use_example);
+    let (a, shows) = subject(
+        &props.analysis,
+        &["LL201"],
+        example_of("LL201"),
+        *use_example,
+    );
     // The reordered text, while it belongs to the current subject.
     let text: String = match &*edited {
         Some((v, ex, t)) if *v == a.version && *ex == *use_example => t.clone(),
@@ -77,14 +105,22 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
     let items = movable(&text);
     let (before, after) = (cost(&a.source, &a.scenarios), cost(&text, &a.scenarios));
     let do_move = {
-        let (edited, message, text, version, ex) = (edited.clone(), message.clone(), text.clone(), a.version, *use_example);
-        Callback::from(move |(from, to): (usize, usize)| match move_item(&text, from, to) {
-            Ok(t) => {
-                message.set(format!("Moved {}.", if to < from { "up" } else { "down" }));
-                edited.set(Some((version, ex, t)));
-            }
-            Err(e) => message.set(e),
-        })
+        let (edited, message, text, version, ex) = (
+            edited.clone(),
+            message.clone(),
+            text.clone(),
+            a.version,
+            *use_example,
+        );
+        Callback::from(
+            move |(from, to): (usize, usize)| match move_item(&text, from, to) {
+                Ok(t) => {
+                    message.set(format!("Moved {}.", if to < from { "up" } else { "down" }));
+                    edited.set(Some((version, ex, t)));
+                }
+                Err(e) => message.set(e),
+            },
+        )
     };
     let n = items.len();
     let rows = items.iter().enumerate().map(|(k, (_, line, lineno))| {

@@ -34,7 +34,9 @@ pub fn widget(props: &WidgetProps) -> Html {
     crate::settle::use_deep_tier(&state);
     {
         let state = state.clone();
-        use_effect_with(props.source.clone(), move |s| state.dispatch(Action::SetSource(s.to_string())));
+        use_effect_with(props.source.clone(), move |s| {
+            state.dispatch(Action::SetSource(s.to_string()))
+        });
     }
     {
         let (settled, cb) = (state.settled.clone(), props.on_analysis.clone());

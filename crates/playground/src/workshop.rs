@@ -24,7 +24,9 @@ pub fn workshop(props: &WorkshopProps) -> Html {
         let (cb, on) = (props.on_presenter.clone(), props.presenter);
         Callback::from(move |_: MouseEvent| cb.emit(!on))
     };
-    let open = props.lesson.and_then(|n| lessons.get(n.wrapping_sub(1)).map(|l| (n, l.clone())));
+    let open = props
+        .lesson
+        .and_then(|n| lessons.get(n.wrapping_sub(1)).map(|l| (n, l.clone())));
     html! {
         <main class="workshop" id="main" data-testid="workshop">
             <nav class="lessons" aria-labelledby="lessons-title">

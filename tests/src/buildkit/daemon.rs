@@ -32,23 +32,38 @@ struct Package {
 }
 
 const PACKAGES: &[Package] = &[
-    Package { name: "docker.io", file: DOCKERD },
-    Package { name: "docker.io", file: DOCKER },
-    Package { name: "busybox-static", file: BUSYBOX },
+    Package {
+        name: "docker.io",
+        file: DOCKERD,
+    },
+    Package {
+        name: "docker.io",
+        file: DOCKER,
+    },
+    Package {
+        name: "busybox-static",
+        file: BUSYBOX,
+    },
 ];
 
 fn is_root() -> bool {
     // SAFETY-free check: /proc/self/status's Uid line (no libc crate).
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
 /// Whether an ELF file has no program interpreter (is statically linked):
 /// the rootfs has no libc, so a dynamic busybox (Debian's `busybox`) cannot run.
 fn is_static_elf(path: &Path) -> bool {
-    let Ok(b) = std::fs::read(path) else { return false };
+    let Ok(b) = std::fs::read(path) else {
+        return false;
+    };
     if b.len() < 64 || &b[..4] != b"\x7fELF" || b[4] != 2 || b[5] != 1 {
         return false; // only 64-bit little-endian is expected here
     }
@@ -57,14 +72,17 @@ fn is_static_elf(path: &Path) -> bool {
     let (phentsize, phnum) = (u16_at(54), u16_at(56));
     (0..phnum).all(|i| {
         let o = phoff + i * phentsize;
-        o + 4 <= b.len() && u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) != 3 // PT_INTERP
+        o + 4 <= b.len() && u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) != 3
+        // PT_INTERP
     })
 }
 
 /// Installs docker.io and busybox-static with apt-get when missing (root on
 /// Debian); otherwise says exactly what to install.
 pub fn ensure_packages() -> Result<(), Unavailable> {
-    let missing = |p: &&Package| !Path::new(p.file).exists() || (p.file == BUSYBOX && !is_static_elf(Path::new(BUSYBOX)));
+    let missing = |p: &&Package| {
+        !Path::new(p.file).exists() || (p.file == BUSYBOX && !is_static_elf(Path::new(BUSYBOX)))
+    };
     let mut names: Vec<&str> = PACKAGES.iter().filter(missing).map(|p| p.name).collect();
     names.dedup();
     if names.is_empty() {
@@ -72,22 +90,39 @@ pub fn ensure_packages() -> Result<(), Unavailable> {
     }
     let debian = Path::new("/etc/debian_version").exists();
     if is_root() && debian {
-        eprintln!("buildkit oracle: installing {} with apt-get", names.join(" "));
+        eprintln!(
+            "buildkit oracle: installing {} with apt-get",
+            names.join(" ")
+        );
         let ok = |c: &mut Command| c.status().map(|s| s.success()).unwrap_or(false);
         let installed = ok(Command::new("apt-get").args(["update", "-q"]))
-            && ok(Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-q"]).args(&names));
+            && ok(Command::new("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "-q"])
+                .args(&names));
         if installed && !PACKAGES.iter().any(|p| missing(&p)) {
             return Ok(());
         }
-        return Err(Unavailable::Fail(format!("apt-get install {} failed", names.join(" "))));
+        return Err(Unavailable::Fail(format!(
+            "apt-get install {} failed",
+            names.join(" ")
+        )));
     }
     let how = if debian {
         format!("sudo apt-get install {}", names.join(" "))
     } else {
-        "install Docker 20.10+ (dockerd, /usr/bin/docker) and a static busybox at /bin/busybox".into()
+        "install Docker 20.10+ (dockerd, /usr/bin/docker) and a static busybox at /bin/busybox"
+            .into()
     };
-    let msg = format!("the BuildKit oracle needs {} (missing). Install it: {how}", names.join(", "));
-    Err(if crate::is_ci() { Unavailable::Fail(msg) } else { Unavailable::Skip(msg) })
+    let msg = format!(
+        "the BuildKit oracle needs {} (missing). Install it: {how}",
+        names.join(", ")
+    );
+    Err(if crate::is_ci() {
+        Unavailable::Fail(msg)
+    } else {
+        Unavailable::Skip(msg)
+    })
 }
 
 /// A running private dockerd.
@@ -108,13 +143,22 @@ impl Daemon {
         ensure_packages()?;
         if !is_root() {
             let msg = "the BuildKit oracle starts its own dockerd and must run as root".to_string();
-            return Err(if crate::is_ci() { Unavailable::Fail(msg) } else { Unavailable::Skip(msg) });
+            return Err(if crate::is_ci() {
+                Unavailable::Fail(msg)
+            } else {
+                Unavailable::Skip(msg)
+            });
         }
         let fail = |m: String| Unavailable::Fail(m);
         std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
         // Sockets: ours and containerd's (`<exec-root>/containerd/containerd.sock.ttrpc`).
         let mut run = dir.join("run");
-        if run.join("containerd/containerd.sock.ttrpc").as_os_str().len() >= 100 {
+        if run
+            .join("containerd/containerd.sock.ttrpc")
+            .as_os_str()
+            .len()
+            >= 100
+        {
             run = PathBuf::from(format!("/tmp/llbk-{}", std::process::id()));
         }
         std::fs::create_dir_all(&run).map_err(|e| fail(format!("{}: {e}", run.display())))?;
@@ -123,7 +167,8 @@ impl Daemon {
         stop_stale(&pidfile);
         let _ = std::fs::remove_file(&sock);
         let log_path = dir.join("dockerd.log");
-        let log = std::fs::File::create(&log_path).map_err(|e| fail(format!("{}: {e}", log_path.display())))?;
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| fail(format!("{}: {e}", log_path.display())))?;
         let child = Command::new(DOCKERD)
             .arg("--data-root")
             .arg(dir.join("data"))
@@ -133,7 +178,12 @@ impl Daemon {
             .arg(format!("unix://{}", sock.display()))
             .arg("--pidfile")
             .arg(&pidfile)
-            .args(["--bridge=none", "--iptables=false", "--ip-forward=false", "--ip-masq=false"])
+            .args([
+                "--bridge=none",
+                "--iptables=false",
+                "--ip-forward=false",
+                "--ip-masq=false",
+            ])
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| fail(e.to_string()))?)
             .stderr(log)
@@ -141,21 +191,41 @@ impl Daemon {
             .map_err(|e| fail(format!("cannot start {DOCKERD}: {e}")))?;
         let config = dir.join("docker-config");
         let _ = std::fs::create_dir_all(&config);
-        let mut daemon = Daemon { host: format!("unix://{}", sock.display()), dir: dir.to_path_buf(), config, child: Some(child) };
+        let mut daemon = Daemon {
+            host: format!("unix://{}", sock.display()),
+            dir: dir.to_path_buf(),
+            config,
+            child: Some(child),
+        };
         let started = Instant::now();
         loop {
-            let answered = daemon.docker().args(["version", "--format", "{{.Server.Version}}"]).output();
+            let answered = daemon
+                .docker()
+                .args(["version", "--format", "{{.Server.Version}}"])
+                .output();
             if matches!(&answered, Ok(o) if o.status.success()) {
                 return Ok(daemon);
             }
-            let exited = daemon.child.as_mut().and_then(|c| c.try_wait().ok().flatten());
+            let exited = daemon
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
             if exited.is_some() || started.elapsed() > Duration::from_secs(60) {
                 let tail = std::fs::read_to_string(&log_path).unwrap_or_default();
-                let tail: Vec<&str> = tail.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
+                let tail: Vec<&str> = tail
+                    .lines()
+                    .rev()
+                    .take(15)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 daemon.stop();
                 return Err(fail(format!(
                     "dockerd did not answer ({}); last lines of {}:\n{}",
-                    exited.map(|s| s.to_string()).unwrap_or_else(|| "60 s timeout".into()),
+                    exited
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "60 s timeout".into()),
                     log_path.display(),
                     tail.join("\n")
                 )));
@@ -167,24 +237,36 @@ impl Daemon {
     /// `/usr/bin/docker -H <our socket>` with BuildKit on and our own config.
     pub fn docker(&self) -> Command {
         let mut c = Command::new(DOCKER);
-        c.env("DOCKER_BUILDKIT", "1").env("DOCKER_CONFIG", &self.config).args(["-H", &self.host]);
+        c.env("DOCKER_BUILDKIT", "1")
+            .env("DOCKER_CONFIG", &self.config)
+            .args(["-H", &self.host]);
         c.stdin(Stdio::null());
         c
     }
 
     /// Runs a docker command to completion; its stdout, or its stderr as the error.
     pub fn run(&self, args: &[&str]) -> Result<String, String> {
-        let out = self.docker().args(args).output().map_err(|e| format!("docker {}: {e}", args.join(" ")))?;
+        let out = self
+            .docker()
+            .args(args)
+            .output()
+            .map_err(|e| format!("docker {}: {e}", args.join(" ")))?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         } else {
-            Err(format!("docker {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()))
+            Err(format!(
+                "docker {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
         }
     }
 
     /// Stops the daemon: SIGTERM, up to 15 s, then SIGKILL. Idempotent.
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else { return };
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
         terminate(child.id(), || child.try_wait().ok().flatten().is_some());
         let _ = child.wait();
     }
@@ -197,7 +279,10 @@ impl Drop for Daemon {
 }
 
 fn kill(pid: u32, signal: &str) {
-    let _ = Command::new("kill").args([signal, &pid.to_string()]).stderr(Stdio::null()).status();
+    let _ = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// SIGTERM, wait up to 15 s for `gone()`, then SIGKILL.
@@ -215,7 +300,12 @@ fn terminate(pid: u32, mut gone: impl FnMut() -> bool) {
 /// A dockerd left by an earlier run that was killed (its pid file is ours):
 /// stop it, so the new one can take the data root.
 fn stop_stale(pidfile: &Path) {
-    let Some(pid) = std::fs::read_to_string(pidfile).ok().and_then(|s| s.trim().parse::<u32>().ok()) else { return };
+    let Some(pid) = std::fs::read_to_string(pidfile)
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+    else {
+        return;
+    };
     let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
     let ours = String::from_utf8_lossy(&cmdline).contains(&*pidfile.to_string_lossy());
     if ours {

@@ -25,7 +25,13 @@ pub struct BaseImages {
 impl BaseImages {
     pub fn new(dir: PathBuf) -> BaseImages {
         let script = crate::root().join("tests/buildkit/make-rootfs.sh");
-        BaseImages { script, dir, original: HashMap::new(), updates: 0, env: Vec::new() }
+        BaseImages {
+            script,
+            dir,
+            original: HashMap::new(),
+            updates: 0,
+            env: Vec::new(),
+        }
     }
 
     fn import(&self, daemon: &Daemon, tag: &str, variant: &str) -> Result<String, String> {
@@ -38,7 +44,10 @@ impl BaseImages {
             .output()
             .map_err(|e| format!("{}: {e}", self.script.display()))?;
         if !out.status.success() {
-            return Err(format!("make-rootfs.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "make-rootfs.sh failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         let mut args = vec!["import".to_string(), "-c".into(), PATH_ENV.into()];
         for (k, v) in &self.env {
@@ -65,7 +74,8 @@ impl BaseImages {
     pub fn update(&mut self, daemon: &Daemon, tag: &str) -> Result<(), String> {
         self.ensure(daemon, tag)?;
         self.updates += 1;
-        self.import(daemon, tag, &format!("{tag} update {}", self.updates)).map(drop)
+        self.import(daemon, tag, &format!("{tag} update {}", self.updates))
+            .map(drop)
     }
 }
 
@@ -76,11 +86,20 @@ pub fn from_images(dockerfile: &str) -> Vec<String> {
     let mut images = Vec::new();
     for line in dockerfile.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        if words.first().is_none_or(|w| !w.eq_ignore_ascii_case("FROM")) {
+        if words
+            .first()
+            .is_none_or(|w| !w.eq_ignore_ascii_case("FROM"))
+        {
             continue;
         }
-        let rest: Vec<&str> = words[1..].iter().copied().filter(|w| !w.starts_with("--")).collect();
-        let Some(image) = rest.first().map(|w| w.to_ascii_lowercase()) else { continue };
+        let rest: Vec<&str> = words[1..]
+            .iter()
+            .copied()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
+        let Some(image) = rest.first().map(|w| w.to_ascii_lowercase()) else {
+            continue;
+        };
         if image != "scratch" && !stages.contains(&image) && !images.contains(&image) {
             images.push(image);
         }

@@ -62,7 +62,11 @@ impl Oracle {
     pub fn start() -> Result<Oracle, Unavailable> {
         let dir = Self::dir();
         let daemon = Daemon::start(&dir)?;
-        Ok(Oracle { daemon, images: BaseImages::new(dir.join("images")), work: dir.join("work") })
+        Ok(Oracle {
+            daemon,
+            images: BaseImages::new(dir.join("images")),
+            work: dir.join("work"),
+        })
     }
 
     /// Starts the oracle for a harness-less suite named `suite`. When it
@@ -89,14 +93,21 @@ impl Oracle {
     /// next scenario imports them again with this environment.
     pub fn set_base_env(&mut self, env: &[(&str, &str)]) {
         self.images = BaseImages::new(Self::dir().join("images"));
-        self.images.env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.images.env = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     }
 
     /// Runs a scenario's actions from a clean build cache with original base
     /// images; one observation per `build`.
     pub fn run_scenario(&mut self, s: &Scenario) -> Result<Vec<BuildObservation>, String> {
         if !s.runnable() {
-            return Err(format!("{} needs {} (not in Docker 20.10's built-in frontend): simulator-only", s.name, s.requires.join(", ")));
+            return Err(format!(
+                "{} needs {} (not in Docker 20.10's built-in frontend): simulator-only",
+                s.name,
+                s.requires.join(", ")
+            ));
         }
         runner::run_scenario(&self.daemon, &mut self.images, &self.work, s)
     }
@@ -133,23 +144,42 @@ pub fn compare(s: &Scenario, builds: &[BuildObservation], predict: &Predict) -> 
         .map(|b| {
             let predicted = predict(s, b.build);
             let observed = b.outcomes();
-            let agree = observed.iter().zip(&predicted).filter(|(o, p)| o == p).count();
+            let agree = observed
+                .iter()
+                .zip(&predicted)
+                .filter(|(o, p)| o == p)
+                .count();
             let problem = if let Some(e) = &b.error {
                 Some(e.clone())
             } else if predicted.len() != observed.len() {
-                Some(format!("{} predicted outcomes for {} steps", predicted.len(), observed.len()))
+                Some(format!(
+                    "{} predicted outcomes for {} steps",
+                    predicted.len(),
+                    observed.len()
+                ))
             } else if agree != observed.len() {
                 let diffs: Vec<String> = b
                     .compared()
                     .zip(&predicted)
                     .filter(|(o, p)| o.outcome != **p)
-                    .map(|(o, p)| format!("line {} `{}`: predicted {p}, BuildKit {}", o.step.line, o.step.text, o.outcome))
+                    .map(|(o, p)| {
+                        format!(
+                            "line {} `{}`: predicted {p}, BuildKit {}",
+                            o.step.line, o.step.text, o.outcome
+                        )
+                    })
                     .collect();
                 Some(diffs.join("; "))
             } else {
                 None
             };
-            Verdict { build: b.build, predicted, agree, total: observed.len(), problem }
+            Verdict {
+                build: b.build,
+                predicted,
+                agree,
+                total: observed.len(),
+                problem,
+            }
         })
         .collect()
 }

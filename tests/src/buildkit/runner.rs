@@ -49,7 +49,11 @@ impl BuildObservation {
     /// The sum of BuildKit's durations of the steps that ran (cached steps
     /// take no time in the log).
     pub fn step_seconds(&self) -> f64 {
-        self.steps.iter().filter(|s| s.outcome == Outcome::Run).filter_map(|s| s.seconds).sum()
+        self.steps
+            .iter()
+            .filter(|s| s.outcome == Outcome::Run)
+            .filter_map(|s| s.seconds)
+            .sum()
     }
 
     /// The steps the oracle compares: all but FROM. (Docker 20.10 reports a
@@ -71,7 +75,10 @@ pub fn without_syntax_directive(dockerfile: &str) -> String {
     let mut in_directives = true;
     for line in dockerfile.split_inclusive('\n') {
         let t = line.trim();
-        let directive = t.strip_prefix('#').map(|d| d.trim_start().to_ascii_lowercase().starts_with("syntax")).unwrap_or(false);
+        let directive = t
+            .strip_prefix('#')
+            .map(|d| d.trim_start().to_ascii_lowercase().starts_with("syntax"))
+            .unwrap_or(false);
         if in_directives && directive {
             out.push_str(if line.ends_with('\n') { "\n" } else { "" });
             continue;
@@ -103,7 +110,10 @@ pub fn map_steps(dockerfile: &str, log: &BuildLog) -> (Vec<StepObservation>, Opt
                 l.vertex, l.index, l.count, l.instruction, d.stage_name, d.count
             )),
             Some(_) => {}
-            None => problems.push(format!("log step #{} {:?} [{}/{}] {} is no Dockerfile step", l.vertex, l.stage, l.index, l.count, l.instruction)),
+            None => problems.push(format!(
+                "log step #{} {:?} [{}/{}] {} is no Dockerfile step",
+                l.vertex, l.stage, l.index, l.count, l.instruction
+            )),
         }
     }
     let observed = steps
@@ -115,10 +125,22 @@ pub fn map_steps(dockerfile: &str, log: &BuildLog) -> (Vec<StepObservation>, Opt
                 Some(l) if l.cached => Outcome::Cached,
                 Some(_) => Outcome::Run,
             };
-            StepObservation { outcome, seconds: log_step.as_ref().and_then(|l| l.seconds), step: d, log_step }
+            StepObservation {
+                outcome,
+                seconds: log_step.as_ref().and_then(|l| l.seconds),
+                step: d,
+                log_step,
+            }
         })
         .collect();
-    (observed, if problems.is_empty() { None } else { Some(problems.join("; ")) })
+    (
+        observed,
+        if problems.is_empty() {
+            None
+        } else {
+            Some(problems.join("; "))
+        },
+    )
 }
 
 /// Copies a directory tree (files and folders).
@@ -164,7 +186,11 @@ impl Run<'_> {
                 if !content.is_empty() && !content.ends_with('\n') {
                     content.push('\n');
                 }
-                content.push_str(&text.clone().unwrap_or_else(|| format!("# edit {}", self.edits)));
+                content.push_str(
+                    &text
+                        .clone()
+                        .unwrap_or_else(|| format!("# edit {}", self.edits)),
+                );
                 content.push('\n');
                 fs::write(&p, content).map_err(|e| io(&p, e))?;
             }
@@ -179,8 +205,12 @@ impl Run<'_> {
             Action::Touch { path } => {
                 let p = self.context(path);
                 let before = fs::read(&p).map_err(|e| io(&p, e))?;
-                let f = fs::OpenOptions::new().write(true).open(&p).map_err(|e| io(&p, e))?;
-                f.set_modified(SystemTime::now() + Duration::from_secs(3600)).map_err(|e| io(&p, e))?;
+                let f = fs::OpenOptions::new()
+                    .write(true)
+                    .open(&p)
+                    .map_err(|e| io(&p, e))?;
+                f.set_modified(SystemTime::now() + Duration::from_secs(3600))
+                    .map_err(|e| io(&p, e))?;
                 drop(f);
                 if fs::read(&p).map_err(|e| io(&p, e))? != before {
                     return Err(format!("touch changed the content of {path}"));
@@ -203,20 +233,34 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn build(&self, n: usize, name: &str, dockerfile: &str, target: Option<&str>) -> BuildObservation {
+    fn build(
+        &self,
+        n: usize,
+        name: &str,
+        dockerfile: &str,
+        target: Option<&str>,
+    ) -> BuildObservation {
         let started = Instant::now();
         let df_path = self.work.join("Dockerfile");
         let log_path = self.work.join(format!("build-{}.log", n + 1));
         let iid_path = self.work.join(format!("build-{}.iid", n + 1));
         let _ = fs::remove_file(&iid_path);
-        let mut error = fs::write(&df_path, without_syntax_directive(dockerfile)).err().map(|e| e.to_string());
+        let mut error = fs::write(&df_path, without_syntax_directive(dockerfile))
+            .err()
+            .map(|e| e.to_string());
         let mut cmd = self.daemon.docker();
-        cmd.args(["build", "--network=none", "--progress=plain", "--iidfile"]).arg(&iid_path).arg("-f").arg(&df_path);
+        cmd.args(["build", "--network=none", "--progress=plain", "--iidfile"])
+            .arg(&iid_path)
+            .arg("-f")
+            .arg(&df_path);
         for (k, v) in &self.args {
             cmd.arg("--build-arg").arg(format!("{k}={v}"));
         }
         for id in &self.secrets {
-            cmd.arg("--secret").arg(format!("id={id},src={}", self.work.join("secrets").join(id).display()));
+            cmd.arg("--secret").arg(format!(
+                "id={id},src={}",
+                self.work.join("secrets").join(id).display()
+            ));
         }
         if let Some(t) = target {
             cmd.args(["--target", t]);
@@ -241,17 +285,39 @@ impl Run<'_> {
         }
         let error = match (error, mapping) {
             (None, None) => None,
-            (e, m) => Some(format!("{name} build {}: {}", n + 1, [e, m].into_iter().flatten().collect::<Vec<_>>().join("; "))),
+            (e, m) => Some(format!(
+                "{name} build {}: {}",
+                n + 1,
+                [e, m].into_iter().flatten().collect::<Vec<_>>().join("; ")
+            )),
         };
-        let image_id = if error.is_none() { fs::read_to_string(&iid_path).ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) } else { None };
-        BuildObservation { build: n, changes: Vec::new(), steps, log, log_path, error, wall_seconds: started.elapsed().as_secs_f64(), image_id }
+        let image_id = if error.is_none() {
+            fs::read_to_string(&iid_path)
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        } else {
+            None
+        };
+        BuildObservation {
+            build: n,
+            changes: Vec::new(),
+            steps,
+            log,
+            log_path,
+            error,
+            wall_seconds: started.elapsed().as_secs_f64(),
+            image_id,
+        }
     }
 }
 
 /// Runs a command with stdout and stderr into one file, with a timeout.
 fn run_logged(mut cmd: std::process::Command, log_path: &Path) -> Result<(bool, String), String> {
     let file = fs::File::create(log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-    cmd.stdout(file.try_clone().map_err(|e| e.to_string())?).stderr(file).stdin(Stdio::null());
+    cmd.stdout(file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(file)
+        .stdin(Stdio::null());
     let mut child = cmd.spawn().map_err(|e| format!("cannot run docker: {e}"))?;
     let started = Instant::now();
     let status = loop {
@@ -261,7 +327,10 @@ fn run_logged(mut cmd: std::process::Command, log_path: &Path) -> Result<(bool, 
         if started.elapsed() > BUILD_TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!("docker build timed out after {BUILD_TIMEOUT:?} (log: {})", log_path.display()));
+            return Err(format!(
+                "docker build timed out after {BUILD_TIMEOUT:?} (log: {})",
+                log_path.display()
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -270,19 +339,33 @@ fn run_logged(mut cmd: std::process::Command, log_path: &Path) -> Result<(bool, 
 }
 
 /// Runs one scenario from a clean build cache.
-pub fn run_scenario(daemon: &Daemon, images: &mut BaseImages, work_root: &Path, s: &Scenario) -> Result<Vec<BuildObservation>, String> {
+pub fn run_scenario(
+    daemon: &Daemon,
+    images: &mut BaseImages,
+    work_root: &Path,
+    s: &Scenario,
+) -> Result<Vec<BuildObservation>, String> {
     let work = work_root.join(&s.name);
     let _ = fs::remove_dir_all(&work);
-    copy_tree(&s.dir.join("context"), &work.join("context")).map_err(|e| format!("{}: copying context: {e}", s.name))?;
+    copy_tree(&s.dir.join("context"), &work.join("context"))
+        .map_err(|e| format!("{}: copying context: {e}", s.name))?;
     // A clean slate: no cache from other scenarios, original base images.
     daemon.run(&["builder", "prune", "--all", "--force"])?;
-    let mut tags: Vec<String> = (0..s.builds()).flat_map(|b| from_images(&s.dockerfile_at(b))).collect();
+    let mut tags: Vec<String> = (0..s.builds())
+        .flat_map(|b| from_images(&s.dockerfile_at(b)))
+        .collect();
     tags.sort();
     tags.dedup();
     for tag in &tags {
         images.ensure(daemon, tag)?;
     }
-    let mut run = Run { daemon, work, args: Vec::new(), secrets: Vec::new(), edits: 0 };
+    let mut run = Run {
+        daemon,
+        work,
+        args: Vec::new(),
+        secrets: Vec::new(),
+        edits: 0,
+    };
     let mut observations = Vec::new();
     let mut changes = Vec::new();
     for action in &s.actions {
@@ -292,7 +375,8 @@ pub fn run_scenario(daemon: &Daemon, images: &mut BaseImages, work_root: &Path, 
             obs.changes = std::mem::take(&mut changes);
             observations.push(obs);
         } else {
-            run.apply(action, images).map_err(|e| format!("{}: {action}: {e}", s.name))?;
+            run.apply(action, images)
+                .map_err(|e| format!("{}: {action}: {e}", s.name))?;
             changes.push(action.to_string());
         }
     }
@@ -305,19 +389,37 @@ mod tests {
 
     #[test]
     fn syntax_directive_is_blanked_keeping_lines() {
-        assert_eq!(without_syntax_directive("# syntax=docker/dockerfile:1\nFROM a\n"), "\nFROM a\n");
-        assert_eq!(without_syntax_directive("# escape=\\\n#syntax = x\nFROM a\n# syntax=y\n"), "# escape=\\\n\nFROM a\n# syntax=y\n");
+        assert_eq!(
+            without_syntax_directive("# syntax=docker/dockerfile:1\nFROM a\n"),
+            "\nFROM a\n"
+        );
+        assert_eq!(
+            without_syntax_directive("# escape=\\\n#syntax = x\nFROM a\n# syntax=y\n"),
+            "# escape=\\\n\nFROM a\n# syntax=y\n"
+        );
     }
 
     #[test]
     fn log_maps_by_stage_and_index() {
         let df = "FROM python:3.12-slim AS base\nARG V=1\nWORKDIR /app\nCOPY a.txt .\nRUN echo $V && sleep 0.3\nENV X=1\nRUN --mount=type=cache,target=/root/.cache echo hi\nFROM base AS final\nRUN false\n";
-        let log = buildlog::parse(include_str!("../../../crates/core/src/buildlog/docker20-cached-error.log"));
+        let log = buildlog::parse(include_str!(
+            "../../../crates/core/src/buildlog/docker20-cached-error.log"
+        ));
         let (steps, problem) = map_steps(df, &log);
         assert_eq!(problem, None);
         let got: Vec<(usize, Outcome)> = steps.iter().map(|s| (s.step.line, s.outcome)).collect();
         use Outcome::*;
-        assert_eq!(got, vec![(1, Run), (3, Cached), (4, Cached), (5, Cached), (7, Cached), (9, Run)]);
+        assert_eq!(
+            got,
+            vec![
+                (1, Run),
+                (3, Cached),
+                (4, Cached),
+                (5, Cached),
+                (7, Cached),
+                (9, Run)
+            ]
+        );
         // A Dockerfile that does not match the log is reported.
         let (_, problem) = map_steps("FROM python:3.12-slim AS base\nRUN x\n", &log);
         assert!(problem.unwrap().contains("is no Dockerfile step"));

@@ -65,15 +65,39 @@ impl fmt::Display for Outcome {
 /// One action of a scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    Build { target: Option<String> },
-    Edit { path: String, text: Option<String>, ignored: bool },
-    Write { path: String, text: String },
-    Delete { path: String },
-    Touch { path: String },
-    Arg { key: String, value: String },
-    Secret { id: String, value: String },
-    BaseUpdate { tag: String },
-    Dockerfile { old: String, new: String },
+    Build {
+        target: Option<String>,
+    },
+    Edit {
+        path: String,
+        text: Option<String>,
+        ignored: bool,
+    },
+    Write {
+        path: String,
+        text: String,
+    },
+    Delete {
+        path: String,
+    },
+    Touch {
+        path: String,
+    },
+    Arg {
+        key: String,
+        value: String,
+    },
+    Secret {
+        id: String,
+        value: String,
+    },
+    BaseUpdate {
+        tag: String,
+    },
+    Dockerfile {
+        old: String,
+        new: String,
+    },
 }
 
 impl fmt::Display for Action {
@@ -81,8 +105,16 @@ impl fmt::Display for Action {
         match self {
             Action::Build { target: None } => write!(f, "build"),
             Action::Build { target: Some(t) } => write!(f, "build --target {t}"),
-            Action::Edit { path, ignored: false, .. } => write!(f, "edit {path}"),
-            Action::Edit { path, ignored: true, .. } => write!(f, "edit-ignored {path}"),
+            Action::Edit {
+                path,
+                ignored: false,
+                ..
+            } => write!(f, "edit {path}"),
+            Action::Edit {
+                path,
+                ignored: true,
+                ..
+            } => write!(f, "edit-ignored {path}"),
             Action::Write { path, .. } => write!(f, "write {path}"),
             Action::Delete { path } => write!(f, "delete {path}"),
             Action::Touch { path } => write!(f, "touch {path}"),
@@ -110,12 +142,24 @@ pub struct Scenario {
 impl Scenario {
     /// Reads `dir/Dockerfile` and `dir/scenario`.
     pub fn load(dir: &Path) -> Result<Scenario, String> {
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let read = |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read =
+            |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
         let dockerfile = read("Dockerfile")?;
         let text = read("scenario")?;
-        let (actions, expectations, requires) = parse_scenario(&text).map_err(|e| format!("{name}/scenario: {e}"))?;
-        Ok(Scenario { name, dir: dir.to_path_buf(), dockerfile, actions, expectations, requires })
+        let (actions, expectations, requires) =
+            parse_scenario(&text).map_err(|e| format!("{name}/scenario: {e}"))?;
+        Ok(Scenario {
+            name,
+            dir: dir.to_path_buf(),
+            dockerfile,
+            actions,
+            expectations,
+            requires,
+        })
     }
 
     /// Every scenario under `dir`, sorted by name.
@@ -136,12 +180,19 @@ impl Scenario {
 
     /// Number of `build` actions.
     pub fn builds(&self) -> usize {
-        self.actions.iter().filter(|a| matches!(a, Action::Build { .. })).count()
+        self.actions
+            .iter()
+            .filter(|a| matches!(a, Action::Build { .. }))
+            .count()
     }
 
     /// The scenario file's expectation for a build (0-based), if any.
     pub fn expected(&self, build: usize) -> Vec<Outcome> {
-        self.expectations.get(build).cloned().flatten().unwrap_or_default()
+        self.expectations
+            .get(build)
+            .cloned()
+            .flatten()
+            .unwrap_or_default()
     }
 
     /// The Dockerfile as it is at a build (0-based): `dockerfile` actions applied.
@@ -170,9 +221,22 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
             continue;
         }
         let err = |m: &str| format!("line {}: {m}: {raw:?}", n + 1);
-        let (word, rest) = line.split_once(char::is_whitespace).map(|(w, r)| (w, r.trim())).unwrap_or((line, ""));
-        let path = || if rest.is_empty() { Err(err("needs a path")) } else { Ok(rest.split_whitespace().next().unwrap().to_string()) };
-        let kv = || rest.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| err("needs K=V"));
+        let (word, rest) = line
+            .split_once(char::is_whitespace)
+            .map(|(w, r)| (w, r.trim()))
+            .unwrap_or((line, ""));
+        let path = || {
+            if rest.is_empty() {
+                Err(err("needs a path"))
+            } else {
+                Ok(rest.split_whitespace().next().unwrap().to_string())
+            }
+        };
+        let kv = || {
+            rest.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| err("needs K=V"))
+        };
         let action = match word {
             "build" => {
                 expectations.push(None);
@@ -185,8 +249,12 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
                 Action::Build { target }
             }
             "expect" => {
-                let words: Result<Vec<Outcome>, String> =
-                    rest.split_whitespace().map(|w| Outcome::parse(w).ok_or_else(|| err(&format!("unknown outcome {w:?}")))).collect();
+                let words: Result<Vec<Outcome>, String> = rest
+                    .split_whitespace()
+                    .map(|w| {
+                        Outcome::parse(w).ok_or_else(|| err(&format!("unknown outcome {w:?}")))
+                    })
+                    .collect();
                 match expectations.last_mut() {
                     Some(slot @ None) => *slot = Some(words?),
                     _ => return Err(err("expect must follow a build, once")),
@@ -198,12 +266,23 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
                 continue;
             }
             "edit" | "edit-ignored" => {
-                let text = rest.split_once(char::is_whitespace).map(|(_, t)| t.trim().to_string());
-                Action::Edit { path: path()?, text, ignored: word == "edit-ignored" }
+                let text = rest
+                    .split_once(char::is_whitespace)
+                    .map(|(_, t)| t.trim().to_string());
+                Action::Edit {
+                    path: path()?,
+                    text,
+                    ignored: word == "edit-ignored",
+                }
             }
             "write" => {
-                let (p, t) = rest.split_once(char::is_whitespace).ok_or_else(|| err("write PATH TEXT"))?;
-                Action::Write { path: p.to_string(), text: t.trim().to_string() }
+                let (p, t) = rest
+                    .split_once(char::is_whitespace)
+                    .ok_or_else(|| err("write PATH TEXT"))?;
+                Action::Write {
+                    path: p.to_string(),
+                    text: t.trim().to_string(),
+                }
             }
             "delete" => Action::Delete { path: path()? },
             "touch" => Action::Touch { path: path()? },
@@ -217,8 +296,13 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
             }
             "base-update" => Action::BaseUpdate { tag: path()? },
             "dockerfile" => {
-                let (old, new) = rest.split_once(" => ").ok_or_else(|| err("dockerfile OLD => NEW"))?;
-                Action::Dockerfile { old: old.to_string(), new: new.to_string() }
+                let (old, new) = rest
+                    .split_once(" => ")
+                    .ok_or_else(|| err("dockerfile OLD => NEW"))?;
+                Action::Dockerfile {
+                    old: old.to_string(),
+                    new: new.to_string(),
+                }
             }
             _ => return Err(err("unknown action")),
         };
@@ -262,19 +346,29 @@ pub fn dockerfile_steps(src: &str) -> Vec<DockerfileStep> {
         while text.ends_with('\\') {
             text.pop();
             match lines.next() {
-                Some((_, l)) if l.trim().is_empty() || l.trim_start().starts_with('#') => text.push('\\'),
+                Some((_, l)) if l.trim().is_empty() || l.trim_start().starts_with('#') => {
+                    text.push('\\')
+                }
                 Some((_, l)) => text.push_str(l.trim_end()),
                 None => break,
             }
         }
         let (keyword, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
         let keyword = keyword.to_ascii_uppercase();
-        let words: Vec<&str> = args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+        let words: Vec<&str> = args
+            .split_whitespace()
+            .filter(|w| !w.starts_with("--"))
+            .collect();
         let is_step = match keyword.as_str() {
             "FROM" => {
-                let image = words.first().map(|w| w.to_ascii_lowercase()).unwrap_or_default();
+                let image = words
+                    .first()
+                    .map(|w| w.to_ascii_lowercase())
+                    .unwrap_or_default();
                 let name = match words.get(1) {
-                    Some(w) if w.eq_ignore_ascii_case("as") => words.get(2).map(|s| s.to_ascii_lowercase()),
+                    Some(w) if w.eq_ignore_ascii_case("as") => {
+                        words.get(2).map(|s| s.to_ascii_lowercase())
+                    }
                     _ => None,
                 };
                 stage_names.push(name.unwrap_or_else(|| format!("stage-{}", stage_names.len())));
@@ -311,8 +405,18 @@ mod tests {
     fn steps_skip_metadata_and_stage_froms() {
         let df = "# syntax=docker/dockerfile:1\nARG BASE=x\nFROM python:3.12-slim AS Base\nARG V\nENV A=1\nWORKDIR /app\nCOPY a \\\n  # comment\n  b /c\nRUN x\nLABEL a=b\nFROM base AS final\nRUN y\nFROM scratch\nCOPY --from=final /a /a\nFROM --platform=$BUILDPLATFORM golang:1.22\nCMD [\"x\"]\n";
         let steps = dockerfile_steps(df);
-        let s: Vec<(usize, &str, u32, u32, &str)> =
-            steps.iter().map(|s| (s.line, s.stage_name.as_str(), s.index, s.count, s.keyword.as_str())).collect();
+        let s: Vec<(usize, &str, u32, u32, &str)> = steps
+            .iter()
+            .map(|s| {
+                (
+                    s.line,
+                    s.stage_name.as_str(),
+                    s.index,
+                    s.count,
+                    s.keyword.as_str(),
+                )
+            })
+            .collect();
         assert_eq!(
             s,
             vec![
@@ -335,8 +439,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(actions.len(), 6);
-        assert_eq!(actions[1], Action::Edit { path: "src/a.py".into(), text: None, ignored: false });
-        assert_eq!(actions[4], Action::Build { target: Some("t".into()) });
+        assert_eq!(
+            actions[1],
+            Action::Edit {
+                path: "src/a.py".into(),
+                text: None,
+                ignored: false
+            }
+        );
+        assert_eq!(
+            actions[4],
+            Action::Build {
+                target: Some("t".into())
+            }
+        );
         assert_eq!(expect, vec![Some(vec![Outcome::Run, Outcome::Run]), None]);
         assert_eq!(requires, vec!["heredoc".to_string()]);
         assert!(parse_scenario("expect run\n").is_err());

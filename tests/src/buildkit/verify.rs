@@ -76,20 +76,30 @@ pub const ALLOWED: &[(&str, &str)] = &[
 
 /// Whether `path` (absolute, no trailing slash) is allowed to differ.
 pub fn allowed(path: &str) -> bool {
-    ALLOWED.iter().any(|(a, _)| path == *a || path.strip_prefix(a).is_some_and(|r| r.starts_with('/')))
+    ALLOWED
+        .iter()
+        .any(|(a, _)| path == *a || path.strip_prefix(a).is_some_and(|r| r.starts_with('/')))
 }
 
 /// Whether `path` is a directory above an allowed path: a cache mount's
 /// target is created in the image as an empty directory (with its parents)
 /// when it is missing, so such directories may exist on one side only.
 fn above_allowed(path: &str) -> bool {
-    ALLOWED.iter().any(|(a, _)| a.strip_prefix(path).is_some_and(|r| r.starts_with('/')))
+    ALLOWED
+        .iter()
+        .any(|(a, _)| a.strip_prefix(path).is_some_and(|r| r.starts_with('/')))
 }
 
 /// The apps of the default (time-bounded) run: one per family of fixes
 /// (apt + pip split, npm split, go split with build cache, Maven with a cache
 /// mount only, apt + bundler).
-pub const DEFAULT_SUBSET: &[&str] = &["python-pip", "node-npm", "go-mod", "java-maven", "ruby-bundler"];
+pub const DEFAULT_SUBSET: &[&str] = &[
+    "python-pip",
+    "node-npm",
+    "go-mod",
+    "java-maven",
+    "ruby-bundler",
+];
 
 /// Per-package stub times for these runs, as base image `ENV`: a download
 /// (skipped with a warm cache mount) and an install. Real managers spend
@@ -114,11 +124,19 @@ impl App {
     }
 
     pub fn load(dir: &Path) -> Result<App, String> {
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let read = |f: &str| fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read =
+            |f: &str| fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
         let dockerfile = read("Dockerfile")?;
         let edit = read("edit")?;
-        let line = edit.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or_else(|| format!("{name}/edit: no path"))?;
+        let line = edit
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .ok_or_else(|| format!("{name}/edit: no path"))?;
         let (path, text) = match line.split_once(char::is_whitespace) {
             Some((p, t)) => (p.to_string(), Some(t.trim().to_string())),
             None => (line.to_string(), None),
@@ -126,12 +144,21 @@ impl App {
         if !dir.join("context").join(&path).is_file() {
             return Err(format!("{name}/edit: context/{path} is no file"));
         }
-        Ok(App { name, dir: dir.to_path_buf(), dockerfile, edit: (path, text) })
+        Ok(App {
+            name,
+            dir: dir.to_path_buf(),
+            dockerfile,
+            edit: (path, text),
+        })
     }
 
     /// Every app, by name.
     pub fn load_all() -> Result<Vec<App>, String> {
-        let mut dirs: Vec<PathBuf> = fs::read_dir(Self::dir()).map_err(|e| e.to_string())?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+        let mut dirs: Vec<PathBuf> = fs::read_dir(Self::dir())
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
         dirs.sort();
         dirs.iter().map(|d| App::load(d)).collect()
     }
@@ -152,7 +179,10 @@ impl App {
             }
         }
         files.sort();
-        BuildContext { files: Some(files), dockerignore: fs::read_to_string(root.join(".dockerignore")).ok() }
+        BuildContext {
+            files: Some(files),
+            dockerignore: fs::read_to_string(root.join(".dockerignore")).ok(),
+        }
     }
 }
 
@@ -169,7 +199,10 @@ pub struct Variant {
 impl Variant {
     /// Seconds of the rebuild after the source edit (sum of step durations).
     pub fn rebuild_seconds(&self) -> Option<f64> {
-        self.builds.get(1).filter(|b| b.error.is_none()).map(BuildObservation::step_seconds)
+        self.builds
+            .get(1)
+            .filter(|b| b.error.is_none())
+            .map(BuildObservation::step_seconds)
     }
 
     pub fn rebuild_wall(&self) -> Option<f64> {
@@ -197,7 +230,10 @@ impl Verified {
     /// Original over optimized rebuild seconds. The log rounds durations
     /// to 0.1 s, so a rebuild whose steps sum below 0.1 s counts as 0.1 s.
     pub fn speedup(&self) -> Option<f64> {
-        let (o, n) = (self.original.rebuild_seconds()?, self.optimized.rebuild_seconds()?);
+        let (o, n) = (
+            self.original.rebuild_seconds()?,
+            self.optimized.rebuild_seconds()?,
+        );
         Some(o.max(0.1) / n.max(0.1))
     }
 
@@ -212,10 +248,19 @@ impl Verified {
         if p.is_empty() {
             if !self.diffs.is_empty() {
                 let shown: Vec<&str> = self.diffs.iter().take(8).map(String::as_str).collect();
-                p.push(format!("filesystems differ outside the contract ({}): {}", self.diffs.len(), shown.join("; ")));
+                p.push(format!(
+                    "filesystems differ outside the contract ({}): {}",
+                    self.diffs.len(),
+                    shown.join("; ")
+                ));
             }
-            match (self.original.rebuild_seconds(), self.optimized.rebuild_seconds()) {
-                (Some(o), Some(n)) if n >= o => p.push(format!("the optimized rebuild is not faster: {n:.1}s vs {o:.1}s")),
+            match (
+                self.original.rebuild_seconds(),
+                self.optimized.rebuild_seconds(),
+            ) {
+                (Some(o), Some(n)) if n >= o => p.push(format!(
+                    "the optimized rebuild is not faster: {n:.1}s vs {o:.1}s"
+                )),
                 _ => {}
             }
         }
@@ -252,7 +297,11 @@ fn read_tree(root: &Path) -> Result<Tree, String> {
             let m = fs::symlink_metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
             let rel = format!("/{}", p.strip_prefix(root).unwrap().to_string_lossy());
             let node = if m.file_type().is_symlink() {
-                Node::Symlink(fs::read_link(&p).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default())
+                Node::Symlink(
+                    fs::read_link(&p)
+                        .map(|t| t.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                )
             } else if m.is_dir() {
                 stack.push(p.clone());
                 Node::Dir
@@ -261,7 +310,15 @@ fn read_tree(root: &Path) -> Result<Tree, String> {
             } else {
                 Node::Other
             };
-            tree.insert(rel, Entry { node, mode: m.permissions().mode() & 0o7777, uid: m.uid(), gid: m.gid() });
+            tree.insert(
+                rel,
+                Entry {
+                    node,
+                    mode: m.permissions().mode() & 0o7777,
+                    uid: m.uid(),
+                    gid: m.gid(),
+                },
+            );
         }
     }
     Ok(tree)
@@ -279,9 +336,20 @@ pub fn export_tree(oracle: &Oracle, image: &str, dir: &Path) -> Result<Tree, Str
     let exported = d.run(&["export", "-o", &tar.to_string_lossy(), &cid]);
     let _ = d.run(&["rm", &cid]);
     exported?;
-    let out = Command::new("tar").arg("-xpf").arg(&tar).arg("--numeric-owner").arg("-C").arg(&root).output().map_err(|e| format!("tar: {e}"))?;
+    let out = Command::new("tar")
+        .arg("-xpf")
+        .arg(&tar)
+        .arg("--numeric-owner")
+        .arg("-C")
+        .arg(&root)
+        .output()
+        .map_err(|e| format!("tar: {e}"))?;
     if !out.status.success() {
-        return Err(format!("tar -x {}: {}", tar.display(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "tar -x {}: {}",
+            tar.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let tree = read_tree(&root);
     let _ = fs::remove_file(&tar);
@@ -308,11 +376,38 @@ pub fn compare_trees(original: &Tree, optimized: &Tree) -> (Vec<String>, Vec<Str
             continue;
         }
         let what = match (a, b) {
-            (Some(Entry { node: Node::File(_), .. }), Some(Entry { node: Node::File(_), .. })) if a.map(|e| &e.node) != b.map(|e| &e.node) => format!("{p}: content differs"),
-            (Some(x), Some(y)) if x.node == y.node => format!("{p}: mode/owner {:o} {}:{} vs {:o} {}:{}", x.mode, x.uid, x.gid, y.mode, y.uid, y.gid),
+            (
+                Some(Entry {
+                    node: Node::File(_),
+                    ..
+                }),
+                Some(Entry {
+                    node: Node::File(_),
+                    ..
+                }),
+            ) if a.map(|e| &e.node) != b.map(|e| &e.node) => format!("{p}: content differs"),
+            (Some(x), Some(y)) if x.node == y.node => format!(
+                "{p}: mode/owner {:o} {}:{} vs {:o} {}:{}",
+                x.mode, x.uid, x.gid, y.mode, y.uid, y.gid
+            ),
             _ => format!("{p}: {} vs {}", describe(a), describe(b)),
         };
-        let one_sided_dir = matches!((a, b), (Some(Entry { node: Node::Dir, .. }), None) | (None, Some(Entry { node: Node::Dir, .. })));
+        let one_sided_dir = matches!(
+            (a, b),
+            (
+                Some(Entry {
+                    node: Node::Dir,
+                    ..
+                }),
+                None
+            ) | (
+                None,
+                Some(Entry {
+                    node: Node::Dir,
+                    ..
+                })
+            )
+        );
         // A directory present in both but with another mode above a mount
         // target is not allowed: only its existence may differ.
         if allowed(p) || (one_sided_dir && above_allowed(p)) {
@@ -326,9 +421,22 @@ pub fn compare_trees(original: &Tree, optimized: &Tree) -> (Vec<String>, Vec<Str
 
 /// Builds one variant: from an empty cache, build, edit, build; exports the
 /// final image.
-fn run_variant(oracle: &mut Oracle, app: &App, label: &str, dockerfile: &str, files: &[(String, String)]) -> Variant {
-    let stage = Oracle::dir().join("verify").join(format!("{}.{label}", app.name));
-    let mut v = Variant { dockerfile: dockerfile.to_string(), builds: Vec::new(), tree: None, error: None };
+fn run_variant(
+    oracle: &mut Oracle,
+    app: &App,
+    label: &str,
+    dockerfile: &str,
+    files: &[(String, String)],
+) -> Variant {
+    let stage = Oracle::dir()
+        .join("verify")
+        .join(format!("{}.{label}", app.name));
+    let mut v = Variant {
+        dockerfile: dockerfile.to_string(),
+        builds: Vec::new(),
+        tree: None,
+        error: None,
+    };
     let staged = (|| -> Result<(), String> {
         let _ = fs::remove_dir_all(&stage);
         copy_tree(&app.dir.join("context"), &stage.join("context")).map_err(|e| e.to_string())?;
@@ -347,7 +455,11 @@ fn run_variant(oracle: &mut Oracle, app: &App, label: &str, dockerfile: &str, fi
         dockerfile: dockerfile.to_string(),
         actions: vec![
             Action::Build { target: None },
-            Action::Edit { path: app.edit.0.clone(), text: app.edit.1.clone(), ignored: false },
+            Action::Edit {
+                path: app.edit.0.clone(),
+                text: app.edit.1.clone(),
+                ignored: false,
+            },
             Action::Build { target: None },
         ],
         expectations: vec![None, None],
@@ -376,15 +488,31 @@ fn run_variant(oracle: &mut Oracle, app: &App, label: &str, dockerfile: &str, fi
 pub fn verify(oracle: &mut Oracle, app: &App) -> Verified {
     let ctx = app.context();
     let o = optimize(&app.dockerfile, &ctx, &OptimizeOptions::default());
-    let fixes = o.applied.iter().map(|a| format!("{} line {}", a.code, a.line)).collect();
-    let files: Vec<(String, String)> = o.files.iter().map(|f| (f.path.clone(), f.content.clone())).collect();
+    let fixes = o
+        .applied
+        .iter()
+        .map(|a| format!("{} line {}", a.code, a.line))
+        .collect();
+    let files: Vec<(String, String)> = o
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.content.clone()))
+        .collect();
     let original = run_variant(oracle, app, "original", &app.dockerfile, &[]);
     let optimized = run_variant(oracle, app, "optimized", &o.text, &files);
     let (allowed_diffs, diffs) = match (&original.tree, &optimized.tree) {
         (Some(a), Some(b)) => compare_trees(a, b),
         _ => (Vec::new(), Vec::new()),
     };
-    Verified { name: app.name.clone(), original, optimized, fixes, predicted: (o.before.source_edit, o.after.source_edit), allowed_diffs, diffs }
+    Verified {
+        name: app.name.clone(),
+        original,
+        optimized,
+        fixes,
+        predicted: (o.before.source_edit, o.after.source_edit),
+        allowed_diffs,
+        diffs,
+    }
 }
 
 /// The median of some numbers (0 for none).
@@ -417,9 +545,13 @@ mod tests {
 
     #[test]
     fn every_cache_target_of_the_model_is_in_the_contract_and_the_doc() {
-        let doc = fs::read_to_string(crate::root().join("docs/fix-contract.md")).expect("docs/fix-contract.md");
+        let doc = fs::read_to_string(crate::root().join("docs/fix-contract.md"))
+            .expect("docs/fix-contract.md");
         for (path, _) in ALLOWED {
-            assert!(doc.contains(&format!("`{path}`")), "docs/fix-contract.md does not list {path}");
+            assert!(
+                doc.contains(&format!("`{path}`")),
+                "docs/fix-contract.md does not list {path}"
+            );
         }
     }
 
@@ -434,10 +566,18 @@ mod tests {
 
     #[test]
     fn trees_compare_under_the_contract() {
-        let e = |node| Entry { node, mode: 0o644, uid: 0, gid: 0 };
+        let e = |node| Entry {
+            node,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+        };
         let mut a = Tree::new();
         a.insert("/app/x.py".into(), e(Node::File(b"x".to_vec())));
-        a.insert("/root/.cache/pip/stub-flask".into(), e(Node::File(b"flask".to_vec())));
+        a.insert(
+            "/root/.cache/pip/stub-flask".into(),
+            e(Node::File(b"flask".to_vec())),
+        );
         a.insert("/root/.cache".into(), e(Node::Dir));
         let mut b = Tree::new();
         b.insert("/app/x.py".into(), e(Node::File(b"y".to_vec())));

@@ -17,9 +17,12 @@ pub fn corpus_files() -> Option<Vec<String>> {
             .skip(1)
             .filter_map(|l| {
                 let c: Vec<&str> = l.split('\t').collect();
-                matches!(c.get(5), Some(&"dockerfile") | Some(&"dockerfile-extracted"))
-                    .then(|| std::fs::read_to_string(root.join(c[3])).ok())
-                    .flatten()
+                matches!(
+                    c.get(5),
+                    Some(&"dockerfile") | Some(&"dockerfile-extracted")
+                )
+                .then(|| std::fs::read_to_string(root.join(c[3])).ok())
+                .flatten()
             })
             .collect(),
     )

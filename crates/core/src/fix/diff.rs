@@ -22,7 +22,11 @@ pub fn diff_lines<'a>(a: &'a str, b: &'a str) -> Vec<DiffLine<'a>> {
         let mut k = -d;
         while k <= d {
             let idx = (k + offset) as usize;
-            let mut xi = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) { v[idx + 1] } else { v[idx - 1] + 1 };
+            let mut xi = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+                v[idx + 1]
+            } else {
+                v[idx - 1] + 1
+            };
             let mut yi = xi - k;
             while xi < n && yi < m && x[xi as usize] == y[yi as usize] {
                 xi += 1;
@@ -43,7 +47,11 @@ pub fn diff_lines<'a>(a: &'a str, b: &'a str) -> Vec<DiffLine<'a>> {
         let v = &trace[d as usize];
         let k = xi - yi;
         let idx = (k + offset) as usize;
-        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) { k + 1 } else { k - 1 };
+        let prev_k = if k == -d || (k != d && v[idx - 1] < v[idx + 1]) {
+            k + 1
+        } else {
+            k - 1
+        };
         let prev_x = v[(prev_k + offset) as usize];
         let prev_y = prev_x - prev_k;
         while xi > prev_x && yi > prev_y {
@@ -77,7 +85,12 @@ pub fn unified(a: &str, b: &str, name: &str) -> String {
     let lines = diff_lines(a, b);
     let mut out = format!("--- a/{name}\n+++ b/{name}\n");
     let ctx = 3usize;
-    let changed: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| !matches!(l, DiffLine::Same(_))).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !matches!(l, DiffLine::Same(_)))
+        .map(|(i, _)| i)
+        .collect();
     let mut i = 0;
     while i < changed.len() {
         let start = changed[i].saturating_sub(ctx);
@@ -99,9 +112,21 @@ pub fn unified(a: &str, b: &str, name: &str) -> String {
             }
         }
         let hunk = &lines[start..end];
-        let a_len = hunk.iter().filter(|l| !matches!(l, DiffLine::Added(_))).count();
-        let b_len = hunk.iter().filter(|l| !matches!(l, DiffLine::Removed(_))).count();
-        out.push_str(&format!("@@ -{},{} +{},{} @@\n", if a_len == 0 { a_line - 1 } else { a_line }, a_len, if b_len == 0 { b_line - 1 } else { b_line }, b_len));
+        let a_len = hunk
+            .iter()
+            .filter(|l| !matches!(l, DiffLine::Added(_)))
+            .count();
+        let b_len = hunk
+            .iter()
+            .filter(|l| !matches!(l, DiffLine::Removed(_)))
+            .count();
+        out.push_str(&format!(
+            "@@ -{},{} +{},{} @@\n",
+            if a_len == 0 { a_line - 1 } else { a_line },
+            a_len,
+            if b_len == 0 { b_line - 1 } else { b_line },
+            b_len
+        ));
         for l in hunk {
             let (sign, text) = match l {
                 DiffLine::Same(t) => (' ', *t),
@@ -128,9 +153,22 @@ mod tests {
         let a = "FROM x\nCOPY . .\nRUN apt-get install -y curl\nCMD y\n";
         let b = "FROM x\nRUN apt-get install -y curl\nCOPY . .\nCMD y\n";
         let d = unified(a, b, "Dockerfile");
-        assert!(d.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,4 +1,4 @@\n"), "{d}");
-        assert_eq!(d.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).count(), 1);
-        assert_eq!(d.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).count(), 1);
+        assert!(
+            d.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,4 +1,4 @@\n"),
+            "{d}"
+        );
+        assert_eq!(
+            d.lines()
+                .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+                .count(),
+            1
+        );
+        assert_eq!(
+            d.lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -138,8 +176,20 @@ mod tests {
         let a = "a\nb\nc\nd\ne\n";
         let b = "a\nc\nd\nX\ne\nf\n";
         let lines = diff_lines(a, b);
-        let left: String = lines.iter().filter_map(|l| match l { DiffLine::Same(t) | DiffLine::Removed(t) => Some(*t), _ => None }).collect();
-        let right: String = lines.iter().filter_map(|l| match l { DiffLine::Same(t) | DiffLine::Added(t) => Some(*t), _ => None }).collect();
+        let left: String = lines
+            .iter()
+            .filter_map(|l| match l {
+                DiffLine::Same(t) | DiffLine::Removed(t) => Some(*t),
+                _ => None,
+            })
+            .collect();
+        let right: String = lines
+            .iter()
+            .filter_map(|l| match l {
+                DiffLine::Same(t) | DiffLine::Added(t) => Some(*t),
+                _ => None,
+            })
+            .collect();
         assert_eq!((left.as_str(), right.as_str()), (a, b));
         assert_eq!(unified(a, a, "x"), "");
     }

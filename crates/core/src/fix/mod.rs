@@ -18,13 +18,22 @@ pub struct TextEdit {
 
 impl TextEdit {
     pub fn insert(at: usize, text: impl Into<String>) -> TextEdit {
-        TextEdit { span: Span::new(at, at), replacement: text.into() }
+        TextEdit {
+            span: Span::new(at, at),
+            replacement: text.into(),
+        }
     }
     pub fn replace(span: Span, text: impl Into<String>) -> TextEdit {
-        TextEdit { span, replacement: text.into() }
+        TextEdit {
+            span,
+            replacement: text.into(),
+        }
     }
     pub fn delete(span: Span) -> TextEdit {
-        TextEdit { span, replacement: String::new() }
+        TextEdit {
+            span,
+            replacement: String::new(),
+        }
     }
 }
 
@@ -61,7 +70,7 @@ pub struct Fix {
 /// after the first are skipped and returned.
 pub fn apply_edits(src: &str, edits: &[TextEdit]) -> (String, Vec<TextEdit>) {
     let mut sorted: Vec<&TextEdit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    crate::sort::sort_by_key(&mut sorted, |e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(src.len() + 64);
     let mut pos = 0usize;
     let mut skipped = Vec::new();
@@ -81,9 +90,13 @@ pub fn apply_edits(src: &str, edits: &[TextEdit]) -> (String, Vec<TextEdit>) {
 
 /// The byte range of the whole lines `span` touches, newline included.
 pub fn line_range(src: &str, span: Span) -> Span {
-    let start = src[..(span.start as usize).min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+    let start = src[..(span.start as usize).min(src.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let end_from = (span.end as usize).min(src.len());
-    let end = src[end_from..].find('\n').map_or(src.len(), |i| end_from + i + 1);
+    let end = src[end_from..]
+        .find('\n')
+        .map_or(src.len(), |i| end_from + i + 1);
     Span::new(start, end)
 }
 
@@ -112,7 +125,10 @@ pub fn move_lines(src: &str, block: Span, to: usize) -> Vec<TextEdit> {
     if src[..to].ends_with("\n\n") || src[..to].ends_with("\n\r\n") {
         text.push_str(nl);
     }
-    vec![TextEdit::insert(to, text), TextEdit::delete(Span::new(del_start, del_end))]
+    vec![
+        TextEdit::insert(to, text),
+        TextEdit::delete(Span::new(del_start, del_end)),
+    ]
 }
 
 /// The line ending the file uses (`\r\n` or `\n`).
@@ -131,7 +147,11 @@ mod tests {
     #[test]
     fn applies_sorted_edits_and_skips_overlaps() {
         let src = "abcdef";
-        let edits = [TextEdit::replace(Span::new(4, 6), "XY"), TextEdit::insert(0, ">"), TextEdit::replace(Span::new(3, 5), "!")];
+        let edits = [
+            TextEdit::replace(Span::new(4, 6), "XY"),
+            TextEdit::insert(0, ">"),
+            TextEdit::replace(Span::new(3, 5), "!"),
+        ];
         let (out, skipped) = apply_edits(src, &edits);
         assert_eq!(out, ">abc!f");
         assert_eq!(skipped.len(), 1);

@@ -74,9 +74,15 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         let mut round_applied = Vec::new();
         let mut round_files = Vec::new();
         // Registry order: rules earlier in the table win conflicts.
-        let order = |code: &str| crate::tips::registry::RULES.iter().position(|r| r.meta.code == code).unwrap_or(usize::MAX);
-        let mut fs: Vec<&crate::tips::Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
-        fs.sort_by_key(|f| (priority(f.code), order(f.code), f.span.start));
+        let order = |code: &str| {
+            crate::tips::registry::RULES
+                .iter()
+                .position(|r| r.meta.code == code)
+                .unwrap_or(usize::MAX)
+        };
+        let mut fs: Vec<&crate::tips::Finding> =
+            findings.iter().filter(|f| f.fix.is_some()).collect();
+        crate::sort::sort_by_key(&mut fs, |f| (priority(f.code), order(f.code), f.span.start));
         for f in fs {
             let fix = f.fix.as_ref().expect("filtered");
             if fix.applicability == Applicability::Unsafe && !opts.unsafe_fixes {
@@ -85,20 +91,38 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
             if opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code)) {
                 continue;
             }
-            let exists = |p: &str| files.iter().any(|g: &NewFile| g.path == p) || opts.existing_files.iter().any(|e| e == p);
+            let exists = |p: &str| {
+                files.iter().any(|g: &NewFile| g.path == p)
+                    || opts.existing_files.iter().any(|e| e == p)
+            };
             if fix.edits.is_empty() && fix.files.iter().all(|nf| exists(&nf.path)) {
                 continue;
             }
             // The instruction(s) this fix touches.
-            let spans: Vec<(u32, u32)> = fix.edits.iter().map(|e| instruction_of(&df, e.span.start)).collect();
-            let overlaps = fix.edits.iter().any(|e| chosen_edits.iter().any(|c: &super::TextEdit| ranges_touch(c.span, e.span)));
+            let spans: Vec<(u32, u32)> = fix
+                .edits
+                .iter()
+                .map(|e| instruction_of(&df, e.span.start))
+                .collect();
+            let overlaps = fix.edits.iter().any(|e| {
+                chosen_edits
+                    .iter()
+                    .any(|c: &super::TextEdit| ranges_touch(c.span, e.span))
+            });
             if overlaps || spans.iter().any(|s| touched.contains(s)) {
                 continue;
             }
             touched.extend(spans);
             chosen_edits.extend(fix.edits.iter().cloned());
             round_files.extend(fix.files.iter().cloned());
-            round_applied.push(AppliedFix { code: f.code, tip: f.tip, title: fix.title.clone(), applicability: fix.applicability, line: f.start.line, round });
+            round_applied.push(AppliedFix {
+                code: f.code,
+                tip: f.tip,
+                title: fix.title.clone(),
+                applicability: fix.applicability,
+                line: f.start.line,
+                round,
+            });
         }
         if round_applied.is_empty() {
             break;
@@ -120,7 +144,15 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         applied.extend(round_applied);
     }
     let after = scenarios::times(&text, &ctx_now, &sc);
-    Optimized { diff: diff::unified(src, &text, "Dockerfile"), text, applied, files, before, after, rounds }
+    Optimized {
+        diff: diff::unified(src, &text, "Dockerfile"),
+        text,
+        applied,
+        files,
+        before,
+        after,
+        rounds,
+    }
 }
 
 /// Structural fixes (moves and splits) go first: later fixes edit the moved text.
@@ -136,7 +168,9 @@ fn ranges_touch(a: crate::syntax::Span, b: crate::syntax::Span) -> bool {
     if a.start == a.end && b.start == b.end {
         return a.start == b.start;
     }
-    a.start < b.end && b.start < a.end || (a.start == a.end && b.start < a.start && a.start < b.end) || (b.start == b.end && a.start < b.start && b.start < a.end)
+    a.start < b.end && b.start < a.end
+        || (a.start == a.end && b.start < a.start && a.start < b.end)
+        || (b.start == b.end && a.start < b.start && b.start < a.end)
 }
 
 /// The span of the instruction containing `offset` (or the offset itself).

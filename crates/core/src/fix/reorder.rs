@@ -15,7 +15,12 @@ use crate::tips::tip2::volatile_before_stable::is_context_free_install;
 
 /// Why instruction `upper` (directly above `lower`) cannot swap with it, or
 /// None when the swap is safe. Both are indices into `df.instructions`.
-pub fn swap_blocker(df: &Dockerfile, model: &BuildModel, upper: usize, lower: usize) -> Option<String> {
+pub fn swap_blocker(
+    df: &Dockerfile,
+    model: &BuildModel,
+    upper: usize,
+    lower: usize,
+) -> Option<String> {
     let (u, l) = (&df.instructions[upper], &df.instructions[lower]);
     if u.stage != l.stage {
         return Some("they belong to different stages".into());
@@ -44,35 +49,66 @@ pub fn swap_blocker(df: &Dockerfile, model: &BuildModel, upper: usize, lower: us
     // Instructions that change the environment of what follows.
     for (na, nb) in [(nu, nl), (nl, nu)] {
         match na {
-            "ENV" | "ARG" if matches!(nb, "RUN" | "COPY" | "ADD" | "WORKDIR" | "USER" | "ENV" | "ARG") => {
+            "ENV" | "ARG"
+                if matches!(
+                    nb,
+                    "RUN" | "COPY" | "ADD" | "WORKDIR" | "USER" | "ENV" | "ARG"
+                ) =>
+            {
                 return Some(format!("{na} sets variables the {nb} may use"));
             }
             "WORKDIR" if matches!(nb, "RUN" | "COPY" | "ADD" | "WORKDIR") => {
                 return Some(format!("WORKDIR changes the directory the {nb} works in"));
             }
-            "USER" if matches!(nb, "RUN" | "COPY" | "ADD" | "WORKDIR") => return Some(format!("USER changes who runs the {nb}")),
+            "USER" if matches!(nb, "RUN" | "COPY" | "ADD" | "WORKDIR") => {
+                return Some(format!("USER changes who runs the {nb}"))
+            }
             "SHELL" if nb == "RUN" => return Some("SHELL changes how the RUN runs".into()),
-            "VOLUME" if nb == "RUN" => return Some("a RUN after VOLUME cannot change the volume's contents".into()),
+            "VOLUME" if nb == "RUN" => {
+                return Some("a RUN after VOLUME cannot change the volume's contents".into())
+            }
             "ONBUILD" => return Some("ONBUILD order is the trigger order".into()),
             _ => {}
         }
     }
-    let free = |i: usize| step(i).is_some_and(|s: &Step| is_context_free_install(s, &df.instructions[i]));
+    let free =
+        |i: usize| step(i).is_some_and(|s: &Step| is_context_free_install(s, &df.instructions[i]));
     match (nu, nl) {
-        ("RUN", "RUN") if !(free(upper) && free(lower)) => Some("a RUN may use what the RUN before it produced".into()),
-        ("RUN", "COPY" | "ADD") if !free(upper) => Some(format!("the {nl} may overwrite files the RUN created, or the RUN may read them")),
-        ("COPY" | "ADD", "RUN") if !free(lower) => Some(format!("the RUN may read files the {nu} brings in")),
+        ("RUN", "RUN") if !(free(upper) && free(lower)) => {
+            Some("a RUN may use what the RUN before it produced".into())
+        }
+        ("RUN", "COPY" | "ADD") if !free(upper) => Some(format!(
+            "the {nl} may overwrite files the RUN created, or the RUN may read them"
+        )),
+        ("COPY" | "ADD", "RUN") if !free(lower) => {
+            Some(format!("the RUN may read files the {nu} brings in"))
+        }
         ("COPY" | "ADD", "COPY" | "ADD") => {
-            let dest = |i: usize| step(i).map(|s| {
-                let d = match &df.instructions[i].command {
-                    Command::Copy(c) | Command::Add(c) => c.dest.clone(),
-                    _ => String::new(),
-                };
-                if d.starts_with('/') { d } else { format!("{}/{}", s.inputs.workdir.trim_end_matches('/'), d.trim_start_matches("./")) }
-            });
+            let dest = |i: usize| {
+                step(i).map(|s| {
+                    let d = match &df.instructions[i].command {
+                        Command::Copy(c) | Command::Add(c) => c.dest.clone(),
+                        _ => String::new(),
+                    };
+                    if d.starts_with('/') {
+                        d
+                    } else {
+                        format!(
+                            "{}/{}",
+                            s.inputs.workdir.trim_end_matches('/'),
+                            d.trim_start_matches("./")
+                        )
+                    }
+                })
+            };
             match (dest(upper), dest(lower)) {
-                (Some(a), Some(b)) if paths_overlap(a.trim_end_matches("/."), b.trim_end_matches("/.")) => {
-                    Some("both copy into the same folder: the later one may overwrite the earlier".into())
+                (Some(a), Some(b))
+                    if paths_overlap(a.trim_end_matches("/."), b.trim_end_matches("/.")) =>
+                {
+                    Some(
+                        "both copy into the same folder: the later one may overwrite the earlier"
+                            .into(),
+                    )
                 }
                 _ => None,
             }
@@ -102,7 +138,10 @@ mod tests {
     fn safe_and_unsafe_swaps() {
         let src = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y curl\nRUN pip install -r requirements.txt\nEXPOSE 80\n";
         assert_eq!(blocker(src, 2), None, "an install by name may pass a COPY");
-        assert!(blocker(src, 3).unwrap().contains("RUN"), "two RUNs where one reads files");
+        assert!(
+            blocker(src, 3).unwrap().contains("RUN"),
+            "two RUNs where one reads files"
+        );
         assert!(blocker(src, 1).unwrap().contains("WORKDIR"));
         assert!(blocker(src, 0).unwrap().contains("FROM"));
         assert_eq!(blocker(src, 4), None, "metadata moves freely");

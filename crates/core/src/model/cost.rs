@@ -52,7 +52,13 @@ impl Churn {
             Churn::SourceCode => "source code",
         }
     }
-    pub const ALL: [Churn; 5] = [Churn::BaseImage, Churn::SystemPackages, Churn::Dependencies, Churn::Configuration, Churn::SourceCode];
+    pub const ALL: [Churn; 5] = [
+        Churn::BaseImage,
+        Churn::SystemPackages,
+        Churn::Dependencies,
+        Churn::Configuration,
+        Churn::SourceCode,
+    ];
 }
 
 pub const PULL_SECONDS: f64 = 10.0;
@@ -103,23 +109,41 @@ pub fn op_seconds(op: &PackageOp) -> (f64, bool) {
         (_, Action::Update) => (6.0, true),
         (Manager::Apt, Action::Install) => {
             let base = 4.0 + 2.0 * n.max(1.0);
-            let recommends = if op.has_flag("--no-install-recommends") { 1.0 } else { 1.5 };
+            let recommends = if op.has_flag("--no-install-recommends") {
+                1.0
+            } else {
+                1.5
+            };
             (base * recommends, true)
         }
         (Manager::Apk, Action::Install) => (1.0 + 0.5 * n.max(1.0), true),
-        (Manager::Dnf | Manager::Yum | Manager::Microdnf, Action::Install) => (5.0 + 2.0 * n.max(1.0), true),
+        (Manager::Dnf | Manager::Yum | Manager::Microdnf, Action::Install) => {
+            (5.0 + 2.0 * n.max(1.0), true)
+        }
         (_, Action::Install) if op.manifests.is_empty() => (3.0 + 2.0 * n.max(1.0), true),
         (m, Action::Install) => (install_seconds(m), true),
-        (m, Action::Build) => (build_seconds(m), matches!(m, Manager::Cargo | Manager::Go | Manager::Maven | Manager::Gradle | Manager::Dotnet)),
+        (m, Action::Build) => (
+            build_seconds(m),
+            matches!(
+                m,
+                Manager::Cargo | Manager::Go | Manager::Maven | Manager::Gradle | Manager::Dotnet
+            ),
+        ),
         (_, Action::Other) => (OTHER_RUN_SECONDS, false),
     }
 }
 
 /// The churn class of a RUN, from what it does.
 pub fn run_churn(ops: &[PackageOp]) -> Churn {
-    if ops.iter().any(|o| o.action == Action::Build || o.reads_source) {
+    if ops
+        .iter()
+        .any(|o| o.action == Action::Build || o.reads_source)
+    {
         Churn::SourceCode
-    } else if ops.iter().any(|o| o.action == Action::Install && !o.manager.is_system()) {
+    } else if ops
+        .iter()
+        .any(|o| o.action == Action::Install && !o.manager.is_system())
+    {
         Churn::Dependencies
     } else if ops.iter().any(|o| o.manager.is_system()) {
         Churn::SystemPackages
@@ -130,12 +154,53 @@ pub fn run_churn(ops: &[PackageOp]) -> Churn {
 
 /// Well-known dependency manifests (file names, `*` allowed).
 pub const MANIFESTS: &[&str] = &[
-    "requirements*.txt", "requirements/*.txt", "constraints*.txt", "Pipfile", "Pipfile.lock", "pyproject.toml", "poetry.lock",
-    "uv.lock", "setup.py", "setup.cfg", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
-    "pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", ".yarnrc", ".yarnrc.yml", ".yarn", "go.mod", "go.sum", "Cargo.toml",
-    "Cargo.lock", "recipe.json", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts",
-    "gradle.properties", "gradle", "gradlew", "mvnw", ".mvn", "Gemfile", "Gemfile.lock", "*.gemspec", "composer.json",
-    "composer.lock", "*.csproj", "*.fsproj", "*.sln", "packages.lock.json", "nuget.config", "NuGet.Config", "Directory.*.props",
+    "requirements*.txt",
+    "requirements/*.txt",
+    "constraints*.txt",
+    "Pipfile",
+    "Pipfile.lock",
+    "pyproject.toml",
+    "poetry.lock",
+    "uv.lock",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    ".npmrc",
+    ".yarnrc",
+    ".yarnrc.yml",
+    ".yarn",
+    "go.mod",
+    "go.sum",
+    "Cargo.toml",
+    "Cargo.lock",
+    "recipe.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+    "gradle.properties",
+    "gradle",
+    "gradlew",
+    "mvnw",
+    ".mvn",
+    "Gemfile",
+    "Gemfile.lock",
+    "*.gemspec",
+    "composer.json",
+    "composer.lock",
+    "*.csproj",
+    "*.fsproj",
+    "*.sln",
+    "packages.lock.json",
+    "nuget.config",
+    "NuGet.Config",
+    "Directory.*.props",
 ];
 
 /// Whether a context path (a COPY source) names a dependency manifest.

@@ -138,7 +138,10 @@ pub struct BuildModel {
 impl BuildModel {
     /// Steps of `stage`, in order.
     pub fn stage_steps(&self, stage: usize) -> impl Iterator<Item = &Step> {
-        self.stages[stage].steps.iter().map(move |&i| &self.steps[i])
+        self.stages[stage]
+            .steps
+            .iter()
+            .map(move |&i| &self.steps[i])
     }
 
     /// The stage named `name` (case-insensitive) or numbered `name`.
@@ -147,7 +150,11 @@ impl BuildModel {
         self.stages
             .iter()
             .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| name.parse::<usize>().ok().filter(|&i| i < self.stages.len()))
+            .or_else(|| {
+                name.parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < self.stages.len())
+            })
     }
 
     /// The stages `target` needs, itself included (BuildKit builds only these).
@@ -194,17 +201,32 @@ pub fn expand_with(word: &str, escape: char, vars: &[(String, String)]) -> Strin
     if !word.contains('$') {
         return word.to_string();
     }
-    let lookup = |name: &str| vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let lookup = |name: &str| {
+        vars.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     crate::syntax::shell::expand(word, escape, &lookup).unwrap_or_else(|_| word.to_string())
 }
 
 fn one_line(src: &str, ins: &Instruction, escape: char) -> String {
     let r = ins.span.range();
-    let text = src.get(r.start.min(src.len())..r.end.min(src.len())).unwrap_or("");
+    let text = src
+        .get(r.start.min(src.len())..r.end.min(src.len()))
+        .unwrap_or("");
     // Heredoc bodies are left out; continuation lines are joined, comment
     // lines inside them dropped, and runs of blanks collapsed.
-    let body_end = ins.heredocs.first().map(|h| (h.body_span.start.saturating_sub(ins.span.start)) as usize).unwrap_or(text.len());
-    let head = if ins.heredocs.is_empty() { text } else { text.get(..body_end.min(text.len())).unwrap_or(text) };
+    let body_end = ins
+        .heredocs
+        .first()
+        .map(|h| (h.body_span.start.saturating_sub(ins.span.start)) as usize)
+        .unwrap_or(text.len());
+    let head = if ins.heredocs.is_empty() {
+        text
+    } else {
+        text.get(..body_end.min(text.len())).unwrap_or(text)
+    };
     let mut out = String::with_capacity(head.len());
     for (i, line) in head.lines().enumerate() {
         let mut line = line.trim();
@@ -244,14 +266,28 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
             }
         }
     }
-    let global_vals: Vec<(String, String)> = global_args.iter().filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v))).collect();
+    let global_vals: Vec<(String, String)> = global_args
+        .iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+        .collect();
 
     let mut stages: Vec<StageModel> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
     let stage_names: Vec<Option<String>> = df.stages.iter().map(|s| s.name.clone()).collect();
     for st in &df.stages {
-        let image = if st.base_stage.is_none() { Some(expand_with(&st.base, esc, &global_vals)) } else { None };
-        let mut sm = StageModel { index: st.index, name: st.name.clone(), image, base_stage: st.base_stage, reads: Vec::new(), steps: Vec::new() };
+        let image = if st.base_stage.is_none() {
+            Some(expand_with(&st.base, esc, &global_vals))
+        } else {
+            None
+        };
+        let mut sm = StageModel {
+            index: st.index,
+            name: st.name.clone(),
+            image,
+            base_stage: st.base_stage,
+            reads: Vec::new(),
+            steps: Vec::new(),
+        };
         // The environment as the stage goes: names with values, in order.
         let mut env: Vec<(String, String)> = Vec::new();
         let mut workdir = String::from("/");
@@ -267,7 +303,11 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         let mut rebuild_churn = Churn::BaseImage;
         for &ii in &st.instructions {
             let ins = &df.instructions[ii];
-            let mut inputs = Inputs { workdir: workdir.clone(), user: user.clone(), ..Inputs::default() };
+            let mut inputs = Inputs {
+                workdir: workdir.clone(),
+                user: user.clone(),
+                ..Inputs::default()
+            };
             inputs.env = env.iter().map(|(k, _)| k.clone()).collect();
             let mut packages = Vec::new();
             let mut cache_mounted = false;
@@ -276,7 +316,9 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                     inputs.expands = referenced_vars(image, esc);
                     (StepKind::Base, cost::PULL_SECONDS, Churn::BaseImage)
                 }
-                Command::Run { command, mounts, .. } => {
+                Command::Run {
+                    command, mounts, ..
+                } => {
                     let mut script = command.args.join(" ");
                     for h in &ins.heredocs {
                         script.push('\n');
@@ -289,12 +331,30 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                     }
                     for m in mounts {
                         let source = match m.kind {
-                            MountType::Bind => Some(match m.from.as_deref().map(|f| (f, resolve_stage(f))) {
-                                Some((_, Some(s))) => Source::Stage { stage: s, path: m.source.clone().unwrap_or_else(|| "/".into()) },
-                                Some((f, None)) => Source::Image { image: f.to_string(), path: m.source.clone().unwrap_or_else(|| "/".into()) },
-                                None => Source::Context { path: m.source.clone().unwrap_or_else(|| ".".into()) },
-                            }),
-                            MountType::Cache => m.from.as_deref().and_then(resolve_stage).map(|s| Source::Stage { stage: s, path: m.source.clone().unwrap_or_else(|| "/".into()) }),
+                            MountType::Bind => {
+                                Some(match m.from.as_deref().map(|f| (f, resolve_stage(f))) {
+                                    Some((_, Some(s))) => Source::Stage {
+                                        stage: s,
+                                        path: m.source.clone().unwrap_or_else(|| "/".into()),
+                                    },
+                                    Some((f, None)) => Source::Image {
+                                        image: f.to_string(),
+                                        path: m.source.clone().unwrap_or_else(|| "/".into()),
+                                    },
+                                    None => Source::Context {
+                                        path: m.source.clone().unwrap_or_else(|| ".".into()),
+                                    },
+                                })
+                            }
+                            MountType::Cache => {
+                                m.from
+                                    .as_deref()
+                                    .and_then(resolve_stage)
+                                    .map(|s| Source::Stage {
+                                        stage: s,
+                                        path: m.source.clone().unwrap_or_else(|| "/".into()),
+                                    })
+                            }
                             _ => None,
                         };
                         if let Some(Source::Stage { stage, .. }) = &source {
@@ -302,16 +362,31 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                                 sm.reads.push(*stage);
                             }
                         }
-                        inputs.mounts.push(MountInput { kind: m.kind, target: m.target.clone(), source, id: m.id.clone() });
+                        inputs.mounts.push(MountInput {
+                            kind: m.kind,
+                            target: m.target.clone(),
+                            source,
+                            id: m.id.clone(),
+                        });
                     }
-                    let cache_targets: Vec<&str> = inputs.mounts.iter().filter(|m| m.kind == MountType::Cache).filter_map(|m| m.target.as_deref()).collect();
+                    let cache_targets: Vec<&str> = inputs
+                        .mounts
+                        .iter()
+                        .filter(|m| m.kind == MountType::Cache)
+                        .filter_map(|m| m.target.as_deref())
+                        .collect();
                     let mut secs = 0.0;
                     let mut all_cached = !packages.is_empty();
                     let mut any_download = false;
                     for op in &packages {
                         let (s, downloads) = cost::op_seconds(op);
                         any_download |= downloads;
-                        let covered = downloads && op.manager.cache_targets().iter().any(|t| cache_targets.iter().any(|c| paths_overlap(c, t)));
+                        let covered = downloads
+                            && op
+                                .manager
+                                .cache_targets()
+                                .iter()
+                                .any(|t| cache_targets.iter().any(|c| paths_overlap(c, t)));
                         if downloads && !covered {
                             all_cached = false;
                         }
@@ -324,13 +399,18 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                     (StepKind::Layer, secs, cost::run_churn(&packages))
                 }
                 Command::Copy(c) | Command::Add(c) => {
-                    let (secs, churn) = copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut sm.reads);
+                    let (secs, churn) =
+                        copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut sm.reads);
                     (StepKind::Layer, secs, churn)
                 }
                 Command::Workdir { path } => {
                     inputs.expands = referenced_vars(path, esc);
                     let p = expand_with(path, esc, &env);
-                    workdir = if p.starts_with('/') { p } else { format!("{}/{}", workdir.trim_end_matches('/'), p) };
+                    workdir = if p.starts_with('/') {
+                        p
+                    } else {
+                        format!("{}/{}", workdir.trim_end_matches('/'), p)
+                    };
                     (StepKind::Layer, cost::WORKDIR_SECONDS, Churn::Configuration)
                 }
                 Command::Env { pairs } => {
@@ -348,7 +428,16 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                         // default, a build arg, or the global one it
                         // inherits) joins the state's env, so every later
                         // RUN has it in its cache key.
-                        let value = a.default.clone().map(|d| expand_with(&d, esc, &env)).or_else(|| global_vals.iter().find(|(k, _)| k == &a.name).map(|(_, v)| v.clone()));
+                        let value = a
+                            .default
+                            .clone()
+                            .map(|d| expand_with(&d, esc, &env))
+                            .or_else(|| {
+                                global_vals
+                                    .iter()
+                                    .find(|(k, _)| k == &a.name)
+                                    .map(|(_, v)| v.clone())
+                            });
                         if let Some(d) = &a.default {
                             inputs.expands.extend(referenced_vars(d, esc));
                         }
@@ -380,7 +469,11 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                 seconds,
                 cache_mounted,
                 churn,
-                rebuild_churn: if kind == StepKind::Metadata { churn } else { rebuild_churn },
+                rebuild_churn: if kind == StepKind::Metadata {
+                    churn
+                } else {
+                    rebuild_churn
+                },
             };
             sm.steps.push(steps.len());
             steps.push(step);
@@ -388,12 +481,18 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         // BuildKit numbers the steps of a stage `[i/n]`: the layer steps, and
         // FROM when it pulls an image (not `scratch`, not an earlier stage:
         // those make no vertex).
-        let from_image = sm.base_stage.is_none() && !sm.image.as_deref().is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+        let from_image = sm.base_stage.is_none()
+            && !sm
+                .image
+                .as_deref()
+                .is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
         let numbered: Vec<usize> = sm
             .steps
             .iter()
             .copied()
-            .filter(|&s| steps[s].kind == StepKind::Layer || (steps[s].kind == StepKind::Base && from_image))
+            .filter(|&s| {
+                steps[s].kind == StepKind::Layer || (steps[s].kind == StepKind::Base && from_image)
+            })
             .collect();
         let n = numbered.len();
         for (k, &s) in numbered.iter().enumerate() {
@@ -401,18 +500,37 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         }
         stages.push(sm);
     }
-    let target = if stages.is_empty() { None } else { Some(stages.len() - 1) };
-    BuildModel { stages, steps, global_args, target }
+    let target = if stages.is_empty() {
+        None
+    } else {
+        Some(stages.len() - 1)
+    };
+    BuildModel {
+        stages,
+        steps,
+        global_args,
+        target,
+    }
 }
 
 /// Whether two absolute paths are the same or one contains the other.
 pub fn paths_overlap(a: &str, b: &str) -> bool {
     let a = a.trim_end_matches('/');
     let b = b.trim_end_matches('/');
-    a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/")) || a.is_empty() || b.is_empty()
+    a == b
+        || a.starts_with(&format!("{b}/"))
+        || b.starts_with(&format!("{a}/"))
+        || a.is_empty()
+        || b.is_empty()
 }
 
-fn copy_inputs(c: &CopyArgs, esc: char, resolve_stage: &dyn Fn(&str) -> Option<usize>, inputs: &mut Inputs, reads: &mut Vec<usize>) -> (f64, Churn) {
+fn copy_inputs(
+    c: &CopyArgs,
+    esc: char,
+    resolve_stage: &dyn Fn(&str) -> Option<usize>,
+    inputs: &mut Inputs,
+    reads: &mut Vec<usize>,
+) -> (f64, Churn) {
     inputs.link = c.link;
     for s in c.sources.iter().chain(std::iter::once(&c.dest)) {
         inputs.expands.extend(referenced_vars(s, esc));
@@ -427,20 +545,40 @@ fn copy_inputs(c: &CopyArgs, esc: char, resolve_stage: &dyn Fn(&str) -> Option<u
         }
         for p in &c.sources {
             inputs.sources.push(match stage {
-                Some(s) => Source::Stage { stage: s, path: p.clone() },
-                None => Source::Image { image: from.clone(), path: p.clone() },
+                Some(s) => Source::Stage {
+                    stage: s,
+                    path: p.clone(),
+                },
+                None => Source::Image {
+                    image: from.clone(),
+                    path: p.clone(),
+                },
             });
         }
         return (cost::COPY_FROM_SECONDS, Churn::SourceCode);
     }
     for p in &c.sources {
-        let remote = p.starts_with("http://") || p.starts_with("https://") || p.starts_with("git@") || p.ends_with(".git");
-        inputs.sources.push(if remote { Source::Remote { url: p.clone() } } else { Source::Context { path: p.clone() } });
+        let remote = p.starts_with("http://")
+            || p.starts_with("https://")
+            || p.starts_with("git@")
+            || p.ends_with(".git");
+        inputs.sources.push(if remote {
+            Source::Remote { url: p.clone() }
+        } else {
+            Source::Context { path: p.clone() }
+        });
     }
     for sc in &c.source_contents {
-        inputs.sources.push(Source::Inline { path: sc.path.clone() });
+        inputs.sources.push(Source::Inline {
+            path: sc.path.clone(),
+        });
     }
-    let context: Vec<&str> = c.sources.iter().map(String::as_str).filter(|p| !p.contains("://")).collect();
+    let context: Vec<&str> = c
+        .sources
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.contains("://"))
+        .collect();
     if !context.is_empty() && context.iter().all(|p| cost::is_manifest(p)) {
         (cost::COPY_MANIFEST_SECONDS, Churn::Dependencies)
     } else if context.iter().any(|p| is_tree(p)) {
@@ -455,7 +593,11 @@ fn copy_inputs(c: &CopyArgs, esc: char, resolve_stage: &dyn Fn(&str) -> Option<u
 /// `.`, `./`, `src/`, `app` (no extension): likely a directory.
 pub fn is_tree(p: &str) -> bool {
     let p = p.trim_start_matches("./");
-    p.is_empty() || p == "." || p.ends_with('/') || p == "*" || !p.rsplit('/').next().unwrap_or(p).contains('.')
+    p.is_empty()
+        || p == "."
+        || p.ends_with('/')
+        || p == "*"
+        || !p.rsplit('/').next().unwrap_or(p).contains('.')
 }
 
 #[cfg(test)]

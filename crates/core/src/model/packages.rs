@@ -34,13 +34,18 @@ pub enum Manager {
 impl Manager {
     /// System package managers install OS packages (churn: system packages).
     pub fn is_system(self) -> bool {
-        matches!(self, Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf)
+        matches!(
+            self,
+            Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf
+        )
     }
 
     /// The language ecosystem, for messages and examples.
     pub fn ecosystem(self) -> &'static str {
         match self {
-            Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf => "system",
+            Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf => {
+                "system"
+            }
             Manager::Pip | Manager::Pipenv | Manager::Poetry | Manager::Uv => "python",
             Manager::Npm | Manager::Yarn | Manager::Pnpm => "node",
             Manager::Go => "go",
@@ -65,14 +70,34 @@ impl Manager {
             Manager::Poetry => &["/root/.cache/pypoetry"],
             Manager::Uv => &["/root/.cache/uv"],
             Manager::Npm => &["/root/.npm"],
-            Manager::Yarn => &["/usr/local/share/.cache/yarn", "/root/.yarn/berry/cache", "/root/.cache/yarn"],
-            Manager::Pnpm => &["/pnpm/store", "/root/.local/share/pnpm/store", "/root/.pnpm-store"],
+            Manager::Yarn => &[
+                "/usr/local/share/.cache/yarn",
+                "/root/.yarn/berry/cache",
+                "/root/.cache/yarn",
+            ],
+            Manager::Pnpm => &[
+                "/pnpm/store",
+                "/root/.local/share/pnpm/store",
+                "/root/.pnpm-store",
+            ],
             Manager::Go => &["/go/pkg/mod", "/root/go/pkg/mod", "/root/.cache/go-build"],
-            Manager::Cargo => &["/usr/local/cargo/registry", "/usr/local/cargo/git", "/root/.cargo/registry"],
+            Manager::Cargo => &[
+                "/usr/local/cargo/registry",
+                "/usr/local/cargo/git",
+                "/root/.cargo/registry",
+            ],
             Manager::Maven => &["/root/.m2"],
             Manager::Gradle => &["/root/.gradle", "/home/gradle/.gradle"],
-            Manager::Bundler | Manager::Gem => &["/usr/local/bundle/cache", "/root/.bundle/cache", "/root/.gem"],
-            Manager::Composer => &["/tmp/cache", "/root/.composer/cache", "/root/.cache/composer"],
+            Manager::Bundler | Manager::Gem => &[
+                "/usr/local/bundle/cache",
+                "/root/.bundle/cache",
+                "/root/.gem",
+            ],
+            Manager::Composer => &[
+                "/tmp/cache",
+                "/root/.composer/cache",
+                "/root/.cache/composer",
+            ],
             Manager::Dotnet => &["/root/.nuget/packages"],
         }
     }
@@ -111,7 +136,10 @@ pub struct PackageOp {
 
 impl PackageOp {
     pub fn has_flag(&self, flag: &str) -> bool {
-        self.flags.iter().any(|f| f.strip_prefix(flag).is_some_and(|rest| rest.is_empty() || rest.starts_with('=')))
+        self.flags.iter().any(|f| {
+            f.strip_prefix(flag)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        })
     }
 }
 
@@ -121,7 +149,12 @@ fn op(manager: Manager, action: Action, cmd: &SimpleCommand) -> PackageOp {
         action,
         packages: Vec::new(),
         manifests: Vec::new(),
-        flags: cmd.args().iter().filter(|a| a.starts_with('-')).cloned().collect(),
+        flags: cmd
+            .args()
+            .iter()
+            .filter(|a| a.starts_with('-'))
+            .cloned()
+            .collect(),
         reads_source: action == Action::Build,
         command: cmd.text(),
     }
@@ -135,27 +168,118 @@ fn takes_value(manager: Manager, flag: &str) -> bool {
     }
     match manager {
         Manager::Apt => matches!(flag, "-o" | "-t" | "--target-release" | "-c" | "--option"),
-        Manager::Apk => matches!(flag, "-X" | "--repository" | "-t" | "--virtual" | "-p" | "--root" | "--arch"),
+        Manager::Apk => matches!(
+            flag,
+            "-X" | "--repository" | "-t" | "--virtual" | "-p" | "--root" | "--arch"
+        ),
         Manager::Dnf | Manager::Yum | Manager::Microdnf => {
-            matches!(flag, "--setopt" | "--enablerepo" | "--disablerepo" | "--installroot" | "--releasever" | "-x" | "--exclude")
+            matches!(
+                flag,
+                "--setopt"
+                    | "--enablerepo"
+                    | "--disablerepo"
+                    | "--installroot"
+                    | "--releasever"
+                    | "-x"
+                    | "--exclude"
+            )
         }
         Manager::Pip | Manager::Uv => matches!(
             flag,
-            "-r" | "--requirement" | "-c" | "--constraint" | "-e" | "--editable" | "-i" | "--index-url" | "--extra-index-url"
-                | "-t" | "--target" | "--prefix" | "--root" | "-f" | "--find-links" | "--python" | "-p" | "--only-binary"
-                | "--no-binary" | "--trusted-host" | "--group" | "--extra" | "--package"
+            "-r" | "--requirement"
+                | "-c"
+                | "--constraint"
+                | "-e"
+                | "--editable"
+                | "-i"
+                | "--index-url"
+                | "--extra-index-url"
+                | "-t"
+                | "--target"
+                | "--prefix"
+                | "--root"
+                | "-f"
+                | "--find-links"
+                | "--python"
+                | "-p"
+                | "--only-binary"
+                | "--no-binary"
+                | "--trusted-host"
+                | "--group"
+                | "--extra"
+                | "--package"
         ),
-        Manager::Poetry => matches!(flag, "--only" | "--with" | "--without" | "-E" | "--extras" | "-C" | "--directory"),
+        Manager::Poetry => matches!(
+            flag,
+            "--only" | "--with" | "--without" | "-E" | "--extras" | "-C" | "--directory"
+        ),
         Manager::Npm | Manager::Pnpm | Manager::Yarn => {
-            matches!(flag, "--omit" | "--include" | "--prefix" | "-C" | "--dir" | "--filter" | "-w" | "--workspace" | "--registry" | "--cwd")
+            matches!(
+                flag,
+                "--omit"
+                    | "--include"
+                    | "--prefix"
+                    | "-C"
+                    | "--dir"
+                    | "--filter"
+                    | "-w"
+                    | "--workspace"
+                    | "--registry"
+                    | "--cwd"
+            )
         }
-        Manager::Go => matches!(flag, "-o" | "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-C"),
-        Manager::Cargo => matches!(flag, "--target" | "-p" | "--package" | "--bin" | "--features" | "-F" | "--manifest-path" | "--profile" | "--root" | "-j" | "--path"),
-        Manager::Maven => matches!(flag, "-f" | "--file" | "-s" | "--settings" | "-P" | "-pl" | "-T"),
-        Manager::Gradle => matches!(flag, "-p" | "--project-dir" | "-x" | "--exclude-task" | "-b"),
-        Manager::Bundler | Manager::Gem => matches!(flag, "--without" | "--with" | "--path" | "-j" | "--jobs" | "--gemfile" | "-v" | "--version" | "--retry"),
+        Manager::Go => matches!(
+            flag,
+            "-o" | "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-C"
+        ),
+        Manager::Cargo => matches!(
+            flag,
+            "--target"
+                | "-p"
+                | "--package"
+                | "--bin"
+                | "--features"
+                | "-F"
+                | "--manifest-path"
+                | "--profile"
+                | "--root"
+                | "-j"
+                | "--path"
+        ),
+        Manager::Maven => matches!(
+            flag,
+            "-f" | "--file" | "-s" | "--settings" | "-P" | "-pl" | "-T"
+        ),
+        Manager::Gradle => matches!(
+            flag,
+            "-p" | "--project-dir" | "-x" | "--exclude-task" | "-b"
+        ),
+        Manager::Bundler | Manager::Gem => matches!(
+            flag,
+            "--without"
+                | "--with"
+                | "--path"
+                | "-j"
+                | "--jobs"
+                | "--gemfile"
+                | "-v"
+                | "--version"
+                | "--retry"
+        ),
         Manager::Composer => matches!(flag, "-d" | "--working-dir"),
-        Manager::Dotnet => matches!(flag, "-c" | "--configuration" | "-o" | "--output" | "-r" | "--runtime" | "-f" | "--framework" | "-s" | "--source" | "-p"),
+        Manager::Dotnet => matches!(
+            flag,
+            "-c" | "--configuration"
+                | "-o"
+                | "--output"
+                | "-r"
+                | "--runtime"
+                | "-f"
+                | "--framework"
+                | "-s"
+                | "--source"
+                | "-p"
+        ),
         Manager::Pipenv => false,
     }
 }
@@ -210,61 +334,133 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
     let name = cmd.program_name();
     let args = cmd.args();
     const KNOWN: &[&str] = &[
-        "apt-get", "apt", "aptitude", "apk", "dnf", "yum", "microdnf", "pip", "pip3", "pipenv", "poetry", "uv", "npm", "yarn", "pnpm", "go",
-        "cargo", "mvn", "mvnw", "gradle", "gradlew", "bundle", "bundler", "gem", "composer", "dotnet",
+        "apt-get", "apt", "aptitude", "apk", "dnf", "yum", "microdnf", "pip", "pip3", "pipenv",
+        "poetry", "uv", "npm", "yarn", "pnpm", "go", "cargo", "mvn", "mvnw", "gradle", "gradlew",
+        "bundle", "bundler", "gem", "composer", "dotnet",
     ];
-    if !KNOWN.contains(&name) && !(name.starts_with("python") && args.first().map(String::as_str) == Some("-m")) {
+    if !KNOWN.contains(&name)
+        && !(name.starts_with("python") && args.first().map(String::as_str) == Some("-m"))
+    {
         return None;
     }
     // The first positional word (the subcommand), flags skipped.
-    let first = positionals(Manager::Npm, args).into_iter().next().unwrap_or_default();
+    let first = positionals(Manager::Npm, args)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     match name {
-        "apt-get" | "apt" | "aptitude" => Some(system(Manager::Apt, cmd, &["update"], &["install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep"])),
+        "apt-get" | "apt" | "aptitude" => Some(system(
+            Manager::Apt,
+            cmd,
+            &["update"],
+            &[
+                "install",
+                "upgrade",
+                "dist-upgrade",
+                "full-upgrade",
+                "build-dep",
+            ],
+        )),
         "apk" => Some(system(Manager::Apk, cmd, &["update"], &["add", "upgrade"])),
-        "dnf" => Some(system(Manager::Dnf, cmd, &["makecache"], &["install", "upgrade", "update", "groupinstall", "reinstall"])),
-        "yum" => Some(system(Manager::Yum, cmd, &["makecache"], &["install", "upgrade", "update", "groupinstall", "reinstall"])),
-        "microdnf" => Some(system(Manager::Microdnf, cmd, &["makecache"], &["install", "upgrade", "update"])),
+        "dnf" => Some(system(
+            Manager::Dnf,
+            cmd,
+            &["makecache"],
+            &["install", "upgrade", "update", "groupinstall", "reinstall"],
+        )),
+        "yum" => Some(system(
+            Manager::Yum,
+            cmd,
+            &["makecache"],
+            &["install", "upgrade", "update", "groupinstall", "reinstall"],
+        )),
+        "microdnf" => Some(system(
+            Manager::Microdnf,
+            cmd,
+            &["makecache"],
+            &["install", "upgrade", "update"],
+        )),
         "pip" | "pip3" => Some(pip(Manager::Pip, cmd, args)),
         n if n.starts_with("python") && args.first().map(String::as_str) == Some("-m") => {
             let module = args.get(1).map(String::as_str).unwrap_or("");
-            let inner = SimpleCommand { words: args[1..].to_vec(), assignments: Vec::new() };
+            let inner = SimpleCommand {
+                words: args[1..].to_vec(),
+                assignments: Vec::new(),
+            };
             match module {
                 "pip" => Some(pip(Manager::Pip, &inner, &args[2..])),
                 "pipenv" | "poetry" | "uv" => recognize(&inner),
                 _ => None,
             }
         }
-        "pipenv" => Some(manifest_op(Manager::Pipenv, cmd, &first, &["install", "sync"], &["Pipfile", "Pipfile.lock"])),
+        "pipenv" => Some(manifest_op(
+            Manager::Pipenv,
+            cmd,
+            &first,
+            &["install", "sync"],
+            &["Pipfile", "Pipfile.lock"],
+        )),
         "poetry" => {
-            let mut o = manifest_op(Manager::Poetry, cmd, &first, &["install", "sync"], &["pyproject.toml", "poetry.lock"]);
+            let mut o = manifest_op(
+                Manager::Poetry,
+                cmd,
+                &first,
+                &["install", "sync"],
+                &["pyproject.toml", "poetry.lock"],
+            );
             if o.action == Action::Install && !o.has_flag("--no-root") && !o.has_flag("--only") {
                 o.reads_source = true;
             }
             Some(o)
         }
         "uv" => Some(uv(cmd, args)),
-        "npm" => Some(node(Manager::Npm, cmd, &first, &["package.json", "package-lock.json"])),
-        "yarn" => Some(node(Manager::Yarn, cmd, &first, &["package.json", "yarn.lock"])),
-        "pnpm" => Some(node(Manager::Pnpm, cmd, &first, &["package.json", "pnpm-lock.yaml"])),
+        "npm" => Some(node(
+            Manager::Npm,
+            cmd,
+            &first,
+            &["package.json", "package-lock.json"],
+        )),
+        "yarn" => Some(node(
+            Manager::Yarn,
+            cmd,
+            &first,
+            &["package.json", "yarn.lock"],
+        )),
+        "pnpm" => Some(node(
+            Manager::Pnpm,
+            cmd,
+            &first,
+            &["package.json", "pnpm-lock.yaml"],
+        )),
         "go" => Some(match first.as_str() {
-            "mod" if args.iter().any(|a| a == "download") => with_manifests(op(Manager::Go, Action::Install, cmd), &["go.mod", "go.sum"]),
+            "mod" if args.iter().any(|a| a == "download") => {
+                with_manifests(op(Manager::Go, Action::Install, cmd), &["go.mod", "go.sum"])
+            }
             "get" => {
                 let mut o = op(Manager::Go, Action::Install, cmd);
                 o.packages = positionals(Manager::Go, args).into_iter().skip(1).collect();
                 with_manifests(o, &["go.mod", "go.sum"])
             }
-            "build" | "install" | "generate" | "test" | "vet" => with_manifests(op(Manager::Go, Action::Build, cmd), &["go.mod", "go.sum"]),
+            "build" | "install" | "generate" | "test" | "vet" => {
+                with_manifests(op(Manager::Go, Action::Build, cmd), &["go.mod", "go.sum"])
+            }
             _ => op(Manager::Go, Action::Other, cmd),
         }),
         "cargo" => Some(match first.as_str() {
-            "fetch" | "vendor" => with_manifests(op(Manager::Cargo, Action::Install, cmd), &["Cargo.toml", "Cargo.lock"]),
+            "fetch" | "vendor" => with_manifests(
+                op(Manager::Cargo, Action::Install, cmd),
+                &["Cargo.toml", "Cargo.lock"],
+            ),
             "build" | "install" | "test" | "check" | "chef" => {
                 let mut o = op(Manager::Cargo, Action::Build, cmd);
                 if first == "install" && !args.iter().any(|a| a == "--path") {
                     // `cargo install ripgrep`: a tool from crates.io, not the project.
                     o.action = Action::Install;
                     o.reads_source = false;
-                    o.packages = positionals(Manager::Cargo, args).into_iter().skip(1).collect();
+                    o.packages = positionals(Manager::Cargo, args)
+                        .into_iter()
+                        .skip(1)
+                        .collect();
                     return Some(o);
                 }
                 if first == "chef" && args.iter().any(|a| a == "cook") {
@@ -279,30 +475,82 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         "mvn" | "mvnw" => {
             let goals: Vec<String> = positionals(Manager::Maven, args);
             let resolve = goals.iter().any(|g| g.starts_with("dependency:"));
-            let build = goals.iter().any(|g| matches!(g.as_str(), "package" | "install" | "verify" | "compile" | "deploy") || g.contains("spring-boot:"));
-            let action = if build { Action::Build } else if resolve { Action::Install } else { Action::Other };
-            Some(with_manifests(op(Manager::Maven, action, cmd), &["pom.xml"]))
+            let build = goals.iter().any(|g| {
+                matches!(
+                    g.as_str(),
+                    "package" | "install" | "verify" | "compile" | "deploy"
+                ) || g.contains("spring-boot:")
+            });
+            let action = if build {
+                Action::Build
+            } else if resolve {
+                Action::Install
+            } else {
+                Action::Other
+            };
+            Some(with_manifests(
+                op(Manager::Maven, action, cmd),
+                &["pom.xml"],
+            ))
         }
         "gradle" | "gradlew" => {
             let tasks: Vec<String> = positionals(Manager::Gradle, args);
-            let build = tasks.iter().any(|t| matches!(t.as_str(), "build" | "assemble" | "bootJar" | "jar" | "installDist" | "shadowJar" | "test"));
-            let deps = tasks.iter().any(|t| t == "dependencies" || t == "downloadDependencies") || args.iter().any(|a| a == "--refresh-dependencies");
-            let action = if build { Action::Build } else if deps { Action::Install } else { Action::Other };
-            Some(with_manifests(op(Manager::Gradle, action, cmd), &["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties"]))
+            let build = tasks.iter().any(|t| {
+                matches!(
+                    t.as_str(),
+                    "build" | "assemble" | "bootJar" | "jar" | "installDist" | "shadowJar" | "test"
+                )
+            });
+            let deps = tasks
+                .iter()
+                .any(|t| t == "dependencies" || t == "downloadDependencies")
+                || args.iter().any(|a| a == "--refresh-dependencies");
+            let action = if build {
+                Action::Build
+            } else if deps {
+                Action::Install
+            } else {
+                Action::Other
+            };
+            Some(with_manifests(
+                op(Manager::Gradle, action, cmd),
+                &[
+                    "build.gradle",
+                    "build.gradle.kts",
+                    "settings.gradle",
+                    "settings.gradle.kts",
+                    "gradle.properties",
+                ],
+            ))
         }
-        "bundle" | "bundler" => Some(manifest_op(Manager::Bundler, cmd, &first, &["install"], &["Gemfile", "Gemfile.lock"])),
+        "bundle" | "bundler" => Some(manifest_op(
+            Manager::Bundler,
+            cmd,
+            &first,
+            &["install"],
+            &["Gemfile", "Gemfile.lock"],
+        )),
         "gem" => Some(if first == "install" {
             let mut o = op(Manager::Gem, Action::Install, cmd);
-            o.packages = positionals(Manager::Gem, args).into_iter().skip(1).collect();
+            o.packages = positionals(Manager::Gem, args)
+                .into_iter()
+                .skip(1)
+                .collect();
             o
         } else {
             op(Manager::Gem, Action::Other, cmd)
         }),
         "composer" => Some(match first.as_str() {
-            "install" => with_manifests(op(Manager::Composer, Action::Install, cmd), &["composer.json", "composer.lock"]),
+            "install" => with_manifests(
+                op(Manager::Composer, Action::Install, cmd),
+                &["composer.json", "composer.lock"],
+            ),
             "require" => {
                 let mut o = op(Manager::Composer, Action::Install, cmd);
-                o.packages = positionals(Manager::Composer, args).into_iter().skip(1).collect();
+                o.packages = positionals(Manager::Composer, args)
+                    .into_iter()
+                    .skip(1)
+                    .collect();
                 with_manifests(o, &["composer.json", "composer.lock"])
             }
             "dump-autoload" | "dumpautoload" => op(Manager::Composer, Action::Build, cmd),
@@ -311,7 +559,10 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         "dotnet" => Some(match first.as_str() {
             "restore" => {
                 let mut o = op(Manager::Dotnet, Action::Install, cmd);
-                o.manifests = positionals(Manager::Dotnet, args).into_iter().skip(1).collect();
+                o.manifests = positionals(Manager::Dotnet, args)
+                    .into_iter()
+                    .skip(1)
+                    .collect();
                 if o.manifests.is_empty() {
                     o.manifests = strs(&["*.csproj"]);
                 }
@@ -347,7 +598,13 @@ fn system(manager: Manager, cmd: &SimpleCommand, update: &[&str], install: &[&st
     o
 }
 
-fn manifest_op(manager: Manager, cmd: &SimpleCommand, first: &str, install: &[&str], manifests: &[&str]) -> PackageOp {
+fn manifest_op(
+    manager: Manager,
+    cmd: &SimpleCommand,
+    first: &str,
+    install: &[&str],
+    manifests: &[&str],
+) -> PackageOp {
     let implicit_install = first.is_empty() && manager == Manager::Bundler;
     if install.contains(&first) || implicit_install {
         with_manifests(op(manager, Action::Install, cmd), manifests)
@@ -365,10 +622,16 @@ fn pip(manager: Manager, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
     o.manifests = flag_values(args, &["-r", "--requirement", "-c", "--constraint"]);
     let editable = flag_values(args, &["-e", "--editable"]);
     for p in pos.into_iter().skip(1).chain(editable) {
-        if p == "." || p.starts_with("./") || p.starts_with('/') || p.ends_with(".whl") || p.ends_with(".tar.gz") {
+        if p == "."
+            || p.starts_with("./")
+            || p.starts_with('/')
+            || p.ends_with(".whl")
+            || p.ends_with(".tar.gz")
+        {
             if p == "." || p.starts_with("./") {
                 o.reads_source = true;
-                o.manifests.extend(strs(&["pyproject.toml", "setup.py", "setup.cfg"]));
+                o.manifests
+                    .extend(strs(&["pyproject.toml", "setup.py", "setup.cfg"]));
             }
         } else {
             o.packages.push(p);
@@ -381,11 +644,23 @@ fn uv(cmd: &SimpleCommand, args: &[String]) -> PackageOp {
     let pos = positionals(Manager::Uv, args);
     match pos.first().map(String::as_str) {
         Some("pip") => {
-            let inner: Vec<String> = args.iter().skip_while(|a| *a != "pip").skip(1).cloned().collect();
-            let sub = inner.iter().find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+            let inner: Vec<String> = args
+                .iter()
+                .skip_while(|a| *a != "pip")
+                .skip(1)
+                .cloned()
+                .collect();
+            let sub = inner
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .cloned()
+                .unwrap_or_default();
             if sub == "sync" {
                 let mut o = op(Manager::Uv, Action::Install, cmd);
-                o.manifests = positionals(Manager::Uv, &inner).into_iter().skip(1).collect();
+                o.manifests = positionals(Manager::Uv, &inner)
+                    .into_iter()
+                    .skip(1)
+                    .collect();
                 return o;
             }
             let mut o = pip(Manager::Uv, cmd, &inner);
@@ -393,12 +668,18 @@ fn uv(cmd: &SimpleCommand, args: &[String]) -> PackageOp {
             o
         }
         Some("sync") => {
-            let mut o = with_manifests(op(Manager::Uv, Action::Install, cmd), &["pyproject.toml", "uv.lock"]);
+            let mut o = with_manifests(
+                op(Manager::Uv, Action::Install, cmd),
+                &["pyproject.toml", "uv.lock"],
+            );
             o.reads_source = !o.has_flag("--no-install-project");
             o
         }
         Some("add") => {
-            let mut o = with_manifests(op(Manager::Uv, Action::Install, cmd), &["pyproject.toml", "uv.lock"]);
+            let mut o = with_manifests(
+                op(Manager::Uv, Action::Install, cmd),
+                &["pyproject.toml", "uv.lock"],
+            );
             o.packages = pos.into_iter().skip(1).collect();
             o
         }
@@ -426,8 +707,20 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
         }
         return o;
     }
-    let script = if first == "run" || first == "run-script" { pos.get(1).map(String::as_str).unwrap_or("") } else { first };
-    let action = if matches!(script, "build" | "compile" | "bundle" | "generate" | "prepare") || script.starts_with("build:") { Action::Build } else { Action::Other };
+    let script = if first == "run" || first == "run-script" {
+        pos.get(1).map(String::as_str).unwrap_or("")
+    } else {
+        first
+    };
+    let action = if matches!(
+        script,
+        "build" | "compile" | "bundle" | "generate" | "prepare"
+    ) || script.starts_with("build:")
+    {
+        Action::Build
+    } else {
+        Action::Other
+    };
     let mut o = op(manager, action, cmd);
     if action == Action::Build {
         // A bundle includes the dependencies the manifests pin.
@@ -449,32 +742,188 @@ mod tests {
     #[test]
     fn recognizes_every_ecosystem() {
         let cases: &[(&str, Manager, Action, &[&str], &[&str])] = &[
-            ("apt-get install -y --no-install-recommends -o Dpkg::Options::=x curl git", Manager::Apt, Action::Install, &["curl", "git"], &[]),
+            (
+                "apt-get install -y --no-install-recommends -o Dpkg::Options::=x curl git",
+                Manager::Apt,
+                Action::Install,
+                &["curl", "git"],
+                &[],
+            ),
             ("apt-get update", Manager::Apt, Action::Update, &[], &[]),
-            ("apk add --no-cache --virtual .deps gcc", Manager::Apk, Action::Install, &["gcc"], &[]),
-            ("dnf install -y --setopt=install_weak_deps=False make", Manager::Dnf, Action::Install, &["make"], &[]),
-            ("yum -y install httpd", Manager::Yum, Action::Install, &["httpd"], &[]),
-            ("microdnf install shadow-utils", Manager::Microdnf, Action::Install, &["shadow-utils"], &[]),
-            ("pip install --no-cache-dir -r requirements.txt", Manager::Pip, Action::Install, &[], &["requirements.txt"]),
-            ("python3 -m pip install flask==3.0 gunicorn", Manager::Pip, Action::Install, &["flask==3.0", "gunicorn"], &[]),
-            ("pipenv install --deploy --system", Manager::Pipenv, Action::Install, &[], &["Pipfile", "Pipfile.lock"]),
-            ("poetry install --only main --no-root", Manager::Poetry, Action::Install, &[], &["pyproject.toml", "poetry.lock"]),
-            ("uv sync --frozen --no-install-project", Manager::Uv, Action::Install, &[], &["pyproject.toml", "uv.lock"]),
-            ("uv pip install -r requirements.txt", Manager::Uv, Action::Install, &[], &["requirements.txt"]),
-            ("npm ci --omit=dev", Manager::Npm, Action::Install, &[], &["package.json", "package-lock.json"]),
-            ("npm run build", Manager::Npm, Action::Build, &[], &["package.json", "package-lock.json"]),
-            ("yarn install --frozen-lockfile", Manager::Yarn, Action::Install, &[], &["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases"]),
-            ("pnpm install --frozen-lockfile", Manager::Pnpm, Action::Install, &[], &["package.json", "pnpm-lock.yaml"]),
-            ("go mod download", Manager::Go, Action::Install, &[], &["go.mod", "go.sum"]),
-            ("CGO_ENABLED=0 go build -o /bin/app ./cmd/app", Manager::Go, Action::Build, &[], &["go.mod", "go.sum"]),
-            ("cargo build --release --locked", Manager::Cargo, Action::Build, &[], &["Cargo.toml", "Cargo.lock"]),
-            ("./mvnw -B dependency:go-offline", Manager::Maven, Action::Install, &[], &["pom.xml"]),
-            ("mvn -q package -DskipTests", Manager::Maven, Action::Build, &[], &["pom.xml"]),
-            ("./gradlew bootJar --no-daemon", Manager::Gradle, Action::Build, &[], &["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.properties"]),
-            ("bundle install --jobs 4", Manager::Bundler, Action::Install, &[], &["Gemfile", "Gemfile.lock"]),
-            ("composer install --no-dev --no-scripts", Manager::Composer, Action::Install, &[], &["composer.json", "composer.lock"]),
-            ("dotnet restore App.csproj", Manager::Dotnet, Action::Install, &[], &["App.csproj"]),
-            ("dotnet publish -c Release -o /out", Manager::Dotnet, Action::Build, &[], &[]),
+            (
+                "apk add --no-cache --virtual .deps gcc",
+                Manager::Apk,
+                Action::Install,
+                &["gcc"],
+                &[],
+            ),
+            (
+                "dnf install -y --setopt=install_weak_deps=False make",
+                Manager::Dnf,
+                Action::Install,
+                &["make"],
+                &[],
+            ),
+            (
+                "yum -y install httpd",
+                Manager::Yum,
+                Action::Install,
+                &["httpd"],
+                &[],
+            ),
+            (
+                "microdnf install shadow-utils",
+                Manager::Microdnf,
+                Action::Install,
+                &["shadow-utils"],
+                &[],
+            ),
+            (
+                "pip install --no-cache-dir -r requirements.txt",
+                Manager::Pip,
+                Action::Install,
+                &[],
+                &["requirements.txt"],
+            ),
+            (
+                "python3 -m pip install flask==3.0 gunicorn",
+                Manager::Pip,
+                Action::Install,
+                &["flask==3.0", "gunicorn"],
+                &[],
+            ),
+            (
+                "pipenv install --deploy --system",
+                Manager::Pipenv,
+                Action::Install,
+                &[],
+                &["Pipfile", "Pipfile.lock"],
+            ),
+            (
+                "poetry install --only main --no-root",
+                Manager::Poetry,
+                Action::Install,
+                &[],
+                &["pyproject.toml", "poetry.lock"],
+            ),
+            (
+                "uv sync --frozen --no-install-project",
+                Manager::Uv,
+                Action::Install,
+                &[],
+                &["pyproject.toml", "uv.lock"],
+            ),
+            (
+                "uv pip install -r requirements.txt",
+                Manager::Uv,
+                Action::Install,
+                &[],
+                &["requirements.txt"],
+            ),
+            (
+                "npm ci --omit=dev",
+                Manager::Npm,
+                Action::Install,
+                &[],
+                &["package.json", "package-lock.json"],
+            ),
+            (
+                "npm run build",
+                Manager::Npm,
+                Action::Build,
+                &[],
+                &["package.json", "package-lock.json"],
+            ),
+            (
+                "yarn install --frozen-lockfile",
+                Manager::Yarn,
+                Action::Install,
+                &[],
+                &["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases"],
+            ),
+            (
+                "pnpm install --frozen-lockfile",
+                Manager::Pnpm,
+                Action::Install,
+                &[],
+                &["package.json", "pnpm-lock.yaml"],
+            ),
+            (
+                "go mod download",
+                Manager::Go,
+                Action::Install,
+                &[],
+                &["go.mod", "go.sum"],
+            ),
+            (
+                "CGO_ENABLED=0 go build -o /bin/app ./cmd/app",
+                Manager::Go,
+                Action::Build,
+                &[],
+                &["go.mod", "go.sum"],
+            ),
+            (
+                "cargo build --release --locked",
+                Manager::Cargo,
+                Action::Build,
+                &[],
+                &["Cargo.toml", "Cargo.lock"],
+            ),
+            (
+                "./mvnw -B dependency:go-offline",
+                Manager::Maven,
+                Action::Install,
+                &[],
+                &["pom.xml"],
+            ),
+            (
+                "mvn -q package -DskipTests",
+                Manager::Maven,
+                Action::Build,
+                &[],
+                &["pom.xml"],
+            ),
+            (
+                "./gradlew bootJar --no-daemon",
+                Manager::Gradle,
+                Action::Build,
+                &[],
+                &[
+                    "build.gradle",
+                    "build.gradle.kts",
+                    "settings.gradle",
+                    "settings.gradle.kts",
+                    "gradle.properties",
+                ],
+            ),
+            (
+                "bundle install --jobs 4",
+                Manager::Bundler,
+                Action::Install,
+                &[],
+                &["Gemfile", "Gemfile.lock"],
+            ),
+            (
+                "composer install --no-dev --no-scripts",
+                Manager::Composer,
+                Action::Install,
+                &[],
+                &["composer.json", "composer.lock"],
+            ),
+            (
+                "dotnet restore App.csproj",
+                Manager::Dotnet,
+                Action::Install,
+                &[],
+                &["App.csproj"],
+            ),
+            (
+                "dotnet publish -c Release -o /out",
+                Manager::Dotnet,
+                Action::Build,
+                &[],
+                &[],
+            ),
         ];
         for (cmd, manager, action, packages, manifests) in cases {
             let found = ops(cmd);
@@ -490,7 +939,14 @@ mod tests {
     fn finds_several_ops_in_one_run() {
         let found = ops("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*; pip install .");
         let kinds: Vec<_> = found.iter().map(|o| (o.manager, o.action)).collect();
-        assert_eq!(kinds, [(Manager::Apt, Action::Update), (Manager::Apt, Action::Install), (Manager::Pip, Action::Install)]);
+        assert_eq!(
+            kinds,
+            [
+                (Manager::Apt, Action::Update),
+                (Manager::Apt, Action::Install),
+                (Manager::Pip, Action::Install)
+            ]
+        );
         assert!(found[2].reads_source);
         assert!(found[1].has_flag("-y"));
     }

@@ -96,7 +96,9 @@ fn split_into(script: &str, out: &mut Vec<SimpleCommand>, depth: usize) {
                 flush_word(&mut words, &mut word, &mut in_word);
                 finish(&mut words, out, depth);
             }
-            ';' | '&' | '|' | '\n' | '(' | ')' | '{' | '}' if !(matches!(c, '{' | '}') && in_word) => {
+            ';' | '&' | '|' | '\n' | '(' | ')' | '{' | '}'
+                if !(matches!(c, '{' | '}') && in_word) =>
+            {
                 flush_word(&mut words, &mut word, &mut in_word);
                 // `2>&1`, `>&2`: a redirection, not a separator.
                 if c == '&' && words.last().is_some_and(|w| w.ends_with('>')) {
@@ -118,7 +120,20 @@ fn split_into(script: &str, out: &mut Vec<SimpleCommand>, depth: usize) {
     finish(&mut words, out, depth);
 }
 
-const WRAPPERS: &[&str] = &["sudo", "env", "time", "exec", "nice", "nohup", "command", "eatmydata", "then", "do", "else", "!"];
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "env",
+    "time",
+    "exec",
+    "nice",
+    "nohup",
+    "command",
+    "eatmydata",
+    "then",
+    "do",
+    "else",
+    "!",
+];
 
 fn finish(words: &mut Vec<String>, out: &mut Vec<SimpleCommand>, depth: usize) {
     let mut ws: Vec<String> = std::mem::take(words);
@@ -144,13 +159,18 @@ fn finish(words: &mut Vec<String>, out: &mut Vec<SimpleCommand>, depth: usize) {
     while start < cleaned.len() {
         let w = &cleaned[start];
         if let Some((k, v)) = w.split_once('=') {
-            if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !k.starts_with(|c: char| c.is_ascii_digit()) {
+            if !k.is_empty()
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !k.starts_with(|c: char| c.is_ascii_digit())
+            {
                 assignments.push((k.to_string(), v.to_string()));
                 start += 1;
                 continue;
             }
         }
-        if WRAPPERS.contains(&w.as_str()) || (w.starts_with('-') && start > 0 && WRAPPERS.contains(&cleaned[start - 1].as_str())) {
+        if WRAPPERS.contains(&w.as_str())
+            || (w.starts_with('-') && start > 0 && WRAPPERS.contains(&cleaned[start - 1].as_str()))
+        {
             start += 1;
             continue;
         }
@@ -163,14 +183,20 @@ fn finish(words: &mut Vec<String>, out: &mut Vec<SimpleCommand>, depth: usize) {
     // `sh -c "…"`, `bash -lc '…'`: read the inner script too.
     let name = rest[0].rsplit('/').next().unwrap_or("");
     if depth < 4 && matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh") {
-        if let Some(pos) = rest.iter().position(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('c')) {
+        if let Some(pos) = rest
+            .iter()
+            .position(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('c'))
+        {
             if let Some(script) = rest.get(pos + 1) {
                 split_into(script, out, depth + 1);
                 return;
             }
         }
     }
-    out.push(SimpleCommand { words: rest, assignments });
+    out.push(SimpleCommand {
+        words: rest,
+        assignments,
+    });
 }
 
 #[cfg(test)]
@@ -184,13 +210,31 @@ mod tests {
     // Pass vectors: what the reader must split.
     #[test]
     fn splits_operators_quotes_and_wrappers() {
-        assert_eq!(progs("apt-get update && apt-get install -y curl"), ["apt-get update", "apt-get install -y curl"]);
+        assert_eq!(
+            progs("apt-get update && apt-get install -y curl"),
+            ["apt-get update", "apt-get install -y curl"]
+        );
         assert_eq!(progs("a; b | c || d & e"), ["a", "b", "c", "d", "e"]);
-        assert_eq!(progs("DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y 'libpq dev'"), ["apt-get install -y libpq dev"]);
-        assert_eq!(progs("echo \"a && b\" && pip install x"), ["echo a && b", "pip install x"]);
-        assert_eq!(progs("set -eux; \\\n  npm ci 2>&1 >/dev/null"), ["set -eux", "npm ci"]);
-        assert_eq!(progs("sh -c 'go mod download && go build ./...'"), ["go mod download", "go build ./..."]);
-        assert_eq!(progs("if [ -f x ]; then make; fi # done"), ["if [ -f x ]", "make", "fi"]);
+        assert_eq!(
+            progs("DEBIAN_FRONTEND=noninteractive sudo -E apt-get install -y 'libpq dev'"),
+            ["apt-get install -y libpq dev"]
+        );
+        assert_eq!(
+            progs("echo \"a && b\" && pip install x"),
+            ["echo a && b", "pip install x"]
+        );
+        assert_eq!(
+            progs("set -eux; \\\n  npm ci 2>&1 >/dev/null"),
+            ["set -eux", "npm ci"]
+        );
+        assert_eq!(
+            progs("sh -c 'go mod download && go build ./...'"),
+            ["go mod download", "go build ./..."]
+        );
+        assert_eq!(
+            progs("if [ -f x ]; then make; fi # done"),
+            ["if [ -f x ]", "make", "fi"]
+        );
         assert_eq!(progs("(cd web && yarn)"), ["cd web", "yarn"]);
     }
 

@@ -14,9 +14,23 @@ fn steps_metadata_and_numbering() {
     let (_, m) = model("FROM python:3.12-slim\nWORKDIR /code\nENV A=1\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\"]\n");
     let kinds: Vec<_> = m.steps.iter().map(|s| s.kind).collect();
     use StepKind::*;
-    assert_eq!(kinds, [Base, Layer, Metadata, Layer, Layer, Layer, Metadata]);
+    assert_eq!(
+        kinds,
+        [Base, Layer, Metadata, Layer, Layer, Layer, Metadata]
+    );
     let numbers: Vec<_> = m.steps.iter().map(|s| s.number).collect();
-    assert_eq!(numbers, [Some((1, 5)), Some((2, 5)), None, Some((3, 5)), Some((4, 5)), Some((5, 5)), None]);
+    assert_eq!(
+        numbers,
+        [
+            Some((1, 5)),
+            Some((2, 5)),
+            None,
+            Some((3, 5)),
+            Some((4, 5)),
+            Some((5, 5)),
+            None
+        ]
+    );
     assert_eq!(m.steps[3].churn, Churn::Dependencies);
     assert_eq!(m.steps[4].churn, Churn::Dependencies);
     assert_eq!(m.steps[5].churn, Churn::SourceCode);
@@ -42,7 +56,10 @@ fn stage_graph_and_needed_stages() {
     assert_eq!(m.needed_stages(3), vec![true, false, true, true]);
     assert_eq!(m.stage_by_ref("BUILD"), Some(0));
     // FROM an earlier stage (or scratch) is no vertex: numbering starts at the first layer step.
-    assert_eq!(m.stage_steps(2).map(|s| s.number).collect::<Vec<_>>(), [None, Some((1, 1))]);
+    assert_eq!(
+        m.stage_steps(2).map(|s| s.number).collect::<Vec<_>>(),
+        [None, Some((1, 1))]
+    );
     let (_, m) = model("FROM scratch AS s\nCOPY a.txt /a\n");
     assert_eq!(m.steps[1].number, Some((1, 1)));
 }
@@ -52,8 +69,12 @@ fn cache_mounts_cover_matching_managers() {
     let (_, m) = model("FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\nRUN pip install -r requirements.txt\n");
     assert!(m.steps[1].cache_mounted);
     assert!(!m.steps[2].cache_mounted);
-    let (_, m) = model("FROM python:3.12\nRUN --mount=type=cache,target=/root/.npm pip install flask\n");
-    assert!(!m.steps[1].cache_mounted, "a cache for another manager does not help");
+    let (_, m) =
+        model("FROM python:3.12\nRUN --mount=type=cache,target=/root/.npm pip install flask\n");
+    assert!(
+        !m.steps[1].cache_mounted,
+        "a cache for another manager does not help"
+    );
 }
 
 #[test]
@@ -65,7 +86,15 @@ fn referenced_vars_finds_every_form() {
 
 #[test]
 fn never_panics_on_broken_files() {
-    for src in ["", "RUN x", "FROM", "COPY --from=nope a b", "FROM a AS b\nFROM b\nFROM c AS b\n", "\u{0}\u{0}", "FROM x\nRUN <<EOF\n"] {
+    for src in [
+        "",
+        "RUN x",
+        "FROM",
+        "COPY --from=nope a b",
+        "FROM a AS b\nFROM b\nFROM c AS b\n",
+        "\u{0}\u{0}",
+        "FROM x\nRUN <<EOF\n",
+    ] {
         let (_, m) = model(src);
         let _ = m.needed_stages(m.target.unwrap_or(0));
     }

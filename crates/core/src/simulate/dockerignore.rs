@@ -51,13 +51,18 @@ mod tests {
 
     #[test]
     fn last_match_wins_and_dirs_exclude_contents() {
-        let di = DockerIgnore::parse("# comment\n.git\nnode_modules/\n*.md\n!README.md\n**/__pycache__\n");
+        let di = DockerIgnore::parse(
+            "# comment\n.git\nnode_modules/\n*.md\n!README.md\n**/__pycache__\n",
+        );
         assert!(di.excludes(".git/HEAD"));
         assert!(di.excludes("node_modules/left-pad/index.js"));
         assert!(di.excludes("CHANGELOG.md"));
         assert!(!di.excludes("README.md"));
         assert!(di.excludes("app/__pycache__/x.pyc"));
         assert!(!di.excludes("src/app.py"));
-        assert!(!di.excludes("docs/guide.md"), "*.md only matches at the root");
+        assert!(
+            !di.excludes("docs/guide.md"),
+            "*.md only matches at the root"
+        );
     }
 }

@@ -41,15 +41,29 @@ pub fn match_log(model: &BuildModel, log: &BuildLog) -> Vec<LogMatch> {
                 (None, None) => true,
                 // A single unnamed stage in a multi-stage file prints no name
                 // in some versions: accept when the count matches.
-                (None, Some(_)) => model.stages[i].name.is_none() && model.stage_steps(i).any(|s| s.number.map(|n| n.1) == Some(ls.count as usize)),
+                (None, Some(_)) => {
+                    model.stages[i].name.is_none()
+                        && model
+                            .stage_steps(i)
+                            .any(|s| s.number.map(|n| n.1) == Some(ls.count as usize))
+                }
                 _ => false,
             }
         });
         let Some(stage) = stage else { continue };
-        let found = model.stages[stage].steps.iter().copied().find(|&s| model.steps[s].number == Some((ls.index as usize, ls.count as usize)));
+        let found = model.stages[stage]
+            .steps
+            .iter()
+            .copied()
+            .find(|&s| model.steps[s].number == Some((ls.index as usize, ls.count as usize)));
         if let Some(s) = found {
             if !out.iter().any(|m: &LogMatch| m.step == s) {
-                out.push(LogMatch { step: s, instruction: model.steps[s].instruction, cached: ls.cached, seconds: ls.seconds });
+                out.push(LogMatch {
+                    step: s,
+                    instruction: model.steps[s].instruction,
+                    cached: ls.cached,
+                    seconds: ls.seconds,
+                });
             }
         }
     }
@@ -69,13 +83,18 @@ mod tests {
         let matches = match_log(&m, &log);
         let lines: Vec<u32> = matches.iter().map(|x| m.steps[x.step].line).collect();
         assert!(lines.contains(&2), "[s 1/1] COPY maps to line 2: {lines:?}");
-        assert!(lines.contains(&3), "[stage-1 1/5] FROM maps to line 3: {lines:?}");
+        assert!(
+            lines.contains(&3),
+            "[stage-1 1/5] FROM maps to line 3: {lines:?}"
+        );
         assert!(lines.contains(&4), "{lines:?}");
 
         let single = "FROM alpine\nWORKDIR /x\nRUN a\n";
         let df = crate::parse(single);
         let m = crate::model::build(&df, single);
-        let log = crate::buildlog::parse("#5 [2/3] WORKDIR /x\n#5 CACHED\n\n#6 [3/3] RUN a\n#6 DONE 2.5s\n");
+        let log = crate::buildlog::parse(
+            "#5 [2/3] WORKDIR /x\n#5 CACHED\n\n#6 [3/3] RUN a\n#6 DONE 2.5s\n",
+        );
         let matches = match_log(&m, &log);
         assert_eq!(matches.len(), 2);
         assert!(matches[0].cached);

@@ -45,8 +45,8 @@
 //! its destination when its sources changed.
 
 pub mod dockerignore;
-pub mod log;
 pub mod glob;
+pub mod log;
 
 use serde::Serialize;
 
@@ -154,7 +154,11 @@ fn image_matches(update: &Option<String>, image: &str) -> bool {
     match update {
         None => true,
         Some(u) => {
-            let strip = |s: &str| s.trim_start_matches("docker.io/").trim_start_matches("library/").to_string();
+            let strip = |s: &str| {
+                s.trim_start_matches("docker.io/")
+                    .trim_start_matches("library/")
+                    .to_string()
+            };
             let (u, i) = (strip(u), strip(image));
             u == i || (!u.contains(':') && i.split(':').next() == Some(u.as_str()))
         }
@@ -162,8 +166,18 @@ fn image_matches(update: &Option<String>, image: &str) -> bool {
 }
 
 /// Simulates the next build after `changes`.
-pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &BuildContext, opts: &Options) -> Simulation {
-    let ignore = ctx.dockerignore.as_deref().map(DockerIgnore::parse).unwrap_or_default();
+pub fn simulate(
+    df: &Dockerfile,
+    model: &BuildModel,
+    changes: &[Change],
+    ctx: &BuildContext,
+    opts: &Options,
+) -> Simulation {
+    let ignore = ctx
+        .dockerignore
+        .as_deref()
+        .map(DockerIgnore::parse)
+        .unwrap_or_default();
     let mut notes = Vec::new();
     let mut edits: Vec<String> = Vec::new();
     for c in changes {
@@ -181,15 +195,35 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
             _ => {}
         }
     }
-    let changed_args: Vec<&str> = changes.iter().filter_map(|c| if let Change::Arg { name, .. } = c { Some(name.as_str()) } else { None }).collect();
-    let base_updates: Vec<&Option<String>> = changes.iter().filter_map(|c| if let Change::BaseUpdate { image } = c { Some(image) } else { None }).collect();
+    let changed_args: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| {
+            if let Change::Arg { name, .. } = c {
+                Some(name.as_str())
+            } else {
+                None
+            }
+        })
+        .collect();
+    let base_updates: Vec<&Option<String>> = changes
+        .iter()
+        .filter_map(|c| {
+            if let Change::BaseUpdate { image } = c {
+                Some(image)
+            } else {
+                None
+            }
+        })
+        .collect();
     let image_updated = |image: &str| base_updates.iter().any(|u| image_matches(u, image));
 
     let target = match &opts.target {
         Some(t) => model.stage_by_ref(t),
         None => model.target,
     };
-    let needed = target.map(|t| model.needed_stages(t)).unwrap_or_else(|| vec![false; model.stages.len()]);
+    let needed = target
+        .map(|t| model.needed_stages(t))
+        .unwrap_or_else(|| vec![false; model.stages.len()]);
     let overrides = |i: usize| opts.seconds.iter().find(|(k, _)| *k == i).map(|(_, s)| *s);
 
     let mut stage_changed = vec![false; model.stages.len()];
@@ -199,10 +233,19 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
         let pdf = crate::syntax::parse(p);
         step_keys(&pdf, &crate::model::build(&pdf, p))
     });
-    let keys = if prev_keys.is_some() { step_keys(df, model) } else { Vec::new() };
+    let keys = if prev_keys.is_some() {
+        step_keys(df, model)
+    } else {
+        Vec::new()
+    };
     let mut finish = vec![0.0f64; model.stages.len()];
     let mut outcomes = Vec::new();
-    let global_tainted: Vec<String> = model.global_args.iter().filter(|(k, _)| changed_args.contains(&k.as_str())).map(|(k, _)| k.clone()).collect();
+    let global_tainted: Vec<String> = model
+        .global_args
+        .iter()
+        .filter(|(k, _)| changed_args.contains(&k.as_str()))
+        .map(|(k, _)| k.clone())
+        .collect();
 
     for (si, stage) in model.stages.iter().enumerate() {
         let mut tainted: Vec<String> = Vec::new();
@@ -218,7 +261,8 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
                 match &ins.command {
                     Command::Arg { args } => {
                         for a in args {
-                            if changed_args.contains(&a.name.as_str()) && !tainted.contains(&a.name) {
+                            if changed_args.contains(&a.name.as_str()) && !tainted.contains(&a.name)
+                            {
                                 tainted.push(a.name.clone());
                             }
                         }
@@ -226,7 +270,8 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
                     Command::Env { pairs } => {
                         for p in pairs {
                             let refs = crate::model::referenced_vars(&p.value, df.escape);
-                            if refs.iter().any(|r| tainted.contains(r)) && !tainted.contains(&p.key) {
+                            if refs.iter().any(|r| tainted.contains(r)) && !tainted.contains(&p.key)
+                            {
                                 tainted.push(p.key.clone());
                             }
                         }
@@ -253,25 +298,50 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
                 out.status = Status::Skipped;
                 out.cached = false;
                 let t = target.map(|t| stage_label(model, t)).unwrap_or_default();
-                out.reason = format!("stage {} is not needed for target {t}: BuildKit does not build it", stage_label(model, si));
+                out.reason = format!(
+                    "stage {} is not needed for target {t}: BuildKit does not build it",
+                    stage_label(model, si)
+                );
                 outcomes.push(out);
                 continue;
             }
-            let key_changed = prev_keys.as_ref().is_some_and(|pk| pk.get(si).and_then(|k| k.get(step_no)) != keys[si].get(step_no));
+            let key_changed = prev_keys
+                .as_ref()
+                .is_some_and(|pk| pk.get(si).and_then(|k| k.get(step_no)) != keys[si].get(step_no));
             step_no += 1;
             let own: Option<String> = if opts.cold {
                 Some("first build: nothing is cached yet".to_string())
             } else if opts.uncached_stages.contains(&si) {
-                Some(format!("stage {} was never built before: nothing of it is cached", stage_label(model, si)))
+                Some(format!(
+                    "stage {} was never built before: nothing of it is cached",
+                    stage_label(model, si)
+                ))
             } else if key_changed {
-                Some(format!("{}: the instruction or its environment changed in the Dockerfile", short(&step.text)))
+                Some(format!(
+                    "{}: the instruction or its environment changed in the Dockerfile",
+                    short(&step.text)
+                ))
             } else {
-                own_reason(df, model, step, &edits, &tainted, &global_tainted, &stage_changed, &stage_content, &image_updated)
+                own_reason(
+                    df,
+                    model,
+                    step,
+                    &edits,
+                    &tainted,
+                    &global_tainted,
+                    &stage_changed,
+                    &stage_content,
+                    &image_updated,
+                )
             };
             if step.kind == StepKind::Base {
                 content = match stage.base_stage {
                     Some(b) => stage_content[b].clone(),
-                    None if own.is_some() => Content { regions: vec!["/".into()], files: Vec::new(), opaque: true },
+                    None if own.is_some() => Content {
+                        regions: vec!["/".into()],
+                        files: Vec::new(),
+                        opaque: true,
+                    },
                     None => Content::default(),
                 };
             }
@@ -302,20 +372,34 @@ pub fn simulate(df: &Dockerfile, model: &BuildModel, changes: &[Change], ctx: &B
         }
         stage_changed[si] = dirty;
         stage_content[si] = content;
-        let deps = stage.base_stage.into_iter().chain(stage.reads.iter().copied());
-        let start = deps.filter(|&d| d < si).map(|d| finish[d]).fold(0.0, f64::max);
+        let deps = stage
+            .base_stage
+            .into_iter()
+            .chain(stage.reads.iter().copied());
+        let start = deps
+            .filter(|&d| d < si)
+            .map(|d| finish[d])
+            .fold(0.0, f64::max);
         finish[si] = if needed[si] { start + stage_cost } else { 0.0 };
     }
     for a in &changed_args {
         let declared = model.global_args.iter().any(|(k, _)| k == a)
             || df.instructions.iter().any(|i| matches!(&i.command, Command::Arg { args } if args.iter().any(|d| &d.name == a)));
         if !declared {
-            notes.push(format!("build arg `{a}` is not declared by any ARG: BuildKit ignores it (and warns)"));
+            notes.push(format!(
+                "build arg `{a}` is not declared by any ARG: BuildKit ignores it (and warns)"
+            ));
         }
     }
     let total = outcomes.iter().map(|o| o.seconds).sum();
     let critical = target.map(|t| finish[t]).unwrap_or(0.0);
-    Simulation { target, steps: outcomes, total_seconds: total, critical_path_seconds: critical, notes }
+    Simulation {
+        target,
+        steps: outcomes,
+        total_seconds: total,
+        critical_path_seconds: critical,
+        notes,
+    }
 }
 
 fn short(text: &str) -> String {
@@ -343,11 +427,17 @@ fn own_reason(
     let what = short(&step.text);
     let stage = &model.stages[step.stage];
     if step.kind == StepKind::Base {
-        if let Some(a) = step.inputs.expands.iter().find(|v| global_tainted.contains(v)) {
+        if let Some(a) = step
+            .inputs
+            .expands
+            .iter()
+            .find(|v| global_tainted.contains(v))
+        {
             return Some(format!("{what}: build arg {a} changed the base image"));
         }
         if let Some(b) = stage.base_stage {
-            return stage_changed[b].then(|| format!("{what}: stage {} changed", stage_label(model, b)));
+            return stage_changed[b]
+                .then(|| format!("{what}: stage {} changed", stage_label(model, b)));
         }
         let image = stage.image.as_deref().unwrap_or("");
         return image_updated(image).then(|| format!("{what}: base image {image} was updated"));
@@ -358,13 +448,22 @@ fn own_reason(
     if let Command::Run { .. } = ins.command {
         // Every ARG/ENV in scope is in the RUN's environment, so in its key.
         if let Some(a) = step.inputs.env.iter().find(|v| tainted.contains(v)) {
-            return Some(format!("{what}: {a} changed (ARG values are in every later RUN's environment)"));
+            return Some(format!(
+                "{what}: {a} changed (ARG values are in every later RUN's environment)"
+            ));
         }
         for m in &step.inputs.mounts {
             if m.kind != MountType::Bind {
                 continue;
             }
-            if let Some(r) = source_changed(model, m.source.as_ref()?, edits, stage_content, image_updated, &[]) {
+            if let Some(r) = source_changed(
+                model,
+                m.source.as_ref()?,
+                edits,
+                stage_content,
+                image_updated,
+                &[],
+            ) {
                 return Some(format!("{what}: bind mount: {r}"));
             }
         }
@@ -396,11 +495,21 @@ fn source_changed(
             .find(|e| glob::selects(path, e) && !excludes.iter().any(|x| glob::selects(x, e)))
             .map(|e| format!("{e} changed")),
         Source::Stage { stage, path } => {
-            let abs = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
-            let changed = stage_content.get(*stage).is_some_and(|c| c.regions.iter().any(|r| crate::model::paths_overlap(r, &abs)));
+            let abs = if path.starts_with('/') {
+                path.clone()
+            } else {
+                format!("/{path}")
+            };
+            let changed = stage_content.get(*stage).is_some_and(|c| {
+                c.regions
+                    .iter()
+                    .any(|r| crate::model::paths_overlap(r, &abs))
+            });
             changed.then(|| format!("{path} changed in stage {}", stage_label(model, *stage)))
         }
-        Source::Image { image, .. } => image_updated(image).then(|| format!("image {image} was updated")),
+        Source::Image { image, .. } => {
+            image_updated(image).then(|| format!("image {image} was updated"))
+        }
         Source::Remote { .. } | Source::Inline { .. } => None,
     }
 }
@@ -418,14 +527,28 @@ pub struct Content {
 }
 
 /// Commands that read no copied file.
-const NEUTRAL: &[&str] = &["rm", "mkdir", "echo", "true", "set", "useradd", "groupadd", "adduser", "addgroup", "ln", "chown", "chmod", "export", "cd", "apt-get", "apt", "apk", "dnf", "yum"];
+const NEUTRAL: &[&str] = &[
+    "rm", "mkdir", "echo", "true", "set", "useradd", "groupadd", "adduser", "addgroup", "ln",
+    "chown", "chmod", "export", "cd", "apt-get", "apt", "apk", "dnf", "yum",
+];
 
 fn extensions(eco: &str) -> &'static [&'static str] {
     match eco {
         "go" => &[".go"],
         "rust" => &[".rs"],
-        "java" => &[".java", ".kt", ".groovy", ".gradle", ".kts", ".xml", ".properties"],
-        "node" => &[".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".json", ".css", ".scss", ".html", ".vue", ".svelte"],
+        "java" => &[
+            ".java",
+            ".kt",
+            ".groovy",
+            ".gradle",
+            ".kts",
+            ".xml",
+            ".properties",
+        ],
+        "node" => &[
+            ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".json", ".css", ".scss", ".html",
+            ".vue", ".svelte",
+        ],
         "dotnet" => &[".cs", ".fs", ".csproj", ".fsproj", ".razor", ".json"],
         "python" => &[".py"],
         "ruby" => &[".rb", ".erb"],
@@ -437,11 +560,21 @@ fn extensions(eco: &str) -> &'static [&'static str] {
 impl Content {
     /// Updates the state after `step` re-ran; `own` when its own inputs
     /// (not only the chain) changed.
-    fn after_rebuild(&mut self, df: &Dockerfile, step: &crate::model::Step, own: bool, edits: &[String]) {
+    fn after_rebuild(
+        &mut self,
+        df: &Dockerfile,
+        step: &crate::model::Step,
+        own: bool,
+        edits: &[String],
+    ) {
         let ins = &df.instructions[step.instruction];
         match &ins.command {
             Command::Copy(c) | Command::Add(c) if own => {
-                let dest = if c.dest.starts_with('/') { c.dest.clone() } else { format!("{}/{}", step.inputs.workdir.trim_end_matches('/'), c.dest) };
+                let dest = if c.dest.starts_with('/') {
+                    c.dest.clone()
+                } else {
+                    format!("{}/{}", step.inputs.workdir.trim_end_matches('/'), c.dest)
+                };
                 self.regions.push(dest);
                 let mut from_context = false;
                 for src in &step.inputs.sources {
@@ -474,7 +607,11 @@ impl Content {
         }
         let base = |f: &str| f.rsplit('/').next().unwrap_or(f).to_string();
         let manifest_hit = |manifests: &[String]| {
-            self.files.iter().any(|f| manifests.iter().any(|m| glob::matches(&base(m), &base(f)) || glob::selects(m, f)))
+            self.files.iter().any(|f| {
+                manifests
+                    .iter()
+                    .any(|m| glob::matches(&base(m), &base(f)) || glob::selects(m, f))
+            })
         };
         let mut script = String::new();
         if let Command::Run { command, .. } = &ins.command {
@@ -489,13 +626,24 @@ impl Content {
                 Some(op) => {
                     // go.sum only holds checksums: it changes neither what is
                     // downloaded nor what is built.
-                    let manifests: Vec<String> = op.manifests.iter().filter(|m| *m != "go.sum").cloned().collect();
+                    let manifests: Vec<String> = op
+                        .manifests
+                        .iter()
+                        .filter(|m| *m != "go.sum")
+                        .cloned()
+                        .collect();
                     let hit = match op.action {
-                        crate::model::Action::Install => manifest_hit(&manifests) || (op.reads_source && !self.files.is_empty()),
+                        crate::model::Action::Install => {
+                            manifest_hit(&manifests) || (op.reads_source && !self.files.is_empty())
+                        }
                         crate::model::Action::Update => false,
                         crate::model::Action::Build => {
                             let exts = extensions(op.manager.ecosystem());
-                            manifest_hit(&manifests) || self.files.iter().any(|f| exts.iter().any(|e| f.ends_with(e)))
+                            manifest_hit(&manifests)
+                                || self
+                                    .files
+                                    .iter()
+                                    .any(|f| exts.iter().any(|e| f.ends_with(e)))
                         }
                         crate::model::Action::Other => !op.manager.is_system(),
                     };
@@ -525,7 +673,13 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<Vec<String>> {
                 let step = &model.steps[sid];
                 let ins = &df.instructions[step.instruction];
                 match (&ins.command, step.kind) {
-                    (Command::Env { .. } | Command::Arg { .. } | Command::User { .. } | Command::Shell { .. }, _) => {
+                    (
+                        Command::Env { .. }
+                        | Command::Arg { .. }
+                        | Command::User { .. }
+                        | Command::Shell { .. },
+                        _,
+                    ) => {
                         env.push_str(&step.text);
                         env.push('\n');
                     }
@@ -534,7 +688,10 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<Vec<String>> {
                     _ => keys.push(step.text.clone()),
                 }
                 // Heredoc bodies are part of the instruction.
-                if let (Some(k), false) = (keys.last_mut(), ins.heredocs.is_empty() || step.kind == StepKind::Metadata) {
+                if let (Some(k), false) = (
+                    keys.last_mut(),
+                    ins.heredocs.is_empty() || step.kind == StepKind::Metadata,
+                ) {
                     for h in &ins.heredocs {
                         k.push('\n');
                         k.push_str(&h.content);

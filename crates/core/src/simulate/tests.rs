@@ -38,7 +38,11 @@ fn chain_rule_after_a_miss() {
     let s = sim(SLOW, &[edit("src/app.py")]);
     assert_eq!(pattern(&s), "CCRR");
     assert_eq!(s.steps[2].reason, "COPY . /code: src/app.py changed");
-    assert!(s.steps[3].reason.starts_with("after the miss at line 3"), "{}", s.steps[3].reason);
+    assert!(
+        s.steps[3].reason.starts_with("after the miss at line 3"),
+        "{}",
+        s.steps[3].reason
+    );
     assert!(s.total_seconds > 30.0);
 }
 
@@ -53,15 +57,28 @@ fn copy_is_keyed_on_selected_sources_only() {
 
 #[test]
 fn mtime_does_not_count() {
-    let s = sim(SLOW, &[Change::Touch { path: "src/app.py".into() }]);
+    let s = sim(
+        SLOW,
+        &[Change::Touch {
+            path: "src/app.py".into(),
+        }],
+    );
     assert_eq!(pattern(&s), "CCCC");
     assert!(!s.notes.is_empty());
 }
 
 #[test]
 fn dockerignored_paths_rebuild_nothing() {
-    let ctx = BuildContext { files: None, dockerignore: Some(".git\n*.md\n".into()) };
-    let s = sim_ctx(SLOW, &[edit(".git/index"), edit("README.md")], &ctx, &Options::default());
+    let ctx = BuildContext {
+        files: None,
+        dockerignore: Some(".git\n*.md\n".into()),
+    };
+    let s = sim_ctx(
+        SLOW,
+        &[edit(".git/index"), edit("README.md")],
+        &ctx,
+        &Options::default(),
+    );
     assert_eq!(pattern(&s), "CCCC");
     assert_eq!(s.notes.len(), 2);
 }
@@ -69,26 +86,77 @@ fn dockerignored_paths_rebuild_nothing() {
 #[test]
 fn arg_invalidates_at_first_use_not_definition() {
     let src = "FROM alpine\nARG VERSION=1\nCOPY a.txt /a\nRUN echo build\nCOPY b.txt /b\n";
-    let s = sim(src, &[Change::Arg { name: "VERSION".into(), value: "2".into() }]);
+    let s = sim(
+        src,
+        &[Change::Arg {
+            name: "VERSION".into(),
+            value: "2".into(),
+        }],
+    );
     // COPY a.txt does not use VERSION; the RUN has it in its environment.
     assert_eq!(pattern(&s), "CCRR");
     let src = "FROM alpine\nARG DIR=x\nCOPY $DIR /x\nRUN true\n";
-    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "DIR".into(), value: "y".into() }])), "CRR");
+    assert_eq!(
+        pattern(&sim(
+            src,
+            &[Change::Arg {
+                name: "DIR".into(),
+                value: "y".into()
+            }]
+        )),
+        "CRR"
+    );
     // An ARG declared after the RUN does not touch it.
     let src = "FROM alpine\nRUN true\nARG LATE=1\nRUN echo $LATE\n";
-    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "LATE".into(), value: "2".into() }])), "CCR");
+    assert_eq!(
+        pattern(&sim(
+            src,
+            &[Change::Arg {
+                name: "LATE".into(),
+                value: "2".into()
+            }]
+        )),
+        "CCR"
+    );
     // ENV derived from an ARG carries the change.
     let src = "FROM alpine\nARG V=1\nENV APP_V=$V\nWORKDIR /app/$APP_V\n";
-    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "V".into(), value: "2".into() }])), "CR");
+    assert_eq!(
+        pattern(&sim(
+            src,
+            &[Change::Arg {
+                name: "V".into(),
+                value: "2".into()
+            }]
+        )),
+        "CR"
+    );
 }
 
 #[test]
 fn global_arg_in_from_changes_the_base() {
     let src = "ARG PY=3.12\nFROM python:${PY}-slim\nRUN pip install flask\n";
-    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "PY".into(), value: "3.13".into() }])), "RR");
+    assert_eq!(
+        pattern(&sim(
+            src,
+            &[Change::Arg {
+                name: "PY".into(),
+                value: "3.13".into()
+            }]
+        )),
+        "RR"
+    );
     // A global ARG not re-declared in the stage is not in RUN's env.
     let src = "ARG X=1\nFROM alpine\nRUN true\n";
-    assert_eq!(pattern(&sim(src, &[Change::Arg { name: "X".into(), value: "2".into() }])), "CC");
+    assert_eq!(
+        pattern(&sim(
+            src,
+            &[Change::Arg {
+                name: "X".into(),
+                value: "2".into()
+            }]
+        )),
+        "CC"
+    );
 }
 
 #[test]
@@ -100,7 +168,12 @@ fn cache_mount_does_not_invalidate_but_cheapens_a_miss() {
     let b = sim(mounted, &[edit("requirements.txt")]);
     assert_eq!(pattern(&a), "CRR");
     assert_eq!(pattern(&b), "CRR");
-    assert!(b.total_seconds < a.total_seconds / 2.0, "{} vs {}", b.total_seconds, a.total_seconds);
+    assert!(
+        b.total_seconds < a.total_seconds / 2.0,
+        "{} vs {}",
+        b.total_seconds,
+        a.total_seconds
+    );
 }
 
 #[test]
@@ -125,13 +198,31 @@ fn unused_stages_are_skipped_and_cost_is_the_critical_path() {
     let src = "FROM golang:1.22 AS build\nCOPY . .\nRUN go build -o /app\nFROM node:20 AS web\nCOPY web/ .\nRUN npm run build\nFROM alpine AS unused\nRUN sleep 100\nFROM alpine\nCOPY --from=build /app /app\nCOPY --from=web /dist /www\n";
     let s = sim(src, &[edit("web/index.js"), edit("main.go")]);
     assert_eq!(pattern(&s), "CRRCRR--CRR");
-    let web: f64 = s.steps.iter().filter(|o| o.stage == 1).map(|o| o.seconds).sum();
-    let go: f64 = s.steps.iter().filter(|o| o.stage == 0).map(|o| o.seconds).sum();
-    let last: f64 = s.steps.iter().filter(|o| o.stage == 3).map(|o| o.seconds).sum();
+    let web: f64 = s
+        .steps
+        .iter()
+        .filter(|o| o.stage == 1)
+        .map(|o| o.seconds)
+        .sum();
+    let go: f64 = s
+        .steps
+        .iter()
+        .filter(|o| o.stage == 0)
+        .map(|o| o.seconds)
+        .sum();
+    let last: f64 = s
+        .steps
+        .iter()
+        .filter(|o| o.stage == 3)
+        .map(|o| o.seconds)
+        .sum();
     assert!((s.critical_path_seconds - (web.max(go) + last)).abs() < 1e-9);
     assert!(s.total_seconds > s.critical_path_seconds);
     // A named target builds only what it needs.
-    let opts = Options { target: Some("web".into()), ..Options::default() };
+    let opts = Options {
+        target: Some("web".into()),
+        ..Options::default()
+    };
     let t = sim_ctx(src, &[], &BuildContext::default(), &opts);
     assert_eq!(pattern(&t), "---CCC-----");
 }
@@ -139,27 +230,65 @@ fn unused_stages_are_skipped_and_cost_is_the_critical_path() {
 #[test]
 fn base_image_update_and_bind_mounts() {
     let src = "FROM python:3.12-slim AS a\nRUN --mount=type=bind,source=requirements.txt,target=/r pip install -r /r\nFROM node:20\nRUN true\n";
-    let opts = Options { target: Some("a".into()), ..Options::default() };
-    let s = sim_ctx(src, &[Change::BaseUpdate { image: Some("python".into()) }], &BuildContext::default(), &opts);
+    let opts = Options {
+        target: Some("a".into()),
+        ..Options::default()
+    };
+    let s = sim_ctx(
+        src,
+        &[Change::BaseUpdate {
+            image: Some("python".into()),
+        }],
+        &BuildContext::default(),
+        &opts,
+    );
     assert_eq!(pattern(&s), "RR--");
-    let s = sim_ctx(src, &[edit("requirements.txt")], &BuildContext::default(), &opts);
+    let s = sim_ctx(
+        src,
+        &[edit("requirements.txt")],
+        &BuildContext::default(),
+        &opts,
+    );
     assert_eq!(pattern(&s), "CR--");
     assert!(s.steps[1].reason.contains("bind mount"));
-    let s = sim_ctx(src, &[Change::BaseUpdate { image: Some("node:20".into()) }], &BuildContext::default(), &opts);
+    let s = sim_ctx(
+        src,
+        &[Change::BaseUpdate {
+            image: Some("node:20".into()),
+        }],
+        &BuildContext::default(),
+        &opts,
+    );
     assert_eq!(pattern(&s), "CC--");
 }
 
 #[test]
 fn no_change_and_cold_builds() {
     assert_eq!(pattern(&sim(FAST, &[])), "CCCCC");
-    let cold = sim_ctx(FAST, &[], &BuildContext::default(), &Options { cold: true, ..Options::default() });
+    let cold = sim_ctx(
+        FAST,
+        &[],
+        &BuildContext::default(),
+        &Options {
+            cold: true,
+            ..Options::default()
+        },
+    );
     assert_eq!(pattern(&cold), "RRRRR");
 }
 
 #[test]
 fn real_seconds_replace_estimates() {
-    let opts = Options { seconds: vec![(3, 7.5)], ..Options::default() };
-    let s = sim_ctx(FAST, &[edit("requirements.txt")], &BuildContext::default(), &opts);
+    let opts = Options {
+        seconds: vec![(3, 7.5)],
+        ..Options::default()
+    };
+    let s = sim_ctx(
+        FAST,
+        &[edit("requirements.txt")],
+        &BuildContext::default(),
+        &opts,
+    );
     assert_eq!(s.steps[3].seconds, 7.5);
 }
 
@@ -167,6 +296,12 @@ fn real_seconds_replace_estimates() {
 fn exclude_flag_and_undeclared_args() {
     let src = "FROM alpine\nCOPY --exclude=*.md . /app\n";
     assert_eq!(pattern(&sim(src, &[edit("README.md")])), "CC");
-    let s = sim(src, &[Change::Arg { name: "NOPE".into(), value: "1".into() }]);
+    let s = sim(
+        src,
+        &[Change::Arg {
+            name: "NOPE".into(),
+            value: "1".into(),
+        }],
+    );
     assert!(s.notes.iter().any(|n| n.contains("NOPE")));
 }

@@ -52,7 +52,13 @@ fn is_go_printable(c: char) -> bool {
 /// `Node.Dump` for one node: the command in lower case, the flags as
 /// BuildKit rebuilt them (`--name=value`) in brackets, then the values or
 /// the ONBUILD trigger in parentheses.
-fn dump_parts<'a>(s: &mut String, cmd: &str, flags: &[String], values: impl Iterator<Item = &'a str>, sub: Option<&RawNode>) {
+fn dump_parts<'a>(
+    s: &mut String,
+    cmd: &str,
+    flags: &[String],
+    values: impl Iterator<Item = &'a str>,
+    sub: Option<&RawNode>,
+) {
     let start = s.len();
     s.push_str(&cmd.to_lowercase());
     if !flags.is_empty() {
@@ -76,7 +82,10 @@ fn dump_parts<'a>(s: &mut String, cmd: &str, flags: &[String], values: impl Iter
         s.push(')');
     }
     let trimmed = s[start..].trim();
-    let (lead, len) = (s[start..].len() - s[start..].trim_start().len(), trimmed.len());
+    let (lead, len) = (
+        s[start..].len() - s[start..].trim_start().len(),
+        trimmed.len(),
+    );
     s.drain(start..start + lead);
     s.truncate(start + len);
 }
@@ -89,7 +98,13 @@ pub fn dump_node(n: &RawNode) -> String {
         Next::Sub(child) => (&[], Some(&**child)),
     };
     let mut s = String::new();
-    dump_parts(&mut s, &n.cmd.text, &flags, values.iter().map(|v| v.text.as_str()), sub);
+    dump_parts(
+        &mut s,
+        &n.cmd.text,
+        &flags,
+        values.iter().map(|v| v.text.as_str()),
+        sub,
+    );
     s
 }
 
@@ -108,7 +123,13 @@ pub fn dump(df: &Dockerfile) -> String {
             })
             .collect();
         out.push('(');
-        dump_parts(&mut out, &i.keyword, &flags, i.arguments.iter().map(|a| a.value.as_str()), i.sub.as_deref());
+        dump_parts(
+            &mut out,
+            &i.keyword,
+            &flags,
+            i.arguments.iter().map(|a| a.value.as_str()),
+            i.sub.as_deref(),
+        );
         out.push_str(")\n");
     }
     out

@@ -261,22 +261,41 @@ mod tests {
     fn pass() {
         assert_eq!(strings("[]"), Vec::<String>::new());
         assert_eq!(strings(" [ \"a\" , \"b\" ] "), ["a", "b"]);
-        assert_eq!(strings(r#"["\" \\ \/ \b \f \n \r \t \u0000"]"#), ["\" \\ / \u{8} \u{c} \n \r \t \0"]);
+        assert_eq!(
+            strings(r#"["\" \\ \/ \b \f \n \r \t \u0000"]"#),
+            ["\" \\ / \u{8} \u{c} \n \r \t \0"]
+        );
         assert_eq!(strings(r#"["\ud83d\ude00", "\ud800"]"#), ["😀", "\u{FFFD}"]);
         assert_eq!(parse_array(r#"["a", ["b"]]"#), JsonArray::NotStringArray);
-        assert_eq!(parse_array(r#"["a", {"b": [1, 2.5e3, true, null]}]"#), JsonArray::NotStringArray);
+        assert_eq!(
+            parse_array(r#"["a", {"b": [1, 2.5e3, true, null]}]"#),
+            JsonArray::NotStringArray
+        );
     }
 
     #[test]
     fn fail() {
-        for s in ["", "a", "[", "[\"a\"", "['a']", "[\"a\",]", "[\"a\"] x", "[\"\t\"]", "[01]", "[\"\\x\"]"] {
+        for s in [
+            "",
+            "a",
+            "[",
+            "[\"a\"",
+            "['a']",
+            "[\"a\",]",
+            "[\"a\"] x",
+            "[\"\t\"]",
+            "[01]",
+            "[\"\\x\"]",
+        ] {
             assert_eq!(parse_array(s), JsonArray::NotJson, "{s:?}");
         }
     }
 
     #[test]
     fn ranges_cover_quotes() {
-        let JsonArray::Strings(v) = parse_array(r#"[ "ab", "c" ]"#) else { panic!() };
+        let JsonArray::Strings(v) = parse_array(r#"[ "ab", "c" ]"#) else {
+            panic!()
+        };
         assert_eq!((v[0].1, v[0].2), (2, 6));
         assert_eq!((v[1].1, v[1].2), (8, 11));
     }

@@ -48,7 +48,14 @@ impl RawInstr<'_> {
     /// Maps a logical range back to a source span.
     pub fn src(&self, lo: usize, hi: usize) -> Span {
         if hi > lo {
-            Span { start: self.at(lo), end: if hi - 1 < self.line.len() { self.at(hi - 1) + 1 } else { self.map_end } }
+            Span {
+                start: self.at(lo),
+                end: if hi - 1 < self.line.len() {
+                    self.at(hi - 1) + 1
+                } else {
+                    self.map_end
+                },
+            }
         } else {
             let p = self.at(lo);
             Span { start: p, end: p }
@@ -132,7 +139,12 @@ impl Scanner<'_> {
         }
         self.pos = end;
         self.lines += 1;
-        Some(Phys { no: self.lines - 1, start, content_end, end })
+        Some(Phys {
+            no: self.lines - 1,
+            start,
+            content_end,
+            end,
+        })
     }
 }
 
@@ -194,9 +206,21 @@ fn is_comment(s: &str) -> bool {
 
 /// Runs the line loop over the whole source.
 pub fn scan(src: &str) -> Lines<'_> {
-    let mut sc = Scanner { src, pos: 0, lines: 0 };
-    let mut out = Lines { instrs: Vec::new(), directives: Vec::new(), diags: Vec::new(), escape: '\\' };
-    let mut dirs = Directives { done: false, seen: Vec::new() };
+    let mut sc = Scanner {
+        src,
+        pos: 0,
+        lines: 0,
+    };
+    let mut out = Lines {
+        instrs: Vec::new(),
+        directives: Vec::new(),
+        diags: Vec::new(),
+        escape: '\\',
+    };
+    let mut dirs = Directives {
+        done: false,
+        seen: Vec::new(),
+    };
     let mut first = true;
 
     while let Some(p) = sc.scan() {
@@ -220,7 +244,11 @@ pub fn scan(src: &str) -> Lines<'_> {
         let start = s;
         let mut last_end = e;
         let mut last = p;
-        let mut line = Line { text: Cow::Borrowed(""), base: s as u32, segs: Vec::new() };
+        let mut line = Line {
+            text: Cow::Borrowed(""),
+            base: s as u32,
+            segs: Vec::new(),
+        };
         line.push(src, s, seg_end);
         while !end_of_line {
             let Some(q) = sc.scan() else { break };
@@ -249,7 +277,11 @@ pub fn scan(src: &str) -> Lines<'_> {
             }
             line.push(src, q.start, seg_end);
         }
-        let Line { text: line, base, segs } = line;
+        let Line {
+            text: line,
+            base,
+            segs,
+        } = line;
         // Just past the last logical byte (pieces are never empty).
         let map_end = match segs.last() {
             Some(&(log, at)) => at + (line.len() as u32 - log),
@@ -357,7 +389,11 @@ fn directive(src: &str, lo: usize, hi: usize, d: &mut Directives, out: &mut Line
     }
     let span = Span::new(lo, hi);
     if d.seen.contains(&name) {
-        out.diags.push(LineDiag { error: true, message: super::cat(&["only one ", &name, " parser directive can be used"]), span });
+        out.diags.push(LineDiag {
+            error: true,
+            message: super::cat(&["only one ", &name, " parser directive can be used"]),
+            span,
+        });
         return;
     }
     d.seen.push(name.clone());
@@ -368,12 +404,21 @@ fn directive(src: &str, lo: usize, hi: usize, d: &mut Directives, out: &mut Line
             "`" => out.escape = '`',
             _ => out.diags.push(LineDiag {
                 error: true,
-                message: super::cat(&["invalid escape token '", &value, "' does not match ` or \\"]),
+                message: super::cat(&[
+                    "invalid escape token '",
+                    &value,
+                    "' does not match ` or \\",
+                ]),
                 span,
             }),
         }
     }
-    out.directives.push(RawDirective { name, value, span, value_span: Span::new(lo + v.0, lo + v.1) });
+    out.directives.push(RawDirective {
+        name,
+        value,
+        span,
+        value_span: Span::new(lo + v.0, lo + v.1),
+    });
 }
 
 /// `Node.canContainHeredoc`: RUN, COPY, ADD (also as an ONBUILD trigger), not JSON.
@@ -389,8 +434,16 @@ fn can_contain_heredoc(n: &RawNode) -> bool {
 /// `heredocsFromLine`: lex the line (raw quotes/escapes, unset variables kept)
 /// and keep the words that are heredoc markers.
 fn heredocs_from_line(line: &str) -> Result<Vec<RawHeredoc>, String> {
-    let opts = LexOptions { escape: '\\', raw_quotes: true, raw_escapes: true, skip_unset_env: true, heredoc_words: true };
-    let words = shell::process(line, opts, &|_| None).map(|p| p.words).unwrap_or_default();
+    let opts = LexOptions {
+        escape: '\\',
+        raw_quotes: true,
+        raw_escapes: true,
+        skip_unset_env: true,
+        heredoc_words: true,
+    };
+    let words = shell::process(line, opts, &|_| None)
+        .map(|p| p.words)
+        .unwrap_or_default();
     let mut docs = Vec::new();
     for w in words {
         if let Some(h) = parse_heredoc(&w)? {
@@ -403,7 +456,9 @@ fn heredocs_from_line(line: &str) -> Result<Vec<RawHeredoc>, String> {
 /// `ParseHeredoc`: `^(\d*)<<(-?)\s*([^<]*)$` then `heredocFromMatch`.
 pub fn parse_heredoc(word: &str) -> Result<Option<RawHeredoc>, String> {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-    let Some(rest) = word[digits..].strip_prefix("<<") else { return Ok(None) };
+    let Some(rest) = word[digits..].strip_prefix("<<") else {
+        return Ok(None);
+    };
     let (chomp, rest) = match rest.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, rest),
@@ -413,14 +468,29 @@ pub fn parse_heredoc(word: &str) -> Result<Option<RawHeredoc>, String> {
         return Ok(None);
     }
     let fd = super::parse_uint(&word[..digits], 10).map_or(0, |v| v.min(u32::MAX as u64) as u32);
-    let opts = LexOptions { escape: '\\', skip_unset_env: true, ..LexOptions::default() };
+    let opts = LexOptions {
+        escape: '\\',
+        skip_unset_env: true,
+        ..LexOptions::default()
+    };
     let words = shell::process(rest, opts, &|_| None)?.words;
     if words.len() != 1 {
         return Ok(None);
     }
-    let raw = shell::process(rest, LexOptions { raw_quotes: true, ..opts }, &|_| None)?.words;
+    let raw = shell::process(
+        rest,
+        LexOptions {
+            raw_quotes: true,
+            ..opts
+        },
+        &|_| None,
+    )?
+    .words;
     if raw.len() != words.len() {
-        return Err(super::cat(&["internal lexing of heredoc produced inconsistent results: ", rest]));
+        return Err(super::cat(&[
+            "internal lexing of heredoc produced inconsistent results: ",
+            rest,
+        ]));
     }
     let quotes = |s: &str| s.chars().filter(|c| *c == '\'' || *c == '"').count();
     let expand = quotes(&words[0]) == quotes(&raw[0]);
@@ -440,7 +510,17 @@ mod tests {
 
     #[test]
     fn heredoc_markers_pass() {
-        for w in ["<<EOF", "<<'EOF'", "<<\"EOF\"", "<<-EOF", "<<-'EOF'", "<<-\"EOF\"", "<<EO\"F\"", "<< EOF", "<<- EOF"] {
+        for w in [
+            "<<EOF",
+            "<<'EOF'",
+            "<<\"EOF\"",
+            "<<-EOF",
+            "<<-'EOF'",
+            "<<-\"EOF\"",
+            "<<EO\"F\"",
+            "<< EOF",
+            "<<- EOF",
+        ] {
             assert_eq!(parse_heredoc(w).unwrap().unwrap().name, "EOF", "{w}");
         }
         assert!(!parse_heredoc("<<'EOF'").unwrap().unwrap().expand);

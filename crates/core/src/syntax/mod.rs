@@ -24,8 +24,8 @@ use serde::Serialize;
 
 pub use instructions::{Command, CommandLine, CopyArgs, Healthcheck, KeyValue};
 pub use mount::{Mount, MountType, Sharing};
-pub use span::{LineIndex, Position, Span};
 use span::Cursor;
+pub use span::{LineIndex, Position, Span};
 
 /// A parsed Dockerfile: the tree plus diagnostics. Never absent, never partial
 /// in the sense of dropping text: every instruction BuildKit would see is here.
@@ -159,7 +159,9 @@ pub struct Diagnostic {
 impl Dockerfile {
     /// Error diagnostics only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
     /// BuildKit's `result` dump (see [`dump`]).
     pub fn dump(&self) -> String {
@@ -204,7 +206,8 @@ fn merge_diags(lists: [Vec<Diag>; 3]) -> Vec<Diag> {
         for k in 0..iters.len() {
             if let Some(d) = iters[k].peek() {
                 let key = (d.2.start, d.2.end);
-                if best.is_none_or(|b| iters[b].peek().is_some_and(|e| key < (e.2.start, e.2.end))) {
+                if best.is_none_or(|b| iters[b].peek().is_some_and(|e| key < (e.2.start, e.2.end)))
+                {
                     best = Some(k);
                 }
             }
@@ -221,11 +224,20 @@ fn merge_diags(lists: [Vec<Diag>; 3]) -> Vec<Diag> {
 pub fn parse(src: &str) -> Dockerfile {
     let lines = lines::scan(src);
     let escape = lines.escape;
-    let line_diags: Vec<Diag> = lines.diags.into_iter().map(|d| (d.error, d.message, d.span)).collect();
+    let line_diags: Vec<Diag> = lines
+        .diags
+        .into_iter()
+        .map(|d| (d.error, d.message, d.span))
+        .collect();
     let directives = lines
         .directives
         .into_iter()
-        .map(|d| Directive { name: d.name, value: d.value, span: d.span, value_span: d.value_span })
+        .map(|d| Directive {
+            name: d.name,
+            value: d.value,
+            span: d.span,
+            value_span: d.value_span,
+        })
         .collect();
     let mut instructions = Vec::with_capacity(lines.instrs.len());
     let mut ins_diags: Vec<Diag> = Vec::new();
@@ -237,7 +249,11 @@ pub fn parse(src: &str) -> Dockerfile {
         instructions.push(ins);
     }
     if instructions.is_empty() {
-        ins_diags.push((true, "file with no instructions".into(), Span::new(src.len(), src.len())));
+        ins_diags.push((
+            true,
+            "file with no instructions".into(),
+            Span::new(src.len(), src.len()),
+        ));
     }
     let mut stage_diags = Vec::new();
     let (stages, global_args) = instructions::stages(&mut instructions, &mut stage_diags);
@@ -247,7 +263,11 @@ pub fn parse(src: &str) -> Dockerfile {
         .map(|(error, message, span)| {
             let start = cur.position(span.start);
             Diagnostic {
-                severity: if error { Severity::Error } else { Severity::Warning },
+                severity: if error {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
                 message,
                 span,
                 start,
@@ -255,7 +275,14 @@ pub fn parse(src: &str) -> Dockerfile {
             }
         })
         .collect();
-    Dockerfile { escape, directives, instructions, stages, global_args, diagnostics }
+    Dockerfile {
+        escape,
+        directives,
+        instructions,
+        stages,
+        global_args,
+        diagnostics,
+    }
 }
 
 #[cfg(test)]

@@ -73,16 +73,22 @@ pub fn csv_fields(s: &str) -> Result<Vec<String>, String> {
             chars.next();
             loop {
                 match chars.next() {
-                    None => return Err("failed to parse csv mounts: extraneous or missing \" in quoted-field".into()),
+                    None => {
+                        return Err(
+                            "failed to parse csv mounts: extraneous or missing \" in quoted-field"
+                                .into(),
+                        )
+                    }
                     Some('"') => match chars.peek() {
                         Some('"') => {
                             chars.next();
                             f.push('"');
                         }
                         Some(',') | None => break,
-                        Some(_) => {
-                            return Err("failed to parse csv mounts: extraneous or missing \" in quoted-field".into())
-                        }
+                        Some(_) => return Err(
+                            "failed to parse csv mounts: extraneous or missing \" in quoted-field"
+                                .into(),
+                        ),
                     },
                     Some(c) => f.push(c),
                 }
@@ -119,7 +125,9 @@ fn parse_bool(v: &str) -> Option<bool> {
 /// docker/go-units `RAMInBytes`: a number with an optional binary unit.
 fn ram_in_bytes(v: &str) -> Option<u64> {
     let v = v.trim();
-    let split = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+    let split = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
     let (num, unit) = v.split_at(split);
     // A decimal number (what ParseFloat accepts of digits and one dot),
     // multiplied exactly and truncated, without float parsing.
@@ -127,12 +135,20 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
     if int.is_empty() && frac.is_empty() || frac.contains('.') {
         return None;
     }
-    let whole = if int.is_empty() { 0 } else { super::parse_uint(int, 10).unwrap_or(u64::MAX) };
+    let whole = if int.is_empty() {
+        0
+    } else {
+        super::parse_uint(int, 10).unwrap_or(u64::MAX)
+    };
     // Four fraction digits keep `part * mult` within u64 (and u128 division
     // out of the wasm); ParseFloat's own rounding is coarser than that.
     let frac = &frac[..frac.len().min(4)];
     let scale = 10u64.pow(frac.len() as u32);
-    let part = if frac.is_empty() { 0 } else { super::parse_uint(frac, 10)? };
+    let part = if frac.is_empty() {
+        0
+    } else {
+        super::parse_uint(frac, 10)?
+    };
     let mut unit_buf = [0u8; super::node::KW_MAX];
     let mult: u64 = match super::node::lower_keyword(unit.trim(), &mut unit_buf) {
         "" | "b" => 1,
@@ -143,7 +159,11 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
         "p" | "pb" | "pib" => 1 << 50,
         _ => return None,
     };
-    Some(whole.saturating_mul(mult).saturating_add(part * mult / scale))
+    Some(
+        whole
+            .saturating_mul(mult)
+            .saturating_add(part * mult / scale),
+    )
 }
 
 /// `parseMount` + `validateMount`.
@@ -185,10 +205,22 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     if matches!(m.kind, MountType::Secret | MountType::Ssh) {
                         m.required = true;
                     } else {
-                        return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
+                        return Err(cat(&[
+                            "unexpected key '",
+                            &key,
+                            "' for mount type '",
+                            type_name(m.kind),
+                            "'",
+                        ]));
                     }
                 }
-                _ => return Err(cat(&["invalid field '", field, "' must be a key=value pair"])),
+                _ => {
+                    return Err(cat(&[
+                        "invalid field '",
+                        field,
+                        "' must be a key=value pair",
+                    ]))
+                }
             }
             continue;
         };
@@ -203,13 +235,22 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "tmpfs" => MountType::Tmpfs,
                     "secret" => MountType::Secret,
                     "ssh" => MountType::Ssh,
-                    _ => return Err(cat(&["unsupported mount type ", &super::dump::go_quote(value)])),
+                    _ => {
+                        return Err(cat(&[
+                            "unsupported mount type ",
+                            &super::dump::go_quote(value),
+                        ]))
+                    }
                 }
             }
             "from" => {
                 // `\$.` : BuildKit refuses variables in `from`.
                 if value.find('$').is_some_and(|i| i + 1 < value.len()) {
-                    return Err(cat(&["'", &key, "' doesn't support variable expansion, define alias stage instead"]));
+                    return Err(cat(&[
+                        "'",
+                        &key,
+                        "' doesn't support variable expansion, define alias stage instead",
+                    ]));
                 }
                 m.from = Some(value.to_string());
             }
@@ -219,12 +260,22 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                 ro_auto = false;
                 if !is_var {
                     let b = parse_bool(value).ok_or_else(bad)?;
-                    m.readonly = if key.starts_with("readw") || key == "rw" { !b } else { b };
+                    m.readonly = if key.starts_with("readw") || key == "rw" {
+                        !b
+                    } else {
+                        b
+                    };
                 }
             }
             "required" => {
                 if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
-                    return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
+                    return Err(cat(&[
+                        "unexpected key '",
+                        &key,
+                        "' for mount type '",
+                        type_name(m.kind),
+                        "'",
+                    ]));
                 }
                 if !is_var {
                     m.required = parse_bool(value).ok_or_else(bad)?;
@@ -232,7 +283,13 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "size" => {
                 if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
-                    return Err(cat(&["unexpected key '", &key, "' for mount type '", type_name(m.kind), "'"]));
+                    return Err(cat(&[
+                        "unexpected key '",
+                        &key,
+                        "' for mount type '",
+                        type_name(m.kind),
+                        "'",
+                    ]));
                 }
                 if !is_var {
                     m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
@@ -246,15 +303,23 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "shared" => Sharing::Shared,
                     "private" => Sharing::Private,
                     "locked" => Sharing::Locked,
-                    _ => return Err(cat(&["unsupported sharing value ", &super::dump::go_quote(value)])),
+                    _ => {
+                        return Err(cat(&[
+                            "unsupported sharing value ",
+                            &super::dump::go_quote(value),
+                        ]))
+                    }
                 })
             }
             "mode" | "uid" | "gid" if is_var => {}
             "mode" | "uid" | "gid" => {
                 // Go's ParseUint (octal for mode) into 32 bits; a leading `+` is accepted.
-                let n = super::parse_uint(value.strip_prefix('+').unwrap_or(value), if key == "mode" { 8 } else { 10 })
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| cat(&["invalid value ", value, " for ", &key]))?;
+                let n = super::parse_uint(
+                    value.strip_prefix('+').unwrap_or(value),
+                    if key == "mode" { 8 } else { 10 },
+                )
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| cat(&["invalid value ", value, " for ", &key]))?;
                 *match key.as_str() {
                     "mode" => &mut m.mode,
                     "uid" => &mut m.uid,
@@ -283,8 +348,15 @@ fn type_name(t: MountType) -> &'static str {
 /// `validateMount`.
 fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
     let t = type_name(m.kind);
-    if !matches!(m.kind, MountType::Secret | MountType::Ssh | MountType::Cache) {
-        for (set, what) in [(m.mode.is_some(), "mode"), (m.uid.is_some(), "uid"), (m.gid.is_some(), "gid")] {
+    if !matches!(
+        m.kind,
+        MountType::Secret | MountType::Ssh | MountType::Cache
+    ) {
+        for (set, what) in [
+            (m.mode.is_some(), "mode"),
+            (m.uid.is_some(), "uid"),
+            (m.gid.is_some(), "gid"),
+        ] {
             if set {
                 return Err(cat(&[what, " not allowed for \"", t, "\" type mounts"]));
             }
@@ -319,7 +391,8 @@ mod tests {
 
     #[test]
     fn pass() {
-        let m = parse_mount("type=cache,target=/root/.cache,sharing=locked,id=pip,mode=0755,uid=1").unwrap();
+        let m = parse_mount("type=cache,target=/root/.cache,sharing=locked,id=pip,mode=0755,uid=1")
+            .unwrap();
         assert_eq!(m.kind, MountType::Cache);
         assert_eq!(m.sharing, Some(Sharing::Locked));
         assert_eq!(m.mode, Some(0o755));
@@ -332,7 +405,13 @@ mod tests {
         assert!(m.required);
         let m = parse_mount("type=tmpfs,target=/t,size=64m").unwrap();
         assert_eq!(m.size, Some(64 << 20));
-        for (v, want) in [("1.5k", 1536), (".5m", 512 << 10), ("2.", 2), ("7 GiB", 7 << 30), ("10", 10)] {
+        for (v, want) in [
+            ("1.5k", 1536),
+            (".5m", 512 << 10),
+            ("2.", 2),
+            ("7 GiB", 7 << 30),
+            ("10", 10),
+        ] {
             assert_eq!(ram_in_bytes(v), Some(want), "{v}");
         }
         for v in ["", ".", "1.2.3", "5x", "k"] {

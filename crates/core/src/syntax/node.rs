@@ -77,7 +77,9 @@ pub(crate) const KW_MAX: usize = 12;
 /// `kw` in ASCII lower case, in `buf`, without allocating; `" "` (which no
 /// keyword matches) when too long to be a keyword.
 pub(crate) fn lower_keyword<'b>(kw: &str, buf: &'b mut [u8; KW_MAX]) -> &'b str {
-    let Some(dst) = buf.get_mut(..kw.len()) else { return " " };
+    let Some(dst) = buf.get_mut(..kw.len()) else {
+        return " ";
+    };
     dst.copy_from_slice(kw.as_bytes());
     dst.make_ascii_lowercase();
     core::str::from_utf8(dst).unwrap_or("")
@@ -92,12 +94,20 @@ pub fn node_from_line(line: &str, lo: usize, hi: usize, escape: char) -> Result<
     while cmd_end < hi && !is_re_ws(b[cmd_end]) {
         cmd_end += 1;
     }
-    let cmd = Val { text: line[lo..cmd_end].to_string(), lo, hi: cmd_end };
+    let cmd = Val {
+        text: line[lo..cmd_end].to_string(),
+        lo,
+        hi: cmd_end,
+    };
     let mut rest = cmd_end;
     while rest < hi && is_re_ws(b[rest]) {
         rest += 1;
     }
-    let (flags, args_lo) = if cmd_end < hi { extract_builder_flags(line, rest, hi) } else { (Vec::new(), hi) };
+    let (flags, args_lo) = if cmd_end < hi {
+        extract_builder_flags(line, rest, hi)
+    } else {
+        (Vec::new(), hi)
+    };
     let (args_lo, args_hi) = trim_range(line, args_lo, hi);
     let args = &line[args_lo..args_hi];
     let mut buf = [0u8; KW_MAX];
@@ -105,22 +115,47 @@ pub fn node_from_line(line: &str, lo: usize, hi: usize, escape: char) -> Result<
         "add" | "copy" | "volume" => parse_maybe_json_to_list(args, args_lo)?,
         "arg" => (Next::Values(parse_words(args, args_lo, escape)), false),
         "cmd" | "entrypoint" | "run" | "shell" => parse_maybe_json(args, args_lo)?,
-        "env" => (Next::Values(parse_name_val(args, args_lo, "ENV", escape)?), false),
-        "label" => (Next::Values(parse_name_val(args, args_lo, "LABEL", escape)?), false),
+        "env" => (
+            Next::Values(parse_name_val(args, args_lo, "ENV", escape)?),
+            false,
+        ),
+        "label" => (
+            Next::Values(parse_name_val(args, args_lo, "LABEL", escape)?),
+            false,
+        ),
         "expose" | "from" => (Next::Values(split_ws(args, args_lo)), false),
         "healthcheck" => parse_health_config(args, args_lo)?,
-        "maintainer" | "stopsignal" | "user" | "workdir" => (Next::Values(parse_string(args, args_lo)), false),
+        "maintainer" | "stopsignal" | "user" | "workdir" => {
+            (Next::Values(parse_string(args, args_lo)), false)
+        }
         "onbuild" => {
             if args.is_empty() {
                 (Next::Values(Vec::new()), false)
             } else {
-                (Next::Sub(Box::new(node_from_line(line, args_lo, args_hi, escape)?)), false)
+                (
+                    Next::Sub(Box::new(node_from_line(line, args_lo, args_hi, escape)?)),
+                    false,
+                )
             }
         }
         // parseIgnore: unknown instructions keep one empty value node.
-        _ => (Next::Values(vec![Val { text: String::new(), lo: args_lo, hi: args_lo }]), false),
+        _ => (
+            Next::Values(vec![Val {
+                text: String::new(),
+                lo: args_lo,
+                hi: args_lo,
+            }]),
+            false,
+        ),
     };
-    Ok(RawNode { cmd, flags, next, json, args_lo, args_hi })
+    Ok(RawNode {
+        cmd,
+        flags,
+        next,
+        json,
+        args_lo,
+        args_hi,
+    })
 }
 
 /// `extractBuilderFlags`: leading `--flag[=value]` words (quotes and `\`
@@ -159,7 +194,11 @@ fn extract_builder_flags(line: &str, lo: usize, hi: usize) -> (Vec<Val>, usize) 
         }
         if pos == hi {
             if word != "--" && (blank_ok || !word.is_empty()) {
-                words.push(Val { text: word, lo: word_lo, hi });
+                words.push(Val {
+                    text: word,
+                    lo: word_lo,
+                    hi,
+                });
             }
             break;
         }
@@ -172,7 +211,11 @@ fn extract_builder_flags(line: &str, lo: usize, hi: usize) -> (Vec<Val>, usize) 
                 if blank_ok || !word.is_empty() {
                     // Go splits on a space *byte*, which may sit inside a
                     // rune (`Ņ` is C5 85); the span ends after that rune.
-                    words.push(Val { text: core::mem::take(&mut word), lo: word_lo, hi: ceil_boundary(line, pos) });
+                    words.push(Val {
+                        text: core::mem::take(&mut word),
+                        lo: word_lo,
+                        hi: ceil_boundary(line, pos),
+                    });
                 }
                 word.clear();
                 blank_ok = false;
@@ -241,7 +284,11 @@ pub fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Val> {
         }
         let Some((ch, next)) = cur else {
             if blank_ok || !sb.is_empty() {
-                words.push(Val { text: core::mem::take(&mut sb), lo: base + start, hi: base + pos });
+                words.push(Val {
+                    text: core::mem::take(&mut sb),
+                    lo: base + start,
+                    hi: base + pos,
+                });
             }
             break;
         };
@@ -249,7 +296,11 @@ pub fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Val> {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
                 if blank_ok || !sb.is_empty() {
-                    words.push(Val { text: core::mem::take(&mut sb), lo: base + start, hi: base + pos });
+                    words.push(Val {
+                        text: core::mem::take(&mut sb),
+                        lo: base + start,
+                        hi: base + pos,
+                    });
                 }
                 blank_ok = false;
                 pos = next;
@@ -300,20 +351,48 @@ fn parse_name_val(rest: &str, base: usize, key: &str, escape: char) -> Result<Ve
         }
         let end = base + rest.len();
         return Ok(vec![
-            Val { text: rest[..ws].to_string(), lo: base, hi: base + ws },
-            Val { text: rest[v..].to_string(), lo: base + v, hi: end },
-            Val { text: String::new(), lo: end, hi: end },
+            Val {
+                text: rest[..ws].to_string(),
+                lo: base,
+                hi: base + ws,
+            },
+            Val {
+                text: rest[v..].to_string(),
+                lo: base + v,
+                hi: end,
+            },
+            Val {
+                text: String::new(),
+                lo: end,
+                hi: end,
+            },
         ]);
     }
     let mut out = Vec::with_capacity(words.len() * 3);
     for w in words {
         let Some((k, v)) = w.text.split_once('=') else {
             let q = super::dump::go_quote(&w.text);
-            return Err(cat(&["Syntax error - can't find = in ", &q, ". Must be of the form: name=value"]));
+            return Err(cat(&[
+                "Syntax error - can't find = in ",
+                &q,
+                ". Must be of the form: name=value",
+            ]));
         };
-        out.push(Val { text: k.to_string(), lo: w.lo, hi: w.hi });
-        out.push(Val { text: v.to_string(), lo: w.lo, hi: w.hi });
-        out.push(Val { text: "=".to_string(), lo: w.lo, hi: w.hi });
+        out.push(Val {
+            text: k.to_string(),
+            lo: w.lo,
+            hi: w.hi,
+        });
+        out.push(Val {
+            text: v.to_string(),
+            lo: w.lo,
+            hi: w.hi,
+        });
+        out.push(Val {
+            text: "=".to_string(),
+            lo: w.lo,
+            hi: w.hi,
+        });
     }
     Ok(out)
 }
@@ -331,7 +410,11 @@ fn split_ws(rest: &str, base: usize) -> Vec<Val> {
         while i < b.len() && !is_re_ws(b[i]) {
             i += 1;
         }
-        out.push(Val { text: rest[s..i].to_string(), lo: base + s, hi: base + i });
+        out.push(Val {
+            text: rest[s..i].to_string(),
+            lo: base + s,
+            hi: base + i,
+        });
         if i >= b.len() {
             break;
         }
@@ -340,7 +423,11 @@ fn split_ws(rest: &str, base: usize) -> Vec<Val> {
         }
         if i >= b.len() {
             // regexp.Split yields a trailing empty string; BuildKit keeps it
-            out.push(Val { text: String::new(), lo: base + i, hi: base + i });
+            out.push(Val {
+                text: String::new(),
+                lo: base + i,
+                hi: base + i,
+            });
             break;
         }
     }
@@ -352,10 +439,15 @@ fn parse_string(rest: &str, base: usize) -> Vec<Val> {
     if rest.is_empty() {
         return Vec::new();
     }
-    vec![Val { text: rest.to_string(), lo: base, hi: base + rest.len() }]
+    vec![Val {
+        text: rest.to_string(),
+        lo: base,
+        hi: base + rest.len(),
+    }]
 }
 
-const NOT_STRING_ARRAY: &str = "when using JSON array syntax, arrays must be comprised of strings only";
+const NOT_STRING_ARRAY: &str =
+    "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// `parseJSON`; `Ok(None)` means "not JSON, fall back".
 fn parse_json(rest: &str, base: usize) -> Result<Option<Vec<Val>>, String> {
@@ -365,7 +457,15 @@ fn parse_json(rest: &str, base: usize) -> Result<Option<Vec<Val>>, String> {
     }
     let off = base + rest.len() - trimmed.len();
     match json::parse_array(trimmed) {
-        JsonArray::Strings(v) => Ok(Some(v.into_iter().map(|(text, a, b)| Val { text, lo: off + a, hi: off + b }).collect())),
+        JsonArray::Strings(v) => Ok(Some(
+            v.into_iter()
+                .map(|(text, a, b)| Val {
+                    text,
+                    lo: off + a,
+                    hi: off + b,
+                })
+                .collect(),
+        )),
         JsonArray::NotStringArray => Err(NOT_STRING_ARRAY.to_string()),
         JsonArray::NotJson => Ok(None),
     }
@@ -406,7 +506,11 @@ fn parse_health_config(rest: &str, base: usize) -> Result<(Next, bool), String> 
     }
     let sep_c = ceil_boundary(rest, sep);
     let next_c = ceil_boundary(rest, next);
-    let mut vals = vec![Val { text: rest[..sep_c].to_string(), lo: base, hi: base + sep_c }];
+    let mut vals = vec![Val {
+        text: rest[..sep_c].to_string(),
+        lo: base,
+        hi: base + sep_c,
+    }];
     let (cmd, json) = parse_maybe_json(&rest[next_c..], base + next_c)?;
     if let Next::Values(v) = cmd {
         vals.extend(v);
@@ -440,13 +544,21 @@ mod tests {
 
     #[test]
     fn name_val_fail() {
-        assert_eq!(parse_name_val("PATH", 0, "ENV", '\\').unwrap_err(), "ENV must have two arguments");
-        assert!(parse_name_val("a=b c", 0, "ENV", '\\').unwrap_err().contains("can't find = in \"c\""));
+        assert_eq!(
+            parse_name_val("PATH", 0, "ENV", '\\').unwrap_err(),
+            "ENV must have two arguments"
+        );
+        assert!(parse_name_val("a=b c", 0, "ENV", '\\')
+            .unwrap_err()
+            .contains("can't find = in \"c\""));
     }
 
     #[test]
     fn json_fail() {
         let line = r#"CMD [ "echo", [ "nested json" ] ]"#;
-        assert_eq!(node_from_line(line, 0, line.len(), '\\').unwrap_err(), NOT_STRING_ARRAY);
+        assert_eq!(
+            node_from_line(line, 0, line.len(), '\\').unwrap_err(),
+            NOT_STRING_ARRAY
+        );
     }
 }

@@ -25,7 +25,13 @@ pub struct LexOptions {
 
 impl Default for LexOptions {
     fn default() -> Self {
-        LexOptions { escape: '\\', raw_quotes: false, raw_escapes: false, skip_unset_env: false, heredoc_words: false }
+        LexOptions {
+            escape: '\\',
+            raw_quotes: false,
+            raw_escapes: false,
+            skip_unset_env: false,
+            heredoc_words: false,
+        }
     }
 }
 
@@ -38,21 +44,45 @@ pub struct Processed {
 
 /// Expands variables and removes quotes in `word` (BuildKit `ProcessWord`).
 /// `env` looks a name up; `None` means unset.
-pub fn expand(word: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
-    let opts = LexOptions { escape, ..LexOptions::default() };
+pub fn expand(
+    word: &str,
+    escape: char,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    let opts = LexOptions {
+        escape,
+        ..LexOptions::default()
+    };
     process(word, opts, env).map(|p| p.result)
 }
 
 /// Like [`expand`] but split into words on unquoted whitespace (`ProcessWords`).
-pub fn expand_words(word: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<String>, String> {
-    let opts = LexOptions { escape, ..LexOptions::default() };
+pub fn expand_words(
+    word: &str,
+    escape: char,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<String>, String> {
+    let opts = LexOptions {
+        escape,
+        ..LexOptions::default()
+    };
     process(word, opts, env).map(|p| p.words)
 }
 
 /// Runs the lexer over `word` with the given options.
-pub fn process(word: &str, opts: LexOptions, env: &dyn Fn(&str) -> Option<String>) -> Result<Processed, String> {
+pub fn process(
+    word: &str,
+    opts: LexOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Processed, String> {
     let chars: Vec<char> = word.chars().collect();
-    let mut sw = ShellWord { chars, pos: 0, opts, env, depth: 0 };
+    let mut sw = ShellWord {
+        chars,
+        pos: 0,
+        opts,
+        env,
+        depth: 0,
+    };
     let (result, words) = sw.process_stop_on(None, opts.raw_escapes)?;
     Ok(Processed { result, words })
 }
@@ -116,7 +146,11 @@ impl ShellWord<'_> {
     }
 
     /// `processStopOn`: process until `stop` (or the end when `None`).
-    fn process_stop_on(&mut self, stop: Option<char>, raw_escapes: bool) -> Result<(String, Vec<String>), String> {
+    fn process_stop_on(
+        &mut self,
+        stop: Option<char>,
+        raw_escapes: bool,
+    ) -> Result<(String, Vec<String>), String> {
         // Nested `${…}` recursion is bounded so hostile input cannot blow the stack.
         self.depth += 1;
         if self.depth > 200 {
@@ -173,7 +207,10 @@ impl ShellWord<'_> {
         }
         if let Some(s) = stop {
             let mut buf = [0u8; 4];
-            return Err(super::cat(&["unexpected end of statement while looking for matching ", s.encode_utf8(&mut buf)]));
+            return Err(super::cat(&[
+                "unexpected end of statement while looking for matching ",
+                s.encode_utf8(&mut buf),
+            ]));
         }
         Ok((result, words.get_words()))
     }
@@ -200,7 +237,12 @@ impl ShellWord<'_> {
         }
         loop {
             match self.next() {
-                None => return Err("unexpected end of statement while looking for matching single-quote".into()),
+                None => {
+                    return Err(
+                        "unexpected end of statement while looking for matching single-quote"
+                            .into(),
+                    )
+                }
                 Some('\'') => {
                     if self.opts.raw_quotes {
                         result.push('\'');
@@ -220,7 +262,12 @@ impl ShellWord<'_> {
         }
         loop {
             match self.peek() {
-                None => return Err("unexpected end of statement while looking for matching double-quote".into()),
+                None => {
+                    return Err(
+                        "unexpected end of statement while looking for matching double-quote"
+                            .into(),
+                    )
+                }
                 Some('"') => {
                     self.pos += 1;
                     if self.opts.raw_quotes {
@@ -325,22 +372,46 @@ impl ShellWord<'_> {
                 let word = match self.process_stop_on(Some('}'), raw) {
                     Ok((w, _)) => w,
                     Err(e) => {
-                        return Err(if self.peek().is_none() { "syntax error: missing '}'".into() } else { e })
+                        return Err(if self.peek().is_none() {
+                            "syntax error: missing '}'".into()
+                        } else {
+                            e
+                        })
                     }
                 };
                 let value = (self.env)(&name);
                 if self.opts.skip_unset_env && value.is_none() {
                     return Ok(super::cat(&["${", &name, &chs, &word, "}"]));
                 }
-                let empty = value.as_deref().is_none_or(|v| null_is_unset && v.is_empty());
+                let empty = value
+                    .as_deref()
+                    .is_none_or(|v| null_is_unset && v.is_empty());
                 match m {
-                    '-' => Ok(if empty { word } else { value.unwrap_or_default() }),
+                    '-' => Ok(if empty {
+                        word
+                    } else {
+                        value.unwrap_or_default()
+                    }),
                     '+' => Ok(if empty { String::new() } else { word }),
                     '?' => match value {
-                        None => Err(super::cat(&[&name, ": ", if word.is_empty() { "is not allowed to be unset" } else { &word }])),
-                        Some(v) if null_is_unset && v.is_empty() => {
-                            Err(super::cat(&[&name, ": ", if word.is_empty() { "is not allowed to be empty" } else { &word }]))
-                        }
+                        None => Err(super::cat(&[
+                            &name,
+                            ": ",
+                            if word.is_empty() {
+                                "is not allowed to be unset"
+                            } else {
+                                &word
+                            },
+                        ])),
+                        Some(v) if null_is_unset && v.is_empty() => Err(super::cat(&[
+                            &name,
+                            ": ",
+                            if word.is_empty() {
+                                "is not allowed to be empty"
+                            } else {
+                                &word
+                            },
+                        ])),
                         Some(v) => Ok(v),
                     },
                     _ => {
@@ -349,11 +420,19 @@ impl ShellWord<'_> {
                             Some(p) => (true, p.to_string()),
                             None => (false, word),
                         };
-                        Ok(if m == '#' { trim_prefix(&pat, &value, greedy) } else { trim_suffix(&pat, &value, greedy) })
+                        Ok(if m == '#' {
+                            trim_prefix(&pat, &value, greedy)
+                        } else {
+                            trim_suffix(&pat, &value, greedy)
+                        })
                     }
                 }
             }
-            _ => Err(super::cat(&["unsupported modifier (", &chs, ") in substitution"])),
+            _ => Err(super::cat(&[
+                "unsupported modifier (",
+                &chs,
+                ") in substitution",
+            ])),
         }
     }
 
@@ -364,21 +443,40 @@ impl ShellWord<'_> {
         }
         let pattern = match self.process_stop_on(Some('/'), true) {
             Ok((p, _)) => p,
-            Err(e) => return Err(if self.peek().is_none() { "syntax error: missing '/' in ${}".into() } else { e }),
+            Err(e) => {
+                return Err(if self.peek().is_none() {
+                    "syntax error: missing '/' in ${}".into()
+                } else {
+                    e
+                })
+            }
         };
         let repl = match self.process_stop_on(Some('}'), true) {
             Ok((r, _)) => r,
-            Err(e) => return Err(if self.peek().is_none() { "syntax error: missing '}'".into() } else { e }),
+            Err(e) => {
+                return Err(if self.peek().is_none() {
+                    "syntax error: missing '}'".into()
+                } else {
+                    e
+                })
+            }
         };
         let Some(value) = (self.env)(name) else {
-            return Ok(if self.opts.skip_unset_env { super::cat(&["${", name, "/", &pattern, "/", &repl, "}"]) } else { String::new() });
+            return Ok(if self.opts.skip_unset_env {
+                super::cat(&["${", name, "/", &pattern, "/", &repl, "}"])
+            } else {
+                String::new()
+            });
         };
         let pat = compile_glob(&pattern);
         let mut out = String::new();
         let mut i = 0;
         while i <= value.len() {
             // leftmost, longest match at i
-            let m = (i..=value.len()).rev().filter(|e| value.is_char_boundary(*e)).find(|e| glob_match(&pat, &value[i..*e]));
+            let m = (i..=value.len())
+                .rev()
+                .filter(|e| value.is_char_boundary(*e))
+                .find(|e| glob_match(&pat, &value[i..*e]));
             match m {
                 Some(e) if e > i || !pattern.is_empty() => {
                     out.push_str(&repl);
@@ -477,7 +575,9 @@ fn boundaries(v: &str) -> impl DoubleEndedIterator<Item = usize> + '_ {
 fn trim_prefix(pat: &str, value: &str, greedy: bool) -> String {
     let p = compile_glob(pat);
     let cut = if greedy {
-        boundaries(value).rev().find(|e| glob_match(&p, &value[..*e]))
+        boundaries(value)
+            .rev()
+            .find(|e| glob_match(&p, &value[..*e]))
     } else {
         boundaries(value).find(|e| glob_match(&p, &value[..*e]))
     };
@@ -490,7 +590,9 @@ fn trim_suffix(pat: &str, value: &str, greedy: bool) -> String {
     let cut = if greedy {
         boundaries(value).find(|s| glob_match(&p, &value[*s..]))
     } else {
-        boundaries(value).rev().find(|s| glob_match(&p, &value[*s..]))
+        boundaries(value)
+            .rev()
+            .find(|s| glob_match(&p, &value[*s..]))
     };
     cut.map_or_else(|| value.to_string(), |s| value[..s].to_string())
 }
@@ -537,19 +639,38 @@ mod tests {
             assert_eq!(expand(input, '\\', &env).as_deref(), Ok(want), "{input}");
         }
         assert_eq!(expand("`$v", '`', &env).as_deref(), Ok("$v"));
-        assert_eq!(expand_words("a \"b c\" $v", '\\', &env).unwrap(), ["a", "b c", "value"]);
+        assert_eq!(
+            expand_words("a \"b c\" $v", '\\', &env).unwrap(),
+            ["a", "b c", "value"]
+        );
     }
 
     #[test]
     fn fail() {
-        for input in ["${", "${}", "${:x}", "${v", "'abc", "\"abc", "${e:?}", "${unset?msg}", "${v!x}"] {
+        for input in [
+            "${",
+            "${}",
+            "${:x}",
+            "${v",
+            "'abc",
+            "\"abc",
+            "${e:?}",
+            "${unset?msg}",
+            "${v!x}",
+        ] {
             assert!(expand(input, '\\', &env).is_err(), "{input}");
         }
     }
 
     #[test]
     fn heredoc_word_mode() {
-        let opts = LexOptions { raw_quotes: true, raw_escapes: true, skip_unset_env: true, heredoc_words: true, ..Default::default() };
+        let opts = LexOptions {
+            raw_quotes: true,
+            raw_escapes: true,
+            skip_unset_env: true,
+            heredoc_words: true,
+            ..Default::default()
+        };
         let p = process("RUN <<  EOF  > foo $X '<<Q'", opts, &|_| None).unwrap();
         assert_eq!(p.words, ["RUN", "<<  EOF", ">", "foo", "$X", "'<<Q'"]);
     }

@@ -16,7 +16,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     /// The span as a `usize` range, for slicing the source.
     pub fn range(self) -> core::ops::Range<usize> {
@@ -69,7 +72,10 @@ impl LineIndex {
         };
         let start = self.starts[line] as usize;
         let column: usize = src[start..offset].chars().map(char::len_utf16).sum();
-        Position { line: line as u32 + 1, column: column as u32 + 1 }
+        Position {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 
     /// Number of lines (a trailing newline opens one more, empty line).
@@ -93,7 +99,12 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     pub(crate) fn new(src: &'a str) -> Cursor<'a> {
-        Cursor { src, pos: 0, line: 0, line_start: 0 }
+        Cursor {
+            src,
+            pos: 0,
+            line: 0,
+            line_start: 0,
+        }
     }
 
     /// Same result as [`LineIndex::position`].
@@ -120,8 +131,15 @@ impl<'a> Cursor<'a> {
 pub(crate) fn position_on_line(src: &str, line: u32, line_start: usize, offset: usize) -> Position {
     let text = src.get(line_start..offset).unwrap_or("");
     // UTF-16 units: one per char, two for chars outside the BMP.
-    let column = if text.is_ascii() { text.len() } else { text.chars().map(char::len_utf16).sum() };
-    Position { line: line + 1, column: column as u32 + 1 }
+    let column = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().map(char::len_utf16).sum()
+    };
+    Position {
+        line: line + 1,
+        column: column as u32 + 1,
+    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,31 @@ use super::*;
 fn check_spans(src: &str, df: &Dockerfile) {
     let mut last = 0;
     for i in &df.instructions {
-        assert!(i.span.start >= last && i.span.end >= i.span.start && i.span.end as usize <= src.len(), "{i:?}");
-        assert!(src.is_char_boundary(i.span.start as usize) && src.is_char_boundary(i.span.end as usize));
+        assert!(
+            i.span.start >= last && i.span.end >= i.span.start && i.span.end as usize <= src.len(),
+            "{i:?}"
+        );
+        assert!(
+            src.is_char_boundary(i.span.start as usize)
+                && src.is_char_boundary(i.span.end as usize)
+        );
         last = i.span.end;
-        for s in i.arguments.iter().map(|a| a.span).chain(i.flags.iter().map(|f| f.span)).chain([i.keyword_span]) {
-            assert!(s.start >= i.span.start && s.end <= i.span.end, "{s:?} outside {:?}", i.span);
-            assert!(src.is_char_boundary(s.start as usize) && src.is_char_boundary(s.end as usize), "{s:?} splits a char");
+        for s in i
+            .arguments
+            .iter()
+            .map(|a| a.span)
+            .chain(i.flags.iter().map(|f| f.span))
+            .chain([i.keyword_span])
+        {
+            assert!(
+                s.start >= i.span.start && s.end <= i.span.end,
+                "{s:?} outside {:?}",
+                i.span
+            );
+            assert!(
+                src.is_char_boundary(s.start as usize) && src.is_char_boundary(s.end as usize),
+                "{s:?} splits a char"
+            );
         }
     }
 }
@@ -55,7 +74,10 @@ fn fail() {
         ("FROM x\nCOPY a\n", "at least two arguments"),
         ("FROM x\nCOPY a <<EOF\nEOF\n", "heredoc as a destination"),
         ("FROM x\nRUN <<EOF\nno end\n", "unterminated heredoc"),
-        ("FROM x\nRUN --mount=type=nope x\n", "unsupported mount type"),
+        (
+            "FROM x\nRUN --mount=type=nope x\n",
+            "unsupported mount type",
+        ),
         ("FROM x\nRUN --bogus x\n", "unknown flag: bogus"),
         ("FROM x\nCOPY --link=maybe a b\n", "expecting boolean"),
         ("FROM x\nSHELL sh -c\n", "JSON form"),
@@ -68,7 +90,11 @@ fn fail() {
     ];
     for (src, want) in cases {
         let df = parse(src);
-        assert!(df.errors().any(|d| d.message.contains(want)), "{src:?}: want {want:?}, got {:?}", df.diagnostics);
+        assert!(
+            df.errors().any(|d| d.message.contains(want)),
+            "{src:?}: want {want:?}, got {:?}",
+            df.diagnostics
+        );
         check_spans(src, &df);
     }
 }
@@ -96,8 +122,17 @@ fn spans_give_exact_text() {
     let run = &df.instructions[1];
     assert_eq!(t(run.flags[0].span), "--mount=type=cache,target=/c");
     assert_eq!(t(run.arguments[0].span), "pip install x");
-    assert_eq!(t(run.span), "RUN --mount=type=cache,target=/c \\\n    pip install x");
-    assert_eq!(run.end, Position { line: 3, column: 18 });
+    assert_eq!(
+        t(run.span),
+        "RUN --mount=type=cache,target=/c \\\n    pip install x"
+    );
+    assert_eq!(
+        run.end,
+        Position {
+            line: 3,
+            column: 18
+        }
+    );
     assert_eq!(t(df.instructions[2].arguments[0].span), "\"a b\"");
     let h = &df.instructions[3].heredocs[0];
     assert_eq!(t(h.body_span), "line\n");
@@ -119,8 +154,23 @@ fn stages_and_global_args() {
 /// space (0x85 inside `Ņ`, 0xA0 inside `à`) gave a span ending mid-character.
 #[test]
 fn fuzz_flag_split_inside_a_character() {
-    for src in ["FROM x\nHEALTHCHECK --stŅrt=1 CMD a\n", "FROM x\nRUN --mà=1 a\n", "FROM x\nCOPY --ﾅ x y\n"] {
+    for src in [
+        "FROM x\nHEALTHCHECK --stŅrt=1 CMD a\n",
+        "FROM x\nRUN --mà=1 a\n",
+        "FROM x\nCOPY --ﾅ x y\n",
+    ] {
         let df = parse(src);
         check_spans(src, &df);
     }
+}
+
+#[test]
+fn stage_names_resolve_to_the_first_earlier_stage() {
+    let src = "FROM alpine AS base\nFROM base AS b\nFROM scratch AS Base\nFROM later\nFROM b AS later\nFROM base\n";
+    let df = parse(src);
+    let bases: Vec<Option<usize>> = df.stages.iter().map(|s| s.base_stage).collect();
+    // `later` is named only after stage 3 uses it, so stage 3 is an image.
+    assert_eq!(bases, [None, Some(0), None, None, Some(1), Some(0)]);
+    let dups: Vec<&str> = df.diagnostics.iter().map(|d| d.message.as_str()).filter(|m| m.starts_with("duplicate stage name")).collect();
+    assert_eq!(dups, ["duplicate stage name \"base\""], "{:?}", df.diagnostics);
 }

@@ -136,7 +136,9 @@ fn matches_selector(sel: &str, meta: &RuleMeta) -> bool {
 /// Codes suppressed for the instruction starting at `offset`, from a
 /// `# layerlab ignore=…` comment on the line before it.
 fn suppressed_at(src: &str, offset: usize) -> Vec<String> {
-    let line_start = src[..offset.min(src.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = src[..offset.min(src.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     if line_start == 0 {
         return Vec::new();
     }
@@ -145,9 +147,13 @@ fn suppressed_at(src: &str, offset: usize) -> Vec<String> {
 }
 
 fn parse_ignore(line: &str, global: bool) -> Vec<String> {
-    let Some(rest) = line.strip_prefix('#') else { return Vec::new() };
+    let Some(rest) = line.strip_prefix('#') else {
+        return Vec::new();
+    };
     let rest = rest.trim();
-    let Some(rest) = rest.strip_prefix("layerlab") else { return Vec::new() };
+    let Some(rest) = rest.strip_prefix("layerlab") else {
+        return Vec::new();
+    };
     let mut rest = rest.trim();
     if global {
         match rest.strip_prefix("global") {
@@ -156,14 +162,20 @@ fn parse_ignore(line: &str, global: bool) -> Vec<String> {
         }
     }
     match rest.strip_prefix("ignore=") {
-        Some(list) => list.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+        Some(list) => list
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
         None => Vec::new(),
     }
 }
 
 /// Codes suppressed for the whole file by `# layerlab global ignore=…`.
 pub fn global_suppressions(src: &str) -> Vec<String> {
-    src.lines().flat_map(|l| parse_ignore(l.trim(), true)).collect()
+    src.lines()
+        .flat_map(|l| parse_ignore(l.trim(), true))
+        .collect()
 }
 
 /// The result of checking a Dockerfile.
@@ -198,12 +210,26 @@ pub fn check(src: &str, context: &BuildContext, opts: &CheckOptions) -> Report {
             }
         }
     }
-    Report { findings, diagnostics: df.diagnostics.clone() }
+    Report {
+        findings,
+        diagnostics: df.diagnostics.clone(),
+    }
 }
 
 /// Runs the rules on an already parsed and modelled file (no savings).
-pub fn run_rules(src: &str, df: &Dockerfile, model: &BuildModel, context: &BuildContext, opts: &CheckOptions) -> Vec<Finding> {
-    let cx = Ctx { src, df, model, context };
+pub fn run_rules(
+    src: &str,
+    df: &Dockerfile,
+    model: &BuildModel,
+    context: &BuildContext,
+    opts: &CheckOptions,
+) -> Vec<Finding> {
+    let cx = Ctx {
+        src,
+        df,
+        model,
+        context,
+    };
     let global = global_suppressions(src);
     let index = LineIndex::new(src);
     let mut out = Vec::new();
@@ -212,7 +238,12 @@ pub fn run_rules(src: &str, df: &Dockerfile, model: &BuildModel, context: &Build
         if !opts.select.is_empty() && !opts.select.iter().any(|s| matches_selector(s, meta)) {
             continue;
         }
-        if opts.ignore.iter().chain(global.iter()).any(|s| matches_selector(s, meta)) {
+        if opts
+            .ignore
+            .iter()
+            .chain(global.iter())
+            .any(|s| matches_selector(s, meta))
+        {
             continue;
         }
         for mut f in (rule.check)(&cx) {
@@ -225,7 +256,7 @@ pub fn run_rules(src: &str, df: &Dockerfile, model: &BuildModel, context: &Build
             out.push(f);
         }
     }
-    out.sort_by_key(|f| (f.span.start, f.code));
+    crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.code));
     out
 }
 

@@ -47,7 +47,11 @@ fn extension(model: &BuildModel) -> &'static str {
 /// dependency bump edits every manifest a language install reads.
 pub fn scenarios(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext) -> Scenarios {
     let _ = df;
-    let ignore = ctx.dockerignore.as_deref().map(DockerIgnore::parse).unwrap_or_default();
+    let ignore = ctx
+        .dockerignore
+        .as_deref()
+        .map(DockerIgnore::parse)
+        .unwrap_or_default();
     let ext = extension(model);
     let mut source: Option<String> = None;
     let mut fallback: Option<String> = None;
@@ -62,18 +66,27 @@ pub fn scenarios(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext) -> Sce
                     continue;
                 }
                 if crate::model::is_tree(path) {
-                    let dir = if clean.is_empty() { "src".to_string() } else { clean.clone() };
+                    let dir = if clean.is_empty() {
+                        "src".to_string()
+                    } else {
+                        clean.clone()
+                    };
                     let cand = format!("{dir}/main.{ext}");
                     if !ignore.excludes(&cand) && source.is_none() {
                         source = Some(cand);
                     }
-                } else if !crate::model::cost::is_manifest(&clean) && fallback.is_none() && !ignore.excludes(&clean) {
+                } else if !crate::model::cost::is_manifest(&clean)
+                    && fallback.is_none()
+                    && !ignore.excludes(&clean)
+                {
                     fallback = Some(clean);
                 }
             }
         }
     }
-    let path = source.or(fallback).unwrap_or_else(|| format!("src/main.{ext}"));
+    let path = source
+        .or(fallback)
+        .unwrap_or_else(|| format!("src/main.{ext}"));
     let mut manifests: Vec<String> = Vec::new();
     for step in &model.steps {
         for o in &step.packages {
@@ -89,7 +102,10 @@ pub fn scenarios(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext) -> Sce
     }
     Scenarios {
         source_edit: vec![Change::Edit { path }],
-        dependency_bump: manifests.into_iter().map(|path| Change::Edit { path }).collect(),
+        dependency_bump: manifests
+            .into_iter()
+            .map(|path| Change::Edit { path })
+            .collect(),
         base_update: vec![Change::BaseUpdate { image: None }],
     }
 }
@@ -102,14 +118,23 @@ pub fn times(src: &str, ctx: &BuildContext, sc: &Scenarios) -> StandardTimes {
 }
 
 /// [`times`] for a file already parsed and modelled.
-pub fn times_of(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext, sc: &Scenarios) -> StandardTimes {
+pub fn times_of(
+    df: &Dockerfile,
+    model: &BuildModel,
+    ctx: &BuildContext,
+    sc: &Scenarios,
+) -> StandardTimes {
     let run = |changes: &[Change]| {
         if changes.is_empty() {
             return 0.0;
         }
         simulate(df, model, changes, ctx, &Options::default()).critical_path_seconds
     };
-    StandardTimes { source_edit: run(&sc.source_edit), dependency_bump: run(&sc.dependency_bump), base_update: run(&sc.base_update) }
+    StandardTimes {
+        source_edit: run(&sc.source_edit),
+        dependency_bump: run(&sc.dependency_bump),
+        base_update: run(&sc.base_update),
+    }
 }
 
 /// The scenarios of `src` itself, and its times in them.

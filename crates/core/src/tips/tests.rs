@@ -31,7 +31,14 @@ fn rule_file(path: &str) -> &'static str {
 }
 
 fn codes(src: &str, ctx: &BuildContext) -> Vec<&'static str> {
-    let r = check(src, ctx, &CheckOptions { no_savings: true, ..CheckOptions::default() });
+    let r = check(
+        src,
+        ctx,
+        &CheckOptions {
+            no_savings: true,
+            ..CheckOptions::default()
+        },
+    );
     r.findings.iter().map(|f| f.code).collect()
 }
 
@@ -39,8 +46,17 @@ fn codes(src: &str, ctx: &BuildContext) -> Vec<&'static str> {
 fn example_context(code: &str, bad: bool) -> BuildContext {
     if code == "LL302" {
         BuildContext {
-            files: Some(vec![".git/HEAD".into(), "node_modules/x/index.js".into(), "server.js".into(), "package.json".into()]),
-            dockerignore: if bad { None } else { Some(".git\nnode_modules\n".into()) },
+            files: Some(vec![
+                ".git/HEAD".into(),
+                "node_modules/x/index.js".into(),
+                "server.js".into(),
+                "package.json".into(),
+            ]),
+            dockerignore: if bad {
+                None
+            } else {
+                Some(".git\nnode_modules\n".into())
+            },
         }
     } else {
         BuildContext::default()
@@ -52,10 +68,26 @@ fn every_rule_documents_all_sections() {
     let mut seen = Vec::new();
     for rule in RULES {
         let d = parse_doc(rule, rule_file(rule.file));
-        assert!(!d.what.is_empty() && !d.why.is_empty() && !d.fix_safety.is_empty(), "{}: missing a section", rule.meta.code);
-        assert!(!d.bad.is_empty() && !d.good.is_empty(), "{}: needs a ❌ and a ✅ example", rule.meta.code);
-        assert!(rule.meta.code.starts_with(&format!("LL{}", rule.meta.tip)), "{}: code must start with its tip", rule.meta.code);
-        assert!(!seen.contains(&rule.meta.code), "duplicate code {}", rule.meta.code);
+        assert!(
+            !d.what.is_empty() && !d.why.is_empty() && !d.fix_safety.is_empty(),
+            "{}: missing a section",
+            rule.meta.code
+        );
+        assert!(
+            !d.bad.is_empty() && !d.good.is_empty(),
+            "{}: needs a ❌ and a ✅ example",
+            rule.meta.code
+        );
+        assert!(
+            rule.meta.code.starts_with(&format!("LL{}", rule.meta.tip)),
+            "{}: code must start with its tip",
+            rule.meta.code
+        );
+        assert!(
+            !seen.contains(&rule.meta.code),
+            "duplicate code {}",
+            rule.meta.code
+        );
         seen.push(rule.meta.code);
     }
 }
@@ -66,11 +98,19 @@ fn bad_examples_fire_and_good_examples_do_not() {
         let d = parse_doc(rule, rule_file(rule.file));
         for bad in &d.bad {
             let found = codes(bad, &example_context(rule.meta.code, true));
-            assert!(found.contains(&rule.meta.code), "{}: ❌ example does not fire:\n{bad}\nfound {found:?}", rule.meta.code);
+            assert!(
+                found.contains(&rule.meta.code),
+                "{}: ❌ example does not fire:\n{bad}\nfound {found:?}",
+                rule.meta.code
+            );
         }
         for good in &d.good {
             let found = codes(good, &example_context(rule.meta.code, false));
-            assert!(!found.contains(&rule.meta.code), "{}: ✅ example fires:\n{good}", rule.meta.code);
+            assert!(
+                !found.contains(&rule.meta.code),
+                "{}: ✅ example fires:\n{good}",
+                rule.meta.code
+            );
         }
     }
 }
@@ -82,17 +122,38 @@ fn fixes_reparse_cleanly_and_reach_a_fixed_point() {
         for bad in &d.bad {
             let ctx = example_context(rule.meta.code, true);
             for unsafe_fixes in [false, true] {
-                let opts = OptimizeOptions { unsafe_fixes, ..OptimizeOptions::default() };
+                let opts = OptimizeOptions {
+                    unsafe_fixes,
+                    ..OptimizeOptions::default()
+                };
                 let once = optimize(bad, &ctx, &opts);
-                assert_eq!(crate::parse(&once.text).errors().count(), 0, "{}: fixed text has errors:\n{}", rule.meta.code, once.text);
+                assert_eq!(
+                    crate::parse(&once.text).errors().count(),
+                    0,
+                    "{}: fixed text has errors:\n{}",
+                    rule.meta.code,
+                    once.text
+                );
                 let mut ctx2 = ctx.clone();
                 if let Some(di) = once.files.iter().find(|f| f.path == ".dockerignore") {
                     ctx2.dockerignore = Some(di.content.clone());
                 }
-                let opts2 = OptimizeOptions { existing_files: once.files.iter().map(|f| f.path.clone()).collect(), ..opts.clone() };
+                let opts2 = OptimizeOptions {
+                    existing_files: once.files.iter().map(|f| f.path.clone()).collect(),
+                    ..opts.clone()
+                };
                 let twice = optimize(&once.text, &ctx2, &opts2);
-                assert_eq!(twice.text, once.text, "{}: not a fixed point", rule.meta.code);
-                assert!(twice.applied.is_empty(), "{}: second pass applied {:?}", rule.meta.code, twice.applied);
+                assert_eq!(
+                    twice.text, once.text,
+                    "{}: not a fixed point",
+                    rule.meta.code
+                );
+                assert!(
+                    twice.applied.is_empty(),
+                    "{}: second pass applied {:?}",
+                    rule.meta.code,
+                    twice.applied
+                );
             }
         }
     }
@@ -100,15 +161,33 @@ fn fixes_reparse_cleanly_and_reach_a_fixed_point() {
 
 #[test]
 fn suppression_comments_and_options() {
-    let src = "FROM debian\n# layerlab ignore=LL401\nRUN apt-get update && apt-get install -y curl\n";
+    let src =
+        "FROM debian\n# layerlab ignore=LL401\nRUN apt-get update && apt-get install -y curl\n";
     let found = codes(src, &BuildContext::default());
     assert!(!found.contains(&"LL401"), "{found:?}");
     assert!(found.contains(&"LL402"));
     let src2 = "# layerlab global ignore=LL402,tip5\nFROM debian\nRUN apt-get update && apt-get install -y curl\n";
     let found = codes(src2, &BuildContext::default());
-    assert!(found.contains(&"LL401") && !found.contains(&"LL402") && !found.iter().any(|c| c.starts_with("LL5")), "{found:?}");
-    let r = check(src2, &BuildContext::default(), &CheckOptions { select: vec!["tip4".into()], ignore: vec!["LL401".into()], no_savings: true });
-    assert!(r.findings.is_empty(), "{:?}", r.findings.iter().map(|f| f.code).collect::<Vec<_>>());
+    assert!(
+        found.contains(&"LL401")
+            && !found.contains(&"LL402")
+            && !found.iter().any(|c| c.starts_with("LL5")),
+        "{found:?}"
+    );
+    let r = check(
+        src2,
+        &BuildContext::default(),
+        &CheckOptions {
+            select: vec!["tip4".into()],
+            ignore: vec!["LL401".into()],
+            no_savings: true,
+        },
+    );
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.iter().map(|f| f.code).collect::<Vec<_>>()
+    );
 }
 
 const SLOW_PY: &str = "FROM python:3.12-slim\nWORKDIR /code\nCOPY . /code\nRUN apt-get update && apt-get install -y build-essential libpq-dev\nRUN pip install -r requirements.txt\nCMD [\"flask\", \"run\", \"--host=0.0.0.0\", \"--reload\"]\n";
@@ -118,45 +197,106 @@ fn the_slow_python_example_gets_every_tip() {
     let r = check(SLOW_PY, &BuildContext::default(), &CheckOptions::default());
     let tips: Vec<u8> = r.findings.iter().map(|f| f.tip).collect();
     for t in 1..=5 {
-        assert!(tips.contains(&t), "tip {t} missing: {:?}", r.findings.iter().map(|f| (f.code, &f.message)).collect::<Vec<_>>());
+        assert!(
+            tips.contains(&t),
+            "tip {t} missing: {:?}",
+            r.findings
+                .iter()
+                .map(|f| (f.code, &f.message))
+                .collect::<Vec<_>>()
+        );
     }
-    let split = r.findings.iter().find(|f| f.code == "LL301").expect("LL301");
+    let split = r
+        .findings
+        .iter()
+        .find(|f| f.code == "LL301")
+        .expect("LL301");
     let saved = split.saved.expect("savings");
     assert!(saved.source_edit > 10.0, "{saved:?}");
 }
 
 #[test]
 fn optimizer_speeds_up_the_source_edit_and_keeps_comments() {
-    let o = optimize(SLOW_PY, &BuildContext::default(), &OptimizeOptions::default());
-    assert!(o.after.source_edit * 5.0 <= o.before.source_edit, "{:?} -> {:?}\n{}", o.before, o.after, o.text);
-    assert!(o.text.contains("COPY requirements.txt /code/"), "{}", o.text);
-    assert!(o.text.contains("--mount=type=cache,target=/root/.cache/pip"), "{}", o.text);
+    let o = optimize(
+        SLOW_PY,
+        &BuildContext::default(),
+        &OptimizeOptions::default(),
+    );
+    assert!(
+        o.after.source_edit * 5.0 <= o.before.source_edit,
+        "{:?} -> {:?}\n{}",
+        o.before,
+        o.after,
+        o.text
+    );
+    assert!(
+        o.text.contains("COPY requirements.txt /code/"),
+        "{}",
+        o.text
+    );
+    assert!(
+        o.text
+            .contains("--mount=type=cache,target=/root/.cache/pip"),
+        "{}",
+        o.text
+    );
     assert!(o.diff.starts_with("--- a/Dockerfile"));
     let commented = format!("# keep me\n{SLOW_PY}# and me\n");
-    let o2 = optimize(&commented, &BuildContext::default(), &OptimizeOptions::default());
-    assert!(o2.text.contains("# keep me\n") && o2.text.ends_with("# and me\n"), "{}", o2.text);
+    let o2 = optimize(
+        &commented,
+        &BuildContext::default(),
+        &OptimizeOptions::default(),
+    );
+    assert!(
+        o2.text.contains("# keep me\n") && o2.text.ends_with("# and me\n"),
+        "{}",
+        o2.text
+    );
     // Toggling a fix off leaves it out.
-    let o3 = optimize(SLOW_PY, &BuildContext::default(), &OptimizeOptions { disabled: vec!["LL502".into()], ..OptimizeOptions::default() });
+    let o3 = optimize(
+        SLOW_PY,
+        &BuildContext::default(),
+        &OptimizeOptions {
+            disabled: vec!["LL502".into()],
+            ..OptimizeOptions::default()
+        },
+    );
     assert!(!o3.text.contains("--mount=type=cache"), "{}", o3.text);
 }
 
 #[test]
 fn apt_update_merge_keeps_the_install() {
     let src = "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
-    let r = check(src, &BuildContext::default(), &CheckOptions { select: vec!["LL202".into()], no_savings: true, ..CheckOptions::default() });
+    let r = check(
+        src,
+        &BuildContext::default(),
+        &CheckOptions {
+            select: vec!["LL202".into()],
+            no_savings: true,
+            ..CheckOptions::default()
+        },
+    );
     let (fixed, _) = crate::fix::apply_edits(src, &r.findings[0].fix.as_ref().expect("fix").edits);
     assert_eq!(fixed, "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update && apt-get install -y curl\nRUN make\n");
     // Through the optimizer too, with the code copied first: no install is lost.
     let src = "FROM debian:bookworm\nWORKDIR /opt\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
     let o = optimize(src, &BuildContext::default(), &OptimizeOptions::default());
-    assert!(o.text.contains("apt-get update && apt-get install -y curl"), "{}", o.text);
+    assert!(
+        o.text.contains("apt-get update && apt-get install -y curl"),
+        "{}",
+        o.text
+    );
 }
 
 #[test]
 fn reorder_moves_system_packages_above_the_code() {
     let src = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nCMD [\"python\", \"app.py\"]\n";
     let r = check(src, &BuildContext::default(), &CheckOptions::default());
-    let f = r.findings.iter().find(|f| f.code == "LL201").expect("LL201");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "LL201")
+        .expect("LL201");
     let (fixed, _) = crate::fix::apply_edits(src, &f.fix.as_ref().unwrap().edits);
     assert_eq!(fixed, "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nCOPY . .\nCMD [\"python\", \"app.py\"]\n");
     // Not past a RUN it may depend on, an ENV, or when it reads files.
@@ -174,33 +314,98 @@ fn reorder_moves_system_packages_above_the_code() {
 #[test]
 fn broad_copy_split_covers_every_ecosystem() {
     let cases = [
-        ("node:20", "npm ci", "package.json package-lock.json* npm-shrinkwrap.json*"),
-        ("node:20", "yarn install --frozen-lockfile", "package.json yarn.lock* .yarnrc.yml*"),
-        ("node:20", "pnpm install --frozen-lockfile", "package.json pnpm-lock.yaml* pnpm-workspace.yaml*"),
-        ("python:3.12", "poetry install --no-root", "pyproject.toml poetry.lock*"),
-        ("python:3.12", "uv sync --frozen --no-install-project", "pyproject.toml uv.lock*"),
-        ("python:3.12", "pipenv install --deploy --system", "Pipfile Pipfile.lock*"),
+        (
+            "node:20",
+            "npm ci",
+            "package.json package-lock.json* npm-shrinkwrap.json*",
+        ),
+        (
+            "node:20",
+            "yarn install --frozen-lockfile",
+            "package.json yarn.lock* .yarnrc.yml*",
+        ),
+        (
+            "node:20",
+            "pnpm install --frozen-lockfile",
+            "package.json pnpm-lock.yaml* pnpm-workspace.yaml*",
+        ),
+        (
+            "python:3.12",
+            "poetry install --no-root",
+            "pyproject.toml poetry.lock*",
+        ),
+        (
+            "python:3.12",
+            "uv sync --frozen --no-install-project",
+            "pyproject.toml uv.lock*",
+        ),
+        (
+            "python:3.12",
+            "pipenv install --deploy --system",
+            "Pipfile Pipfile.lock*",
+        ),
         ("golang:1.22", "go mod download", "go.mod go.sum*"),
         ("ruby:3.3", "bundle install", "Gemfile Gemfile.lock*"),
-        ("composer:2", "composer install --no-dev", "composer.json composer.lock*"),
-        ("maven:3", "mvn dependency:go-offline", "pom.xml .mvn* mvnw*"),
-        ("mcr.microsoft.com/dotnet/sdk:8.0", "dotnet restore App.csproj", "App.csproj"),
-        ("python:3.12", "pip install -r requirements/prod.txt", "requirements/prod.txt"),
+        (
+            "composer:2",
+            "composer install --no-dev",
+            "composer.json composer.lock*",
+        ),
+        (
+            "maven:3",
+            "mvn dependency:go-offline",
+            "pom.xml .mvn* mvnw*",
+        ),
+        (
+            "mcr.microsoft.com/dotnet/sdk:8.0",
+            "dotnet restore App.csproj",
+            "App.csproj",
+        ),
+        (
+            "python:3.12",
+            "pip install -r requirements/prod.txt",
+            "requirements/prod.txt",
+        ),
     ];
     for (image, install, expect) in cases {
         let src = format!("FROM {image}\nWORKDIR /app\nCOPY . .\nRUN {install}\nCMD [\"run\"]\n");
-        let r = check(&src, &BuildContext::default(), &CheckOptions { select: vec!["LL301".into()], no_savings: true, ..CheckOptions::default() });
-        let f = r.findings.first().unwrap_or_else(|| panic!("no LL301 for {install}"));
+        let r = check(
+            &src,
+            &BuildContext::default(),
+            &CheckOptions {
+                select: vec!["LL301".into()],
+                no_savings: true,
+                ..CheckOptions::default()
+            },
+        );
+        let f = r
+            .findings
+            .first()
+            .unwrap_or_else(|| panic!("no LL301 for {install}"));
         let (fixed, _) = crate::fix::apply_edits(&src, &f.fix.as_ref().expect("fix").edits);
         let want = format!("FROM {image}\nWORKDIR /app\nCOPY {expect} ./\nRUN {install}\nCOPY . .\nCMD [\"run\"]\n");
         assert_eq!(fixed, want, "{install}");
     }
     // A known context drops optional files that are absent.
-    let ctx = BuildContext { files: Some(vec!["package.json".into(), "server.js".into()]), dockerignore: None };
+    let ctx = BuildContext {
+        files: Some(vec!["package.json".into(), "server.js".into()]),
+        dockerignore: None,
+    };
     let src = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
-    let r = check(src, &ctx, &CheckOptions { select: vec!["LL301".into()], no_savings: true, ..CheckOptions::default() });
+    let r = check(
+        src,
+        &ctx,
+        &CheckOptions {
+            select: vec!["LL301".into()],
+            no_savings: true,
+            ..CheckOptions::default()
+        },
+    );
     let (fixed, _) = crate::fix::apply_edits(src, &r.findings[0].fix.as_ref().unwrap().edits);
-    assert!(fixed.contains("COPY package.json ./\nRUN npm ci\nCOPY . .\n"), "{fixed}");
+    assert!(
+        fixed.contains("COPY package.json ./\nRUN npm ci\nCOPY . .\n"),
+        "{fixed}"
+    );
     // pip install . needs the source: no split.
     let src = "FROM python:3.12\nCOPY . .\nRUN pip install .\n";
     assert!(!codes(src, &BuildContext::default()).contains(&"LL301"));

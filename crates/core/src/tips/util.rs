@@ -19,7 +19,10 @@ pub fn find_words_nth(src: &str, span: Span, words: &[&str], n: usize) -> Option
             return Some(found);
         }
         seen += 1;
-        from_span = Span { start: found.end, end: span.end };
+        from_span = Span {
+            start: found.end,
+            end: span.end,
+        };
     }
     None
 }
@@ -27,12 +30,30 @@ pub fn find_words_nth(src: &str, span: Span, words: &[&str], n: usize) -> Option
 /// Where a package operation of `step` is written in `ins`: its words up to
 /// the subcommand (`apt-get install`, `python -m pip install`), counting
 /// earlier operations with the same words so each maps to its own place.
-pub fn find_op(src: &str, ins: &Instruction, step: &Step, op: &PackageOp, through: &str) -> Option<Span> {
+pub fn find_op(
+    src: &str,
+    ins: &Instruction,
+    step: &Step,
+    op: &PackageOp,
+    through: &str,
+) -> Option<Span> {
     let words: Vec<&str> = op.command.split_whitespace().collect();
-    let end = words.iter().position(|w| *w == through).map(|i| i + 1).unwrap_or(1.min(words.len()));
+    let end = words
+        .iter()
+        .position(|w| *w == through)
+        .map(|i| i + 1)
+        .unwrap_or(1.min(words.len()));
     let prefix: Vec<&str> = words[..end].to_vec();
     let index = step.packages.iter().position(|o| std::ptr::eq(o, op))?;
-    let n = step.packages[..index].iter().filter(|o| o.command.split_whitespace().take(end).eq(prefix.iter().copied())).count();
+    let n = step.packages[..index]
+        .iter()
+        .filter(|o| {
+            o.command
+                .split_whitespace()
+                .take(end)
+                .eq(prefix.iter().copied())
+        })
+        .count();
     find_words_nth(src, ins.span, &prefix, n)
 }
 
@@ -44,7 +65,10 @@ fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {
     while let Some(pos) = text[from..].find(first) {
         let start = from + pos;
         from = start + first.len();
-        let boundary_before = start == 0 || text[..start].ends_with(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '/' | '"' | '\''));
+        let boundary_before = start == 0
+            || text[..start].ends_with(|c: char| {
+                c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '/' | '"' | '\'')
+            });
         if !boundary_before {
             continue;
         }
@@ -59,7 +83,10 @@ fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {
             }
             end += skipped + w.len();
         }
-        let boundary_after = text[end..].chars().next().is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '&' | '|' | ')' | '"' | '\''));
+        let boundary_after = text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '&' | '|' | ')' | '"' | '\''));
         if ok && boundary_after {
             return Some(Span::new(base + start, base + end));
         }
@@ -85,9 +112,20 @@ fn skip_blanks(s: &str) -> usize {
 /// The span of the command text of a RUN (after its flags), to the end of
 /// the instruction's first line group (heredoc bodies excluded).
 pub fn run_command_span(ins: &Instruction) -> Span {
-    let start = ins.flags.last().map(|f| f.span.end).unwrap_or(ins.keyword_span.end);
-    let end = ins.heredocs.first().map(|h| h.body_span.start).unwrap_or(ins.span.end);
-    Span { start, end: end.max(start) }
+    let start = ins
+        .flags
+        .last()
+        .map(|f| f.span.end)
+        .unwrap_or(ins.keyword_span.end);
+    let end = ins
+        .heredocs
+        .first()
+        .map(|h| h.body_span.start)
+        .unwrap_or(ins.span.end);
+    Span {
+        start,
+        end: end.max(start),
+    }
 }
 
 /// Where a new flag goes: right after the keyword (`RUN |--mount…`).
@@ -96,14 +134,25 @@ pub fn flag_insert_point(ins: &Instruction) -> usize {
 }
 
 /// The layer steps of `stage` with their instructions.
-pub fn layer_steps<'a>(model: &'a BuildModel, df: &'a crate::Dockerfile, stage: usize) -> impl Iterator<Item = (&'a Step, &'a Instruction)> {
-    model.stage_steps(stage).filter(|s| s.kind == StepKind::Layer).map(move |s| (s, &df.instructions[s.instruction]))
+pub fn layer_steps<'a>(
+    model: &'a BuildModel,
+    df: &'a crate::Dockerfile,
+    stage: usize,
+) -> impl Iterator<Item = (&'a Step, &'a Instruction)> {
+    model
+        .stage_steps(stage)
+        .filter(|s| s.kind == StepKind::Layer)
+        .map(move |s| (s, &df.instructions[s.instruction]))
 }
 
 /// Cache-mount targets of a RUN.
 pub fn cache_targets(ins: &Instruction) -> Vec<String> {
     match &ins.command {
-        Command::Run { mounts, .. } => mounts.iter().filter(|m| m.kind == MountType::Cache).filter_map(|m| m.target.clone()).collect(),
+        Command::Run { mounts, .. } => mounts
+            .iter()
+            .filter(|m| m.kind == MountType::Cache)
+            .filter_map(|m| m.target.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -111,7 +160,10 @@ pub fn cache_targets(ins: &Instruction) -> Vec<String> {
 /// Whether a cache mount covers `manager`'s cache.
 pub fn has_cache_mount_for(ins: &Instruction, manager: Manager) -> bool {
     let targets = cache_targets(ins);
-    manager.cache_targets().iter().any(|t| targets.iter().any(|c| crate::model::paths_overlap(c, t)))
+    manager
+        .cache_targets()
+        .iter()
+        .any(|t| targets.iter().any(|c| crate::model::paths_overlap(c, t)))
 }
 
 /// Installs (not updates, builds) in a step.
@@ -138,7 +190,10 @@ pub fn run_script(ins: &Instruction) -> String {
 pub fn continuation_indent(src: &str, ins: &Instruction) -> String {
     let text = ins.span.text(src);
     if let Some(second) = text.split('\n').nth(1) {
-        let ws: String = second.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let ws: String = second
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         if !ws.is_empty() {
             return ws;
         }

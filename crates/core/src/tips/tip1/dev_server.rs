@@ -54,24 +54,62 @@ pub const META: RuleMeta = RuleMeta {
 
 /// Recognizes a reloading dev server in a command's words; returns what it is.
 pub fn dev_server(words: &[String]) -> Option<&'static str> {
-    let has = |w: &str| words.iter().any(|x| x == w || x.starts_with(&format!("{w}=")));
-    let prog = words.first().map(|p| p.rsplit('/').next().unwrap_or(p)).unwrap_or("");
+    let has = |w: &str| {
+        words
+            .iter()
+            .any(|x| x == w || x.starts_with(&format!("{w}=")))
+    };
+    let prog = words
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or("");
     let sub = words.get(1).map(String::as_str).unwrap_or("");
-    let script = if sub == "run" { words.get(2).map(String::as_str).unwrap_or("") } else { sub };
+    let script = if sub == "run" {
+        words.get(2).map(String::as_str).unwrap_or("")
+    } else {
+        sub
+    };
     match prog {
         "flask" if has("--reload") || has("--debug") => Some("flask with --reload/--debug"),
-        "python" | "python3" if words.iter().any(|w| w == "flask") && (has("--reload") || has("--debug")) => Some("flask with --reload/--debug"),
-        "python" | "python3" if words.iter().any(|w| w.ends_with("manage.py")) && words.iter().any(|w| w == "runserver") => Some("Django's runserver (auto-reloads)"),
+        "python" | "python3"
+            if words.iter().any(|w| w == "flask") && (has("--reload") || has("--debug")) =>
+        {
+            Some("flask with --reload/--debug")
+        }
+        "python" | "python3"
+            if words.iter().any(|w| w.ends_with("manage.py"))
+                && words.iter().any(|w| w == "runserver") =>
+        {
+            Some("Django's runserver (auto-reloads)")
+        }
         "uvicorn" | "hypercorn" if has("--reload") => Some("uvicorn --reload"),
         "gunicorn" if has("--reload") => Some("gunicorn --reload"),
         "fastapi" if sub == "dev" => Some("fastapi dev"),
-        "nodemon" | "ts-node-dev" | "air" | "reflex" | "watchexec" | "entr" => Some("a file-watching reloader"),
-        "npm" | "yarn" | "pnpm" | "bun" if matches!(script, "dev" | "watch" | "start:dev" | "serve:dev") => Some("an npm dev script"),
+        "nodemon" | "ts-node-dev" | "air" | "reflex" | "watchexec" | "entr" => {
+            Some("a file-watching reloader")
+        }
+        "npm" | "yarn" | "pnpm" | "bun"
+            if matches!(script, "dev" | "watch" | "start:dev" | "serve:dev") =>
+        {
+            Some("an npm dev script")
+        }
         "vite" if sub.is_empty() || sub == "dev" || sub == "serve" => Some("the vite dev server"),
         "next" | "nuxt" | "astro" | "remix" if sub == "dev" => Some("a framework dev server"),
-        "webpack" | "webpack-dev-server" if prog == "webpack-dev-server" || sub == "serve" => Some("webpack-dev-server"),
-        "rails" | "bin/rails" if matches!(sub, "s" | "server") && !words.iter().any(|w| w.contains("production")) => Some("rails server in development"),
-        "bundle" if words.iter().any(|w| w == "rails") && words.iter().any(|w| w == "s" || w == "server") && !words.iter().any(|w| w.contains("production")) => Some("rails server in development"),
+        "webpack" | "webpack-dev-server" if prog == "webpack-dev-server" || sub == "serve" => {
+            Some("webpack-dev-server")
+        }
+        "rails" | "bin/rails"
+            if matches!(sub, "s" | "server") && !words.iter().any(|w| w.contains("production")) =>
+        {
+            Some("rails server in development")
+        }
+        "bundle"
+            if words.iter().any(|w| w == "rails")
+                && words.iter().any(|w| w == "s" || w == "server")
+                && !words.iter().any(|w| w.contains("production")) =>
+        {
+            Some("rails server in development")
+        }
         "cargo" if sub == "watch" => Some("cargo watch"),
         "dotnet" if sub == "watch" => Some("dotnet watch"),
         "go" if sub == "run" => None,
@@ -83,16 +121,29 @@ pub fn dev_server(words: &[String]) -> Option<&'static str> {
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(final_stage) = cx.final_stage() else { return out };
+    let Some(final_stage) = cx.final_stage() else {
+        return out;
+    };
     for step in cx.model.stage_steps(final_stage) {
         let ins = &cx.df.instructions[step.instruction];
         let line = match &ins.command {
             Command::Cmd { command } | Command::Entrypoint { command } => command,
             _ => continue,
         };
-        let commands = if line.shell { shell::commands(&line.args.join(" ")) } else { vec![shell::SimpleCommand { words: line.args.clone(), assignments: Vec::new() }] };
+        let commands = if line.shell {
+            shell::commands(&line.args.join(" "))
+        } else {
+            vec![shell::SimpleCommand {
+                words: line.args.clone(),
+                assignments: Vec::new(),
+            }]
+        };
         let found = commands.iter().find_map(|c| {
-            let words: Vec<String> = if matches!(c.program_name(), "sh" | "bash") { c.args().to_vec() } else { c.words.clone() };
+            let words: Vec<String> = if matches!(c.program_name(), "sh" | "bash") {
+                c.args().to_vec()
+            } else {
+                c.words.clone()
+            };
             dev_server(&words)
         });
         let Some(what) = found else { continue };
@@ -102,7 +153,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             title: format!("Add a compose.yaml that syncs the code into the container ({run})"),
             applicability: Applicability::Unsafe,
             edits: Vec::new(),
-            files: vec![NewFile { path: "compose.yaml".into(), content: compose }],
+            files: vec![NewFile {
+                path: "compose.yaml".into(),
+                content: compose,
+            }],
         });
         out.push(f);
     }
@@ -119,14 +173,34 @@ mod tests {
 
     #[test]
     fn pass_vectors() {
-        for cmd in ["flask run --reload", "flask --debug run", "uvicorn main:app --reload", "npm run dev", "yarn dev", "nodemon server.js", "rails s -b 0.0.0.0", "python manage.py runserver 0.0.0.0:8000", "cargo watch -x run", "dotnet watch run", "vite"] {
+        for cmd in [
+            "flask run --reload",
+            "flask --debug run",
+            "uvicorn main:app --reload",
+            "npm run dev",
+            "yarn dev",
+            "nodemon server.js",
+            "rails s -b 0.0.0.0",
+            "python manage.py runserver 0.0.0.0:8000",
+            "cargo watch -x run",
+            "dotnet watch run",
+            "vite",
+        ] {
             assert!(dev_server(&w(cmd)).is_some(), "{cmd}");
         }
     }
 
     #[test]
     fn fail_vectors() {
-        for cmd in ["flask run", "gunicorn app:app", "npm start", "node server.js", "uvicorn main:app", "rails s -e production", "python app.py"] {
+        for cmd in [
+            "flask run",
+            "gunicorn app:app",
+            "npm start",
+            "node server.js",
+            "uvicorn main:app",
+            "rails s -e production",
+            "python app.py",
+        ] {
             assert!(dev_server(&w(cmd)).is_none(), "{cmd}");
         }
     }

@@ -44,14 +44,24 @@ pub const META: RuleMeta = RuleMeta {
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for st in &cx.model.stages {
-        let layer: Vec<usize> = st.steps.iter().copied().filter(|&i| cx.model.steps[i].kind == StepKind::Layer).collect();
+        let layer: Vec<usize> = st
+            .steps
+            .iter()
+            .copied()
+            .filter(|&i| cx.model.steps[i].kind == StepKind::Layer)
+            .collect();
         for (n, &sid) in layer.iter().enumerate() {
             let step = &cx.model.steps[sid];
             let ins = &cx.df.instructions[step.instruction];
-            let Command::Run { command, .. } = &ins.command else { continue };
+            let Command::Run { command, .. } = &ins.command else {
+                continue;
+            };
             let cmds = shell::commands(&command.args.join(" "));
             let is_update_only = !step.packages.is_empty()
-                && step.packages.iter().all(|o| o.manager == Manager::Apt && o.action == Action::Update)
+                && step
+                    .packages
+                    .iter()
+                    .all(|o| o.manager == Manager::Apt && o.action == Action::Update)
                 && cmds.len() == step.packages.len();
             if !is_update_only || !ins.heredocs.is_empty() {
                 continue;
@@ -61,12 +71,29 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if let Some(&next) = layer.get(n + 1) {
                 let ns = &cx.model.steps[next];
                 let ni = &cx.df.instructions[ns.instruction];
-                let installs = ns.packages.iter().any(|o| o.manager == Manager::Apt && o.action == Action::Install);
+                let installs = ns
+                    .packages
+                    .iter()
+                    .any(|o| o.manager == Manager::Apt && o.action == Action::Install);
                 let between_ok = st.steps.iter().filter(|&&i| i > sid && i < next).all(|&i| {
-                    !matches!(cx.df.instructions[cx.model.steps[i].instruction].command, Command::Env { .. } | Command::Arg { .. } | Command::User { .. } | Command::Shell { .. })
+                    !matches!(
+                        cx.df.instructions[cx.model.steps[i].instruction].command,
+                        Command::Env { .. }
+                            | Command::Arg { .. }
+                            | Command::User { .. }
+                            | Command::Shell { .. }
+                    )
                 });
-                if installs && ni.flags.is_empty() && ni.heredocs.is_empty() && matches!(&ni.command, Command::Run { command, .. } if command.shell) && between_ok {
-                    f.labels.push(Label { span: ni.span, message: "the install that needs it".into() });
+                if installs
+                    && ni.flags.is_empty()
+                    && ni.heredocs.is_empty()
+                    && matches!(&ni.command, Command::Run { command, .. } if command.shell)
+                    && between_ok
+                {
+                    f.labels.push(Label {
+                        span: ni.span,
+                        message: "the install that needs it".into(),
+                    });
                     // The update's whole lines (once: a second `line_range` of a
                     // range that ends at a line start would take the install too).
                     let update_lines = line_range(cx.src, ins.span);
@@ -76,9 +103,15 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     let rest = &cx.src[insert_at..];
                     let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
                     f.fix = Some(Fix {
-                        title: format!("Merge line {} into the install on line {}", step.line, ns.line),
+                        title: format!(
+                            "Merge line {} into the install on line {}",
+                            step.line, ns.line
+                        ),
                         applicability: Applicability::Safe,
-                        edits: vec![TextEdit::delete(update_lines), TextEdit::insert(insert_at + ws, format!("{} && ", upd_text.trim()))],
+                        edits: vec![
+                            TextEdit::delete(update_lines),
+                            TextEdit::insert(insert_at + ws, format!("{} && ", upd_text.trim())),
+                        ],
                         files: Vec::new(),
                     });
                 }

@@ -61,14 +61,40 @@ pub const META: RuleMeta = RuleMeta {
 
 /// Commands a movable RUN may contain besides recognized installs.
 const NEUTRAL: &[&str] = &[
-    "rm", "apt-get", "apt", "apk", "dnf", "yum", "microdnf", "echo", "useradd", "groupadd", "adduser", "addgroup", "mkdir",
-    "ln", "update-ca-certificates", "locale-gen", "true", "set", "export", "dpkg-reconfigure", "ldconfig", "chmod", "chown",
+    "rm",
+    "apt-get",
+    "apt",
+    "apk",
+    "dnf",
+    "yum",
+    "microdnf",
+    "echo",
+    "useradd",
+    "groupadd",
+    "adduser",
+    "addgroup",
+    "mkdir",
+    "ln",
+    "update-ca-certificates",
+    "locale-gen",
+    "true",
+    "set",
+    "export",
+    "dpkg-reconfigure",
+    "ldconfig",
+    "chmod",
+    "chown",
 ];
 
 /// Whether `step` (a RUN) reads nothing from the context or earlier steps
 /// beyond the base image: installs by name, index updates and cleanup only.
 pub fn is_context_free_install(step: &Step, ins: &Instruction) -> bool {
-    let Command::Run { command, mounts, .. } = &ins.command else { return false };
+    let Command::Run {
+        command, mounts, ..
+    } = &ins.command
+    else {
+        return false;
+    };
     if mounts.iter().any(|m| m.kind == MountType::Bind) || !ins.heredocs.is_empty() {
         return false;
     }
@@ -85,7 +111,12 @@ pub fn is_context_free_install(step: &Step, ins: &Instruction) -> bool {
     let any_install = step.packages.iter().any(|o| o.action == Action::Install);
     let cmds_ok = cmds.iter().all(|c| {
         let name = c.program_name();
-        let paths_ok = c.args().iter().all(|a| !a.starts_with("./") && !a.starts_with("../") && !a.ends_with(".txt") && !a.ends_with(".json"));
+        let paths_ok = c.args().iter().all(|a| {
+            !a.starts_with("./")
+                && !a.starts_with("../")
+                && !a.ends_with(".txt")
+                && !a.ends_with(".json")
+        });
         paths_ok && (crate::model::packages::recognize(c).is_some() || NEUTRAL.contains(&name))
     });
     ops_ok && any_install && cmds_ok
@@ -103,7 +134,13 @@ fn blocks(step: &Step, ins: &Instruction) -> Option<&'static str> {
         Command::Volume { .. } => Some("a VOLUME"),
         Command::Onbuild { .. } => Some("an ONBUILD"),
         Command::Copy(c) | Command::Add(c) => {
-            if c.from.is_some() || step.inputs.sources.iter().any(|s| matches!(s, Source::Remote { .. })) {
+            if c.from.is_some()
+                || step
+                    .inputs
+                    .sources
+                    .iter()
+                    .any(|s| matches!(s, Source::Remote { .. }))
+            {
                 Some("a COPY --from or remote ADD")
             } else {
                 None
@@ -153,7 +190,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     volatile.line
                 ),
             );
-            f.labels.push(Label { span: iv.span, message: format!("changes often ({})", volatile.churn.label()) });
+            f.labels.push(Label {
+                span: iv.span,
+                message: format!("changes often ({})", volatile.churn.label()),
+            });
             let moved = line_range(cx.src, ij.span);
             let at = line_range(cx.src, iv.span).start as usize;
             f.fix = Some(Fix {

@@ -63,13 +63,21 @@ pub fn manifests_for(op: &PackageOp) -> Vec<String> {
         Manager::Yarn => &["package.json", "yarn.lock*", ".yarnrc.yml*"],
         Manager::Pnpm => &["package.json", "pnpm-lock.yaml*", "pnpm-workspace.yaml*"],
         Manager::Poetry => &["pyproject.toml", "poetry.lock*"],
-        Manager::Uv if op.manifests.iter().any(|m| m == "uv.lock") => &["pyproject.toml", "uv.lock*"],
+        Manager::Uv if op.manifests.iter().any(|m| m == "uv.lock") => {
+            &["pyproject.toml", "uv.lock*"]
+        }
         Manager::Pipenv => &["Pipfile", "Pipfile.lock*"],
         Manager::Go => &["go.mod", "go.sum*"],
         Manager::Cargo if op.manifests.iter().any(|m| m == "recipe.json") => &["recipe.json"],
         Manager::Cargo => &["Cargo.toml", "Cargo.lock*"],
         Manager::Maven => &["pom.xml", ".mvn*", "mvnw*"],
-        Manager::Gradle => &["build.gradle*", "settings.gradle*", "gradle.properties*", "gradlew*", "gradle*"],
+        Manager::Gradle => &[
+            "build.gradle*",
+            "settings.gradle*",
+            "gradle.properties*",
+            "gradlew*",
+            "gradle*",
+        ],
         Manager::Bundler => &["Gemfile", "Gemfile.lock*"],
         Manager::Composer => &["composer.json", "composer.lock*"],
         _ => &[],
@@ -82,12 +90,22 @@ pub fn manifests_for(op: &PackageOp) -> Vec<String> {
 
 /// Installs in `step` that only need manifests (not the whole source).
 fn manifest_installs(step: &Step) -> Vec<&PackageOp> {
-    step.packages.iter().filter(|o| o.action == Action::Install && !o.manager.is_system() && !o.manifests.is_empty() && !o.reads_source).collect()
+    step.packages
+        .iter()
+        .filter(|o| {
+            o.action == Action::Install
+                && !o.manager.is_system()
+                && !o.manifests.is_empty()
+                && !o.reads_source
+        })
+        .collect()
 }
 
 fn broad_source(step: &Step) -> Option<String> {
     step.inputs.sources.iter().find_map(|s| match s {
-        Source::Context { path } if is_tree(path) && !crate::model::cost::is_manifest(path) => Some(path.clone()),
+        Source::Context { path } if is_tree(path) && !crate::model::cost::is_manifest(path) => {
+            Some(path.clone())
+        }
         _ => None,
     })
 }
@@ -101,16 +119,36 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 continue;
             }
             let ii = &cx.df.instructions[si.instruction];
-            let (Command::Copy(copy) | Command::Add(copy)) = &ii.command else { continue };
+            let (Command::Copy(copy) | Command::Add(copy)) = &ii.command else {
+                continue;
+            };
             if copy.from.is_some() {
                 continue;
             }
-            let Some(tree) = broad_source(si) else { continue };
+            let Some(tree) = broad_source(si) else {
+                continue;
+            };
             // The first later install that only needs manifests.
-            let Some((j, sj)) = steps.iter().enumerate().skip(i + 1).find(|(_, s)| !manifest_installs(s).is_empty()) else { continue };
+            let Some((j, sj)) = steps
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find(|(_, s)| !manifest_installs(s).is_empty())
+            else {
+                continue;
+            };
             let ops = manifest_installs(sj);
             let ij = &cx.df.instructions[sj.instruction];
-            let names: Vec<String> = ops.iter().map(|o| o.command.split_whitespace().take(2).collect::<Vec<_>>().join(" ")).collect();
+            let names: Vec<String> = ops
+                .iter()
+                .map(|o| {
+                    o.command
+                        .split_whitespace()
+                        .take(2)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
             let mut f = cx.finding(
                 &META,
                 ii.span,
@@ -123,7 +161,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     crate::num::F0(sj.seconds)
                 ),
             );
-            f.labels.push(Label { span: ij.span, message: "this install only needs the dependency manifests".into() });
+            f.labels.push(Label {
+                span: ij.span,
+                message: "this install only needs the dependency manifests".into(),
+            });
             if sj.packages.iter().all(|o| !o.reads_source) {
                 f.fix = split_fix(cx, &steps, i, j, ii, ij, copy, &tree, &ops);
             }
@@ -134,14 +175,32 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn split_fix(cx: &Ctx, steps: &[&Step], i: usize, j: usize, ii: &Instruction, ij: &Instruction, copy: &crate::syntax::CopyArgs, tree: &str, ops: &[&PackageOp]) -> Option<Fix> {
+fn split_fix(
+    cx: &Ctx,
+    steps: &[&Step],
+    i: usize,
+    j: usize,
+    ii: &Instruction,
+    ij: &Instruction,
+    copy: &crate::syntax::CopyArgs,
+    tree: &str,
+    ops: &[&PackageOp],
+) -> Option<Fix> {
     // Nothing between may have read the copied files or moved the workdir.
     for s in &steps[i + 1..j] {
         let ins = &cx.df.instructions[s.instruction];
         let ok = match &ins.command {
-            Command::Env { .. } | Command::Arg { .. } | Command::Label { .. } | Command::Expose { .. } | Command::Maintainer { .. } => true,
-            Command::Run { .. } => super::super::tip2::volatile_before_stable::is_context_free_install(s, ins),
-            Command::Copy(c) | Command::Add(c) => c.sources.iter().all(|p| crate::model::cost::is_manifest(p)),
+            Command::Env { .. }
+            | Command::Arg { .. }
+            | Command::Label { .. }
+            | Command::Expose { .. }
+            | Command::Maintainer { .. } => true,
+            Command::Run { .. } => {
+                super::super::tip2::volatile_before_stable::is_context_free_install(s, ins)
+            }
+            Command::Copy(c) | Command::Add(c) => {
+                c.sources.iter().all(|p| crate::model::cost::is_manifest(p))
+            }
             _ => false,
         };
         if !ok {
@@ -152,20 +211,45 @@ fn split_fix(cx: &Ctx, steps: &[&Step], i: usize, j: usize, ii: &Instruction, ij
         return None;
     }
     let workdir = &steps[j].inputs.workdir;
-    let dest_abs = if copy.dest.starts_with('/') { copy.dest.clone() } else { format!("{}/{}", steps[i].inputs.workdir.trim_end_matches('/'), copy.dest) };
+    let dest_abs = if copy.dest.starts_with('/') {
+        copy.dest.clone()
+    } else {
+        format!(
+            "{}/{}",
+            steps[i].inputs.workdir.trim_end_matches('/'),
+            copy.dest
+        )
+    };
     let dest_abs = format!("/{}", crate::simulate::glob::clean(&dest_abs));
     let tree_clean = crate::simulate::glob::clean(tree);
     // Where the install looks, relative to the copied tree.
     let mut files: Vec<String> = Vec::new();
     for op in ops {
         for m in manifests_for(op) {
-            let abs = if m.starts_with('/') { m.clone() } else { format!("{}/{}", workdir.trim_end_matches('/'), m) };
-            let abs = format!("/{}", crate::simulate::glob::clean(abs.trim_end_matches('*')));
-            let rel = if dest_abs == "/" { abs.trim_start_matches('/').to_string() } else { abs.strip_prefix(&format!("{dest_abs}/"))?.to_string() };
+            let abs = if m.starts_with('/') {
+                m.clone()
+            } else {
+                format!("{}/{}", workdir.trim_end_matches('/'), m)
+            };
+            let abs = format!(
+                "/{}",
+                crate::simulate::glob::clean(abs.trim_end_matches('*'))
+            );
+            let rel = if dest_abs == "/" {
+                abs.trim_start_matches('/').to_string()
+            } else {
+                abs.strip_prefix(&format!("{dest_abs}/"))?.to_string()
+            };
             let optional = m.ends_with('*');
-            let mut p = if tree_clean.is_empty() { rel } else { format!("{tree_clean}/{rel}") };
+            let mut p = if tree_clean.is_empty() {
+                rel
+            } else {
+                format!("{tree_clean}/{rel}")
+            };
             if let Some(files_known) = &cx.context.files {
-                let exists = files_known.iter().any(|f| crate::simulate::glob::selects(&p, f));
+                let exists = files_known
+                    .iter()
+                    .any(|f| crate::simulate::glob::selects(&p, f));
                 if !exists {
                     if optional {
                         continue;
@@ -184,22 +268,45 @@ fn split_fix(cx: &Ctx, steps: &[&Step], i: usize, j: usize, ii: &Instruction, ij
         return None;
     }
     let nl = newline(cx.src);
-    let flags: String = ii.flags.iter().map(|f| format!("{} ", f.span.text(cx.src))).collect();
-    let dest = if copy.dest.ends_with('/') { copy.dest.clone() } else if copy.dest == "." { "./".into() } else { format!("{}/", copy.dest) };
+    let flags: String = ii
+        .flags
+        .iter()
+        .map(|f| format!("{} ", f.span.text(cx.src)))
+        .collect();
+    let dest = if copy.dest.ends_with('/') {
+        copy.dest.clone()
+    } else if copy.dest == "." {
+        "./".into()
+    } else {
+        format!("{}/", copy.dest)
+    };
     let manifest_copy = format!("{} {flags}{} {dest}{nl}", ii.keyword, files.join(" "));
     let broad = line_range(cx.src, ii.span);
     let after_install = line_range(cx.src, ij.span);
     let mut edits = vec![TextEdit::insert(broad.start as usize, manifest_copy)];
     if (after_install.end as usize) == cx.src.len() && !cx.src.ends_with('\n') {
-        let broad_text = broad.text(cx.src).trim_end_matches(['\n', '\r']).to_string();
+        let broad_text = broad
+            .text(cx.src)
+            .trim_end_matches(['\n', '\r'])
+            .to_string();
         edits.push(TextEdit::delete(broad));
-        edits.push(TextEdit::insert(after_install.end as usize, format!("{nl}{broad_text}")));
+        edits.push(TextEdit::insert(
+            after_install.end as usize,
+            format!("{nl}{broad_text}"),
+        ));
     } else {
         // The broad COPY goes right after the install, as its own block.
-        edits.extend(crate::fix::move_lines(cx.src, broad, after_install.end as usize));
+        edits.extend(crate::fix::move_lines(
+            cx.src,
+            broad,
+            after_install.end as usize,
+        ));
     }
     Some(Fix {
-        title: format!("Copy {} first, install, then copy the rest", files.join(", ")),
+        title: format!(
+            "Copy {} first, install, then copy the rest",
+            files.join(", ")
+        ),
         applicability: Applicability::Safe,
         edits,
         files: Vec::new(),

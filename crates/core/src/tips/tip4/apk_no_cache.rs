@@ -28,20 +28,41 @@ use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
-pub const META: RuleMeta = RuleMeta { code: "LL406", name: "apk-without-no-cache", tip: 4, summary: "`apk add` without `--no-cache` keeps the package index in the layer" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL406",
+    name: "apk-without-no-cache",
+    tip: 4,
+    summary: "`apk add` without `--no-cache` keeps the package index in the layer",
+};
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for step in &cx.model.steps {
         let ins = &cx.df.instructions[step.instruction];
-        for op in step.packages.iter().filter(|o| o.manager == Manager::Apk && o.action == Action::Install) {
-            if op.has_flag("--no-cache") || has_cache_mount_for(ins, Manager::Apk) || run_script(ins).contains("/var/cache/apk") {
+        for op in step
+            .packages
+            .iter()
+            .filter(|o| o.manager == Manager::Apk && o.action == Action::Install)
+        {
+            if op.has_flag("--no-cache")
+                || has_cache_mount_for(ins, Manager::Apk)
+                || run_script(ins).contains("/var/cache/apk")
+            {
                 continue;
             }
             let at = find_op(cx.src, ins, step, op, "add");
-            let mut f = cx.finding(&META, at.unwrap_or(ins.span), "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string());
+            let mut f = cx.finding(
+                &META,
+                at.unwrap_or(ins.span),
+                "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string(),
+            );
             if let Some(s) = at {
-                f.fix = Some(Fix { title: "Add --no-cache".into(), applicability: Applicability::Safe, edits: vec![TextEdit::insert(s.end as usize, " --no-cache")], files: Vec::new() });
+                f.fix = Some(Fix {
+                    title: "Add --no-cache".into(),
+                    applicability: Applicability::Safe,
+                    edits: vec![TextEdit::insert(s.end as usize, " --no-cache")],
+                    files: Vec::new(),
+                });
             }
             out.push(f);
         }

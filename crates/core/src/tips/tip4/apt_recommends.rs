@@ -34,7 +34,8 @@ pub const META: RuleMeta = RuleMeta {
     code: "LL401",
     name: "apt-install-recommends",
     tip: 4,
-    summary: "`apt-get install` without `--no-install-recommends` downloads packages nobody asked for",
+    summary:
+        "`apt-get install` without `--no-install-recommends` downloads packages nobody asked for",
 };
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
@@ -42,13 +43,33 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
     for step in &cx.model.steps {
         let ins = &cx.df.instructions[step.instruction];
         for op in &step.packages {
-            if op.manager != Manager::Apt || op.action != Action::Install || op.has_flag("--no-install-recommends") || op.command.contains("APT::Install-Recommends") {
+            if op.manager != Manager::Apt
+                || op.action != Action::Install
+                || op.has_flag("--no-install-recommends")
+                || op.command.contains("APT::Install-Recommends")
+            {
                 continue;
             }
-            let sub = op.command.split_whitespace().find(|w| matches!(*w, "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep")).unwrap_or("install");
+            let sub = op
+                .command
+                .split_whitespace()
+                .find(|w| {
+                    matches!(
+                        *w,
+                        "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep"
+                    )
+                })
+                .unwrap_or("install");
             let at = find_op(cx.src, ins, step, op, sub);
             let span = at.unwrap_or(ins.span);
-            let mut f = cx.finding(&META, span, format!("`{}` installs recommended packages too; add --no-install-recommends", op.command));
+            let mut f = cx.finding(
+                &META,
+                span,
+                format!(
+                    "`{}` installs recommended packages too; add --no-install-recommends",
+                    op.command
+                ),
+            );
             if let Some(s) = at {
                 f.fix = Some(Fix {
                     title: "Add --no-install-recommends".into(),

@@ -48,18 +48,65 @@ use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager, PackageOp};
 use crate::syntax::Command;
 
-pub const META: RuleMeta = RuleMeta { code: "LL404", name: "dev-dependencies-in-image", tip: 4, summary: "Development dependencies are installed into the final image" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL404",
+    name: "dev-dependencies-in-image",
+    tip: 4,
+    summary: "Development dependencies are installed into the final image",
+};
 
-const TEST_TOOLS: &[&str] = &["pytest", "pytest-cov", "tox", "nox", "mypy", "flake8", "pylint", "black", "ruff", "jest", "mocha", "vitest", "eslint", "prettier", "rspec", "rubocop", "phpunit", "coverage", "nodemon", "typescript"];
+const TEST_TOOLS: &[&str] = &[
+    "pytest",
+    "pytest-cov",
+    "tox",
+    "nox",
+    "mypy",
+    "flake8",
+    "pylint",
+    "black",
+    "ruff",
+    "jest",
+    "mocha",
+    "vitest",
+    "eslint",
+    "prettier",
+    "rspec",
+    "rubocop",
+    "phpunit",
+    "coverage",
+    "nodemon",
+    "typescript",
+];
 
 /// (problem, flag to add) for an install that brings dev dependencies.
-fn dev_problem(op: &PackageOp, env_has: &dyn Fn(&str) -> bool) -> Option<(String, Option<&'static str>)> {
-    let named_tests: Vec<&String> = op.packages.iter().filter(|p| {
-        let name = p.split(['=', '<', '>', '[', '@', '~']).next().unwrap_or(p).to_ascii_lowercase();
-        TEST_TOOLS.contains(&name.as_str())
-    }).collect();
+fn dev_problem(
+    op: &PackageOp,
+    env_has: &dyn Fn(&str) -> bool,
+) -> Option<(String, Option<&'static str>)> {
+    let named_tests: Vec<&String> = op
+        .packages
+        .iter()
+        .filter(|p| {
+            let name = p
+                .split(['=', '<', '>', '[', '@', '~'])
+                .next()
+                .unwrap_or(p)
+                .to_ascii_lowercase();
+            TEST_TOOLS.contains(&name.as_str())
+        })
+        .collect();
     if !named_tests.is_empty() {
-        return Some((format!("installs test/dev tools by name ({})", named_tests.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")), None));
+        return Some((
+            format!(
+                "installs test/dev tools by name ({})",
+                named_tests
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None,
+        ));
     }
     match op.manager {
         Manager::Npm if op.packages.is_empty() && !op.has_flag("--omit") && !op.has_flag("--production") && !op.has_flag("--only") && !env_has("NODE_ENV") => {
@@ -85,26 +132,55 @@ fn dev_problem(op: &PackageOp, env_has: &dyn Fn(&str) -> bool) -> Option<(String
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(final_stage) = cx.final_stage() else { return out };
+    let Some(final_stage) = cx.final_stage() else {
+        return out;
+    };
     let steps: Vec<&crate::model::Step> = cx.model.stage_steps(final_stage).collect();
     for (k, step) in steps.iter().enumerate() {
         let ins = &cx.df.instructions[step.instruction];
         if !matches!(ins.command, Command::Run { .. }) {
             continue;
         }
-        let builds_later = steps[k..].iter().any(|s| s.packages.iter().any(|o| o.action == Action::Build && !o.manager.is_system()));
-        let env_has = |name: &str| step.inputs.env.iter().any(|e| e == name) || super::super::util::run_script(ins).contains(&format!("{name}="));
-        for op in step.packages.iter().filter(|o| o.action == Action::Install && !o.manager.is_system()) {
-            let Some((problem, flag)) = dev_problem(op, &env_has) else { continue };
+        let builds_later = steps[k..].iter().any(|s| {
+            s.packages
+                .iter()
+                .any(|o| o.action == Action::Build && !o.manager.is_system())
+        });
+        let env_has = |name: &str| {
+            step.inputs.env.iter().any(|e| e == name)
+                || super::super::util::run_script(ins).contains(&format!("{name}="))
+        };
+        for op in step
+            .packages
+            .iter()
+            .filter(|o| o.action == Action::Install && !o.manager.is_system())
+        {
+            let Some((problem, flag)) = dev_problem(op, &env_has) else {
+                continue;
+            };
             if builds_later && flag.is_some() {
                 continue;
             }
             let words: Vec<&str> = op.command.split_whitespace().collect();
-            let sub = words.iter().skip(1).find(|w| !w.starts_with('-')).copied().unwrap_or("");
+            let sub = words
+                .iter()
+                .skip(1)
+                .find(|w| !w.starts_with('-'))
+                .copied()
+                .unwrap_or("");
             let at = find_op(cx.src, ins, step, op, sub);
-            let mut f = cx.finding(&META, at.unwrap_or(ins.span), format!("`{}` {problem} in the final image", op.command));
+            let mut f = cx.finding(
+                &META,
+                at.unwrap_or(ins.span),
+                format!("`{}` {problem} in the final image", op.command),
+            );
             if let (Some(flag), Some(s)) = (flag, at) {
-                f.fix = Some(Fix { title: format!("Add {flag}"), applicability: Applicability::Unsafe, edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))], files: Vec::new() });
+                f.fix = Some(Fix {
+                    title: format!("Add {flag}"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))],
+                    files: Vec::new(),
+                });
             }
             out.push(f);
         }

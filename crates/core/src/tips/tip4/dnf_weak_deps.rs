@@ -30,17 +30,31 @@ use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
-pub const META: RuleMeta = RuleMeta { code: "LL407", name: "dnf-weak-deps-and-cache", tip: 4, summary: "dnf/yum installs weak dependencies or keeps its cache" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL407",
+    name: "dnf-weak-deps-and-cache",
+    tip: 4,
+    summary: "dnf/yum installs weak dependencies or keeps its cache",
+};
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for step in &cx.model.steps {
         let ins = &cx.df.instructions[step.instruction];
         let script = run_script(ins);
-        for op in step.packages.iter().filter(|o| matches!(o.manager, Manager::Dnf | Manager::Yum | Manager::Microdnf) && o.action == Action::Install) {
+        for op in step.packages.iter().filter(|o| {
+            matches!(o.manager, Manager::Dnf | Manager::Yum | Manager::Microdnf)
+                && o.action == Action::Install
+        }) {
             let prog = op.command.split_whitespace().next().unwrap_or("dnf");
-            let weak = !op.command.contains("install_weak_deps=False") && !op.command.contains("install_weak_deps=0") && !op.has_flag("--nodocs") && op.manager != Manager::Yum;
-            let cleaned = script.contains("clean all") || script.contains("/var/cache/dnf") || script.contains("/var/cache/yum") || has_cache_mount_for(ins, op.manager);
+            let weak = !op.command.contains("install_weak_deps=False")
+                && !op.command.contains("install_weak_deps=0")
+                && !op.has_flag("--nodocs")
+                && op.manager != Manager::Yum;
+            let cleaned = script.contains("clean all")
+                || script.contains("/var/cache/dnf")
+                || script.contains("/var/cache/yum")
+                || has_cache_mount_for(ins, op.manager);
             if !weak && cleaned {
                 continue;
             }
@@ -49,15 +63,34 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 problems.push("installs weak dependencies (add --setopt=install_weak_deps=False)");
             }
             if !cleaned {
-                problems.push(if op.manager == Manager::Yum { "keeps its cache (add && yum clean all)" } else { "keeps its cache (add && dnf clean all)" });
+                problems.push(if op.manager == Manager::Yum {
+                    "keeps its cache (add && yum clean all)"
+                } else {
+                    "keeps its cache (add && dnf clean all)"
+                });
             }
             let at = find_words(cx.src, ins.span, &[prog]).unwrap_or(ins.span);
-            let mut f = cx.finding(&META, at, format!("`{}` {}", op.command, problems.join(" and ")));
+            let mut f = cx.finding(
+                &META,
+                at,
+                format!("`{}` {}", op.command, problems.join(" and ")),
+            );
             if !cleaned && ins.heredocs.is_empty() {
                 let cmd = run_command_span(ins);
                 let end = cmd.start as usize + cmd.text(cx.src).trim_end().len();
-                let tool = if op.manager == Manager::Yum { "yum" } else if op.manager == Manager::Microdnf { "microdnf" } else { "dnf" };
-                f.fix = Some(Fix { title: format!("Run {tool} clean all in the same RUN"), applicability: Applicability::Safe, edits: vec![TextEdit::insert(end, format!(" && {tool} clean all"))], files: Vec::new() });
+                let tool = if op.manager == Manager::Yum {
+                    "yum"
+                } else if op.manager == Manager::Microdnf {
+                    "microdnf"
+                } else {
+                    "dnf"
+                };
+                f.fix = Some(Fix {
+                    title: format!("Run {tool} clean all in the same RUN"),
+                    applicability: Applicability::Safe,
+                    edits: vec![TextEdit::insert(end, format!(" && {tool} clean all"))],
+                    files: Vec::new(),
+                });
             }
             out.push(f);
         }

@@ -47,11 +47,19 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
     for step in &cx.model.steps {
         let ins = &cx.df.instructions[step.instruction];
         let script = super::super::util::run_script(ins);
-        let apt = step.packages.iter().find(|o| o.manager == Manager::Apt && o.action == Action::Install);
+        let apt = step
+            .packages
+            .iter()
+            .find(|o| o.manager == Manager::Apt && o.action == Action::Install);
         if let Some(op) = apt {
             let cleaned = script.contains("/var/lib/apt/lists");
             if !cleaned && !has_cache_mount_for(ins, Manager::Apt) {
-                let span = find_words(cx.src, ins.span, &[op.command.split_whitespace().next().unwrap_or("apt-get")]).unwrap_or(ins.span);
+                let span = find_words(
+                    cx.src,
+                    ins.span,
+                    &[op.command.split_whitespace().next().unwrap_or("apt-get")],
+                )
+                .unwrap_or(ins.span);
                 let mut f = cx.finding(&META, span, "the apt package lists stay in this layer: remove /var/lib/apt/lists/* in the same RUN (or use a cache mount)".to_string());
                 if ins.heredocs.is_empty() {
                     let cmd = run_command_span(ins);
@@ -61,18 +69,30 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     f.fix = Some(Fix {
                         title: "Remove the apt lists in the same RUN".into(),
                         applicability: Applicability::Safe,
-                        edits: vec![TextEdit::insert(trimmed_end, format!(" \\\n{indent}&& rm -rf /var/lib/apt/lists/*"))],
+                        edits: vec![TextEdit::insert(
+                            trimmed_end,
+                            format!(" \\\n{indent}&& rm -rf /var/lib/apt/lists/*"),
+                        )],
                         files: Vec::new(),
                     });
                 }
                 out.push(f);
             }
         }
-        for op in step.packages.iter().filter(|o| o.manager == Manager::Pip && o.action == Action::Install) {
-            if op.has_flag("--no-cache-dir") || has_cache_mount_for(ins, Manager::Pip) || script.contains("PIP_NO_CACHE_DIR") {
+        for op in step
+            .packages
+            .iter()
+            .filter(|o| o.manager == Manager::Pip && o.action == Action::Install)
+        {
+            if op.has_flag("--no-cache-dir")
+                || has_cache_mount_for(ins, Manager::Pip)
+                || script.contains("PIP_NO_CACHE_DIR")
+            {
                 continue;
             }
-            let env_off = cx.model.steps.iter().any(|s| s.stage == step.stage && s.inputs.env.iter().any(|e| e == "PIP_NO_CACHE_DIR"));
+            let env_off = cx.model.steps.iter().any(|s| {
+                s.stage == step.stage && s.inputs.env.iter().any(|e| e == "PIP_NO_CACHE_DIR")
+            });
             if env_off {
                 continue;
             }
@@ -80,7 +100,12 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(&META, span, format!("`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir", op.command));
             if let Some(s) = at {
-                f.fix = Some(Fix { title: "Add --no-cache-dir".into(), applicability: Applicability::Unsafe, edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")], files: Vec::new() });
+                f.fix = Some(Fix {
+                    title: "Add --no-cache-dir".into(),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")],
+                    files: Vec::new(),
+                });
             }
             out.push(f);
         }

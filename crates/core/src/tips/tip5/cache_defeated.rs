@@ -33,20 +33,37 @@ use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::paths_overlap;
 use crate::syntax::{Command, Span};
 
-pub const META: RuleMeta = RuleMeta { code: "LL503", name: "cache-mount-defeated", tip: 5, summary: "A cache mount is emptied by --no-cache-dir or a cache cleanup" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL503",
+    name: "cache-mount-defeated",
+    tip: 5,
+    summary: "A cache mount is emptied by --no-cache-dir or a cache cleanup",
+};
 
 /// (words to find, cache path it defeats, is it a flag to drop).
 const DEFEATERS: &[(&[&str], &str, bool)] = &[
     (&["--no-cache-dir"], "/root/.cache/pip", true),
     (&["--no-cache"], "/var/cache/apk", true),
-    (&["rm", "-rf", "/var/lib/apt/lists/*"], "/var/lib/apt", false),
+    (
+        &["rm", "-rf", "/var/lib/apt/lists/*"],
+        "/var/lib/apt",
+        false,
+    ),
     (&["rm", "-rf", "/var/lib/apt/lists"], "/var/lib/apt", false),
     (&["apt-get", "clean"], "/var/cache/apt", false),
-    (&["rm", "-rf", "/root/.cache/pip"], "/root/.cache/pip", false),
+    (
+        &["rm", "-rf", "/root/.cache/pip"],
+        "/root/.cache/pip",
+        false,
+    ),
     (&["rm", "-rf", "~/.cache/pip"], "/root/.cache/pip", false),
     (&["npm", "cache", "clean", "--force"], "/root/.npm", false),
     (&["npm", "cache", "clean"], "/root/.npm", false),
-    (&["yarn", "cache", "clean"], "/usr/local/share/.cache/yarn", false),
+    (
+        &["yarn", "cache", "clean"],
+        "/usr/local/share/.cache/yarn",
+        false,
+    ),
     (&["go", "clean", "-modcache"], "/go/pkg/mod", false),
     (&["rm", "-rf", "/var/cache/apk/*"], "/var/cache/apk", false),
 ];
@@ -67,15 +84,26 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if !targets.iter().any(|t| paths_overlap(t, path)) {
                 continue;
             }
-            let Some(s) = find_words(cx.src, cmd, words) else { continue };
+            let Some(s) = find_words(cx.src, cmd, words) else {
+                continue;
+            };
             if seen.iter().any(|x| x.start <= s.start && s.end <= x.end) {
                 continue;
             }
             seen.push(s);
             let mut f = cx.finding(&META, s, format!("`{}` empties the cache mounted at {path}: the next build downloads everything again", words.join(" ")));
-            let del = if *is_flag { widen_flag(cx.src, s) } else { widen_command(cx.src, s, cmd) };
+            let del = if *is_flag {
+                widen_flag(cx.src, s)
+            } else {
+                widen_command(cx.src, s, cmd)
+            };
             if let Some(del) = del {
-                f.fix = Some(Fix { title: format!("Remove `{}`", words.join(" ")), applicability: Applicability::Safe, edits: vec![TextEdit::delete(del)], files: Vec::new() });
+                f.fix = Some(Fix {
+                    title: format!("Remove `{}`", words.join(" ")),
+                    applicability: Applicability::Safe,
+                    edits: vec![TextEdit::delete(del)],
+                    files: Vec::new(),
+                });
             }
             out.push(f);
         }
@@ -95,7 +123,10 @@ fn widen_command(src: &str, s: Span, cmd: Span) -> Option<Span> {
     let (lo, hi) = (cmd.start as usize, cmd.end as usize);
     // Extend to the end of the command's arguments (until && ; | or end).
     let rest = &src[s.end as usize..hi];
-    let stop = rest.find("&&").or_else(|| rest.find(';')).unwrap_or(rest.trim_end().len());
+    let stop = rest
+        .find("&&")
+        .or_else(|| rest.find(';'))
+        .unwrap_or(rest.trim_end().len());
     let mut end = s.end as usize + stop;
     let before = &src[lo..s.start as usize];
     let trimmed = before.trim_end_matches([' ', '\t', '\\', '\n', '\r']);
@@ -105,14 +136,19 @@ fn widen_command(src: &str, s: Span, cmd: Span) -> Option<Span> {
         start = lo + trimmed.len() - if trimmed.ends_with("&&") { 2 } else { 1 };
         let t = src[start..end].trim_end_matches([' ', '\t']).len();
         end = start + t;
-        let b = src[..start].trim_end_matches([' ', '\t', '\\', '\n', '\r']).len();
+        let b = src[..start]
+            .trim_end_matches([' ', '\t', '\\', '\n', '\r'])
+            .len();
         return Some(Span::new(b.max(lo), end));
     } else if rest[stop..].starts_with("&&") || rest[stop..].starts_with(';') {
         // `rm -rf x && …` → drop it with the joiner after it.
         let joiner = if rest[stop..].starts_with("&&") { 2 } else { 1 };
         end += joiner;
         let after = &src[end..hi];
-        end += after.len() - after.trim_start_matches([' ', '\t', '\\', '\n', '\r']).len();
+        end += after.len()
+            - after
+                .trim_start_matches([' ', '\t', '\\', '\n', '\r'])
+                .len();
         start = s.start as usize;
         return Some(Span::new(start, end));
     }

@@ -37,20 +37,41 @@ use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::syntax::Command;
 
-pub const META: RuleMeta = RuleMeta { code: "LL504", name: "copy-without-link", tip: 5, summary: "`COPY --from` into the final image could use `--link`" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL504",
+    name: "copy-without-link",
+    tip: 5,
+    summary: "`COPY --from` into the final image could use `--link`",
+};
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(final_stage) = cx.final_stage() else { return out };
+    let Some(final_stage) = cx.final_stage() else {
+        return out;
+    };
     for step in cx.model.stage_steps(final_stage) {
         let ins = &cx.df.instructions[step.instruction];
-        let Command::Copy(c) = &ins.command else { continue };
+        let Command::Copy(c) = &ins.command else {
+            continue;
+        };
         if c.link || c.from.is_none() || !c.dest.starts_with('/') || c.parents {
             continue;
         }
-        let mut f = cx.finding(&META, ins.span, format!("`{}` re-runs whenever a layer below it changes; with --link it is re-used", step.text));
+        let mut f = cx.finding(
+            &META,
+            ins.span,
+            format!(
+                "`{}` re-runs whenever a layer below it changes; with --link it is re-used",
+                step.text
+            ),
+        );
         f.level = super::super::Level::Info;
-        f.fix = Some(Fix { title: "Add --link".into(), applicability: Applicability::Unsafe, edits: vec![TextEdit::insert(ins.keyword_span.end as usize, " --link")], files: Vec::new() });
+        f.fix = Some(Fix {
+            title: "Add --link".into(),
+            applicability: Applicability::Unsafe,
+            edits: vec![TextEdit::insert(ins.keyword_span.end as usize, " --link")],
+            files: Vec::new(),
+        });
         out.push(f);
     }
     out

@@ -44,7 +44,12 @@ use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
-pub const META: RuleMeta = RuleMeta { code: "LL502", name: "install-without-cache-mount", tip: 5, summary: "A package install downloads without a cache mount" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL502",
+    name: "install-without-cache-mount",
+    tip: 5,
+    summary: "A package install downloads without a cache mount",
+};
 
 /// The `--mount` flags for a manager's cache. `pnpm_home`: the step's
 /// environment sets `PNPM_HOME` (pnpm's store is then `$PNPM_HOME/store`,
@@ -52,13 +57,24 @@ pub const META: RuleMeta = RuleMeta { code: "LL502", name: "install-without-cach
 /// `~/.local/share/pnpm/store`).
 pub fn mount_flags(m: Manager, pnpm_home: bool) -> Vec<String> {
     match m {
-        Manager::Apt => vec!["--mount=type=cache,target=/var/cache/apt,sharing=locked".into(), "--mount=type=cache,target=/var/lib/apt,sharing=locked".into()],
+        Manager::Apt => vec![
+            "--mount=type=cache,target=/var/cache/apt,sharing=locked".into(),
+            "--mount=type=cache,target=/var/lib/apt,sharing=locked".into(),
+        ],
         Manager::Pnpm if pnpm_home => vec!["--mount=type=cache,id=pnpm,target=/pnpm/store".into()],
-        Manager::Pnpm => vec!["--mount=type=cache,id=pnpm,target=/root/.local/share/pnpm/store".into()],
-        Manager::Go => vec!["--mount=type=cache,target=/go/pkg/mod".into(), "--mount=type=cache,target=/root/.cache/go-build".into()],
+        Manager::Pnpm => {
+            vec!["--mount=type=cache,id=pnpm,target=/root/.local/share/pnpm/store".into()]
+        }
+        Manager::Go => vec![
+            "--mount=type=cache,target=/go/pkg/mod".into(),
+            "--mount=type=cache,target=/root/.cache/go-build".into(),
+        ],
         Manager::Cargo => vec!["--mount=type=cache,target=/usr/local/cargo/registry".into()],
         Manager::Apk => vec!["--mount=type=cache,target=/var/cache/apk".into()],
-        m => vec![format!("--mount=type=cache,target={}", m.cache_targets()[0])],
+        m => vec![format!(
+            "--mount=type=cache,target={}",
+            m.cache_targets()[0]
+        )],
     }
 }
 
@@ -68,37 +84,57 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         let ins = &cx.df.instructions[step.instruction];
         let mut managers: Vec<Manager> = Vec::new();
         for op in &step.packages {
-            let downloads = op.action == Action::Install || (op.action == Action::Build && matches!(op.manager, Manager::Go | Manager::Cargo | Manager::Maven | Manager::Gradle | Manager::Dotnet));
-            let skip = op.manager == Manager::Apk && op.has_flag("--no-cache") || op.manager == Manager::Gem;
-            if downloads && !skip && !has_cache_mount_for(ins, op.manager) && !managers.contains(&op.manager) {
+            let downloads = op.action == Action::Install
+                || (op.action == Action::Build
+                    && matches!(
+                        op.manager,
+                        Manager::Go
+                            | Manager::Cargo
+                            | Manager::Maven
+                            | Manager::Gradle
+                            | Manager::Dotnet
+                    ));
+            let skip = op.manager == Manager::Apk && op.has_flag("--no-cache")
+                || op.manager == Manager::Gem;
+            if downloads
+                && !skip
+                && !has_cache_mount_for(ins, op.manager)
+                && !managers.contains(&op.manager)
+            {
                 managers.push(op.manager);
             }
         }
         if managers.is_empty() {
             continue;
         }
-        let names: Vec<&str> = managers.iter().map(|m| match m {
-            Manager::Apt => "apt",
-            Manager::Apk => "apk",
-            Manager::Dnf | Manager::Microdnf => "dnf",
-            Manager::Yum => "yum",
-            Manager::Pip => "pip",
-            Manager::Pipenv => "pipenv",
-            Manager::Poetry => "poetry",
-            Manager::Uv => "uv",
-            Manager::Npm => "npm",
-            Manager::Yarn => "yarn",
-            Manager::Pnpm => "pnpm",
-            Manager::Go => "go",
-            Manager::Cargo => "cargo",
-            Manager::Maven => "maven",
-            Manager::Gradle => "gradle",
-            Manager::Bundler | Manager::Gem => "bundler",
-            Manager::Composer => "composer",
-            Manager::Dotnet => "dotnet",
-        }).collect();
+        let names: Vec<&str> = managers
+            .iter()
+            .map(|m| match m {
+                Manager::Apt => "apt",
+                Manager::Apk => "apk",
+                Manager::Dnf | Manager::Microdnf => "dnf",
+                Manager::Yum => "yum",
+                Manager::Pip => "pip",
+                Manager::Pipenv => "pipenv",
+                Manager::Poetry => "poetry",
+                Manager::Uv => "uv",
+                Manager::Npm => "npm",
+                Manager::Yarn => "yarn",
+                Manager::Pnpm => "pnpm",
+                Manager::Go => "go",
+                Manager::Cargo => "cargo",
+                Manager::Maven => "maven",
+                Manager::Gradle => "gradle",
+                Manager::Bundler | Manager::Gem => "bundler",
+                Manager::Composer => "composer",
+                Manager::Dotnet => "dotnet",
+            })
+            .collect();
         let mut f = cx.finding(&META, ins.span, format!("{} downloads without a cache mount: a dependency change downloads everything again", names.join(" and ")));
-        let mut flags: Vec<String> = managers.iter().flat_map(|m| mount_flags(*m, step.inputs.env.iter().any(|v| v == "PNPM_HOME"))).collect();
+        let mut flags: Vec<String> = managers
+            .iter()
+            .flat_map(|m| mount_flags(*m, step.inputs.env.iter().any(|v| v == "PNPM_HOME")))
+            .collect();
         flags.dedup();
         let indent = super::super::util::continuation_indent(cx.src, ins);
         let mut prefix = String::new();
@@ -106,7 +142,8 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             // Keep downloaded .debs: the image's docker-clean hook deletes them.
             prefix = format!("rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache; \\\n{indent}");
         }
-        let json_form = matches!(&ins.command, crate::syntax::Command::Run { command, .. } if !command.shell);
+        let json_form =
+            matches!(&ins.command, crate::syntax::Command::Run { command, .. } if !command.shell);
         if !json_form {
             let at = flag_insert_point(ins);
             let line_len = ins.span.text(cx.src).lines().next().map_or(0, str::len);
@@ -120,7 +157,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 let rest = &cx.src[at..];
                 let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
                 let pad = indent.len().saturating_sub(ws);
-                format!(" {}{sep}", flags.join(&sep)).trim_end_matches(' ').to_string() + &" ".repeat(pad.max(usize::from(ws == 0)))
+                format!(" {}{sep}", flags.join(&sep))
+                    .trim_end_matches(' ')
+                    .to_string()
+                    + &" ".repeat(pad.max(usize::from(ws == 0)))
             };
             let mut edits = vec![TextEdit::insert(at, flag_text)];
             if !prefix.is_empty() && ins.heredocs.is_empty() {
@@ -129,7 +169,12 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 let lead = text.len() - text.trim_start().len();
                 edits.push(TextEdit::insert(cmd.start as usize + lead, prefix.clone()));
             }
-            f.fix = Some(Fix { title: format!("Add a cache mount for {}", names.join(" and ")), applicability: Applicability::Safe, edits, files: Vec::new() });
+            f.fix = Some(Fix {
+                title: format!("Add a cache mount for {}", names.join(" and ")),
+                applicability: Applicability::Safe,
+                edits,
+                files: Vec::new(),
+            });
         }
         out.push(f);
     }

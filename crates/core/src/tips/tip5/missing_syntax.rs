@@ -30,24 +30,56 @@ use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{newline, Applicability, Fix, TextEdit};
 use crate::syntax::{Command, Span};
 
-pub const META: RuleMeta = RuleMeta { code: "LL501", name: "missing-syntax-directive", tip: 5, summary: "No `# syntax=docker/dockerfile:1`: cache mounts need a current frontend" };
+pub const META: RuleMeta = RuleMeta {
+    code: "LL501",
+    name: "missing-syntax-directive",
+    tip: 5,
+    summary: "No `# syntax=docker/dockerfile:1`: cache mounts need a current frontend",
+};
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
-    if cx.df.directives.iter().any(|d| d.name.eq_ignore_ascii_case("syntax")) {
+    if cx
+        .df
+        .directives
+        .iter()
+        .any(|d| d.name.eq_ignore_ascii_case("syntax"))
+    {
         return Vec::new();
     }
     let uses_features = cx.df.instructions.iter().any(|i| {
-        !i.heredocs.is_empty() || i.flags.iter().any(|f| f.name == "mount" || f.name == "link")
+        !i.heredocs.is_empty()
+            || i.flags
+                .iter()
+                .any(|f| f.name == "mount" || f.name == "link")
     });
-    let installs = cx.model.steps.iter().any(|s| s.packages.iter().any(|o| o.action == crate::model::Action::Install));
+    let installs = cx.model.steps.iter().any(|s| {
+        s.packages
+            .iter()
+            .any(|o| o.action == crate::model::Action::Install)
+    });
     if !uses_features && !installs {
         return Vec::new();
     }
-    let Some(first) = cx.df.instructions.iter().find(|i| !matches!(i.command, Command::Invalid)) else { return Vec::new() };
+    let Some(first) = cx
+        .df
+        .instructions
+        .iter()
+        .find(|i| !matches!(i.command, Command::Invalid))
+    else {
+        return Vec::new();
+    };
     // Directives must come before any comment or instruction: insert at 0,
     // after a byte-order mark if there is one.
     let at = if cx.src.starts_with('\u{feff}') { 3 } else { 0 };
     let mut f = cx.finding(&META, Span::new(first.span.start as usize, first.keyword_span.end as usize), "no `# syntax=docker/dockerfile:1` directive: the local Docker's built-in frontend may not support cache mounts".to_string());
-    f.fix = Some(Fix { title: "Add # syntax=docker/dockerfile:1".into(), applicability: Applicability::Safe, edits: vec![TextEdit::insert(at, format!("# syntax=docker/dockerfile:1{}", newline(cx.src)))], files: Vec::new() });
+    f.fix = Some(Fix {
+        title: "Add # syntax=docker/dockerfile:1".into(),
+        applicability: Applicability::Safe,
+        edits: vec![TextEdit::insert(
+            at,
+            format!("# syntax=docker/dockerfile:1{}", newline(cx.src)),
+        )],
+        files: Vec::new(),
+    });
     vec![f]
 }
