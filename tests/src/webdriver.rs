@@ -137,6 +137,16 @@ impl Session {
             .map(|v| v.as_str().map(String::from))
     }
 
+    /// A Chrome DevTools Protocol command through chromedriver's
+    /// `goog/cdp/execute` extension (profiling in `cargo xtask bench-web`).
+    pub fn cdp(&self, command: &str, params: Value) -> Result<Value, String> {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": command, "params": params })),
+        )
+    }
+
     /// Runs a synchronous script; `arguments[i]` are the given values.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.cmd(

@@ -138,36 +138,22 @@ pub fn app() -> Html {
             dom::save(lesson_files::DONE_KEY, &list.join(","));
         });
     }
-    let d = |f: fn(String) -> Action| {
-        let state = state.clone();
-        Callback::from(move |v: String| state.dispatch(f(v)))
-    };
-    let on_input = d(Action::SetSource);
-    let on_apply = {
-        let state = state.clone();
-        Callback::from(move |t: String| {
-            state.dispatch(Action::LoadSource(
-                t,
-                "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into(),
-            ))
-        })
-    };
-    let on_cursor = {
-        let state = state.clone();
-        Callback::from(move |l: u32| state.dispatch(Action::SetCursor(l)))
-    };
-    // Stable (memoized) so per-bar and per-marker components can be skipped.
-    let on_select = {
-        let dispatcher = state.dispatcher();
-        use_callback((), move |l: u32, _| {
-            dispatcher.dispatch(Action::SelectLine(l))
-        })
-    };
+    // Callbacks are stable across renders (use_dispatch, use_callback), so
+    // the views fed only by the settled analysis skip keystroke renders.
+    let on_input = crate::settle::use_dispatch(&state, Action::SetSource);
+    let on_apply = crate::settle::use_dispatch(&state, |t: String| {
+        Action::LoadSource(
+            t,
+            "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into(),
+        )
+    });
+    let on_cursor = crate::settle::use_dispatch(&state, Action::SetCursor);
+    let on_select = crate::settle::use_dispatch(&state, Action::SelectLine);
     let on_example = {
-        let (state, share_url) = (state.clone(), share_url.clone());
-        Callback::from(move |i: usize| {
+        let (dispatcher, share_url) = (state.dispatcher(), share_url.setter());
+        use_callback((), move |i: usize, _| {
             share_url.set(None);
-            state.dispatch(Action::LoadSource(
+            dispatcher.dispatch(Action::LoadSource(
                 EXAMPLES[i].text.to_string(),
                 format!("Loaded the example: {}.", EXAMPLES[i].label),
             ))
@@ -183,28 +169,13 @@ pub fn app() -> Html {
             )))
         })
     };
-    let on_theme = {
-        let state = state.clone();
-        Callback::from(move |t| state.dispatch(Action::SetTheme(t)))
-    };
-    let on_change = {
-        let state = state.clone();
-        Callback::from(move |c| state.dispatch(Action::SetChange(c)))
-    };
-    let on_toggle_fix = d(Action::ToggleFix);
-    let on_unsafe = {
-        let state = state.clone();
-        Callback::from(move |v| state.dispatch(Action::SetUnsafeFixes(v)))
-    };
-    let on_import = d(Action::ImportLog);
-    let on_clear = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::ClearLog))
-    };
-    let dismiss = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::Notice(None)))
-    };
+    let on_theme = crate::settle::use_dispatch(&state, Action::SetTheme);
+    let on_change = crate::settle::use_dispatch(&state, Action::SetChange);
+    let on_toggle_fix = crate::settle::use_dispatch(&state, Action::ToggleFix);
+    let on_unsafe = crate::settle::use_dispatch(&state, Action::SetUnsafeFixes);
+    let on_import = crate::settle::use_dispatch(&state, Action::ImportLog);
+    let on_clear = crate::settle::use_dispatch(&state, |_: ()| Action::ClearLog);
+    let dismiss = crate::settle::use_dispatch(&state, |_: MouseEvent| Action::Notice(None));
     let a = state.analysis.clone();
     let settled = state.settled.clone();
     let header = html! {

@@ -171,6 +171,16 @@ fn stage_names_resolve_to_the_first_earlier_stage() {
     let bases: Vec<Option<usize>> = df.stages.iter().map(|s| s.base_stage).collect();
     // `later` is named only after stage 3 uses it, so stage 3 is an image.
     assert_eq!(bases, [None, Some(0), None, None, Some(1), Some(0)]);
-    let dups: Vec<&str> = df.diagnostics.iter().map(|d| d.message.as_str()).filter(|m| m.starts_with("duplicate stage name")).collect();
-    assert_eq!(dups, ["duplicate stage name \"base\""], "{:?}", df.diagnostics);
+    let dups: Vec<&str> = df
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| m.starts_with("duplicate stage name"))
+        .collect();
+    assert_eq!(
+        dups,
+        ["duplicate stage name \"base\""],
+        "{:?}",
+        df.diagnostics
+    );
 }
