@@ -12,6 +12,11 @@
 //! User text only ever reaches the DOM as text nodes or form values, never
 //! as HTML.
 
+/// Power-of-two size classes instead of dlmalloc: 2.7 KB gzip less, O(1).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: layerlab_alloc::PageAlloc = layerlab_alloc::PageAlloc::new();
+
 mod app;
 mod change_panel;
 mod copy_button;

@@ -52,9 +52,74 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// What one bar shows, computed by the pyramid; equal data, no re-render.
+#[derive(PartialEq)]
+pub struct BarData {
+    sid: usize,
+    line: u32,
+    classes: String,
+    cached: Option<&'static str>,
+    secs: String,
+    churn: &'static str,
+    log_cached: Option<bool>,
+    style: String,
+    label: String,
+    visible: String,
+    y: String,
+    text_y: String,
+    x: String,
+    w: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BarProps {
+    pub bar: BarData,
+    pub on_select: Callback<u32>,
+    pub on_focus: Callback<Option<usize>>,
+}
+
+/// One bar: its own component so that a keystroke re-renders only the bars
+/// it changed (a 500-line file has hundreds).
+#[function_component(Bar)]
+pub fn bar(props: &BarProps) -> Html {
+    let b = &props.bar;
+    let (line, sid) = (b.line, b.sid);
+    let onclick = props.on_select.reform(move |_: MouseEvent| line);
+    let onkeydown = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(line);
+            }
+        })
+    };
+    let onmouseenter = props.on_focus.reform(move |_: MouseEvent| Some(sid));
+    let onfocus = props.on_focus.reform(move |_: FocusEvent| Some(sid));
+    let onmouseleave = props.on_focus.reform(|_: MouseEvent| None);
+    html! {
+        <g class={b.classes.clone()}
+            data-testid="layer" data-cached={b.cached} data-line={line.to_string()} data-seconds={b.secs.clone()}
+            data-churn={b.churn} data-log-cached={b.log_cached.map(|c| c.to_string())}
+            tabindex="0" role="button" aria-describedby={format!("bar-desc-{sid}")} style={b.style.clone()}
+            {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
+            <desc id={format!("bar-desc-{sid}")}>{b.label.clone()}</desc>
+            <rect class="hit" x="0" y={b.y.clone()} width={F0(W).to_string()} height={F0(BAR_H).to_string()} />
+            <text class="bar-label" x="4" y={b.text_y.clone()}>{b.visible.clone()}</text>
+            <rect class="fill" x={b.x.clone()} y={b.y.clone()} width={b.w.clone()} height={F0(BAR_H).to_string()} rx="3" />
+            <text class="secs" x={F0(W - 2.0).to_string()} y={b.text_y.clone()} text-anchor="end">{format!("{} s", b.secs)}</text>
+        </g>
+    }
+}
+
 #[function_component(Pyramid)]
 pub fn pyramid(props: &PyramidProps) -> Html {
     let focus = use_state(|| None::<usize>);
+    // Stable, like `on_select`: a bar whose data did not change is skipped.
+    let on_focus = {
+        let set = focus.setter();
+        use_callback((), move |sid: Option<usize>, _| set.set(sid))
+    };
     let a = &props.analysis;
     let current = a.instruction_at(props.cursor_line);
     let logged = |instr: usize| {
@@ -73,12 +138,14 @@ pub fn pyramid(props: &PyramidProps) -> Html {
         .filter(|&i| a.model.steps[i].kind != StepKind::Metadata)
         .collect();
     let max = shown.iter().map(|&i| seconds(i)).fold(1.0_f64, f64::max);
-    let outcome = |sid: usize| {
-        props
-            .simulation
-            .as_ref()
-            .and_then(|s| s.steps.iter().find(|o| o.step == sid).cloned())
-    };
+    // Step → its outcome in the simulation, looked up per bar.
+    let mut outcomes = vec![None; a.model.steps.len()];
+    for o in props.simulation.iter().flat_map(|s| s.steps.iter()) {
+        if let Some(slot) = outcomes.get_mut(o.step) {
+            *slot = Some(o);
+        }
+    }
+    let outcome = |sid: usize| outcomes.get(sid).copied().flatten().cloned();
     let first_miss = props.simulation.as_ref().and_then(|s| {
         s.steps
             .iter()
@@ -94,7 +161,12 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             .steps
             .iter()
             .copied()
-            .filter(|i| shown.contains(i))
+            .filter(|&i| {
+                a.model
+                    .steps
+                    .get(i)
+                    .is_some_and(|s| s.kind != StepKind::Metadata)
+            })
             .collect();
         if steps.is_empty() {
             continue;
@@ -152,38 +224,31 @@ pub fn pyramid(props: &PyramidProps) -> Html {
                     ))
                     .unwrap_or_default()
             );
-            let line = step.line;
-            let onclick = {
-                let cb = props.on_select.clone();
-                Callback::from(move |_| cb.emit(line))
+            let classes = classes!(
+                "bar",
+                churn_class(step.churn),
+                is_current.then_some("cur"),
+                miss.then_some("miss"),
+                (first_miss == Some(sid)).then_some("first-miss"),
+                log.is_some_and(|l| l.1).then_some("log-cached")
+            );
+            let bar = BarData {
+                sid,
+                line: step.line,
+                classes: classes.to_string(),
+                cached,
+                secs: F1(secs).to_string(),
+                churn: step.churn.label(),
+                log_cached: log.map(|l| l.1),
+                style,
+                label,
+                visible,
+                y: F1(y).to_string(),
+                text_y: F1(y + 15.0).to_string(),
+                x: F1(x).to_string(),
+                w: F1(w).to_string(),
             };
-            let onkeydown = {
-                let cb = props.on_select.clone();
-                Callback::from(move |e: KeyboardEvent| {
-                    if e.key() == "Enter" || e.key() == " " {
-                        e.prevent_default();
-                        cb.emit(line);
-                    }
-                })
-            };
-            let (f1, f2, f3) = (focus.clone(), focus.clone(), focus.clone());
-            rows.push(html! {
-                <g class={classes!("bar", churn_class(step.churn), is_current.then_some("cur"), miss.then_some("miss"),
-                        (first_miss == Some(sid)).then_some("first-miss"), log.is_some_and(|l| l.1).then_some("log-cached"))}
-                    data-testid="layer" data-cached={cached} data-line={line.to_string()} data-seconds={format!("{}", F1(secs))}
-                    data-churn={step.churn.label()} data-log-cached={log.map(|l| l.1.to_string())}
-                    tabindex="0" role="button" aria-describedby={format!("bar-desc-{sid}")} {style}
-                    {onclick} {onkeydown}
-                    onmouseenter={Callback::from(move |_| f1.set(Some(sid)))}
-                    onfocus={Callback::from(move |_| f2.set(Some(sid)))}
-                    onmouseleave={Callback::from(move |_| f3.set(None))}>
-                    <desc id={format!("bar-desc-{sid}")}>{label}</desc>
-                    <rect class="hit" x="0" y={F1(y).to_string()} width={F0(W).to_string()} height={F0(BAR_H).to_string()} />
-                    <text class="bar-label" x="4" y={F1(y + 15.0).to_string()}>{visible}</text>
-                    <rect class="fill" x={format!("{}", F1(x))} y={F1(y).to_string()} width={format!("{}", F1(w))} height={F0(BAR_H).to_string()} rx="3" />
-                    <text class="secs" x={F0(W - 2.0).to_string()} y={F1(y + 15.0).to_string()} text-anchor="end">{format!("{} s", F1(secs))}</text>
-                </g>
-            });
+            rows.push(html! { <Bar {bar} on_select={props.on_select.clone()} on_focus={on_focus.clone()} /> });
             y += BAR_H + GAP;
         }
     }
