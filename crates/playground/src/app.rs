@@ -14,7 +14,7 @@ use crate::instruction_list::InstructionList;
 use crate::log_import::LogImportPanel;
 use crate::optimize_view::OptimizeView;
 use crate::pyramid::Pyramid;
-use crate::rule_page::RulePage;
+use crate::rule_page::rule_page;
 use crate::state::{Action, Route, State, Theme};
 use crate::tip_cache::TipCache;
 use crate::tip_copy::TipCopy;
@@ -191,7 +191,7 @@ pub fn app() -> Html {
         </header>
     };
     if let Route::Rules(code) = &state.route {
-        return html! { <>{header}<RulePage code={code.clone()} /></> };
+        return html! { <>{header}{ rule_page(code.as_deref()) }</> };
     }
     if let Route::Workshop(lesson) = state.route {
         let on_done = {

@@ -6,9 +6,10 @@
 //! `embed.js` then calls [`mount`] for each widget on a host page.
 //!
 //! Shape: one reducer (`state.rs`), one component per file, each with a
-//! `Properties` struct. Four helper modules hold no component: `examples`
+//! `Properties` struct. Helper modules hold no component: `examples`
 //! (compiled-in Dockerfiles), `share` (the share-link codec), `highlight`
-//! (the editor's token colouring) and `dom` (storage, clipboard, download).
+//! (the editor's token colouring), `dom` (storage, clipboard, download),
+//! and the view functions `tip_frame`, `diff_view` and `rule_page`.
 //! User text only ever reaches the DOM as text nodes or form values, never
 //! as HTML.
 
@@ -55,7 +56,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Every style of the app and the widgets: one copy, in the wasm, added to
 /// the page's `<head>` or to each widget's shadow root.
-const STYLES: &str = include_str!("../../../web/styles.css");
+const STYLES: &str = include_str!(concat!(env!("OUT_DIR"), "/styles.min.css"));
 
 /// Adds the styles as a `<style>` child of `parent`.
 fn add_styles(parent: &web_sys::Node) {

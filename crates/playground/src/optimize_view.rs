@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::num::F0;
 
 use crate::copy_button::CopyButton;
-use crate::diff_view::DiffView;
+use crate::diff_view::diff_view;
 use crate::state::{Analysis, Deep};
 
 #[derive(Properties, PartialEq)]
@@ -89,7 +89,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
             <div class="two">
                 <div>
                     <h3>{"Diff"}</h3>
-                    if o.diff.is_empty() { <p class="muted">{"Nothing to change."}</p> } else { <DiffView diff={o.diff.clone()} testid="optimized-diff" /> }
+                    if o.diff.is_empty() { <p class="muted">{"Nothing to change."}</p> } else { { diff_view(&o.diff, false, "optimized-diff") } }
                 </div>
                 <div>
                     <h3>{"Optimized Dockerfile"}</h3>

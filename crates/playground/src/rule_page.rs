@@ -4,12 +4,6 @@ use yew::prelude::*;
 
 use crate::generated_rules::{RuleDoc, RULE_DOCS};
 
-#[derive(Properties, PartialEq)]
-pub struct RulePageProps {
-    /// None: the index of all rules.
-    pub code: Option<String>,
-}
-
 /// A doc paragraph with `code` spans, as text nodes.
 fn prose(text: &str) -> Html {
     html! { <>{ for text.split("\n\n").map(|para| html! {
@@ -37,16 +31,14 @@ fn page(r: &RuleDoc) -> Html {
     }
 }
 
-#[function_component(RulePage)]
-pub fn rule_page(props: &RulePageProps) -> Html {
-    let doc = props
-        .code
-        .as_deref()
-        .and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
+/// The page of rule `code`, or the index of all rules (None). A view
+/// helper, not a component: the app renders it only on a `#/rules` route.
+pub fn rule_page(code: Option<&str>) -> Html {
+    let doc = code.and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
     html! {
         <main class="rules" id="main">
             <p><a href="#/">{"← Back to the playground"}</a>{" · "}<a href="#/rules">{"All rules"}</a></p>
-            { match (doc, &props.code) {
+            { match (doc, code) {
                 (Some(r), _) => page(r),
                 (None, Some(c)) => html! { <p>{format!("No rule {c}.")}</p> },
                 (None, None) => html! {

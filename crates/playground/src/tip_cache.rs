@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::num::{F0, F1};
 
-use crate::diff_view::{is_change, DiffView};
+use crate::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, TipFrame};
+use crate::tip_frame::{example_of, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipCacheProps {
@@ -78,21 +78,30 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
             </div>
         }
     };
-    html! {
-        <TipFrame tip={5} title="keep downloads in a cache mount" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
-            <p>{"A dependency bump misses the install step either way; with a cache mount it downloads only what changed."}</p>
-            <div class="timeline" data-testid="tip-5-times">
-                { bar("Without a cache mount", without, "tl-rebuild") }
-                { bar("With a cache mount", with, "tl-sync") }
-            </div>
-            <p class="muted">{"Estimated: a warm cache mount leaves about a quarter of an install's time (Layerlab's cost table)."}</p>
-            if !changed {
-                <p class="muted">{"Every install already uses a cache mount."}</p>
-            } else {
-                <h4>{"The rewritten RUN"}</h4>
-                <DiffView diff={mounted.diff.clone()} only_changes={true} testid="tip-5-run" />
-                if !*use_example { <button type="button" onclick={apply}>{"Apply to the editor"}</button> }
-            }
-        </TipFrame>
-    }
+    tip_frame(
+        Frame {
+            tip: 5,
+            title: "keep downloads in a cache mount",
+            shows_problem: shows,
+            using_example: *use_example,
+            on_toggle: toggle,
+        },
+        html! {
+            <>
+                <p>{"A dependency bump misses the install step either way; with a cache mount it downloads only what changed."}</p>
+                <div class="timeline" data-testid="tip-5-times">
+                    { bar("Without a cache mount", without, "tl-rebuild") }
+                    { bar("With a cache mount", with, "tl-sync") }
+                </div>
+                <p class="muted">{"Estimated: a warm cache mount leaves about a quarter of an install's time (Layerlab's cost table)."}</p>
+                if !changed {
+                    <p class="muted">{"Every install already uses a cache mount."}</p>
+                } else {
+                    <h4>{"The rewritten RUN"}</h4>
+                    { diff_view(&mounted.diff, true, "tip-5-run") }
+                    if !*use_example { <button type="button" onclick={apply}>{"Apply to the editor"}</button> }
+                }
+            </>
+        },
+    )
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::num::F0;
 
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, TipFrame};
+use crate::tip_frame::{example_of, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipCopyProps {
@@ -137,31 +137,40 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
             u.set(!*u)
         })
     };
-    html! {
-        <TipFrame tip={3} title="copy only what each step needs" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
-            if copies.is_empty() { <p class="muted">{"No COPY or ADD from the build context."}</p> }
-            <ul class="copies">
-                { for copies.into_iter().map(|(line, text, brings, probe, later, secs, split)| {
-                    let onclick = split.map(|fix| {
-                        let (src, cb, ex, setter) = (a.source.to_string(), props.on_apply.clone(), *use_example, split_example.clone());
-                        Callback::from(move |_: MouseEvent| {
-                            let (fixed, _) = apply_edits(&src, &fix.edits);
-                            if ex { setter.set(Some(fixed)) } else { cb.emit(fixed) }
-                        })
-                    });
-                    html! {
-                        <li data-testid="copy-item">
-                            <code>{format!("line {line}: {text}")}</code>
-                            <p>{"Brings in: "}{brings.join(", ")}</p>
-                            <p>{format!("Editing {} rebuilds {} later step{} ({} s, estimated)", probe, later.len(), if later.len() == 1 { "" } else { "s" }, F0(secs))}
-                                if !later.is_empty() { {": "}{later.join(" · ")} }</p>
-                            if let Some(onclick) = onclick {
-                                <button type="button" {onclick} data-testid="tip-3-split">{"Split: copy the manifests first"}</button>
-                            }
-                        </li>
-                    }
-                }) }
-            </ul>
-        </TipFrame>
-    }
+    tip_frame(
+        Frame {
+            tip: 3,
+            title: "copy only what each step needs",
+            shows_problem: shows,
+            using_example: *use_example,
+            on_toggle: toggle,
+        },
+        html! {
+            <>
+                if copies.is_empty() { <p class="muted">{"No COPY or ADD from the build context."}</p> }
+                <ul class="copies">
+                    { for copies.into_iter().map(|(line, text, brings, probe, later, secs, split)| {
+                        let onclick = split.map(|fix| {
+                            let (src, cb, ex, setter) = (a.source.to_string(), props.on_apply.clone(), *use_example, split_example.clone());
+                            Callback::from(move |_: MouseEvent| {
+                                let (fixed, _) = apply_edits(&src, &fix.edits);
+                                if ex { setter.set(Some(fixed)) } else { cb.emit(fixed) }
+                            })
+                        });
+                        html! {
+                            <li data-testid="copy-item">
+                                <code>{format!("line {line}: {text}")}</code>
+                                <p>{"Brings in: "}{brings.join(", ")}</p>
+                                <p>{format!("Editing {} rebuilds {} later step{} ({} s, estimated)", probe, later.len(), if later.len() == 1 { "" } else { "s" }, F0(secs))}
+                                    if !later.is_empty() { {": "}{later.join(" · ")} }</p>
+                                if let Some(onclick) = onclick {
+                                    <button type="button" {onclick} data-testid="tip-3-split">{"Split: copy the manifests first"}</button>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </>
+        },
+    )
 }

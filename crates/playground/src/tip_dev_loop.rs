@@ -12,7 +12,7 @@ use crate::num::{F0, F1};
 
 use crate::copy_button::CopyButton;
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, TipFrame};
+use crate::tip_frame::{example_of, subject, tip_frame, Frame};
 
 /// Estimated seconds to stop and start the container after a rebuild.
 const RESTART_SECONDS: f64 = 2.0;
@@ -75,24 +75,33 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
         let u = use_example.clone();
         Callback::from(move |_| u.set(!*u))
     };
-    html! {
-        <TipFrame tip={1} title="develop with a bind mount or compose watch" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
-            <p>{"Each code edit either rebuilds the image and restarts the container, or syncs into the running one."}</p>
-            <label class="inline">{"Edits in a session "}
-                <input type="number" min="1" max="60" value={n.to_string()} oninput={on_edits} data-testid="tip-1-edits" />
-            </label>
-            <div class="timeline" data-testid="tip-1-timeline">
-                { row("Rebuild every time", rebuild, "tl-rebuild") }
-                { row("Bind mount / compose watch", SYNC_SECONDS, "tl-sync") }
-            </div>
-            <p class="muted">{format!(
-                "Estimated: a rebuild is the simulated source-edit rebuild ({} s) plus about {} s to restart; a sync about {} s.",
-                F0(rebuild - RESTART_SECONDS), F0(RESTART_SECONDS), F0(SYNC_SECONDS))}</p>
-            <h4>{"compose.yaml"}</h4>
-            <pre class="code-block" tabindex="0" data-testid="compose-yaml">{yaml.clone()}</pre>
-            <CopyButton text={yaml} label="Copy compose.yaml" />
-            <p>{"Or without compose:"}</p>
-            <pre class="code-block" tabindex="0">{run}</pre>
-        </TipFrame>
-    }
+    tip_frame(
+        Frame {
+            tip: 1,
+            title: "develop with a bind mount or compose watch",
+            shows_problem: shows,
+            using_example: *use_example,
+            on_toggle: toggle,
+        },
+        html! {
+            <>
+                <p>{"Each code edit either rebuilds the image and restarts the container, or syncs into the running one."}</p>
+                <label class="inline">{"Edits in a session "}
+                    <input type="number" min="1" max="60" value={n.to_string()} oninput={on_edits} data-testid="tip-1-edits" />
+                </label>
+                <div class="timeline" data-testid="tip-1-timeline">
+                    { row("Rebuild every time", rebuild, "tl-rebuild") }
+                    { row("Bind mount / compose watch", SYNC_SECONDS, "tl-sync") }
+                </div>
+                <p class="muted">{format!(
+                    "Estimated: a rebuild is the simulated source-edit rebuild ({} s) plus about {} s to restart; a sync about {} s.",
+                    F0(rebuild - RESTART_SECONDS), F0(RESTART_SECONDS), F0(SYNC_SECONDS))}</p>
+                <h4>{"compose.yaml"}</h4>
+                <pre class="code-block" tabindex="0" data-testid="compose-yaml">{yaml.clone()}</pre>
+                <CopyButton text={yaml} label="Copy compose.yaml" />
+                <p>{"Or without compose:"}</p>
+                <pre class="code-block" tabindex="0">{run}</pre>
+            </>
+        },
+    )
 }

@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::num::F0;
 
-use crate::diff_view::{is_change, DiffView};
+use crate::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{subject, TipFrame};
+use crate::tip_frame::{subject, tip_frame, Frame};
 
 const EXAMPLE: &str = "FROM node:20-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
 
@@ -114,19 +114,28 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
         let (cb, t) = (props.on_apply.clone(), variant.text.clone());
         Callback::from(move |_: MouseEvent| cb.emit(t.clone()))
     };
-    html! {
-        <TipFrame tip={4} title="download less" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
-            <ul class="toggles">{ for boxes }</ul>
-            <p data-testid="tip-4-effect">{format!(
-                "Estimated first build: {} s → {} s; after a dependency bump: {} s → {} s.",
-                F0(before.0), F0(after.0), F0(before.1), F0(after.1))}</p>
-            <p class="muted">{"These are estimates from Layerlab's cost table (for example apt installs count 1.5× without --no-install-recommends), not measurements. Image size is not estimated: the page knows no package sizes offline."}</p>
-            if !changed {
-                <p class="muted">{"No line changes with these toggles."}</p>
-            } else {
-                <DiffView diff={variant.diff.clone()} only_changes={true} testid="tip-4-diff" />
-                if !*use_example { <button type="button" onclick={apply}>{"Apply to the editor"}</button> }
-            }
-        </TipFrame>
-    }
+    tip_frame(
+        Frame {
+            tip: 4,
+            title: "download less",
+            shows_problem: shows,
+            using_example: *use_example,
+            on_toggle: toggle,
+        },
+        html! {
+            <>
+                <ul class="toggles">{ for boxes }</ul>
+                <p data-testid="tip-4-effect">{format!(
+                    "Estimated first build: {} s → {} s; after a dependency bump: {} s → {} s.",
+                    F0(before.0), F0(after.0), F0(before.1), F0(after.1))}</p>
+                <p class="muted">{"These are estimates from Layerlab's cost table (for example apt installs count 1.5× without --no-install-recommends), not measurements. Image size is not estimated: the page knows no package sizes offline."}</p>
+                if !changed {
+                    <p class="muted">{"No line changes with these toggles."}</p>
+                } else {
+                    { diff_view(&variant.diff, true, "tip-4-diff") }
+                    if !*use_example { <button type="button" onclick={apply}>{"Apply to the editor"}</button> }
+                }
+            </>
+        },
+    )
 }

@@ -7,17 +7,6 @@ use yew::prelude::*;
 
 use crate::state::Analysis;
 
-#[derive(Properties, PartialEq)]
-pub struct TipFrameProps {
-    pub tip: u8,
-    pub title: AttrValue,
-    /// The user's own file shows the problem.
-    pub shows_problem: bool,
-    pub using_example: bool,
-    pub on_toggle: Callback<()>,
-    pub children: Html,
-}
-
 /// The rule code whose `bad` example is the tip's prepared example.
 pub fn example_of(code: &str) -> &'static str {
     crate::generated_rules::RULE_DOCS
@@ -43,13 +32,22 @@ pub fn subject(
     }
 }
 
-#[function_component(TipFrame)]
-pub fn tip_frame(props: &TipFrameProps) -> Html {
+/// How a tip demo shows its subject.
+pub struct Frame {
+    pub tip: u8,
+    pub title: &'static str,
+    /// The user's own file shows the problem.
+    pub shows_problem: bool,
+    pub using_example: bool,
+    /// Switches between the user's file and the prepared example.
+    pub on_toggle: Callback<MouseEvent>,
+}
+
+/// A tip demo's frame around `children`. A view helper, not a component:
+/// each tip component renders its own frame.
+pub fn tip_frame(props: Frame, children: Html) -> Html {
     let id = format!("tip-{}-title", props.tip);
-    let toggle = {
-        let cb = props.on_toggle.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let toggle = props.on_toggle;
     html! {
         <section class="tip" data-testid={format!("tip-{}", props.tip)} aria-labelledby={id.clone()}>
             <h3 {id}>{format!("Tip {}: {}", props.tip, props.title)}</h3>
@@ -60,7 +58,7 @@ pub fn tip_frame(props: &TipFrameProps) -> Html {
                 <p class="note">{"Your Dockerfile does not show this problem. "}
                     <button type="button" onclick={toggle} data-testid={format!("tip-{}-example", props.tip)}>{"Show a prepared example"}</button></p>
             }
-            { props.children.clone() }
+            { children }
         </section>
     }
 }

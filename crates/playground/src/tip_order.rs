@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::num::F0;
 
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, TipFrame};
+use crate::tip_frame::{example_of, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipOrderProps {
@@ -192,17 +192,26 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
             message.set(String::new());
         })
     };
-    html! {
-        <TipFrame tip={2} title="order steps as an inverted pyramid" shows_problem={shows} using_example={*use_example} on_toggle={toggle}>
-            <p>{"Drag a step, or focus it and press Alt+Up / Alt+Down. Slow, stable steps belong on top."}</p>
-            <ol class="order" aria-label="Steps of the final stage">{ for rows }</ol>
-            <p class="message" aria-live="polite" data-testid="order-message">{(*message).clone()}</p>
-            <p data-testid="order-cost">{format!(
-                "Rebuild after a source edit: {} s (was {} s); after a dependency bump: {} s (was {} s). Estimated.",
-                F0(after.0), F0(before.0), F0(after.1), F0(before.1))}</p>
-            <button type="button" onclick={reset}>{"Reset order"}</button>
-            {" "}
-            if !*use_example { <button type="button" onclick={apply}>{"Use this order in the editor"}</button> }
-        </TipFrame>
-    }
+    tip_frame(
+        Frame {
+            tip: 2,
+            title: "order steps as an inverted pyramid",
+            shows_problem: shows,
+            using_example: *use_example,
+            on_toggle: toggle,
+        },
+        html! {
+            <>
+                <p>{"Drag a step, or focus it and press Alt+Up / Alt+Down. Slow, stable steps belong on top."}</p>
+                <ol class="order" aria-label="Steps of the final stage">{ for rows }</ol>
+                <p class="message" aria-live="polite" data-testid="order-message">{(*message).clone()}</p>
+                <p data-testid="order-cost">{format!(
+                    "Rebuild after a source edit: {} s (was {} s); after a dependency bump: {} s (was {} s). Estimated.",
+                    F0(after.0), F0(before.0), F0(after.1), F0(before.1))}</p>
+                <button type="button" onclick={reset}>{"Reset order"}</button>
+                {" "}
+                if !*use_example { <button type="button" onclick={apply}>{"Use this order in the editor"}</button> }
+            </>
+        },
+    )
 }
