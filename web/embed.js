@@ -6,6 +6,9 @@ import init, { mount } from "./layerlab-playground.js";
 
 await init();
 
+// Rule links in the widgets open the playground this file comes from.
+const playground = new URL("./", import.meta.url).href;
+
 // The host's colour scheme: data-theme on the element, else the host's
 // computed color-scheme, else the system's (the stylesheet's default).
 function theme(el) {
@@ -32,7 +35,7 @@ function upgrade(el) {
   const root = host.attachShadow({ mode: "open" });
   const div = document.createElement("div");
   root.append(div);
-  mount(div, text);
+  mount(div, text, playground);
 }
 
 document.querySelectorAll("pre[data-layerlab], layerlab-playground").forEach(upgrade);

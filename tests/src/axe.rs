@@ -36,3 +36,17 @@ pub fn source() -> String {
     }
     std::fs::read_to_string(&file).expect("read axe.min.js")
 }
+
+/// Runs axe-core on the current page (shadow roots included: axe walks
+/// open shadow DOM) and returns its violations as `[{id, help, nodes}]`.
+pub fn violations(b: &crate::browser::Browser) -> serde_json::Value {
+    b.session
+        .execute(&source(), vec![])
+        .expect("inject axe-core");
+    b.session
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))).catch(e => done(String(e)));",
+            vec![],
+        )
+        .expect("run axe")
+}

@@ -428,8 +428,43 @@ fn tip_2_reorders_by_keyboard_and_refuses_unsafe_moves() {
         .unwrap();
     b.wait_for("the move", || texts()[apt - 1].contains("apt-get"));
     assert_ne!(b.text("order-cost"), cost, "the rebuild cost changed");
-    // Drag and drop is wired too (draggable items).
+    // Drag and drop: the apt line dragged back onto the step below it. Each
+    // event is its own task, as in a real drag.
     assert_eq!(b.attr(&items()[0], "draggable").as_deref(), Some("true"));
+    let drag = |from: usize, to: usize| {
+        b.session
+            .execute_async(
+                "const [from, to, done] = arguments; const items = document.querySelectorAll('[data-testid=order-item]'); \
+                 const dt = new DataTransfer(); const tick = () => new Promise(r => setTimeout(r, 0)); \
+                 (async () => { \
+                   items[from].dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); await tick(); \
+                   const over = new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }); \
+                   items[to].dispatchEvent(over); await tick(); \
+                   items[to].dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })); \
+                   items[from].dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt })); \
+                   done([over.defaultPrevented, dt.getData('text/plain')]); })();",
+                vec![serde_json::json!(from), serde_json::json!(to)],
+            )
+            .unwrap()
+    };
+    let r = drag(apt - 1, apt);
+    assert_eq!(r[0], serde_json::json!(true), "dragover accepts the drop");
+    assert!(
+        r[1].as_str().unwrap().contains("apt-get"),
+        "the drag carries the line: {r}"
+    );
+    b.wait_for("the dragged move", || texts()[apt].contains("apt-get"));
+    assert_eq!(b.text("order-message"), "Moved down.");
+    // Dragging pip above the apt line is refused, with the reason.
+    let pip = texts()
+        .iter()
+        .position(|t| t.contains("pip install"))
+        .unwrap();
+    drag(pip, pip - 1);
+    b.wait_for("a refused drag", || {
+        b.text("order-message").starts_with("Refused")
+    });
+    assert!(texts()[pip].contains("pip install"), "nothing moved");
     b.screenshot("tip-2");
 }
 
@@ -527,7 +562,52 @@ fn optimize_view_has_diff_and_per_fix_toggles() {
         b.text("optimized").contains("COPY requirements.txt"),
         "other fixes stay"
     );
-    assert!(b.execute("return [...document.querySelectorAll('.optimize button')].map(x => x.textContent).join('|')").as_str().unwrap().contains("Download"));
+    // Copy: the clipboard then holds exactly the optimized text (clipboard
+    // permission granted through DevTools, as a user's click would).
+    let origin = b.server.url("/").trim_end_matches('/').to_string();
+    b.session
+        .cdp(
+            "Browser.grantPermissions",
+            serde_json::json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
+        )
+        .unwrap();
+    let optimized =
+        b.execute("return document.querySelector('[data-testid=optimized]').textContent");
+    b.session.click(&b.el("optimized-copy")).unwrap();
+    b.wait_for("the copy confirmation", || {
+        b.execute("return document.querySelector('.optimize .copy').textContent")
+            .as_str()
+            .unwrap_or("")
+            .contains("Copied.")
+    });
+    let clip = b
+        .session
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('ERR ' + e));",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        clip, optimized,
+        "the clipboard holds the optimized Dockerfile"
+    );
+    // Download: a Dockerfile named file whose content is the optimized text.
+    b.execute(
+        "window.__dl = null; HTMLAnchorElement.prototype.click = function () { \
+           const name = this.download; window.__dl = fetch(this.href).then(r => r.text()).then(t => [name, t]); };",
+    );
+    let download = b.el("optimized-download");
+    assert_eq!(b.session.text(&download).unwrap(), "Download");
+    b.session.click(&download).unwrap();
+    let got = b
+        .session
+        .execute_async("const done = arguments[arguments.length - 1]; window.__dl.then(done, e => done(['ERR', String(e)]));", vec![])
+        .unwrap();
+    assert_eq!(got[0], "Dockerfile", "{got}");
+    assert_eq!(
+        got[1], optimized,
+        "the downloaded file is the optimized Dockerfile"
+    );
     b.screenshot("optimize");
 }
 
@@ -723,7 +803,6 @@ fn theme_toggle_and_phone_width() {
 #[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
 fn axe_finds_no_accessibility_violations() {
     let b = Browser::start();
-    let axe = layerlab_tests::axe::source();
     for theme in ["light", "dark"] {
         b.open("/");
         wait_settled(&b);
@@ -731,14 +810,7 @@ fn axe_finds_no_accessibility_violations() {
             "document.documentElement.dataset.theme = '{theme}'"
         ));
         b.session.click(&b.el("change-source")).unwrap();
-        b.session.execute(&axe, vec![]).expect("inject axe-core");
-        let result = b
-            .session
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) })))).catch(e => done(String(e)));",
-                vec![],
-            )
-            .expect("run axe");
+        let result = layerlab_tests::axe::violations(&b);
         assert_eq!(
             result,
             serde_json::json!([]),

@@ -149,6 +149,22 @@ fn two_widgets_on_one_page_work_independently() {
         b.execute("return document.querySelectorAll('style').length"),
         json!(1)
     );
+    // Rule links lead to the playground the embed came from, in a new tab,
+    // not to a fragment of the host page.
+    let link = in_widget(
+        &b,
+        1,
+        "const a = root.querySelector('[data-testid=finding] a'); return [a.href, a.target, a.rel]",
+    );
+    assert!(
+        link[0]
+            .as_str()
+            .unwrap()
+            .starts_with(&b.server.url("/#/rules/LL")),
+        "{link}"
+    );
+    assert_eq!(link[1], "_blank");
+    assert_eq!(link[2], "noopener");
     b.screenshot("embed-two-widgets");
 }
 
@@ -214,6 +230,16 @@ fn iframe_post_message_round_trip_and_disallowed_origin() {
         .text(&b.css("#received"))
         .unwrap()
         .contains("3 steps"));
+    // The iframe's rule links open the playground beside embed.html.
+    let link = b.execute("const a = document.getElementById('frame').contentDocument.querySelector('[data-testid=finding] a'); return [a.href, a.target]");
+    assert!(
+        link[0]
+            .as_str()
+            .unwrap()
+            .starts_with(&b.server.url("/#/rules/LL")),
+        "{link}"
+    );
+    assert_eq!(link[1], "_blank");
 
     // A message of the wrong shape from the allowed origin is ignored.
     b.execute("document.getElementById('frame').contentWindow.postMessage({ type: 'layerlab:set', dockerfile: 42 }, location.origin); document.getElementById('frame').contentWindow.postMessage('FROM x', location.origin)");
@@ -380,4 +406,48 @@ fn workshop_progress_and_presenter_mode_survive_a_reload() {
         b.session.find("[data-testid=lesson-complete]").is_ok(),
         false
     );
+}
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run cargo xtask test"]
+fn axe_finds_no_violations_in_the_workshop_and_the_embed_demo() {
+    let b = Browser::start();
+    // The workshop: lesson list, an open lesson with a hint shown, and
+    // presenter mode (large type, high contrast).
+    b.open("/#/workshop/3");
+    b.wait_for("lesson 3", || !goals_met(&b).is_empty());
+    b.session.click(&b.el("hint-button")).unwrap();
+    b.wait_for("a hint", || b.session.find("[data-testid=hint]").is_ok());
+    b.session.click(&b.el("solution-button")).unwrap();
+    b.wait_for("the solution", || {
+        b.session.find("[data-testid=solution]").is_ok()
+    });
+    for presenter in [false, true] {
+        if presenter {
+            b.session.click(&b.el("presenter")).unwrap();
+            b.wait_for("presenter mode", || {
+                b.execute("return document.documentElement.dataset.presenter") == json!("on")
+            });
+        }
+        let result = layerlab_tests::axe::violations(&b);
+        assert_eq!(
+            result,
+            json!([]),
+            "axe violations (workshop, presenter {presenter}): {result:#}"
+        );
+    }
+    b.session.goto(&b.server.url("/#/workshop")).unwrap();
+    b.wait_for("the lesson list", || {
+        b.session.find("[data-testid=lesson-link]").is_ok()
+    });
+    let result = layerlab_tests::axe::violations(&b);
+    assert_eq!(
+        result,
+        json!([]),
+        "axe violations (lesson list): {result:#}"
+    );
+    // The documentation-style demo page with its three widgets and the iframe.
+    open_demo(&b);
+    let result = layerlab_tests::axe::violations(&b);
+    assert_eq!(result, json!([]), "axe violations (embed demo): {result:#}");
 }

@@ -221,12 +221,30 @@ impl Lesson {
 
     /// Measures every goal on `src`.
     pub fn evaluate(&self, src: &str) -> Vec<GoalState> {
-        let ctx = BuildContext::default();
-        let sc = self.scenarios();
         let df = crate::syntax::parse(src);
         let model = crate::model::build(&df, src);
-        let times = scenarios::times_of(&df, &model, &ctx, &sc);
-        let findings = run_rules(src, &df, &model, &ctx, &CheckOptions::default());
+        let findings = run_rules(
+            src,
+            &df,
+            &model,
+            &BuildContext::default(),
+            &CheckOptions::default(),
+        );
+        self.evaluate_parsed(&self.scenarios(), &df, &model, &findings)
+    }
+
+    /// Measures every goal on a text already parsed (`df`), modelled and
+    /// checked, in the starter's scenarios `sc` (`Lesson::scenarios`,
+    /// computed once per lesson: the playground measures on every keystroke).
+    pub fn evaluate_parsed(
+        &self,
+        sc: &Scenarios,
+        df: &crate::syntax::Dockerfile,
+        model: &crate::model::BuildModel,
+        findings: &[crate::tips::Finding],
+    ) -> Vec<GoalState> {
+        let ctx = BuildContext::default();
+        let times = scenarios::times_of(df, model, &ctx, sc);
         let parse_ok = df.errors().next().is_none();
         self.goals
             .iter()

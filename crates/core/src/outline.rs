@@ -20,7 +20,11 @@ pub struct OutlineItem {
 /// One entry per instruction, from the real parser ([`crate::parse`]).
 /// Never fails; unknown and malformed instructions are kept.
 pub fn outline(src: &str) -> Vec<OutlineItem> {
-    let df = crate::syntax::parse(src);
+    outline_of(src, &crate::syntax::parse(src))
+}
+
+/// The outline of `src` from its parse `df` (no second parse).
+pub fn outline_of(src: &str, df: &crate::syntax::Dockerfile) -> Vec<OutlineItem> {
     df.instructions
         .iter()
         .filter(|i| !i.keyword.is_empty())

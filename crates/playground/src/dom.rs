@@ -36,6 +36,27 @@ pub fn base_url() -> String {
     href.split('#').next().unwrap_or_default().to_string()
 }
 
+thread_local! {
+    /// Where `#/rules/CODE` lives: empty in the playground itself, the
+    /// playground's URL in an embed (set once by `mount` or the frame).
+    static RULES_BASE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+pub fn set_rules_base(base: &str) {
+    RULES_BASE.with(|b| *b.borrow_mut() = base.to_string());
+}
+
+/// A link to rule `code`'s page. Inside an embed it opens the playground in
+/// a new tab instead of changing the host page's (or the iframe's) fragment.
+pub fn rule_link(code: &str, text: String) -> yew::Html {
+    RULES_BASE.with(|b| {
+        let base = b.borrow();
+        let href = format!("{base}#/rules/{code}");
+        let away = !base.is_empty();
+        yew::html! { <a {href} target={away.then_some("_blank")} rel={away.then_some("noopener")}>{text}</a> }
+    })
+}
+
 /// Copies `text` to the clipboard; the callback gets whether it worked.
 pub fn copy(text: &str, done: yew::Callback<bool>) {
     let Some(clip) = window().map(|w| w.navigator().clipboard()) else {
@@ -71,7 +92,11 @@ pub fn download(name: &str, text: &str) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked later: some browsers read the blob only after click() returns.
+    wasm_bindgen_futures::spawn_local(async move {
+        yew::platform::time::sleep(std::time::Duration::from_secs(30)).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
 }
 
 /// Sets an attribute on `<html>` (the colour theme).

@@ -34,20 +34,24 @@ pub struct EditorProps {
     pub on_cursor: Callback<u32>,
 }
 
-/// A diagnostic for the gutter: (line, code, tip, title, message).
-struct Marker {
-    line: u32,
-    code: &'static str,
-    tip: u8,
-    title: String,
-    message: String,
+use crate::gutter_marker::{GutterMarker, Marker};
+
+/// One highlighted line and what it was computed from, kept between edits.
+struct CachedLine {
+    text: String,
+    continued: bool,
+    ranges: Vec<(usize, usize)>,
+    segments: Rc<Vec<Segment>>,
 }
 
-/// Lines of the text, each as highlighted segments.
-fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
+/// Lines of the text, each as highlighted segments. A line whose text,
+/// continuation state and underlines are unchanged keeps its previous
+/// segments (the same `Rc`), so its `EditorLine` is skipped: an edit costs
+/// the lines it touched, not the file's length.
+fn highlighted(a: &Analysis, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
     let src: &str = &a.source;
-    // Byte ranges to underline: findings and syntax errors.
-    let ranges: Vec<(usize, usize)> = a
+    // Byte ranges to underline (findings and syntax errors), by start.
+    let mut ranges: Vec<(usize, usize)> = a
         .findings
         .iter()
         .map(|f| (f.span.start as usize, f.span.end as usize))
@@ -58,25 +62,53 @@ fn highlighted(a: &Analysis) -> Vec<Rc<Vec<Segment>>> {
             )
         }))
         .collect();
+    layerlab_core::sort::sort_by_key(&mut ranges, |r| r.0);
     let mut out = Vec::new();
     let mut offset = 0;
     let mut continued = false;
-    for raw in src.split('\n') {
+    // Ranges started before the current line that may reach into it.
+    let (mut next, mut active): (usize, Vec<(usize, usize)>) = (0, Vec::new());
+    for (i, raw) in src.split('\n').enumerate() {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let end = offset + line.len();
-        let local: Vec<(usize, usize)> = ranges
+        active.retain(|&(_, e)| e > offset);
+        while next < ranges.len() && ranges[next].0 < end.max(offset + 1) {
+            active.push(ranges[next]);
+            next += 1;
+        }
+        let local: Vec<(usize, usize)> = active
             .iter()
             .filter(|&&(s, e)| s < end && e > offset)
             .map(|&(s, e)| (s.max(offset) - offset, e.min(end) - offset))
             .collect();
-        out.push(Rc::new(highlight::segments(line, continued, &local)));
+        let reuse = cache
+            .get(i)
+            .filter(|c| c.continued == continued && c.text == line && c.ranges == local)
+            .map(|c| c.segments.clone());
+        let segments = reuse.unwrap_or_else(|| {
+            let segments = Rc::new(highlight::segments(line, continued, &local));
+            let entry = CachedLine {
+                text: line.to_string(),
+                continued,
+                ranges: local,
+                segments: segments.clone(),
+            };
+            if i < cache.len() {
+                cache[i] = entry;
+            } else {
+                cache.push(entry);
+            }
+            segments
+        });
+        out.push(segments);
         continued = highlight::continues(line) || (continued && line.trim_start().starts_with('#'));
         offset += raw.len() + 1;
     }
+    cache.truncate(out.len());
     out
 }
 
-fn markers(a: &Analysis) -> Vec<Marker> {
+fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
     let rule = |code: &str| {
         crate::generated_rules::RULE_DOCS
             .iter()
@@ -102,7 +134,7 @@ fn markers(a: &Analysis) -> Vec<Marker> {
         title: "Syntax".into(),
         message: d.message.clone(),
     }));
-    out
+    out.into_iter().map(Rc::new).collect()
 }
 
 /// 1-based line of UTF-16 offset `pos` in `text`.
@@ -143,7 +175,13 @@ fn line_range(text: &str, line: u32) -> (u32, u32) {
 pub fn editor(props: &EditorProps) -> Html {
     let node = use_node_ref();
     let scroller = use_node_ref();
-    let lines = use_memo(props.analysis.clone(), |a| highlighted(a));
+    let line_cache = use_mut_ref(Vec::new);
+    let lines = {
+        let cache = line_cache.clone();
+        use_memo(props.analysis.clone(), move |a| {
+            highlighted(a, &mut cache.borrow_mut())
+        })
+    };
     let marks = use_memo(props.analysis.clone(), |a| markers(a));
     {
         let node = node.clone();
@@ -205,30 +243,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="code-inner">
                 <div class="gutter">
                     <pre class="nums" aria-hidden="true">{numbers}</pre>
-                    { for marks.iter().enumerate().map(|(i, m)| {
-                        let id = format!("diag-{i}");
-                        let style = format!("top: calc({} * 1.5em + 0.5rem)", m.line.saturating_sub(1));
-                        let label = if m.code.is_empty() { format!("Syntax error on line {}", m.line) } else { format!("{} on line {}: {}", m.code, m.line, m.title) };
-                        let testid = if m.code.is_empty() { "syntax-error" } else { "diagnostic" };
-                        html! {
-                            <span class={classes!("mk", m.code.is_empty().then_some("mk-err"))} {style} data-testid={testid}
-                                data-tip={m.tip.to_string()} data-code={m.code} data-line={m.line.to_string()}>
-                                <button type="button" class="mk-btn" aria-label={label} aria-describedby={id.clone()}>
-                                    { if m.code.is_empty() { "✖" } else { "●" } }
-                                </button>
-                                <span class="pop" role="tooltip" {id}>
-                                    <strong>{ if m.code.is_empty() { "Syntax".to_string() } else { format!("{} · tip {}", m.code, m.tip) } }</strong>
-                                    <span class="pop-msg">{&m.message}</span>
-                                    { if m.code.is_empty() { html!{} } else { html! {
-                                        <>
-                                            <span class="pop-tip">{&m.title}</span>
-                                            <a href={format!("#/rules/{}", m.code)}>{format!("Read rule {}", m.code)}</a>
-                                        </>
-                                    } } }
-                                </span>
-                            </span>
-                        }
-                    }) }
+                    { for marks.iter().enumerate().map(|(i, m)| html! { <GutterMarker index={i} marker={m.clone()} /> }) }
                 </div>
                 <div class="code-area">
                     <pre class="hl" aria-hidden="true">

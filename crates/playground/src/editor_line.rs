@@ -1,5 +1,5 @@
-//! One highlighted line of the editor overlay. Its props compare by value, so
-//! an edit re-renders only the lines it changed.
+//! One highlighted line of the editor overlay. Its props compare by pointer
+//! (then by value), so an edit re-renders only the lines it changed.
 
 use std::rc::Rc;
 
@@ -7,11 +7,19 @@ use yew::prelude::*;
 
 use crate::highlight::Segment;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EditorLineProps {
+    /// The editor reuses a line's `Rc` while the line is unchanged.
     pub segments: Rc<Vec<Segment>>,
     /// The cursor is on this line.
     pub current: bool,
+}
+
+impl PartialEq for EditorLineProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.current == other.current
+            && (Rc::ptr_eq(&self.segments, &other.segments) || self.segments == other.segments)
+    }
 }
 
 #[function_component(EditorLine)]

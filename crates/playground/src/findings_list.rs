@@ -30,7 +30,7 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                 html! {
                     <li data-testid="finding" data-code={f.code}>
                         <button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))} aria-label={format!("Go to line {line}")}>{format!("line {line}")}</button>
-                        {" "}<a href={format!("#/rules/{}", f.code)}>{f.code}</a>{format!(" tip {}: ", f.tip)}{f.message.clone()}
+                        {" "}{ crate::dom::rule_link(f.code, f.code.to_string()) }{format!(" tip {}: ", f.tip)}{f.message.clone()}
                         { for f.fix.as_ref().map(|fx| html! { <span class="muted">{format!(" Fix: {}", fx.title)}</span> }) }
                     </li>
                 }

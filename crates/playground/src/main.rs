@@ -29,6 +29,7 @@ mod examples;
 mod findings_list;
 mod frame;
 mod generated_rules;
+mod gutter_marker;
 mod highlight;
 mod instruction_list;
 mod lesson_files;
@@ -80,14 +81,19 @@ fn main() {
         yew::Renderer::<app::App>::new().render();
     } else if body.has_attribute("data-layerlab-frame") {
         add_styles(&head);
+        // Rule links leave the iframe for the playground next to it.
+        dom::set_rules_base("./");
         yew::Renderer::<frame::Frame>::new().render();
     }
 }
 
 /// Renders a widget holding `source` into `root`, an element inside an open
 /// shadow root; the styles go into that shadow root (called by `embed.js`).
+/// `playground` is the playground's URL (where embed.js was loaded from):
+/// rule links point there, not at the host page.
 #[wasm_bindgen]
-pub fn mount(root: web_sys::Element, source: String) {
+pub fn mount(root: web_sys::Element, source: String, playground: String) {
+    dom::set_rules_base(&playground);
     if let Some(parent) = root.parent_node() {
         add_styles(&parent);
     }

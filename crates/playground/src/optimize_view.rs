@@ -51,7 +51,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
         html! {
             <li>
                 <input type="checkbox" id={id.clone()} checked={on} {onchange} data-testid="fix-toggle" data-code={code.to_string()} />
-                <label for={id}><a href={format!("#/rules/{code}")}>{code}</a>{format!(" {title}")}
+                <label for={id}>{ crate::dom::rule_link(code, code.to_string()) }{format!(" {title}")}
                     <span class="muted">{ if n > 0 { format!(" (applied {n}×)") } else if on { " (unsafe or not applicable)".to_string() } else { " (off)".to_string() } }</span></label>
             </li>
         }
@@ -83,7 +83,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
             </ul>
             <div class="buttons">
                 <CopyButton text={o.text.clone()} label="Copy the optimized Dockerfile" testid="optimized-copy" />
-                <button type="button" onclick={download}>{"Download"}</button>
+                <button type="button" onclick={download} data-testid="optimized-download">{"Download"}</button>
                 <button type="button" onclick={apply}>{"Replace the editor text"}</button>
             </div>
             <div class="two">

@@ -166,7 +166,7 @@ impl Analysis {
                 ..Default::default()
             },
         );
-        let outline = layerlab_core::outline(&source);
+        let outline = layerlab_core::outline::outline_of(&source, &df);
         let scenarios = scenarios::scenarios(&df, &model, &ctx);
         let index = LineIndex::new(&source);
         let lines = df
@@ -234,7 +234,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Workshop: the open lesson (its editor's state only) and its goals,
     /// measured on every edit.
-    pub lesson: Option<Rc<Lesson>>,
+    /// The open lesson with its starter's scenarios (computed once).
+    pub lesson: Option<Rc<(Lesson, Scenarios)>>,
     pub goals: Rc<Vec<GoalState>>,
     pub hints_shown: usize,
     pub solution_shown: bool,
@@ -278,7 +279,8 @@ impl State {
     /// The state of a lesson's editor, starting from `source`.
     pub fn for_lesson(lesson: Rc<Lesson>, source: String) -> Self {
         let mut s = State::new(source, Theme::System, Route::Main);
-        s.lesson = Some(lesson);
+        let scenarios = lesson.scenarios();
+        s.lesson = Some(Rc::new(((*lesson).clone(), scenarios)));
         s.measure_goals();
         s
     }
@@ -289,8 +291,9 @@ impl State {
     }
 
     fn measure_goals(&mut self) {
-        if let Some(l) = &self.lesson {
-            self.goals = Rc::new(l.evaluate(&self.analysis.source));
+        if let Some(open) = &self.lesson {
+            let (l, sc, a) = (&open.0, &open.1, &self.analysis);
+            self.goals = Rc::new(l.evaluate_parsed(sc, &a.df, &a.model, &a.findings));
         }
     }
 

@@ -90,7 +90,9 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
     let use_example = use_state(|| false);
     let edited = use_state(|| None::<(u64, bool, String)>);
     let message = use_state(String::new);
-    let dragging = use_state(|| None::<usize>);
+    // The item being dragged: a ref, not state, so the drop handler reads
+    // it whatever render it was created in (and dragging re-renders nothing).
+    let dragging = use_mut_ref(|| None::<usize>);
     let (a, shows) = subject(
         &props.analysis,
         &["LL201"],
@@ -145,20 +147,26 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
             })
         };
         let ondragstart = {
-            let d = dragging.clone();
-            Callback::from(move |_: DragEvent| d.set(Some(k)))
+            let (d, line) = (dragging.clone(), line.clone());
+            Callback::from(move |e: DragEvent| {
+                *d.borrow_mut() = Some(k);
+                // Firefox starts a drag only when it carries data.
+                if let Some(dt) = e.data_transfer() {
+                    let _ = dt.set_data("text/plain", &line);
+                    dt.set_effect_allowed("move");
+                }
+            })
         };
         let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
         let ondrop = {
             let (d, m) = (dragging.clone(), do_move.clone());
             Callback::from(move |e: DragEvent| {
                 e.prevent_default();
-                if let Some(from) = *d {
+                if let Some(from) = d.borrow_mut().take() {
                     if from != k {
                         m.emit((from, k));
                     }
                 }
-                d.set(None);
             })
         };
         html! {

@@ -131,12 +131,13 @@ pub fn move_lines(src: &str, block: Span, to: usize) -> Vec<TextEdit> {
     ]
 }
 
-/// The line ending the file uses (`\r\n` or `\n`).
+/// The line ending the file uses (`\r\n` or `\n`), as its first line ends:
+/// looking no further keeps a fix's cost independent of the file's length
+/// (rules build fixes for every finding, on every keystroke).
 pub fn newline(src: &str) -> &'static str {
-    if src.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
+    match src.find('\n') {
+        Some(i) if src[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
     }
 }
 
@@ -155,6 +156,14 @@ mod tests {
         let (out, skipped) = apply_edits(src, &edits);
         assert_eq!(out, ">abc!f");
         assert_eq!(skipped.len(), 1);
+    }
+
+    #[test]
+    fn newline_follows_the_first_line_ending() {
+        assert_eq!(newline("FROM a\r\nRUN b\r\n"), "\r\n");
+        assert_eq!(newline("FROM a\nRUN b\r\n"), "\n");
+        assert_eq!(newline("FROM a"), "\n");
+        assert_eq!(newline(""), "\n");
     }
 
     #[test]
