@@ -53,6 +53,14 @@ fn totals(b: &Browser, i: usize) -> String {
     .to_string()
 }
 
+/// `[href, target, rel]` of a rule link: the playground's rule page, in a new tab.
+fn assert_opens_the_playground(b: &Browser, link: &Value) {
+    let href = link[0].as_str().unwrap_or_default();
+    assert!(href.starts_with(&b.server.url("/#/rules/LL")), "{link}");
+    assert_eq!(link[1], "_blank", "{link}");
+    assert_eq!(link[2], "noopener", "{link}");
+}
+
 #[test]
 #[ignore = "needs dist/ and Chromium: run cargo xtask test"]
 fn two_widgets_on_one_page_work_independently() {
@@ -156,15 +164,7 @@ fn two_widgets_on_one_page_work_independently() {
         1,
         "const a = root.querySelector('[data-testid=finding] a'); return [a.href, a.target, a.rel]",
     );
-    assert!(
-        link[0]
-            .as_str()
-            .unwrap()
-            .starts_with(&b.server.url("/#/rules/LL")),
-        "{link}"
-    );
-    assert_eq!(link[1], "_blank");
-    assert_eq!(link[2], "noopener");
+    assert_opens_the_playground(&b, &link);
     b.screenshot("embed-two-widgets");
 }
 
@@ -231,15 +231,8 @@ fn iframe_post_message_round_trip_and_disallowed_origin() {
         .unwrap()
         .contains("3 steps"));
     // The iframe's rule links open the playground beside embed.html.
-    let link = b.execute("const a = document.getElementById('frame').contentDocument.querySelector('[data-testid=finding] a'); return [a.href, a.target]");
-    assert!(
-        link[0]
-            .as_str()
-            .unwrap()
-            .starts_with(&b.server.url("/#/rules/LL")),
-        "{link}"
-    );
-    assert_eq!(link[1], "_blank");
+    let link = b.execute("const a = document.getElementById('frame').contentDocument.querySelector('[data-testid=finding] a'); return [a.href, a.target, a.rel]");
+    assert_opens_the_playground(&b, &link);
 
     // A message of the wrong shape from the allowed origin is ignored.
     b.execute("document.getElementById('frame').contentWindow.postMessage({ type: 'layerlab:set', dockerfile: 42 }, location.origin); document.getElementById('frame').contentWindow.postMessage('FROM x', location.origin)");
