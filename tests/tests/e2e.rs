@@ -863,3 +863,50 @@ fn xss_payloads_in_editor_and_share_link_execute_nothing() {
     });
     check(&b);
 }
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn a_huge_paste_is_kept_and_analyzed_up_to_the_limit() {
+    let b = Browser::start();
+    b.open("/");
+    wait_settled(&b);
+    // 726 KB, 36,000 lines: more than the 256 KB the page analyzes.
+    let unit = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n";
+    let text = unit.repeat(12_000);
+    b.set_editor_text(&text);
+    b.wait_for("the too-large notice", || {
+        b.session.find("[data-testid=too-large]").is_ok()
+    });
+    let notice = b.text("too-large");
+    assert!(
+        notice.contains("726 KB (36001 lines)") && notice.contains("first 255 KB"),
+        "{notice}"
+    );
+    assert_eq!(b.editor_value(), text, "every character is kept");
+    // The overlay draws the whole text: its height matches the textarea's.
+    let heights = b.execute("const t = document.querySelector('[data-testid=editor]'); return [t.scrollHeight, document.querySelector('.hl').scrollHeight]");
+    let (t, h) = (heights[0].as_f64().unwrap(), heights[1].as_f64().unwrap());
+    assert!((t - h).abs() <= 30.0, "textarea {t}px, overlay {h}px");
+    // The analyzed part: whole stages only, fewer than all 36,000 instructions.
+    let count = || b.text("instruction-count").parse::<usize>().unwrap_or(0);
+    b.wait_for("the analysis of the first part", || count() > 10_000);
+    let count = count();
+    assert!(
+        count > 10_000 && count < 36_000 && count % 3 == 0,
+        "{count}"
+    );
+    // Applying the optimizer rewrites the analyzed part and keeps the rest.
+    b.wait_for("the optimized Dockerfile", || {
+        b.text("optimized").contains("COPY requirements.txt")
+    });
+    b.session.click(&b.el("optimized-apply")).unwrap();
+    b.wait_for("the applied fixes", || b.editor_value() != text);
+    let after = b.editor_value();
+    let tail = &text[text.len() - 300_000..];
+    assert!(after.ends_with(tail), "the unanalyzed rest is unchanged");
+    assert!(
+        after[..300].contains("COPY requirements.txt"),
+        "{}",
+        &after[..300]
+    );
+}

@@ -15,13 +15,14 @@ use crate::log_import::LogImportPanel;
 use crate::optimize_view::OptimizeView;
 use crate::pyramid::Pyramid;
 use crate::rule_page::rule_page;
-use crate::state::{Action, Route, State, Theme};
+use crate::settle::dispatch_to;
+use crate::state::{Action, ChangeChoice, Route, State, Theme};
 use crate::tip_cache::TipCache;
 use crate::tip_copy::TipCopy;
 use crate::tip_dev_loop::TipDevLoop;
 use crate::tip_download::TipDownload;
 use crate::tip_order::TipOrder;
-use crate::toolbar::Toolbar;
+use crate::toolbar::{toolbar, Toolbar};
 use crate::workshop::Workshop;
 use crate::{dom, lesson_files, share};
 
@@ -81,6 +82,22 @@ fn initial_state() -> State {
     s
 }
 
+/// The app's callbacks, made once.
+struct AppCallbacks {
+    input: Callback<String>,
+    apply: Callback<String>,
+    toggle_fix: Callback<String>,
+    import: Callback<String>,
+    cursor: Callback<u32>,
+    select: Callback<u32>,
+    theme: Callback<Theme>,
+    change: Callback<ChangeChoice>,
+    unsafe_fixes: Callback<bool>,
+    clear: Callback<()>,
+    dismiss: Callback<MouseEvent>,
+    example: Callback<usize>,
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
@@ -117,48 +134,69 @@ pub fn app() -> Html {
     {
         let state2 = state.clone();
         use_effect_with(state.analysis.version, move |_| {
-            dom::save(SOURCE_KEY, &state2.analysis.source)
+            let text = &state2.analysis.text;
+            if !dom::save(SOURCE_KEY, text) {
+                state2.dispatch(Action::Notice(Some(format!(
+                    "This text ({} KB) is too large for the browser's storage, so it is not autosaved: \
+                     copy it somewhere safe before you leave the page.",
+                    text.len() / 1024
+                ))));
+            }
         });
     }
     {
-        use_effect_with(state.theme, move |t| {
-            dom::set_root_attr("data-theme", t.name());
-            dom::save(THEME_KEY, t.name());
-        });
+        // Preferences and workshop progress: applied and kept when they change.
+        use_effect_with(
+            (state.theme, state.presenter, state.done.clone()),
+            move |(t, on, done)| {
+                dom::set_root_attr("data-theme", t.name());
+                dom::save(THEME_KEY, t.name());
+                let on = if *on { "on" } else { "off" };
+                dom::set_root_attr("data-presenter", on);
+                dom::save(PRESENTER_KEY, on);
+                let list: Vec<String> = done.iter().map(usize::to_string).collect();
+                dom::save(lesson_files::DONE_KEY, &list.join(","));
+            },
+        );
     }
-    {
-        use_effect_with(state.presenter, move |&on| {
-            dom::set_root_attr("data-presenter", if on { "on" } else { "off" });
-            dom::save(PRESENTER_KEY, if on { "on" } else { "off" });
-        });
-    }
-    {
-        use_effect_with(state.done.clone(), move |done| {
-            let list: Vec<String> = done.iter().map(usize::to_string).collect();
-            dom::save(lesson_files::DONE_KEY, &list.join(","));
-        });
-    }
-    // Callbacks are stable across renders (use_dispatch, use_callback), so
-    // the views fed only by the settled analysis skip keystroke renders.
-    let on_input = crate::settle::use_dispatch(&state, Action::SetSource);
-    let on_apply = crate::settle::use_dispatch(&state, |t: String| {
-        Action::LoadSource(
-            t,
-            "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".into(),
-        )
-    });
-    let on_cursor = crate::settle::use_dispatch(&state, Action::SetCursor);
-    let on_select = crate::settle::use_dispatch(&state, Action::SelectLine);
-    let on_example = {
-        let (dispatcher, share_url) = (state.dispatcher(), share_url.setter());
-        use_callback((), move |i: usize, _| {
-            share_url.set(None);
-            dispatcher.dispatch(Action::LoadSource(
-                EXAMPLES[i].text.to_string(),
-                format!("Loaded the example: {}.", EXAMPLES[i].label),
-            ))
+    // Callbacks are made once (one memo, not a hook per callback) and stay
+    // the same across renders, so the views fed only by the settled
+    // analysis skip keystroke renders.
+    let cbs = {
+        let (d, share_url) = (state.dispatcher(), share_url.setter());
+        use_memo((), move |_| {
+            let to = |f| dispatch_to(&d, f);
+            let example = {
+                let d = d.clone();
+                Callback::from(move |i: usize| {
+                    share_url.set(None);
+                    d.dispatch(Action::LoadSource(
+                        EXAMPLES[i].text.to_string(),
+                        format!("Loaded the example: {}.", EXAMPLES[i].label),
+                    ))
+                })
+            };
+            AppCallbacks {
+                input: to(Action::SetSource),
+                apply: to(Action::Apply),
+                toggle_fix: to(Action::ToggleFix),
+                import: to(Action::ImportLog),
+                cursor: dispatch_to(&d, Action::SetCursor),
+                select: dispatch_to(&d, Action::SelectLine),
+                theme: dispatch_to(&d, Action::SetTheme),
+                change: dispatch_to(&d, Action::SetChange),
+                unsafe_fixes: dispatch_to(&d, Action::SetUnsafeFixes),
+                clear: dispatch_to(&d, |_: ()| Action::ClearLog),
+                dismiss: dispatch_to(&d, |_: MouseEvent| Action::Notice(None)),
+                example,
+            }
         })
     };
+    let on_input = cbs.input.clone();
+    let on_apply = cbs.apply.clone();
+    let on_cursor = cbs.cursor.clone();
+    let on_select = cbs.select.clone();
+    let on_example = cbs.example.clone();
     let on_share = {
         let (state, share_url) = (state.clone(), share_url.clone());
         Callback::from(move |_| {
@@ -169,13 +207,13 @@ pub fn app() -> Html {
             )))
         })
     };
-    let on_theme = crate::settle::use_dispatch(&state, Action::SetTheme);
-    let on_change = crate::settle::use_dispatch(&state, Action::SetChange);
-    let on_toggle_fix = crate::settle::use_dispatch(&state, Action::ToggleFix);
-    let on_unsafe = crate::settle::use_dispatch(&state, Action::SetUnsafeFixes);
-    let on_import = crate::settle::use_dispatch(&state, Action::ImportLog);
-    let on_clear = crate::settle::use_dispatch(&state, |_: ()| Action::ClearLog);
-    let dismiss = crate::settle::use_dispatch(&state, |_: MouseEvent| Action::Notice(None));
+    let on_theme = cbs.theme.clone();
+    let on_change = cbs.change.clone();
+    let on_toggle_fix = cbs.toggle_fix.clone();
+    let on_unsafe = cbs.unsafe_fixes.clone();
+    let on_import = cbs.import.clone();
+    let on_clear = cbs.clear.clone();
+    let dismiss = cbs.dismiss.clone();
     let a = state.analysis.clone();
     let settled = state.settled.clone();
     let header = html! {
@@ -184,7 +222,7 @@ pub fn app() -> Html {
                 <h1><a href="#/" class="home"><span class="logo" aria-hidden="true">{"▤"}</span>{" Layerlab"}</a></h1>
                 <p class="tagline">{"Why is your docker build slow? Paste a Dockerfile and see its layers."}</p>
             </div>
-            <Toolbar theme={state.theme} share_url={(*share_url).clone()} {on_example} {on_share} {on_theme} />
+            { toolbar(Toolbar { theme: state.theme, share_url: (*share_url).clone(), on_example, on_share, on_theme }) }
             { for state.notice.clone().map(|n| html! {
                 <p class="notice" role="status" data-testid="notice">{n}{" "}<button type="button" onclick={dismiss} aria-label="Dismiss the notice">{"×"}</button></p>
             }) }

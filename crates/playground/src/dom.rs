@@ -13,10 +13,12 @@ pub fn load(key: &str) -> Option<String> {
 }
 
 /// Saves a value to localStorage (ignored when storage is unavailable).
-pub fn save(key: &str, value: &str) {
-    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
-    }
+/// Stores a value in localStorage; false when the browser refused it (a
+/// text over the storage quota, storage disabled).
+pub fn save(key: &str, value: &str) -> bool {
+    window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
 /// The URL fragment without `#`.

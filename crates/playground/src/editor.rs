@@ -49,7 +49,13 @@ struct CachedLine {
 /// segments (the same `Rc`), so its `EditorLine` is skipped: an edit costs
 /// the lines it touched, not the file's length.
 fn highlighted(a: &Analysis, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
-    let src: &str = &a.source;
+    // A truncated analysis ends after a whole line: the unanalyzed rest
+    // starts on the next line (drawn plain by the view).
+    let src: &str = match a.source.strip_suffix('\n') {
+        Some(s) if a.truncated() => s,
+        _ if a.truncated() => return Vec::new(),
+        _ => &a.source,
+    };
     // Byte ranges to underline (findings and syntax errors), by start.
     let mut ranges: Vec<(usize, usize)> = a
         .findings
@@ -185,7 +191,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let marks = use_memo(props.analysis.clone(), |a| markers(a));
     {
         let node = node.clone();
-        use_effect_with(props.analysis.source.clone(), move |value| {
+        use_effect_with(props.analysis.text.clone(), move |value| {
             if let Some(area) = node.cast::<HtmlTextAreaElement>() {
                 // A textarea's value always has LF line endings; the state
                 // keeps the exact text (a share link may carry CRLF).
@@ -235,10 +241,27 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let onclick = Callback::from(move |e: MouseEvent| cursor(e.target_unchecked_into()));
 
-    let count = lines.len();
+    let a = &props.analysis;
+    let rest = &a.text[a.source.len()..];
+    let count = if a.truncated() {
+        lines.len() + rest.split('\n').count()
+    } else {
+        lines.len()
+    };
     let numbers: String = (1..=count).map(|n| format!("{n}\n")).collect();
     let errors = props.analysis.df.errors().count();
+    let too_large = a.truncated().then(|| {
+        let analyzed_lines = a.source.split_inclusive('\n').count();
+        format!(
+            "This text is {} KB ({count} lines): Layerlab analyzes its first {} KB, lines 1 to {analyzed_lines}. \
+             The rest stays in the editor as you typed it, unanalyzed; fixes leave it unchanged.",
+            a.text.len() / 1024,
+            a.source.len() / 1024,
+        )
+    });
     html! {
+        <>
+        if let Some(msg) = too_large { <p class="notice" role="status" data-testid="too-large">{msg}</p> }
         <div class="code" ref={scroller}>
             <div class="code-inner">
                 <div class="gutter">
@@ -250,6 +273,7 @@ pub fn editor(props: &EditorProps) -> Html {
                         { for lines.iter().enumerate().map(|(i, segs)| html! {
                             <EditorLine segments={segs.clone()} current={i as u32 + 1 == props.cursor_line} />
                         }) }
+                        if a.truncated() { <div class="l-rest">{rest.to_string()}</div> }
                     </pre>
                     <textarea
                         ref={node}
@@ -271,5 +295,6 @@ pub fn editor(props: &EditorProps) -> Html {
                 { format!("{} lines, {} findings, {} syntax errors", count, props.analysis.findings.len(), errors) }
             </p>
         </div>
+        </>
     }
 }

@@ -33,7 +33,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
     {
         let (state2, on_done, done) = (state.clone(), props.on_done.clone(), props.done);
         use_effect_with(state.analysis.version, move |_| {
-            dom::save(&lesson_files::text_key(n), &state2.analysis.source);
+            dom::save(&lesson_files::text_key(n), &state2.analysis.text);
             if !done && state2.lesson_complete() {
                 on_done.emit(n);
             }

@@ -84,7 +84,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
             <div class="buttons">
                 <CopyButton text={o.text.clone()} label="Copy the optimized Dockerfile" testid="optimized-copy" />
                 <button type="button" onclick={download} data-testid="optimized-download">{"Download"}</button>
-                <button type="button" onclick={apply}>{"Replace the editor text"}</button>
+                <button type="button" onclick={apply} data-testid="optimized-apply">{"Replace the editor text"}</button>
             </div>
             <div class="two">
                 <div>

@@ -28,18 +28,14 @@ pub fn use_deep_tier(state: &UseReducerHandle<State>) {
     });
 }
 
-/// A stable callback that dispatches `f(value)`: the same `Callback` on
-/// every render, so children whose other props did not change are skipped
-/// (a fresh callback each render re-ran every tip demo on every keystroke).
-#[hook]
-pub fn use_dispatch<T: 'static>(
-    state: &UseReducerHandle<State>,
-    f: fn(T) -> Action,
-) -> Callback<T> {
-    let dispatcher = state.dispatcher();
-    use_callback(f, move |v: T, f: &fn(T) -> Action| {
-        dispatcher.dispatch(f(v))
-    })
+/// A callback that dispatches `f(value)` through a dispatcher. Made once
+/// (the app keeps its callbacks in one `use_memo`), it is the same
+/// `Callback` on every render, so children whose other props did not change
+/// are skipped: a fresh callback each render re-ran every tip demo on every
+/// keystroke.
+pub fn dispatch_to<T: 'static>(d: &UseReducerDispatcher<State>, f: fn(T) -> Action) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |v: T| d.dispatch(f(v)))
 }
 
 /// A callback that dispatches `f(value)` (editor input, cursor, line

@@ -135,6 +135,10 @@ impl std::ops::Deref for Sim {
 pub struct Analysis {
     /// Bumped on every new text; equality is by version.
     pub version: u64,
+    /// The editor's whole text: what is autosaved, shared and shown.
+    pub text: Rc<str>,
+    /// The analyzed text: all of `text`, or its first [`ANALYZE_LIMIT`]
+    /// bytes (cut after a whole line) when it is larger.
     pub source: Rc<str>,
     pub df: Dockerfile,
     pub model: BuildModel,
@@ -151,8 +155,37 @@ impl PartialEq for Analysis {
     }
 }
 
+/// Larger texts are analyzed up to here (about 10,000 lines): the analysis
+/// runs on every keystroke, and a pasted 10 MB file would take minutes and
+/// more memory than a page has. The rest stays in the editor, unanalyzed,
+/// and the page says so.
+pub const ANALYZE_LIMIT: usize = 256 * 1024;
+
+/// How much of `text` is analyzed: all of it, or up to the end of the last
+/// line within [`ANALYZE_LIMIT`] that no continuation (`\`) carries on.
+pub fn analyzed_len(text: &str) -> usize {
+    if text.len() <= ANALYZE_LIMIT {
+        return text.len();
+    }
+    let mut end = ANALYZE_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    while cut > 0 && text[..cut - 1].trim_end_matches('\r').ends_with('\\') {
+        cut = text[..cut - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    cut
+}
+
 impl Analysis {
-    pub fn new(version: u64, source: Rc<str>) -> Analysis {
+    pub fn new(version: u64, text: Rc<str>) -> Analysis {
+        let cut = analyzed_len(&text);
+        let source: Rc<str> = if cut == text.len() {
+            text.clone()
+        } else {
+            text[..cut].into()
+        };
         let df = layerlab_core::parse(&source);
         let model = model::build(&df, &source);
         let ctx = BuildContext::default();
@@ -176,6 +209,7 @@ impl Analysis {
             .collect();
         Analysis {
             version,
+            text,
             source,
             df,
             model,
@@ -184,6 +218,11 @@ impl Analysis {
             scenarios,
             lines,
         }
+    }
+
+    /// Whether only the first part of the text was analyzed.
+    pub fn truncated(&self) -> bool {
+        self.source.len() < self.text.len()
     }
 
     /// The instruction whose lines contain `line`.
@@ -297,8 +336,9 @@ impl State {
         }
     }
 
+    /// The editor's whole text.
     pub fn source(&self) -> &str {
-        &self.analysis.source
+        &self.analysis.text
     }
 
     /// Whether the deep result is current.
@@ -396,6 +436,9 @@ pub enum Action {
     SetSource(String),
     /// Like `SetSource`, with a notice for the status line.
     LoadSource(String, String),
+    /// Replace the analyzed part of the text with a changed version of it
+    /// (an optimized file, a tip's rewrite).
+    Apply(String),
     /// Run the deep tier for the current text.
     Deepen,
     SetChange(ChangeChoice),
@@ -454,7 +497,7 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::SetSource(source) if *source == *self.analysis.source => self,
+            Action::SetSource(source) if *source == *self.analysis.text => self,
             Action::SetSource(source) => self.with(|s| {
                 crate::dom::mark("layerlab:analysis-start");
                 s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
@@ -466,8 +509,15 @@ impl Reducible for State {
                 s.resimulate();
                 s.measure_goals();
             }),
+            // A fix or a reordering of the analyzed part: the unanalyzed
+            // rest of a very large text is kept after it.
+            Action::Apply(changed) => {
+                let text = changed + &self.analysis.text[self.analysis.source.len()..];
+                let notice = "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".to_string();
+                self.reduce(Action::LoadSource(text, notice))
+            }
             Action::LoadSource(source, notice) => self.with(|s| {
-                if *source != *s.analysis.source {
+                if *source != *s.analysis.text {
                     s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
                     s.log = None;
                 }

@@ -1,4 +1,5 @@
-//! The header's controls: examples menu, share link, colour theme.
+//! The header's controls: examples menu, share link, colour theme. A view
+//! function, not a component: it is a handful of controls.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -6,8 +7,7 @@ use yew::prelude::*;
 use crate::examples::EXAMPLES;
 use crate::state::Theme;
 
-#[derive(Properties, PartialEq)]
-pub struct ToolbarProps {
+pub struct Toolbar {
     pub theme: Theme,
     /// The share link of the current text, once asked for.
     pub share_url: Option<String>,
@@ -16,8 +16,7 @@ pub struct ToolbarProps {
     pub on_theme: Callback<Theme>,
 }
 
-#[function_component(Toolbar)]
-pub fn toolbar(props: &ToolbarProps) -> Html {
+pub fn toolbar(props: Toolbar) -> Html {
     let on_example = {
         let cb = props.on_example.clone();
         Callback::from(move |e: Event| {

@@ -47,7 +47,7 @@ pub fn widget(props: &WidgetProps) -> Html {
         });
     }
     let on_input = dispatch(&state, Action::SetSource);
-    let on_apply = dispatch(&state, Action::SetSource);
+    let on_apply = dispatch(&state, Action::Apply);
     let on_cursor = dispatch(&state, Action::SetCursor);
     let on_select = dispatch(&state, Action::SelectLine);
     let on_unsafe = dispatch(&state, Action::SetUnsafeFixes);

@@ -70,6 +70,9 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         let model = crate::model::build(&df, &text);
         let findings = run_rules(&text, &df, &model, &ctx_now, &CheckOptions::default());
         let mut chosen_edits = Vec::new();
+        // Chosen edit spans and touched instructions, sorted, so a round
+        // stays O(F log F) on files with thousands of fixes.
+        let mut chosen = Chosen::default();
         let mut touched: Vec<(u32, u32)> = Vec::new();
         let mut round_applied = Vec::new();
         let mut round_files = Vec::new();
@@ -104,15 +107,18 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
                 .iter()
                 .map(|e| instruction_of(&df, e.span.start))
                 .collect();
-            let overlaps = fix.edits.iter().any(|e| {
-                chosen_edits
-                    .iter()
-                    .any(|c: &super::TextEdit| ranges_touch(c.span, e.span))
-            });
-            if overlaps || spans.iter().any(|s| touched.contains(s)) {
+            let overlaps = fix.edits.iter().any(|e| chosen.touches(e.span));
+            if overlaps || spans.iter().any(|s| touched.binary_search(s).is_ok()) {
                 continue;
             }
-            touched.extend(spans);
+            for s in spans {
+                if let Err(at) = touched.binary_search(&s) {
+                    touched.insert(at, s);
+                }
+            }
+            for e in &fix.edits {
+                chosen.add(e.span);
+            }
             chosen_edits.extend(fix.edits.iter().cloned());
             round_files.extend(fix.files.iter().cloned());
             round_applied.push(AppliedFix {
@@ -173,11 +179,85 @@ fn ranges_touch(a: crate::syntax::Span, b: crate::syntax::Span) -> bool {
         || (b.start == b.end && a.start < b.start && b.start < a.end)
 }
 
-/// The span of the instruction containing `offset` (or the offset itself).
+/// The span of the first instruction containing `offset` (or the offset
+/// itself). Instructions are in order and do not overlap, so it is one of
+/// the last two starting at or before `offset`.
 fn instruction_of(df: &crate::Dockerfile, offset: u32) -> (u32, u32) {
-    df.instructions
+    let ins = &df.instructions;
+    let n = ins.partition_point(|i| i.span.start <= offset);
+    ins[n.saturating_sub(2)..n]
         .iter()
-        .find(|i| i.span.start <= offset && offset <= i.span.end)
+        .find(|i| offset <= i.span.end)
         .map(|i| (i.span.start, i.span.end))
         .unwrap_or((offset, offset))
+}
+
+/// Edit spans already chosen in a round, sorted by start, with the longest
+/// length: a span can only touch those starting within that reach of it.
+#[derive(Default)]
+struct Chosen {
+    spans: Vec<crate::syntax::Span>,
+    longest: u32,
+}
+
+impl Chosen {
+    fn touches(&self, e: crate::syntax::Span) -> bool {
+        let end = self.spans.partition_point(|c| c.start <= e.end);
+        self.spans[..end]
+            .iter()
+            .rev()
+            .take_while(|c| c.start.saturating_add(self.longest) >= e.start)
+            .any(|&c| ranges_touch(c, e))
+    }
+
+    fn add(&mut self, e: crate::syntax::Span) {
+        let at = self.spans.partition_point(|c| c.start <= e.start);
+        self.spans.insert(at, e);
+        self.longest = self.longest.max(e.end - e.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Span;
+
+    #[test]
+    fn chosen_spans_answer_like_a_linear_scan() {
+        let mut seed = 0x5eed_u64;
+        let mut next = |k: u32| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % u64::from(k)) as u32
+        };
+        for _ in 0..200 {
+            let mut chosen = Chosen::default();
+            let mut all: Vec<Span> = Vec::new();
+            for _ in 0..30 {
+                let s = next(200);
+                let e = Span::new(s as usize, (s + next(3) * next(8)) as usize);
+                let brute = all.iter().any(|&c| ranges_touch(c, e));
+                assert_eq!(chosen.touches(e), brute, "{e:?} against {all:?}");
+                if !brute || next(4) == 0 {
+                    chosen.add(e);
+                    all.push(e);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn instruction_of_finds_the_containing_instruction() {
+        let src = "FROM a\nRUN b\n\nCOPY c d\n";
+        let df = crate::syntax::parse(src);
+        assert_eq!(instruction_of(&df, 0), (0, 6));
+        assert_eq!(instruction_of(&df, 9), (7, 12));
+        assert_eq!(
+            instruction_of(&df, 13),
+            (13, 13),
+            "a blank line is no instruction"
+        );
+        assert_eq!(instruction_of(&df, 16), (14, 22));
+    }
 }

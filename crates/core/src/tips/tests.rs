@@ -410,3 +410,35 @@ fn broad_copy_split_covers_every_ecosystem() {
     let src = "FROM python:3.12\nCOPY . .\nRUN pip install .\n";
     assert!(!codes(src, &BuildContext::default()).contains(&"LL301"));
 }
+
+#[test]
+fn savings_are_estimated_within_a_budget_on_huge_files() {
+    assert_eq!(super::savings_budget(100_000), 320);
+    assert_eq!(super::savings_budget(10_000_000), 16);
+    // 40 stages with a fixable finding each, padded with comments to 2.2 MB:
+    // the budget is 16, so 16 findings get savings and the rest none.
+    let one = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n";
+    let src = format!(
+        "{}{}",
+        one.repeat(40),
+        "# padding padding padding padding\n".repeat(64_000)
+    );
+    assert_eq!(super::savings_budget(src.len()), 16);
+    let report = super::check(
+        &src,
+        &crate::simulate::BuildContext::default(),
+        &super::CheckOptions::default(),
+    );
+    let fixable = report.findings.iter().filter(|f| f.fix.is_some()).count();
+    let estimated: Vec<usize> = (0..report.findings.len())
+        .filter(|&i| report.findings[i].saved.is_some())
+        .collect();
+    assert!(fixable >= 40, "{fixable}");
+    assert_eq!(estimated.len(), 16);
+    // The first fixable findings, in file order.
+    let first: Vec<usize> = (0..report.findings.len())
+        .filter(|&i| report.findings[i].fix.is_some())
+        .take(16)
+        .collect();
+    assert_eq!(estimated, first);
+}
