@@ -127,16 +127,6 @@ pub fn bench_web(args: &[String]) -> Result<(), String> {
     }
     first.sort_by(|a, b| a.total_cmp(b));
 
-    if let Ok(probe) = std::env::var("LAYERLAB_PROBE") {
-        let js = std::fs::read_to_string(probe).unwrap();
-        println!(
-            "probe: {}",
-            b.session
-                .execute_async(&js, vec![])
-                .map_err(|e| e.to_string())?
-        );
-        return Ok(());
-    }
     // 2. Keystrokes on a 500-line file.
     let text = five_hundred_lines();
     b.set_editor_text(&text);
