@@ -9,11 +9,11 @@
 //! `Properties` struct. Helper modules hold no component: `examples`
 //! (compiled-in Dockerfiles), `share` (the share-link codec), `highlight`
 //! (the editor's token colouring), `dom` (storage, clipboard, download),
-//! and the view functions `tip_frame`, `diff_view` and `rule_page`.
+//! and the view functions `tip_frame`, `diff_view`, `toolbar` and `rule_page`.
 //! User text only ever reaches the DOM as text nodes or form values, never
 //! as HTML.
 
-/// Power-of-two size classes instead of dlmalloc: 2.7 KB gzip less, O(1).
+/// Power-of-two size classes instead of dlmalloc: 2.9 KB gzip less, O(1).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOC: layerlab_alloc::PageAlloc = layerlab_alloc::PageAlloc::new();

@@ -162,7 +162,8 @@ impl PartialEq for Analysis {
 pub const ANALYZE_LIMIT: usize = 256 * 1024;
 
 /// How much of `text` is analyzed: all of it, or up to the end of the last
-/// line within [`ANALYZE_LIMIT`] that no continuation (`\`) carries on.
+/// line within [`ANALYZE_LIMIT`] that no continuation carries on (a line
+/// ending in a backslash, or a backtick under `# escape=`, blanks allowed).
 pub fn analyzed_len(text: &str) -> usize {
     if text.len() <= ANALYZE_LIMIT {
         return text.len();
@@ -172,7 +173,12 @@ pub fn analyzed_len(text: &str) -> usize {
         end -= 1;
     }
     let mut cut = text[..end].rfind('\n').map_or(0, |i| i + 1);
-    while cut > 0 && text[..cut - 1].trim_end_matches('\r').ends_with('\\') {
+    let continued = |end: usize| {
+        text[..end]
+            .trim_end_matches([' ', '\t', '\r'])
+            .ends_with(['\\', '`'])
+    };
+    while cut > 0 && continued(cut - 1) {
         cut = text[..cut - 1].rfind('\n').map_or(0, |i| i + 1);
     }
     cut
