@@ -910,3 +910,61 @@ fn a_huge_paste_is_kept_and_analyzed_up_to_the_limit() {
         &after[..300]
     );
 }
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn typing_into_a_large_file_draws_at_once_and_analyzes_after() {
+    let b = Browser::start();
+    b.open("/");
+    wait_settled(&b);
+    // 130 KB (more than the 64 KB above which analysis waits for a pause):
+    // every stage has an apt-get install without --no-install-recommends.
+    let unit = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+    let text = unit.repeat(2_000);
+    b.set_editor_text(&text);
+    let findings = || {
+        b.execute("return document.getElementById('editor-status').textContent")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    b.wait_for("the large file's analysis", || {
+        findings().starts_with("4001 lines, ")
+    });
+    let before = findings();
+    let analyses = || {
+        b.execute("return performance.getEntriesByName('layerlab:analysis').length")
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let analyzed = analyses();
+    // Type at the end of line 2 (the first RUN): the overlay shows the
+    // keys, its lines stay those of the textarea, and the analysis follows.
+    b.execute("const t = document.querySelector('[data-testid=editor]'); const at = t.value.indexOf('\\n', 16); t.focus(); t.setSelectionRange(at, at);");
+    b.session.send_keys(&b.el("editor"), " wget").unwrap();
+    b.wait_for("the typed keys in the overlay", || {
+        b.execute("return document.querySelectorAll('.hl .l')[1].textContent")
+            .as_str()
+            == Some("RUN apt-get update && apt-get install -y curl wget")
+    });
+    let lines = b.execute("return [document.querySelectorAll('.hl .l').length, document.querySelector('[data-testid=editor]').value.split('\\n').length]");
+    assert_eq!(lines[0], lines[1], "one overlay line per textarea line");
+    // The underline of line 2's finding still covers its RUN after the edit.
+    b.wait_for("the analysis of the edit", || analyses() > analyzed);
+    let underlined = b.execute("return [...document.querySelectorAll('.hl .l')[1].querySelectorAll('.d')].map(e => e.textContent).join('')");
+    assert!(
+        underlined
+            .as_str()
+            .unwrap_or_default()
+            .contains("apt-get install"),
+        "{underlined}"
+    );
+    assert_eq!(
+        findings(),
+        before,
+        "same lines and findings: the edit changed neither"
+    );
+    assert!(b
+        .editor_value()
+        .starts_with("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\nFROM"));
+}

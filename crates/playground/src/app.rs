@@ -11,7 +11,7 @@ use crate::editor::Editor;
 use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES};
 use crate::findings_list::FindingsList;
 use crate::instruction_list::InstructionList;
-use crate::log_import::LogImportPanel;
+use crate::log_import::log_import;
 use crate::optimize_view::OptimizeView;
 use crate::pyramid::Pyramid;
 use crate::rule_page::rule_page;
@@ -130,7 +130,7 @@ pub fn app() -> Html {
         });
     }
     // Autosave, and the deep tier once typing pauses.
-    crate::settle::use_deep_tier(&state);
+    crate::settle::use_tiers(&state);
     {
         let state2 = state.clone();
         use_effect_with(state.analysis.version, move |_| {
@@ -248,7 +248,7 @@ pub fn app() -> Html {
             <main class="workspace" id="main">
                 <section class="pane" aria-labelledby="editor-title">
                     <h2 id="editor-title">{"Dockerfile"}</h2>
-                    <Editor analysis={a.clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                    <Editor analysis={a.clone()} text={state.text().clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
                     <FindingsList analysis={settled.clone()} on_select={on_select.clone()} />
                 </section>
                 <section class="pane" aria-labelledby="pyramid-title">
@@ -277,11 +277,11 @@ pub fn app() -> Html {
             <section class="band two" aria-label="Build log and instructions">
                 <div>
                     <h2 id="log-title">{"Import a build log"}</h2>
-                    <LogImportPanel log={state.log.clone()} {on_import} {on_clear} />
+                    { log_import(state.log.as_ref(), on_import, on_clear) }
                 </div>
                 <div>
                     <h2 id="analysis-title">{"Instructions"}</h2>
-                    <InstructionList items={settled.outline.clone()} />
+                    <InstructionList analysis={settled.clone()} />
                 </div>
             </section>
             <footer class="foot"><a href="#/rules">{"Rule reference"}</a>{" · "}<a href="#/workshop">{"Workshop"}</a>{" · Everything runs in your browser; nothing is uploaded."}</footer>

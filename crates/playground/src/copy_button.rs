@@ -1,33 +1,33 @@
 //! A button that copies a text to the clipboard and says whether it worked.
+//! A view function: the outcome is written into its own status span (our
+//! fixed words, as text), so it needs no component state.
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct CopyButtonProps {
-    pub text: String,
-    pub label: AttrValue,
-    #[prop_or_default]
-    pub testid: Option<AttrValue>,
-}
-
-#[function_component(CopyButton)]
-pub fn copy_button(props: &CopyButtonProps) -> Html {
-    let status = use_state(|| None::<bool>);
+pub fn copy_button(text: String, label: &'static str, testid: Option<&'static str>) -> Html {
+    let status = NodeRef::default();
     let onclick = {
-        let (text, status) = (props.text.clone(), status.clone());
+        let status = status.clone();
         Callback::from(move |_: MouseEvent| {
             let status = status.clone();
-            crate::dom::copy(&text, Callback::from(move |ok| status.set(Some(ok))));
+            crate::dom::copy(
+                &text,
+                Callback::from(move |ok: bool| {
+                    if let Some(el) = status.get() {
+                        el.set_text_content(Some(if ok {
+                            " Copied."
+                        } else {
+                            " Copy failed: select the text and copy it by hand."
+                        }));
+                    }
+                }),
+            );
         })
     };
     html! {
         <span class="copy">
-            <button type="button" {onclick} data-testid={props.testid.clone()}>{props.label.clone()}</button>
-            <span class="muted" aria-live="polite">{ match *status {
-                Some(true) => " Copied.",
-                Some(false) => " Copy failed: select the text and copy it by hand.",
-                None => "",
-            } }</span>
+            <button type="button" {onclick} data-testid={testid}>{label}</button>
+            <span class="muted" aria-live="polite" ref={status}></span>
         </span>
     }
 }

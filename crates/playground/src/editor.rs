@@ -24,6 +24,9 @@ const LINE_PX: i32 = 21;
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub analysis: Rc<Analysis>,
+    /// The text to show: the analysis's, or text typed into a large file
+    /// that is analyzed a moment later (`State::text`).
+    pub text: Rc<str>,
     /// 1-based line of the cursor.
     pub cursor_line: u32,
     /// A request to select a line: (line, nonce).
@@ -48,24 +51,98 @@ struct CachedLine {
 /// continuation state and underlines are unchanged keeps its previous
 /// segments (the same `Rc`), so its `EditorLine` is skipped: an edit costs
 /// the lines it touched, not the file's length.
-fn highlighted(a: &Analysis, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
+/// Where `text` differs from the analyzed text: `old[from..old_to]` became
+/// `new[from..]` up to the same suffix. Moves the analysis's byte offsets
+/// onto `text` until it is analyzed (offsets inside the edit go to its start;
+/// all results are character boundaries of `text`).
+struct Shift {
+    from: usize,
+    old_to: usize,
+    delta: isize,
+}
+
+impl Shift {
+    fn new(old: &str, new: &str) -> Shift {
+        let boundary = |k: usize, back: bool| {
+            let mut k = k;
+            let ok = |k: usize| {
+                if back {
+                    old.is_char_boundary(old.len() - k) && new.is_char_boundary(new.len() - k)
+                } else {
+                    old.is_char_boundary(k) && new.is_char_boundary(k)
+                }
+            };
+            while k > 0 && !ok(k) {
+                k -= 1;
+            }
+            k
+        };
+        let from = boundary(
+            old.bytes()
+                .zip(new.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+            false,
+        );
+        let room = old.len().min(new.len()) - from;
+        let same_end = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let same_end = boundary(same_end, true);
+        Shift {
+            from,
+            old_to: old.len() - same_end,
+            delta: new.len() as isize - old.len() as isize,
+        }
+    }
+
+    fn at(&self, offset: usize) -> usize {
+        if offset <= self.from {
+            offset
+        } else if offset >= self.old_to {
+            (offset as isize + self.delta) as usize
+        } else {
+            self.from
+        }
+    }
+}
+
+/// The analyzed part of `text` (all of it unless the analysis was cut).
+fn analyzed_end(a: &Analysis, text: &str, shift: &Shift) -> usize {
+    if a.truncated() {
+        shift.at(a.source.len()).min(text.len())
+    } else {
+        text.len()
+    }
+}
+
+fn highlighted(a: &Analysis, text: &str, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
+    let shift = Shift::new(&a.text, text);
+    let analyzed = &text[..analyzed_end(a, text, &shift)];
     // A truncated analysis ends after a whole line: the unanalyzed rest
     // starts on the next line (drawn plain by the view).
-    let src: &str = match a.source.strip_suffix('\n') {
+    let src: &str = match analyzed.strip_suffix('\n') {
         Some(s) if a.truncated() => s,
         _ if a.truncated() => return Vec::new(),
-        _ => &a.source,
+        _ => analyzed,
     };
     // Byte ranges to underline (findings and syntax errors), by start.
     let mut ranges: Vec<(usize, usize)> = a
         .findings
         .iter()
-        .map(|f| (f.span.start as usize, f.span.end as usize))
-        .chain(a.df.diagnostics.iter().map(|d| {
+        .map(|f| {
             (
-                d.span.start as usize,
-                (d.span.end as usize).max(d.span.start as usize + 1),
+                shift.at(f.span.start as usize),
+                shift.at(f.span.end as usize),
             )
+        })
+        .chain(a.df.diagnostics.iter().map(|d| {
+            let start = shift.at(d.span.start as usize);
+            (start, shift.at(d.span.end as usize).max(start + 1))
         }))
         .collect();
     layerlab_core::sort::sort_by_key(&mut ranges, |r| r.0);
@@ -184,14 +261,15 @@ pub fn editor(props: &EditorProps) -> Html {
     let line_cache = use_mut_ref(Vec::new);
     let lines = {
         let cache = line_cache.clone();
-        use_memo(props.analysis.clone(), move |a| {
-            highlighted(a, &mut cache.borrow_mut())
-        })
+        use_memo(
+            (props.analysis.clone(), props.text.clone()),
+            move |(a, text)| highlighted(a, text, &mut cache.borrow_mut()),
+        )
     };
     let marks = use_memo(props.analysis.clone(), |a| markers(a));
     {
         let node = node.clone();
-        use_effect_with(props.analysis.text.clone(), move |value| {
+        use_effect_with(props.text.clone(), move |value| {
             if let Some(area) = node.cast::<HtmlTextAreaElement>() {
                 // A textarea's value always has LF line endings; the state
                 // keeps the exact text (a share link may carry CRLF).
@@ -242,7 +320,13 @@ pub fn editor(props: &EditorProps) -> Html {
     let onclick = Callback::from(move |e: MouseEvent| cursor(e.target_unchecked_into()));
 
     let a = &props.analysis;
-    let rest = &a.text[a.source.len()..];
+    let text: &str = &props.text;
+    let end = if a.truncated() {
+        analyzed_end(a, text, &Shift::new(&a.text, text))
+    } else {
+        text.len()
+    };
+    let rest = &text[end..];
     let count = if a.truncated() {
         lines.len() + rest.split('\n').count()
     } else {
@@ -251,12 +335,12 @@ pub fn editor(props: &EditorProps) -> Html {
     let numbers: String = (1..=count).map(|n| format!("{n}\n")).collect();
     let errors = props.analysis.df.errors().count();
     let too_large = a.truncated().then(|| {
-        let analyzed_lines = a.source.split_inclusive('\n').count();
+        let analyzed_lines = text[..end].split_inclusive('\n').count();
         format!(
             "This text is {} KB ({count} lines): Layerlab analyzes its first {} KB, lines 1 to {analyzed_lines}. \
              The rest stays in the editor as you typed it, unanalyzed; fixes leave it unchanged.",
-            a.text.len() / 1024,
-            a.source.len() / 1024,
+            text.len() / 1024,
+            end / 1024,
         )
     });
     html! {

@@ -1,16 +1,21 @@
 //! The list of instructions found in the Dockerfile, with their count.
 
-use layerlab_core::OutlineItem;
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::state::Analysis;
 
 #[derive(Properties, PartialEq)]
 pub struct InstructionListProps {
-    pub items: Vec<OutlineItem>,
+    /// Its outline is listed (compared by version: no copy per render).
+    pub analysis: Rc<Analysis>,
 }
 
 #[function_component(InstructionList)]
 pub fn instruction_list(props: &InstructionListProps) -> Html {
-    let n = props.items.len();
+    let items = &props.analysis.outline;
+    let n = items.len();
     html! {
         <div class="instructions">
             <p class="count" aria-live="polite">
@@ -18,7 +23,7 @@ pub fn instruction_list(props: &InstructionListProps) -> Html {
                 {if n == 1 { " instruction" } else { " instructions" }}
             </p>
             <ol data-testid="instructions">
-                { for props.items.iter().map(|item| html! {
+                { for items.iter().map(|item| html! {
                     <li data-testid="instruction" data-line={item.line.to_string()}>
                         <span class="line">{item.line}</span>
                         <span class={classes!("kw", format!("kw-{}", item.keyword.to_ascii_lowercase()))}>{&item.keyword}</span>

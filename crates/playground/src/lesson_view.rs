@@ -30,6 +30,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
         let text = dom::load(&lesson_files::text_key(n)).unwrap_or_else(|| lesson.starter.clone());
         State::for_lesson(lesson, text)
     });
+    crate::settle::use_tiers(&state);
     {
         let (state2, on_done, done) = (state.clone(), props.on_done.clone(), props.done);
         use_effect_with(state.analysis.version, move |_| {
@@ -81,7 +82,7 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             </section>
             <section class="pane">
                 <h2>{"Your Dockerfile"}</h2>
-                <Editor analysis={a.clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                <Editor analysis={a.clone()} text={state.text().clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
                 <FindingsList analysis={a.clone()} on_select={on_select.clone()} />
                 <h3>{"Layer pyramid"}</h3>
                 <Pyramid analysis={a} simulation={None} log={None} cursor_line={state.cursor_line} {on_select} />

@@ -8,28 +8,23 @@ use yew::prelude::*;
 
 use crate::state::LogImport;
 
-#[derive(Properties, PartialEq)]
-pub struct LogImportProps {
-    pub log: Option<Rc<LogImport>>,
-    pub on_import: Callback<String>,
-    pub on_clear: Callback<()>,
-}
-
-#[function_component(LogImportPanel)]
-pub fn log_import(props: &LogImportProps) -> Html {
-    let area = use_node_ref();
+/// The panel: a textarea (uncontrolled: what is pasted stays there) and its
+/// buttons. A view function; the textarea is read when the button is pressed.
+pub fn log_import(
+    log: Option<&Rc<LogImport>>,
+    on_import: Callback<String>,
+    on_clear: Callback<()>,
+) -> Html {
+    let area = NodeRef::default();
     let import = {
-        let (area, cb) = (area.clone(), props.on_import.clone());
+        let (area, cb) = (area.clone(), on_import);
         Callback::from(move |_: MouseEvent| {
             if let Some(a) = area.cast::<HtmlTextAreaElement>() {
                 cb.emit(a.value());
             }
         })
     };
-    let clear = {
-        let cb = props.on_clear.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let clear = on_clear.reform(|_: MouseEvent| ());
     html! {
         <div class="log-import">
             <label for="log-text">{"Paste the output of "}<code>{"docker build --progress=plain ."}</code></label>
@@ -37,9 +32,9 @@ pub fn log_import(props: &LogImportProps) -> Html {
                 placeholder="#5 [2/6] WORKDIR /code\n#5 CACHED\n…" />
             <div class="buttons">
                 <button type="button" onclick={import} data-testid="log-import">{"Use this build log"}</button>
-                if props.log.is_some() { <button type="button" onclick={clear}>{"Forget the log"}</button> }
+                if log.is_some() { <button type="button" onclick={clear}>{"Forget the log"}</button> }
             </div>
-            { for props.log.as_ref().map(|l| html! {
+            { for log.map(|l| html! {
                 <p data-testid="log-status">{format!("Using real times for {} steps ({} cached) from a log of {} steps.",
                     l.steps.len(), l.steps.iter().filter(|s| s.1).count(), l.log_steps)}</p>
             }) }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::num::F0;
 
-use crate::copy_button::CopyButton;
+use crate::copy_button::copy_button;
 use crate::diff_view::diff_view;
 use crate::state::{Analysis, Deep};
 
@@ -82,7 +82,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
                 </li>
             </ul>
             <div class="buttons">
-                <CopyButton text={o.text.clone()} label="Copy the optimized Dockerfile" testid="optimized-copy" />
+                { copy_button(o.text.clone(), "Copy the optimized Dockerfile", Some("optimized-copy")) }
                 <button type="button" onclick={download} data-testid="optimized-download">{"Download"}</button>
                 <button type="button" onclick={apply} data-testid="optimized-apply">{"Replace the editor text"}</button>
             </div>

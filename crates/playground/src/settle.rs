@@ -1,5 +1,7 @@
-//! The deep tier's trigger (a hook, not a component): once typing pauses,
-//! dispatch [`Action::Deepen`]. Shared by the app and every embedded widget.
+//! The analysis tiers' trigger (a hook, not a component): once typing
+//! pauses, analyze text typed into a large file ([`Action::AnalyzePending`])
+//! and then run the deep tier ([`Action::Deepen`]). Shared by the app, every
+//! embedded widget and the workshop's lessons.
 
 use std::time::Duration;
 
@@ -10,19 +12,32 @@ use crate::state::{Action, State};
 /// Typing pause before the optimizer and the tip demos catch up.
 const SETTLE: Duration = Duration::from_millis(250);
 
-/// Runs the deep tier for the current text once typing pauses (at once for
-/// the first text).
+/// Pause after an edit of a large text before it is analyzed: the keystroke
+/// is painted first, and a burst of keys is analyzed once.
+const PENDING_PAUSE: Duration = Duration::from_millis(40);
+
+/// Analyzes pending text once typing pauses for an instant, and runs the
+/// deep tier once it pauses for longer (at once for the first text).
 #[hook]
-pub fn use_deep_tier(state: &UseReducerHandle<State>) {
-    let generation = use_mut_ref(|| 0u64);
+pub fn use_tiers(state: &UseReducerHandle<State>) {
+    let generation = use_mut_ref(|| (0u64, 0u64));
     let state = state.clone();
-    use_effect_with(state.analysis.version, move |&version| {
-        *generation.borrow_mut() = version;
-        let first = version == 1;
+    let pending = state.pending.is_some();
+    use_effect_with((state.analysis.version, state.pending_seq), move |&now| {
+        *generation.borrow_mut() = now;
+        let pause = match now {
+            _ if pending => PENDING_PAUSE,
+            (1, 0) => Duration::ZERO,
+            _ => SETTLE,
+        };
         yew::platform::spawn_local(async move {
-            yew::platform::time::sleep(if first { Duration::ZERO } else { SETTLE }).await;
-            if *generation.borrow() == version {
-                state.dispatch(Action::Deepen);
+            yew::platform::time::sleep(pause).await;
+            if *generation.borrow() == now {
+                state.dispatch(if pending {
+                    Action::AnalyzePending(now.1)
+                } else {
+                    Action::Deepen
+                });
             }
         });
     });

@@ -288,8 +288,17 @@ pub struct State {
     /// mode (the app's state only).
     pub done: Vec<usize>,
     pub presenter: bool,
+    /// Text typed into a large file and not analyzed yet (see
+    /// [`DEFER_ABOVE`]), with a counter that changes on every such edit.
+    pub pending: Option<Rc<str>>,
+    pub pending_seq: u64,
     nonce: u64,
 }
+
+/// Above this size an edit shows the new text first and analyzes it in a
+/// later task (once typing pauses for an instant): the browser paints the
+/// keystroke without waiting for tens of milliseconds of analysis.
+pub const DEFER_ABOVE: usize = 64 * 1024;
 
 impl State {
     pub fn new(source: String, theme: Theme, route: Route) -> Self {
@@ -315,6 +324,8 @@ impl State {
             solution_shown: false,
             done: Vec::new(),
             presenter: false,
+            pending: None,
+            pending_seq: 0,
             nonce: 0,
         };
         s.resimulate();
@@ -342,9 +353,28 @@ impl State {
         }
     }
 
-    /// The editor's whole text.
+    /// The editor's whole text (typed, even if not analyzed yet).
     pub fn source(&self) -> &str {
-        &self.analysis.text
+        self.text()
+    }
+
+    /// The editor's whole text, as an `Rc`.
+    pub fn text(&self) -> &Rc<str> {
+        self.pending.as_ref().unwrap_or(&self.analysis.text)
+    }
+
+    /// Analyzes `text` (the fast tier) and makes it the current analysis.
+    fn analyze(&mut self, text: Rc<str>) {
+        self.pending = None;
+        crate::dom::mark("layerlab:analysis-start");
+        self.analysis = Rc::new(Analysis::new(self.analysis.version + 1, text));
+        crate::dom::measure("layerlab:analysis", "layerlab:analysis-start");
+        // An imported log is matched again against the edited text.
+        if let Some(log) = self.log.take() {
+            self.log = match_log(log.text.clone(), &self.analysis.model);
+        }
+        self.resimulate();
+        self.measure_goals();
     }
 
     /// Whether the deep result is current.
@@ -425,6 +455,8 @@ impl State {
             solution_shown: self.solution_shown,
             done: self.done.clone(),
             presenter: self.presenter,
+            pending: self.pending.clone(),
+            pending_seq: self.pending_seq,
             nonce: self.nonce,
         }
     }
@@ -442,6 +474,8 @@ pub enum Action {
     SetSource(String),
     /// Like `SetSource`, with a notice for the status line.
     LoadSource(String, String),
+    /// Analyze the pending text, if it is still the one of edit `seq`.
+    AnalyzePending(u64),
     /// Replace the analyzed part of the text with a changed version of it
     /// (an optimized file, a tip's rewrite).
     Apply(String),
@@ -503,18 +537,19 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
-            Action::SetSource(source) if *source == *self.analysis.text => self,
-            Action::SetSource(source) => self.with(|s| {
-                crate::dom::mark("layerlab:analysis-start");
-                s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
-                crate::dom::measure("layerlab:analysis", "layerlab:analysis-start");
-                // An imported log is matched again against the edited text.
-                if let Some(log) = s.log.take() {
-                    s.log = match_log(log.text.clone(), &s.analysis.model);
-                }
-                s.resimulate();
-                s.measure_goals();
+            Action::SetSource(source) if *source == **self.text() => self,
+            Action::SetSource(source) if source.len() > DEFER_ABOVE => self.with(|s| {
+                s.pending = Some(source.into());
+                s.pending_seq += 1;
             }),
+            Action::SetSource(source) => self.with(|s| s.analyze(source.into())),
+            Action::AnalyzePending(seq) => match &self.pending {
+                Some(text) if seq == self.pending_seq => {
+                    let text = text.clone();
+                    self.with(|s| s.analyze(text))
+                }
+                _ => self,
+            },
             // A fix or a reordering of the analyzed part: the unanalyzed
             // rest of a very large text is kept after it.
             Action::Apply(changed) => {
@@ -523,6 +558,7 @@ impl Reducible for State {
                 self.reduce(Action::LoadSource(text, notice))
             }
             Action::LoadSource(source, notice) => self.with(|s| {
+                s.pending = None;
                 if *source != *s.analysis.text {
                     s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
                     s.log = None;

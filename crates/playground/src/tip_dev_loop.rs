@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::num::{F0, F1};
 
-use crate::copy_button::CopyButton;
+use crate::copy_button::copy_button;
 use crate::state::Analysis;
 use crate::tip_frame::{example_of, subject, tip_frame, Frame};
 
@@ -98,7 +98,7 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
                     F0(rebuild - RESTART_SECONDS), F0(RESTART_SECONDS), F0(SYNC_SECONDS))}</p>
                 <h4>{"compose.yaml"}</h4>
                 <pre class="code-block" tabindex="0" data-testid="compose-yaml">{yaml.clone()}</pre>
-                <CopyButton text={yaml} label="Copy compose.yaml" />
+                { copy_button(yaml, "Copy compose.yaml", None) }
                 <p>{"Or without compose:"}</p>
                 <pre class="code-block" tabindex="0">{run}</pre>
             </>

@@ -31,7 +31,7 @@ pub fn widget(props: &WidgetProps) -> Html {
         use_reducer(move || State::new(source, Theme::System, Route::Main))
     };
     let open = use_state(|| false);
-    crate::settle::use_deep_tier(&state);
+    crate::settle::use_tiers(&state);
     {
         let state = state.clone();
         use_effect_with(props.source.clone(), move |s| {
@@ -62,7 +62,7 @@ pub fn widget(props: &WidgetProps) -> Html {
     html! {
         <div class="widget" data-testid="widget">
             <div class="w-grid">
-                <Editor analysis={a.clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                <Editor analysis={a.clone()} text={state.text().clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
                 <div>
                     <Pyramid analysis={a.clone()} simulation={None} log={None} cursor_line={state.cursor_line} on_select={on_select.clone()} />
                     <p class="muted" data-testid="widget-totals">{format!("{count} steps · cold build ≈ {} s · {} findings", F0(total), a.findings.len())}</p>
