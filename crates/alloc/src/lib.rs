@@ -60,37 +60,48 @@ impl<G: Grow> Heap<G> {
     /// The addresses handed out are only valid memory if `grow` returns real
     /// fresh memory; links are written into freed blocks.
     pub unsafe fn alloc(&mut self, layout: Layout) -> usize {
+        self.try_alloc(layout).unwrap_or(0)
+    }
+
+    unsafe fn try_alloc(&mut self, layout: Layout) -> Option<usize> {
+        // Blocks are aligned to their size, up to a page: that covers every
+        // alignment up to a page (a class is at least its alignment). Larger
+        // alignments are refused (null), as `GlobalAlloc` allows.
+        if layout.align() > PAGE {
+            return None;
+        }
         let k = class(&layout) as usize;
         if k >= CLASSES - 1 {
-            return 0;
+            return None;
         }
         let head = self.free[k];
         if head != 0 {
             self.free[k] = *(head as *const usize);
-            return head;
+            return Some(head);
         }
         let size = 1usize << k;
-        // Blocks are aligned to their size (at most a page), which covers
-        // any alignment the layout asked for.
         let align = size.min(PAGE);
-        let mut at = (self.top + align - 1) & !(align - 1);
-        if self.top == 0 || at.checked_add(size).is_none_or(|e| e > self.end) {
-            let pages = match size.checked_add(align) {
-                Some(n) => n.div_ceil(PAGE),
-                None => return 0,
-            };
-            let Some(start) = self.grow.grow(pages) else {
-                return 0;
-            };
-            if start != self.end {
-                // Not contiguous with the last region: start over there.
-                self.top = start;
+        // The aligned start of a block of `size` between `top` and `end`.
+        let fit = |top: usize, end: usize| {
+            let at = top.checked_add(align - 1)? & !(align - 1);
+            (at.checked_add(size)? <= end).then_some(at)
+        };
+        let at = match fit(self.top, self.end).filter(|_| self.top != 0) {
+            Some(at) => at,
+            None => {
+                let pages = size.checked_add(align)?.div_ceil(PAGE);
+                let start = self.grow.grow(pages)?;
+                let end = start.checked_add(pages.checked_mul(PAGE)?)?;
+                if start != self.end {
+                    // Not contiguous with the last region: start over there.
+                    self.top = start;
+                }
+                self.end = end;
+                fit(self.top, self.end)?
             }
-            self.end = start + pages * PAGE;
-            at = (self.top + align - 1) & !(align - 1);
-        }
+        };
         self.top = at + size;
-        at
+        Some(at)
     }
 
     /// # Safety
@@ -293,6 +304,9 @@ mod tests {
         assert_eq!(unsafe { heap.alloc(big) }, 0);
         let huge = Layout::from_size_align(usize::MAX / 2, 1).unwrap();
         assert_eq!(unsafe { heap.alloc(huge) }, 0);
+        // Alignment beyond a page is refused rather than silently broken.
+        let over_aligned = Layout::from_size_align(1 << 17, 1 << 17).unwrap();
+        assert_eq!(unsafe { heap.alloc(over_aligned) }, 0);
         // Small requests still work afterwards.
         assert_ne!(
             unsafe { heap.alloc(Layout::from_size_align(10, 1).unwrap()) },

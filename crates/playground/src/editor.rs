@@ -111,24 +111,32 @@ impl Shift {
     }
 }
 
-/// The analyzed part of `text` (all of it unless the analysis was cut).
-fn analyzed_end(a: &Analysis, text: &str, shift: &Shift) -> usize {
-    if a.truncated() {
-        shift.at(a.source.len()).min(text.len())
+/// Where the analyzed part of `text` ends: all of it, or the start of a
+/// line, when the analysis was cut or `text` (typed, not analyzed yet) is
+/// over the analysis limit. The view draws the rest as plain text.
+fn analyzed_end(a: &Analysis, text: &str) -> usize {
+    let end = if a.truncated() {
+        Shift::new(&a.text, text).at(a.source.len()).min(text.len())
     } else {
         text.len()
+    };
+    let end = end.min(crate::state::analyzed_len(text));
+    if end == text.len() {
+        end
+    } else {
+        text[..end].rfind('\n').map_or(0, |i| i + 1)
     }
 }
 
 fn highlighted(a: &Analysis, text: &str, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
     let shift = Shift::new(&a.text, text);
-    let analyzed = &text[..analyzed_end(a, text, &shift)];
-    // A truncated analysis ends after a whole line: the unanalyzed rest
-    // starts on the next line (drawn plain by the view).
-    let src: &str = match analyzed.strip_suffix('\n') {
-        Some(s) if a.truncated() => s,
-        _ if a.truncated() => return Vec::new(),
-        _ => analyzed,
+    let end = analyzed_end(a, text);
+    // A cut analysis ends after a whole line: the unanalyzed rest starts on
+    // the next line (drawn plain by the view).
+    let src: &str = match text[..end].strip_suffix('\n') {
+        _ if end == text.len() => text,
+        Some(s) => s,
+        None => return Vec::new(),
     };
     // Byte ranges to underline (findings and syntax errors), by start.
     let mut ranges: Vec<(usize, usize)> = a
@@ -321,20 +329,17 @@ pub fn editor(props: &EditorProps) -> Html {
 
     let a = &props.analysis;
     let text: &str = &props.text;
-    let end = if a.truncated() {
-        analyzed_end(a, text, &Shift::new(&a.text, text))
-    } else {
-        text.len()
-    };
+    let end = analyzed_end(a, text);
+    let cut = end < text.len();
     let rest = &text[end..];
-    let count = if a.truncated() {
+    let count = if cut {
         lines.len() + rest.split('\n').count()
     } else {
         lines.len()
     };
     let numbers: String = (1..=count).map(|n| format!("{n}\n")).collect();
     let errors = props.analysis.df.errors().count();
-    let too_large = a.truncated().then(|| {
+    let too_large = cut.then(|| {
         let analyzed_lines = text[..end].split_inclusive('\n').count();
         format!(
             "This text is {} KB ({count} lines): Layerlab analyzes its first {} KB, lines 1 to {analyzed_lines}. \
@@ -357,7 +362,7 @@ pub fn editor(props: &EditorProps) -> Html {
                         { for lines.iter().enumerate().map(|(i, segs)| html! {
                             <EditorLine segments={segs.clone()} current={i as u32 + 1 == props.cursor_line} />
                         }) }
-                        if a.truncated() { <div class="l-rest">{rest.to_string()}</div> }
+                        if cut { <div class="l-rest">{rest.to_string()}</div> }
                     </pre>
                     <textarea
                         ref={node}

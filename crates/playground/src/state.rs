@@ -162,8 +162,9 @@ impl PartialEq for Analysis {
 pub const ANALYZE_LIMIT: usize = 256 * 1024;
 
 /// How much of `text` is analyzed: all of it, or up to the end of the last
-/// line within [`ANALYZE_LIMIT`] that no continuation carries on (a line
-/// ending in a backslash, or a backtick under `# escape=`, blanks allowed).
+/// line within [`ANALYZE_LIMIT`] that certainly ends an instruction: not a
+/// line ending in a backslash (or a backtick, under `# escape=`), and not a
+/// comment or blank line, which a continuation may carry through.
 pub fn analyzed_len(text: &str) -> usize {
     if text.len() <= ANALYZE_LIMIT {
         return text.len();
@@ -173,12 +174,13 @@ pub fn analyzed_len(text: &str) -> usize {
         end -= 1;
     }
     let mut cut = text[..end].rfind('\n').map_or(0, |i| i + 1);
-    let continued = |end: usize| {
-        text[..end]
-            .trim_end_matches([' ', '\t', '\r'])
-            .ends_with(['\\', '`'])
+    // Whether the line ending at byte `end` may be inside an instruction.
+    let open = |end: usize| {
+        let line = &text[text[..end].rfind('\n').map_or(0, |i| i + 1)..end];
+        let line = line.trim_matches([' ', '\t', '\r']);
+        line.is_empty() || line.starts_with('#') || line.ends_with(['\\', '`'])
     };
-    while cut > 0 && continued(cut - 1) {
+    while cut > 0 && open(cut - 1) {
         cut = text[..cut - 1].rfind('\n').map_or(0, |i| i + 1);
     }
     cut
@@ -553,12 +555,16 @@ impl Reducible for State {
             // A fix or a reordering of the analyzed part: the unanalyzed
             // rest of a very large text is kept after it.
             Action::Apply(changed) => {
-                let text = changed + &self.analysis.text[self.analysis.source.len()..];
+                // The change was made from the settled analysis: keep its tail.
+                let a = &self.settled;
+                let text = changed + &a.text[a.source.len()..];
                 let notice = "The editor now holds the changed Dockerfile (Ctrl+Z does not undo this).".to_string();
                 self.reduce(Action::LoadSource(text, notice))
             }
             Action::LoadSource(source, notice) => self.with(|s| {
-                s.pending = None;
+                if s.pending.take().is_some() {
+                    s.pending_seq += 1; // the tiers' hook runs again
+                }
                 if *source != *s.analysis.text {
                     s.analysis = Rc::new(Analysis::new(s.analysis.version + 1, source.into()));
                     s.log = None;
