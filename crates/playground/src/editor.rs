@@ -114,9 +114,9 @@ impl Shift {
 /// Where the analyzed part of `text` ends: all of it, or the start of a
 /// line, when the analysis was cut or `text` (typed, not analyzed yet) is
 /// over the analysis limit. The view draws the rest as plain text.
-fn analyzed_end(a: &Analysis, text: &str) -> usize {
+fn analyzed_end(a: &Analysis, text: &str, shift: &Shift) -> usize {
     let end = if a.truncated() {
-        Shift::new(&a.text, text).at(a.source.len()).min(text.len())
+        shift.at(a.source.len()).min(text.len())
     } else {
         text.len()
     };
@@ -128,15 +128,21 @@ fn analyzed_end(a: &Analysis, text: &str) -> usize {
     }
 }
 
-fn highlighted(a: &Analysis, text: &str, cache: &mut Vec<CachedLine>) -> Vec<Rc<Vec<Segment>>> {
+/// The highlighted lines of the analyzed part of `text`, and where that part
+/// ends (computed once per text, with the lines).
+fn highlighted(
+    a: &Analysis,
+    text: &str,
+    cache: &mut Vec<CachedLine>,
+) -> (Vec<Rc<Vec<Segment>>>, usize) {
     let shift = Shift::new(&a.text, text);
-    let end = analyzed_end(a, text);
+    let end = analyzed_end(a, text, &shift);
     // A cut analysis ends after a whole line: the unanalyzed rest starts on
     // the next line (drawn plain by the view).
     let src: &str = match text[..end].strip_suffix('\n') {
         _ if end == text.len() => text,
         Some(s) => s,
-        None => return Vec::new(),
+        None => return (Vec::new(), end),
     };
     // Byte ranges to underline (findings and syntax errors), by start.
     let mut ranges: Vec<(usize, usize)> = a
@@ -196,15 +202,11 @@ fn highlighted(a: &Analysis, text: &str, cache: &mut Vec<CachedLine>) -> Vec<Rc<
         offset += raw.len() + 1;
     }
     cache.truncate(out.len());
-    out
+    (out, end)
 }
 
 fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
-    let rule = |code: &str| {
-        crate::generated_rules::RULE_DOCS
-            .iter()
-            .find(|r| r.code == code)
-    };
+    let rule = crate::rule_page::rule_doc;
     let mut out: Vec<Marker> = a
         .findings
         .iter()
@@ -327,9 +329,8 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let onclick = Callback::from(move |e: MouseEvent| cursor(e.target_unchecked_into()));
 
-    let a = &props.analysis;
     let text: &str = &props.text;
-    let end = analyzed_end(a, text);
+    let (lines, end) = (&lines.0, lines.1);
     let cut = end < text.len();
     let rest = &text[end..];
     let count = if cut {

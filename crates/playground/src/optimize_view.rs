@@ -42,7 +42,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
         let on = !props.disabled.iter().any(|d| d == code);
         let n = o.applied.iter().filter(|f| f.code == code).count();
         let title = o.applied.iter().find(|f| f.code == code).map(|f| f.title.clone())
-            .or_else(|| crate::generated_rules::RULE_DOCS.iter().find(|r| r.code == code).map(|r| r.summary.to_string())).unwrap_or_default();
+            .or_else(|| crate::rule_page::rule_doc(code).map(|r| r.summary.to_string())).unwrap_or_default();
         let onchange = {
             let (cb, code) = (props.on_toggle.clone(), code.to_string());
             Callback::from(move |_: Event| cb.emit(code.clone()))

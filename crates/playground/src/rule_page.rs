@@ -31,6 +31,11 @@ fn page(r: &RuleDoc) -> Html {
     }
 }
 
+/// The generated documentation of rule `code`.
+pub fn rule_doc(code: &str) -> Option<&'static RuleDoc> {
+    RULE_DOCS.iter().find(|r| r.code == code)
+}
+
 /// The page of rule `code`, or the index of all rules (None). A view
 /// helper, not a component: the app renders it only on a `#/rules` route.
 pub fn rule_page(code: Option<&str>) -> Html {

@@ -56,6 +56,5 @@ pub fn dispatch_to<T: 'static>(d: &UseReducerDispatcher<State>, f: fn(T) -> Acti
 /// A callback that dispatches `f(value)` (editor input, cursor, line
 /// selection…), for the views that hold their own state.
 pub fn dispatch<T: 'static>(state: &UseReducerHandle<State>, f: fn(T) -> Action) -> Callback<T> {
-    let state = state.clone();
-    Callback::from(move |v: T| state.dispatch(f(v)))
+    dispatch_to(&state.dispatcher(), f)
 }

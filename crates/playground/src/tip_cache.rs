@@ -3,15 +3,15 @@
 
 use std::rc::Rc;
 
-use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
-use layerlab_core::simulate::{simulate, BuildContext, Options};
+use layerlab_core::simulate::BuildContext;
+use layerlab_core::tips::scenarios::{times, times_of};
 use yew::prelude::*;
 
 use crate::num::{F0, F1};
 
 use crate::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, tip_frame, Frame};
+use crate::tip_frame::{example_of, optimize_with, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipCacheProps {
@@ -28,35 +28,11 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
         example_of("LL502"),
         *use_example,
     );
-    let keep = ["LL501", "LL502", "LL503"];
-    let disabled = crate::generated_rules::RULE_DOCS
-        .iter()
-        .map(|r| r.code)
-        .filter(|c| !keep.contains(c))
-        .map(String::from)
-        .collect();
-    let mounted = optimize(
-        &a.source,
-        &BuildContext::default(),
-        &OptimizeOptions {
-            unsafe_fixes: false,
-            disabled,
-            existing_files: vec![],
-        },
-    );
-    let bump = |text: &str| {
-        let df = layerlab_core::parse(text);
-        let m = layerlab_core::model::build(&df, text);
-        simulate(
-            &df,
-            &m,
-            &a.scenarios.dependency_bump,
-            &BuildContext::default(),
-            &Options::default(),
-        )
-        .critical_path_seconds
-    };
-    let (without, with) = (bump(&a.source), bump(&mounted.text));
+    let mounted = optimize_with(&a.source, &["LL501", "LL502", "LL503"], false);
+    // The dependency bump of the file's own scenarios, before and after.
+    let ctx = BuildContext::default();
+    let without = times_of(&a.df, &a.model, &ctx, &a.scenarios).dependency_bump;
+    let with = times(&mounted.text, &ctx, &a.scenarios).dependency_bump;
     let changed = mounted.diff.lines().any(is_change);
     let toggle = {
         let u = use_example.clone();

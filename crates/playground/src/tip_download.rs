@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use yew::prelude::*;
 
@@ -11,7 +10,7 @@ use crate::num::F0;
 
 use crate::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{subject, tip_frame, Frame};
+use crate::tip_frame::{optimize_with, subject, tip_frame, Frame};
 
 const EXAMPLE: &str = "FROM node:20-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
 
@@ -71,21 +70,7 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
         .filter(|(_, on)| **on)
         .flat_map(|((_, codes), _)| codes.iter().copied())
         .collect();
-    let disabled: Vec<String> = crate::generated_rules::RULE_DOCS
-        .iter()
-        .map(|r| r.code)
-        .filter(|c| !enabled.contains(c))
-        .map(String::from)
-        .collect();
-    let variant = optimize(
-        &a.source,
-        &BuildContext::default(),
-        &OptimizeOptions {
-            unsafe_fixes: true,
-            disabled,
-            existing_files: vec![],
-        },
-    );
+    let variant = optimize_with(&a.source, &enabled, true);
     let (before, after) = (estimate(&a, &a.source), estimate(&a, &variant.text));
     let changed = variant.diff.lines().any(is_change);
     let boxes = TOGGLES.iter().enumerate().map(|(k, (label, codes))| {

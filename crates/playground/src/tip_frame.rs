@@ -3,17 +3,36 @@
 
 use std::rc::Rc;
 
+use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
+use layerlab_core::simulate::BuildContext;
 use yew::prelude::*;
 
 use crate::state::Analysis;
 
 /// The rule code whose `bad` example is the tip's prepared example.
 pub fn example_of(code: &str) -> &'static str {
-    crate::generated_rules::RULE_DOCS
-        .iter()
-        .find(|r| r.code == code)
+    crate::rule_page::rule_doc(code)
         .map(|r| r.bad)
         .unwrap_or("")
+}
+
+/// `src` optimized with only the rules `keep` (a tip's own fixes).
+pub fn optimize_with(src: &str, keep: &[&str], unsafe_fixes: bool) -> Optimized {
+    let disabled = crate::generated_rules::RULE_DOCS
+        .iter()
+        .map(|r| r.code)
+        .filter(|c| !keep.contains(c))
+        .map(String::from)
+        .collect();
+    optimize(
+        src,
+        &BuildContext::default(),
+        &OptimizeOptions {
+            unsafe_fixes,
+            disabled,
+            existing_files: vec![],
+        },
+    )
 }
 
 /// The text a demo works on: the user's file, or the prepared example.

@@ -141,5 +141,5 @@ pub fn times_of(
 pub fn standard_times(src: &str, ctx: &BuildContext) -> StandardTimes {
     let df = crate::syntax::parse(src);
     let model = crate::model::build(&df, src);
-    times(src, ctx, &scenarios(&df, &model, ctx))
+    times_of(&df, &model, ctx, &scenarios(&df, &model, ctx))
 }
