@@ -4,7 +4,6 @@
 //! (never committed, never global), the folder `cargo xtask tools` uses.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 pub const AXE_VERSION: &str = "4.14.1";
 
@@ -13,26 +12,8 @@ pub fn source() -> String {
     let dir = crate::root().join("target/tools/npm");
     let file: PathBuf = dir.join("node_modules/axe-core/axe.min.js");
     if !file.is_file() {
-        std::fs::create_dir_all(&dir).expect("create target/tools/npm");
-        if !dir.join("package.json").exists() {
-            std::fs::write(
-                dir.join("package.json"),
-                "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n",
-            )
-            .expect("package.json");
-        }
-        let status = Command::new("npm")
-            .current_dir(&dir)
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                &format!("axe-core@{AXE_VERSION}"),
-            ])
-            .status()
-            .expect("npm is needed to install axe-core (apt-get install npm)");
-        assert!(status.success(), "npm install axe-core failed");
+        crate::npm::install(&dir, &[&format!("axe-core@{AXE_VERSION}")])
+            .unwrap_or_else(|e| panic!("installing axe-core: {e}"));
     }
     std::fs::read_to_string(&file).expect("read axe.min.js")
 }

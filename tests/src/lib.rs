@@ -3,6 +3,7 @@
 //! - [`server`]: serves the built `dist/` on loopback and logs every request.
 //! - [`webdriver`]: a small blocking W3C WebDriver client over `std::net`.
 //! - [`axe`]: installs axe-core (npm, into target/tools/npm) for the accessibility check.
+//! - [`npm`]: `npm install` into a project-local folder (shared with xtask and the CLI's SARIF test).
 //! - [`browser`]: starts Debian's chromedriver + headless Chromium and drives
 //!   the page like a person (click, type, read the DOM, screenshots).
 //!
@@ -13,6 +14,7 @@ pub mod base64;
 pub mod browser;
 pub mod buildkit;
 pub mod http;
+pub mod npm;
 pub mod server;
 pub mod webdriver;
 

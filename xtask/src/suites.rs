@@ -64,6 +64,23 @@ fn short_panic_paths() -> String {
     flags.join(" ")
 }
 
+/// `cargo test -p layerlab-tests --test TEST [-- ARGS]`, with one variable
+/// set: the dist/ to test, or the BuildKit suites' switch.
+fn suite(cargo: &str, test: &str, env: (&str, &std::ffi::OsStr), args: &[&str]) -> Command {
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root()).env(env.0, env.1).args([
+        "test",
+        "-p",
+        "layerlab-tests",
+        "--test",
+        test,
+    ]);
+    if !args.is_empty() {
+        cmd.arg("--").args(args);
+    }
+    cmd
+}
+
 /// Pass/fail/skip counts over every suite.
 #[derive(Default)]
 struct Tally {
@@ -187,37 +204,20 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     step("browser end-to-end suite");
     match ensure_system_packages("the browser end-to-end suite", BROWSER_PACKAGES) {
         Ok(true) if built => {
+            let dist = root().join("dist");
+            let browser = ["--include-ignored", "--test-threads=1"];
             t.cargo_test(
                 "browser end-to-end suite (headless Chromium)",
-                Command::new(&cargo)
-                    .current_dir(root())
-                    .env("LAYERLAB_DIST", root().join("dist"))
-                    .args([
-                        "test",
-                        "-p",
-                        "layerlab-tests",
-                        "--test",
-                        "e2e",
-                        "--",
-                        "--include-ignored",
-                        "--test-threads=1",
-                    ]),
+                &mut suite(&cargo, "e2e", ("LAYERLAB_DIST", dist.as_os_str()), &browser),
             );
             t.cargo_test(
                 "embed and workshop browser suite (headless Chromium)",
-                Command::new(&cargo)
-                    .current_dir(root())
-                    .env("LAYERLAB_DIST", root().join("dist"))
-                    .args([
-                        "test",
-                        "-p",
-                        "layerlab-tests",
-                        "--test",
-                        "embed",
-                        "--",
-                        "--include-ignored",
-                        "--test-threads=1",
-                    ]),
+                &mut suite(
+                    &cargo,
+                    "embed",
+                    ("LAYERLAB_DIST", dist.as_os_str()),
+                    &browser,
+                ),
             );
         }
         Ok(true) => {
@@ -237,10 +237,7 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     match ensure_system_packages("the BuildKit oracle suite", BUILDKIT_PACKAGES) {
         Ok(true) => t.cargo_test(
             "BuildKit oracle suite",
-            Command::new(&cargo)
-                .current_dir(root())
-                .env("LAYERLAB_BUILDKIT", "1")
-                .args(["test", "-p", "layerlab-tests", "--test", "buildkit"]),
+            &mut suite(&cargo, "buildkit", ("LAYERLAB_BUILDKIT", "1".as_ref()), &[]),
         ),
         Ok(false) => t.skipped += 1,
         Err(e) => {
@@ -254,10 +251,12 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     match ensure_system_packages("verify-fixes", BUILDKIT_PACKAGES) {
         Ok(true) => t.cargo_test(
             "verify-fixes (original vs optimized on BuildKit)",
-            Command::new(&cargo)
-                .current_dir(root())
-                .env("LAYERLAB_BUILDKIT", "1")
-                .args(["test", "-p", "layerlab-tests", "--test", "verify_fixes"]),
+            &mut suite(
+                &cargo,
+                "verify_fixes",
+                ("LAYERLAB_BUILDKIT", "1".as_ref()),
+                &[],
+            ),
         ),
         Ok(false) => t.skipped += 1,
         Err(e) => {

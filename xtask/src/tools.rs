@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::util::{is_ci, is_root, output, root, run, step, which};
+use crate::util::{is_ci, is_root, output, root, run, step};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
@@ -147,25 +147,7 @@ pub fn ensure_web_tools() -> Result<Tools, String> {
 
 /// `npm install` into a private folder with its own package.json.
 pub fn npm_install(dir: &Path, packages: &[&str]) -> Result<(), String> {
-    if which("npm").is_none() {
-        return Err(
-            "npm is not installed: install Node.js and npm (Debian: apt-get install nodejs npm)"
-                .into(),
-        );
-    }
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let pkg = dir.join("package.json");
-    if !pkg.exists() {
-        std::fs::write(
-            &pkg,
-            "{\n  \"name\": \"layerlab-tools\",\n  \"private\": true\n}\n",
-        )
-        .map_err(|e| e.to_string())?;
-    }
-    run(Command::new("npm")
-        .current_dir(dir)
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
-        .args(packages))
+    layerlab_tests::npm::install(dir, packages)
 }
 
 fn ensure_wasm_target() -> Result<(), String> {

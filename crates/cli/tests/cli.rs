@@ -1,24 +1,8 @@
 //! Runs the built `layerlab` binary as a user would.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
-fn layerlab(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn layerlab");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::layerlab;
 
 #[test]
 fn parse_stdin_lists_instructions() {

@@ -9,9 +9,13 @@
 //! third-party file is committed). Without node/npm the test says loudly that
 //! it did not validate; under `CI=true` that is a failure.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use common::layerlab;
+use layerlab_tests::{is_ci, root};
 
 const PACKAGES: &[&str] = &[
     "@microsoft/jest-sarif@1.0.0-beta.0",
@@ -42,14 +46,6 @@ for (const f of process.argv.slice(3)) {
 process.exit(bad ? 1 : 0);
 "#;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn is_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
 fn have(program: &str) -> bool {
     Command::new(program)
         .arg("--version")
@@ -67,59 +63,25 @@ fn validator() -> Result<PathBuf, String> {
             && d.join("node_modules/ajv-draft-04/package.json").is_file()
             && d.join("node_modules/ajv-formats/package.json").is_file()
     };
-    if !have("node") || !have("npm") {
-        return Err("node and npm are needed (Debian: apt-get install nodejs npm)".into());
+    if !have("node") {
+        return Err("node is needed (Debian: apt-get install nodejs npm)".into());
     }
     if !installed(&dir) {
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        std::fs::write(
-            dir.join("package.json"),
-            "{\n  \"name\": \"layerlab-sarif-validator\",\n  \"private\": true\n}\n",
-        )
-        .map_err(|e| e.to_string())?;
         eprintln!(
             "installing the SARIF schema and validator into {} (npm: {})",
             dir.display(),
             PACKAGES.join(" ")
         );
-        let out = Command::new("npm")
-            .current_dir(&dir)
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "--save-exact",
-            ])
-            .args(PACKAGES)
-            .output()
-            .map_err(|e| format!("npm: {e}"))?;
-        if !out.status.success() || !installed(&dir) {
+        layerlab_tests::npm::install(&dir, PACKAGES)?;
+        if !installed(&dir) {
             return Err(format!(
-                "npm install {} failed: {}",
-                PACKAGES.join(" "),
-                String::from_utf8_lossy(&out.stderr)
+                "npm install {} left no schema or validator",
+                PACKAGES.join(" ")
             ));
         }
     }
     std::fs::write(dir.join("validate.js"), VALIDATE_JS).map_err(|e| e.to_string())?;
     Ok(dir)
-}
-
-fn layerlab(args: &[&str], stdin: &[u8]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn layerlab");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
 }
 
 /// Validates the logs; one `(name, valid, message)` per log.
@@ -197,7 +159,7 @@ fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
         &["check", "-", "--format", "sarif"],
         b"FROM\nRUN --mount=type=nope x\nCOPY\n",
     );
-    for (name, (code, _)) in [("many files", &many), ("stdin", &stdin)] {
+    for (name, (code, _, _)) in [("many files", &many), ("stdin", &stdin)] {
         assert_eq!(*code, 1, "{name}: findings exit 1");
     }
     assert_eq!(clean.0, 0, "clean input exits 0: {}", clean.1);
