@@ -27,3 +27,23 @@ pub fn corpus_files() -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// The real application Dockerfiles of `../shared/corpus-apps` (every
+/// `*.Dockerfile`, sorted by name), or `None` when that folder is missing.
+#[allow(dead_code)]
+pub fn apps_files() -> Option<Vec<(String, String)>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus-apps");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".Dockerfile"))
+        .collect();
+    names.sort();
+    Some(
+        names
+            .into_iter()
+            .filter_map(|n| Some((std::fs::read_to_string(root.join(&n)).ok()?, n)))
+            .map(|(text, n)| (n, text))
+            .collect(),
+    )
+}

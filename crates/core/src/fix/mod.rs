@@ -1,6 +1,7 @@
 //! Text edits, and the optimizer that applies fixes until nothing changes.
 
 pub mod diff;
+pub mod invariants;
 pub mod optimize;
 pub mod reorder;
 
@@ -64,6 +65,43 @@ pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<TextEdit>,
     pub files: Vec<NewFile>,
+    /// What the fix does to the commands the RUNs execute, as it declares
+    /// it; [`invariants::check_fix`] holds it to that.
+    #[serde(skip)]
+    pub commands: CommandChanges,
+}
+
+/// The commands a fix declares it changes. Everything not listed here must
+/// run exactly as before (the fix contract, `docs/fix-contract.md`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandChanges {
+    /// Simple commands it removes, as written (`rm -rf /var/lib/apt/lists/*`).
+    pub removed: Vec<String>,
+    /// Simple commands it adds (`apt-get clean; rm -f x` counts two).
+    pub added: Vec<String>,
+    /// Words it adds to or removes from existing commands (`--no-cache`).
+    pub flags: Vec<String>,
+}
+
+impl CommandChanges {
+    pub fn removes(cmd: impl Into<String>) -> Self {
+        CommandChanges {
+            removed: vec![cmd.into()],
+            ..Self::default()
+        }
+    }
+    pub fn adds(cmd: impl Into<String>) -> Self {
+        CommandChanges {
+            added: vec![cmd.into()],
+            ..Self::default()
+        }
+    }
+    pub fn flag(word: impl Into<String>) -> Self {
+        CommandChanges {
+            flags: vec![word.into()],
+            ..Self::default()
+        }
+    }
 }
 
 /// Applies non-overlapping edits (sorted by position). Overlapping edits
@@ -129,6 +167,13 @@ pub fn move_lines(src: &str, block: Span, to: usize) -> Vec<TextEdit> {
         TextEdit::insert(to, text),
         TextEdit::delete(Span::new(del_start, del_end)),
     ]
+}
+
+/// A line continuation in this file: a blank, its escape character (`\\`
+/// or `` ` ``) and its line ending, so an inserted line break parses as the
+/// file's own.
+pub fn continuation(src: &str, escape: char) -> String {
+    format!(" {escape}{}", newline(src))
 }
 
 /// The line ending the file uses (`\r\n` or `\n`), as its first line ends:

@@ -2,9 +2,12 @@
 //!
 //! Each round runs every rule on the current text, takes the applicable
 //! fixes in registry order (at most one per instruction and none whose edits
-//! overlap), applies them, and re-parses. A round whose result has more parse
-//! errors than its input is rolled back. It stops when a round changes
-//! nothing (so fixing twice changes nothing) or after [`MAX_ROUNDS`].
+//! overlap), applies them, and re-parses. A round whose result has a
+//! diagnostic its input did not have is retried fix by fix: the fixes that
+//! cause one are rejected (listed in [`Optimized::rejected`], never offered
+//! again in this run), the others applied. It stops when a round changes
+//! nothing (so fixing twice changes nothing) or, with a message in
+//! [`Optimized::stopped`], after [`MAX_ROUNDS`].
 
 use serde::Serialize;
 
@@ -13,7 +16,9 @@ use crate::simulate::BuildContext;
 use crate::tips::scenarios::{self, StandardTimes};
 use crate::tips::{run_rules, CheckOptions};
 
-pub const MAX_ROUNDS: usize = 12;
+/// Rounds before the optimizer gives up. Real files need 1 to 3: fixes of
+/// one rule that touch the same instruction are made as one fix.
+pub const MAX_ROUNDS: usize = 32;
 
 #[derive(Debug, Clone, Default)]
 pub struct OptimizeOptions {
@@ -38,6 +43,15 @@ pub struct AppliedFix {
     pub round: usize,
 }
 
+/// A fix the optimizer did not apply, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedFix {
+    #[serde(flatten)]
+    pub fix: AppliedFix,
+    /// The diagnostic the fix would have added.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Optimized {
     pub text: String,
@@ -50,6 +64,11 @@ pub struct Optimized {
     pub before: StandardTimes,
     pub after: StandardTimes,
     pub rounds: usize,
+    /// Fixes not applied because the text they made had a new diagnostic
+    /// (a bug in the rule: the fix contract forbids it).
+    pub rejected: Vec<RejectedFix>,
+    /// Why the optimizer stopped before a fixed point, if it did.
+    pub stopped: Option<String>,
 }
 
 /// Applies fixes to `src` until nothing changes.
@@ -63,19 +82,19 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
     let mut applied = Vec::new();
     let mut files: Vec<NewFile> = Vec::new();
     let mut rounds = 0;
+    let mut rejected: Vec<RejectedFix> = Vec::new();
+    let mut stopped = None;
     // Each text is parsed once: the parse that checks a round's result is
     // the one the next round analyzes.
     let mut df = df0;
-    for round in 1..=MAX_ROUNDS {
+    for round_no in 1..=MAX_ROUNDS + 1 {
         let model = crate::model::build(&df, &text);
         let findings = run_rules(&text, &df, &model, &ctx_now, &CheckOptions::default());
-        let mut chosen_edits = Vec::new();
         // Chosen edit spans and touched instructions, sorted, so a round
         // stays O(F log F) on files with thousands of fixes.
         let mut chosen = Chosen::default();
         let mut touched: Vec<(u32, u32)> = Vec::new();
-        let mut round_applied = Vec::new();
-        let mut round_files = Vec::new();
+        let mut round: Vec<(AppliedFix, &super::Fix)> = Vec::new();
         // Registry order: rules earlier in the table win conflicts.
         let order = |code: &str| {
             crate::tips::registry::RULES
@@ -91,7 +110,11 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
             if fix.applicability == Applicability::Unsafe && !opts.unsafe_fixes {
                 continue;
             }
-            if opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code)) {
+            if opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code))
+                || rejected
+                    .iter()
+                    .any(|r| r.fix.code == f.code && r.fix.title == fix.title)
+            {
                 continue;
             }
             let exists = |p: &str| {
@@ -119,35 +142,64 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
             for e in &fix.edits {
                 chosen.add(e.span);
             }
-            chosen_edits.extend(fix.edits.iter().cloned());
-            round_files.extend(fix.files.iter().cloned());
-            round_applied.push(AppliedFix {
-                code: f.code,
-                tip: f.tip,
-                title: fix.title.clone(),
-                applicability: fix.applicability,
-                line: f.start.line,
-                round,
-            });
+            round.push((
+                AppliedFix {
+                    code: f.code,
+                    tip: f.tip,
+                    title: fix.title.clone(),
+                    applicability: fix.applicability,
+                    line: f.start.line,
+                    round: round_no,
+                },
+                fix,
+            ));
         }
-        if round_applied.is_empty() {
+        if round.is_empty() {
             break;
         }
-        let (next, _) = apply_edits(&text, &chosen_edits);
-        let next_df = crate::syntax::parse(&next);
-        if next_df.errors().count() > df.errors().count() {
-            break; // never make the file worse
+        if round_no > MAX_ROUNDS {
+            stopped = Some(format!(
+                "stopped after {MAX_ROUNDS} rounds with {} fix(es) left to apply: run fix again on the result",
+                round.len()
+            ));
+            break;
         }
-        rounds = round;
+        let apply = |fixes: &[(AppliedFix, &super::Fix)]| {
+            let edits: Vec<super::TextEdit> =
+                fixes.iter().flat_map(|(_, x)| x.edits.iter().cloned()).collect();
+            let next = apply_edits(&text, &edits).0;
+            let next_df = crate::syntax::parse(&next);
+            let worse = (next_df.diagnostics.len() > df.diagnostics.len())
+                .then(|| new_diagnostic(&df, &next_df));
+            (next, next_df, worse)
+        };
+        let (mut next, mut next_df, worse) = apply(&round);
+        if worse.is_some() {
+            // Never make the file worse: find the fixes that do, alone.
+            let mut good = Vec::new();
+            for one in round {
+                match apply(std::slice::from_ref(&one)).2 {
+                    Some(reason) => rejected.push(RejectedFix { fix: one.0, reason }),
+                    None => good.push(one),
+                }
+            }
+            round = good;
+            let (n, d, still_worse) = apply(&round);
+            if still_worse.is_some() || round.is_empty() {
+                continue; // the rejected fixes are not offered again
+            }
+            (next, next_df) = (n, d);
+        }
+        rounds = round_no;
         text = next;
         df = next_df;
-        for nf in round_files {
+        for nf in round.iter().flat_map(|(_, x)| x.files.iter().cloned()) {
             if nf.path == ".dockerignore" {
                 ctx_now.dockerignore = Some(nf.content.clone());
             }
             files.push(nf);
         }
-        applied.extend(round_applied);
+        applied.extend(round.into_iter().map(|(a, _)| a));
     }
     let after = scenarios::times(&text, &ctx_now, &sc);
     Optimized {
@@ -158,7 +210,20 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         before,
         after,
         rounds,
+        rejected,
+        stopped,
     }
+}
+
+/// The first diagnostic of `after` that `before` does not have, as text.
+fn new_diagnostic(before: &crate::Dockerfile, after: &crate::Dockerfile) -> String {
+    after
+        .diagnostics
+        .iter()
+        .find(|d| !before.diagnostics.iter().any(|b| b.message == d.message))
+        .or(after.diagnostics.last())
+        .map(|d| format!("line {}: {}", d.start.line, d.message))
+        .unwrap_or_default()
 }
 
 /// Structural fixes (moves and splits) go first: later fixes edit the moved text.

@@ -695,7 +695,13 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
         Manager::Yarn => &["install", "add"],
         _ => &["install", "i", "add", "fetch"],
     };
-    if (manager == Manager::Yarn && first.is_empty()) || install_words.contains(&first) {
+    // A bare `yarn` installs; `yarn --version`, `yarn -v`, `yarn --help` do not.
+    let informational = args.iter().any(|a| {
+        matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h")
+    });
+    if (manager == Manager::Yarn && first.is_empty() && !informational)
+        || install_words.contains(&first)
+    {
         let mut o = op(manager, Action::Install, cmd);
         o.packages = pos.into_iter().skip(1).collect();
         o.manifests = strs(manifests);

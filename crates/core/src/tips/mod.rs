@@ -12,6 +12,7 @@
 
 pub mod docs;
 pub mod registry;
+pub mod script;
 pub mod scenarios;
 pub mod tip1;
 pub mod tip2;

@@ -128,6 +128,46 @@ pub fn run_command_span(ins: &Instruction) -> Span {
     }
 }
 
+/// The edit that appends `cmd` to the shell-form RUN `ins` as `&& cmd`:
+/// on a continuation line of its own when `own_line` (in the file's escape
+/// character and line ending), else on the same line. A trailing `# comment`
+/// stays last. `None` when the command text does not end in a command (it
+/// ends in `;`, `&`, `|`, or has a heredoc), where `&&` would not parse.
+pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: bool) -> Option<crate::fix::TextEdit> {
+    use super::script::{pieces, Piece};
+    if !ins.heredocs.is_empty() {
+        return None;
+    }
+    let span = run_command_span(ins);
+    let ps = pieces(cx.src, span, cx.df.escape);
+    let last = ps.iter().rposition(|p| !matches!(p, Piece::Comment(_)))?;
+    let ends_command = match ps[last] {
+        Piece::Word(_) => true,
+        Piece::Op(s) => s.text(cx.src) == ")",
+        Piece::Comment(_) => false,
+    };
+    if !ends_command {
+        return None;
+    }
+    let end = ps[last].span().end as usize;
+    if let Some(Piece::Comment(c)) = ps.get(last + 1) {
+        if !cx.src[end..c.start as usize].contains('\n') {
+            // `… curl # note` → `… curl && cmd # note`
+            return Some(crate::fix::TextEdit::insert(c.start as usize, format!("&& {cmd} ")));
+        }
+    }
+    let text = if own_line {
+        format!(
+            "{}{}&& {cmd}",
+            crate::fix::continuation(cx.src, cx.df.escape),
+            continuation_indent(cx.src, ins)
+        )
+    } else {
+        format!(" && {cmd}")
+    };
+    Some(crate::fix::TextEdit::insert(end, text))
+}
+
 /// Where a new flag goes: right after the keyword (`RUN |--mount…`).
 pub fn flag_insert_point(ins: &Instruction) -> usize {
     ins.keyword_span.end as usize

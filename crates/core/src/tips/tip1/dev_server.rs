@@ -157,6 +157,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 path: "compose.yaml".into(),
                 content: compose,
             }],
+            commands: Default::default(),
         });
         out.push(f);
     }

@@ -113,6 +113,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                             TextEdit::insert(insert_at + ws, format!("{} && ", upd_text.trim())),
                         ],
                         files: Vec::new(),
+                        commands: Default::default(),
                     });
                 }
             }

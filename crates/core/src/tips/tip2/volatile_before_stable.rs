@@ -201,6 +201,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 applicability: Applicability::Safe,
                 edits: crate::fix::move_lines(cx.src, moved, at),
                 files: Vec::new(),
+                commands: Default::default(),
             });
             out.push(f);
         }

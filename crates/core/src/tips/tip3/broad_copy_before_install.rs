@@ -166,7 +166,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 message: "this install only needs the dependency manifests".into(),
             });
             if sj.packages.iter().all(|o| !o.reads_source) {
-                f.fix = split_fix(cx, &steps, i, j, ii, ij, copy, &tree, &ops);
+                f.fix = split_fix(cx, &steps, i, j, ii, copy, &tree, &ops);
             }
             out.push(f);
         }
@@ -174,43 +174,55 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
     out
 }
 
+/// A step that cannot have read the files a broad COPY brought in.
+fn harmless(cx: &Ctx, s: &Step) -> bool {
+    let ins = &cx.df.instructions[s.instruction];
+    match &ins.command {
+        Command::Env { .. }
+        | Command::Arg { .. }
+        | Command::Label { .. }
+        | Command::Expose { .. }
+        | Command::Maintainer { .. } => true,
+        Command::Run { .. } => {
+            super::super::tip2::volatile_before_stable::is_context_free_install(s, ins)
+        }
+        Command::Copy(c) | Command::Add(c) => {
+            c.sources.iter().all(|p| crate::model::cost::is_manifest(p))
+        }
+        _ => false,
+    }
+}
+
+/// The installs after the first one (`j`) that the same fix can serve: a
+/// run of manifest-only installs with only harmless steps between, so one
+/// fix copies each install's manifests right before it and moves the broad
+/// COPY after the last (one round of the optimizer, not one per install).
+fn later_installs(cx: &Ctx, steps: &[&Step], j: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (k, s) in steps.iter().enumerate().skip(j + 1) {
+        if !manifest_installs(s).is_empty() && s.packages.iter().all(|o| !o.reads_source) {
+            out.push(k);
+        } else if !harmless(cx, s) {
+            break;
+        }
+    }
+    out
+}
+
+/// The manifests the install at `steps[k]` reads (`ops`), as paths in the
+/// context, or `None` when one is outside what the broad COPY copies or a
+/// required one is missing from the known context.
 #[allow(clippy::too_many_arguments)]
-fn split_fix(
+fn manifest_files(
     cx: &Ctx,
     steps: &[&Step],
     i: usize,
-    j: usize,
-    ii: &Instruction,
-    ij: &Instruction,
+    k: usize,
     copy: &crate::syntax::CopyArgs,
     tree: &str,
     ops: &[&PackageOp],
-) -> Option<Fix> {
-    // Nothing between may have read the copied files or moved the workdir.
-    for s in &steps[i + 1..j] {
-        let ins = &cx.df.instructions[s.instruction];
-        let ok = match &ins.command {
-            Command::Env { .. }
-            | Command::Arg { .. }
-            | Command::Label { .. }
-            | Command::Expose { .. }
-            | Command::Maintainer { .. } => true,
-            Command::Run { .. } => {
-                super::super::tip2::volatile_before_stable::is_context_free_install(s, ins)
-            }
-            Command::Copy(c) | Command::Add(c) => {
-                c.sources.iter().all(|p| crate::model::cost::is_manifest(p))
-            }
-            _ => false,
-        };
-        if !ok {
-            return None;
-        }
-    }
-    if copy.sources.len() != 1 || !ii.heredocs.is_empty() || !steps[i].inputs.expands.is_empty() {
-        return None;
-    }
-    let workdir = &steps[j].inputs.workdir;
+) -> Option<Vec<String>> {
+    let workdir = &steps[k].inputs.workdir;
     let dest_abs = if copy.dest.starts_with('/') {
         copy.dest.clone()
     } else {
@@ -264,8 +276,45 @@ fn split_fix(
             }
         }
     }
-    if files.is_empty() {
+    Some(files)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn split_fix(
+    cx: &Ctx,
+    steps: &[&Step],
+    i: usize,
+    j: usize,
+    ii: &Instruction,
+    copy: &crate::syntax::CopyArgs,
+    tree: &str,
+    ops: &[&PackageOp],
+) -> Option<Fix> {
+    // Nothing between may have read the copied files or moved the workdir.
+    if !steps[i + 1..j].iter().all(|s| harmless(cx, s)) {
         return None;
+    }
+    if copy.sources.len() != 1 || !ii.heredocs.is_empty() || !steps[i].inputs.expands.is_empty() {
+        return None;
+    }
+    let mut copies: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut all: Vec<String> = Vec::new();
+    let mut installs = vec![j];
+    installs.extend(later_installs(cx, steps, j));
+    for (n, &k) in installs.iter().enumerate() {
+        let ops_k = if n == 0 { ops.to_vec() } else { manifest_installs(steps[k]) };
+        let Some(files) = manifest_files(cx, steps, i, k, copy, tree, &ops_k) else {
+            if n == 0 {
+                return None;
+            }
+            break;
+        };
+        let files: Vec<String> = files.into_iter().filter(|f| !all.contains(f)).collect();
+        if n == 0 && files.is_empty() {
+            return None;
+        }
+        all.extend(files.iter().cloned());
+        copies.push((k, files));
     }
     let nl = newline(cx.src);
     let flags: String = ii
@@ -280,10 +329,23 @@ fn split_fix(
     } else {
         format!("{}/", copy.dest)
     };
-    let manifest_copy = format!("{} {flags}{} {dest}{nl}", ii.keyword, files.join(" "));
+    let manifest_copy =
+        |files: &[String]| format!("{} {flags}{} {dest}{nl}", ii.keyword, files.join(" "));
     let broad = line_range(cx.src, ii.span);
-    let after_install = line_range(cx.src, ij.span);
-    let mut edits = vec![TextEdit::insert(broad.start as usize, manifest_copy)];
+    let last = copies.last().map_or(j, |c| c.0);
+    let after_install = line_range(cx.src, cx.df.instructions[steps[last].instruction].span);
+    let mut edits = Vec::new();
+    for (n, (k, files)) in copies.iter().enumerate() {
+        if files.is_empty() {
+            continue;
+        }
+        let at = if n == 0 {
+            broad.start
+        } else {
+            line_range(cx.src, cx.df.instructions[steps[*k].instruction].span).start
+        };
+        edits.push(TextEdit::insert(at as usize, manifest_copy(files)));
+    }
     if (after_install.end as usize) == cx.src.len() && !cx.src.ends_with('\n') {
         let broad_text = broad
             .text(cx.src)
@@ -305,10 +367,15 @@ fn split_fix(
     Some(Fix {
         title: format!(
             "Copy {} first, install, then copy the rest",
-            files.join(", ")
+            if all.len() > 3 {
+                format!("{}, {} and {} more manifests", all[0], all[1], all.len() - 2)
+            } else {
+                all.join(", ")
+            }
         ),
         applicability: Applicability::Safe,
         edits,
         files: Vec::new(),
+        commands: Default::default(),
     })
 }

@@ -114,6 +114,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             path: ".dockerignore".into(),
             content,
         }],
+        commands: Default::default(),
     });
     out.push(f);
     out

@@ -25,7 +25,7 @@
 
 use super::super::util::{find_op, has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -62,6 +62,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     applicability: Applicability::Safe,
                     edits: vec![TextEdit::insert(s.end as usize, " --no-cache")],
                     files: Vec::new(),
+                    commands: CommandChanges::flag("--no-cache"),
                 });
             }
             out.push(f);

@@ -27,7 +27,7 @@
 
 use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -76,6 +76,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     applicability: Applicability::Unsafe,
                     edits: vec![TextEdit::insert(s.end as usize, " --no-install-recommends")],
                     files: Vec::new(),
+                    commands: CommandChanges::flag("--no-install-recommends"),
                 });
             }
             out.push(f);

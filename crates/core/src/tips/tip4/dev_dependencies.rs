@@ -44,7 +44,7 @@
 
 use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager, PackageOp};
 use crate::syntax::Command;
 
@@ -180,6 +180,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     applicability: Applicability::Unsafe,
                     edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))],
                     files: Vec::new(),
+                    commands: CommandChanges::flag(flag),
                 });
             }
             out.push(f);

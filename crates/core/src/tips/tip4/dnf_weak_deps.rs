@@ -25,9 +25,9 @@
 //! weak dependencies off may drop a package something needs, so that part is
 //! only suggested in the message.
 
-use super::super::util::{find_words, has_cache_mount_for, run_command_span, run_script};
+use super::super::util::{append_command, find_words, has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -75,21 +75,22 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 at,
                 format!("`{}` {}", op.command, problems.join(" and ")),
             );
-            if !cleaned && ins.heredocs.is_empty() {
-                let cmd = run_command_span(ins);
-                let end = cmd.start as usize + cmd.text(cx.src).trim_end().len();
-                let tool = if op.manager == Manager::Yum {
-                    "yum"
-                } else if op.manager == Manager::Microdnf {
-                    "microdnf"
-                } else {
-                    "dnf"
-                };
+            let tool = match op.manager {
+                Manager::Yum => "yum",
+                Manager::Microdnf => "microdnf",
+                _ => "dnf",
+            };
+            let clean = format!("{tool} clean all");
+            if let Some(edit) = (!cleaned)
+                .then(|| append_command(cx, ins, &clean, false))
+                .flatten()
+            {
                 f.fix = Some(Fix {
                     title: format!("Run {tool} clean all in the same RUN"),
                     applicability: Applicability::Safe,
-                    edits: vec![TextEdit::insert(end, format!(" && {tool} clean all"))],
+                    edits: vec![edit],
                     files: Vec::new(),
+                    commands: CommandChanges::adds(clean),
                 });
             }
             out.push(f);

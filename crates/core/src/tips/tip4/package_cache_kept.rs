@@ -30,9 +30,9 @@
 //! marked unsafe because the better fix is a cache mount (rule LL502), which
 //! `--no-cache-dir` would defeat; the optimizer applies the cache mount.
 
-use super::super::util::{find_words, has_cache_mount_for, run_command_span};
+use super::super::util::{append_command, find_words, has_cache_mount_for};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -61,19 +61,15 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 )
                 .unwrap_or(ins.span);
                 let mut f = cx.finding(&META, span, "the apt package lists stay in this layer: remove /var/lib/apt/lists/* in the same RUN (or use a cache mount)".to_string());
-                if ins.heredocs.is_empty() {
-                    let cmd = run_command_span(ins);
-                    let text = cmd.text(cx.src);
-                    let trimmed_end = cmd.start as usize + text.trim_end().len();
-                    let indent = super::super::util::continuation_indent(cx.src, ins);
+                if let Some(edit) =
+                    append_command(cx, ins, "rm -rf /var/lib/apt/lists/*", true)
+                {
                     f.fix = Some(Fix {
                         title: "Remove the apt lists in the same RUN".into(),
                         applicability: Applicability::Safe,
-                        edits: vec![TextEdit::insert(
-                            trimmed_end,
-                            format!(" \\\n{indent}&& rm -rf /var/lib/apt/lists/*"),
-                        )],
+                        edits: vec![edit],
                         files: Vec::new(),
+                        commands: CommandChanges::adds("rm -rf /var/lib/apt/lists/*"),
                     });
                 }
                 out.push(f);
@@ -105,6 +101,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     applicability: Applicability::Unsafe,
                     edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")],
                     files: Vec::new(),
+                    commands: CommandChanges::flag("--no-cache-dir"),
                 });
             }
             out.push(f);

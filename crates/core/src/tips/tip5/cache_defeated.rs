@@ -29,7 +29,7 @@
 
 use super::super::util::{cache_targets, find_words};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::paths_overlap;
 use crate::syntax::{Command, Span};
 
@@ -93,16 +93,18 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             seen.push(s);
             let mut f = cx.finding(&META, s, format!("`{}` empties the cache mounted at {path}: the next build downloads everything again", words.join(" ")));
             let del = if *is_flag {
-                widen_flag(cx.src, s)
+                widen_flag(cx.src, s).map(|d| (d, CommandChanges::flag(words[0])))
             } else {
-                widen_command(cx.src, s, cmd)
+                super::super::script::delete_command(cx.src, cmd, cx.df.escape, s)
+                    .map(|d| (d.span, CommandChanges::removes(d.words.join(" "))))
             };
-            if let Some(del) = del {
+            if let Some((del, commands)) = del {
                 f.fix = Some(Fix {
                     title: format!("Remove `{}`", words.join(" ")),
                     applicability: Applicability::Safe,
                     edits: vec![TextEdit::delete(del)],
                     files: Vec::new(),
+                    commands,
                 });
             }
             out.push(f);
@@ -118,39 +120,3 @@ fn widen_flag(src: &str, s: Span) -> Option<Span> {
     (blanks > 0).then(|| Span::new(s.start as usize - blanks, s.end as usize))
 }
 
-/// A whole simple command plus the `&&`/`;` joining it to its neighbour.
-fn widen_command(src: &str, s: Span, cmd: Span) -> Option<Span> {
-    let (lo, hi) = (cmd.start as usize, cmd.end as usize);
-    // Extend to the end of the command's arguments (until && ; | or end).
-    let rest = &src[s.end as usize..hi];
-    let stop = rest
-        .find("&&")
-        .or_else(|| rest.find(';'))
-        .unwrap_or(rest.trim_end().len());
-    let mut end = s.end as usize + stop;
-    let before = &src[lo..s.start as usize];
-    let trimmed = before.trim_end_matches([' ', '\t', '\\', '\n', '\r']);
-    let start;
-    if trimmed.ends_with("&&") || trimmed.ends_with(';') {
-        // `… && rm -rf x` → drop the joiner before it.
-        start = lo + trimmed.len() - if trimmed.ends_with("&&") { 2 } else { 1 };
-        let t = src[start..end].trim_end_matches([' ', '\t']).len();
-        end = start + t;
-        let b = src[..start]
-            .trim_end_matches([' ', '\t', '\\', '\n', '\r'])
-            .len();
-        return Some(Span::new(b.max(lo), end));
-    } else if rest[stop..].starts_with("&&") || rest[stop..].starts_with(';') {
-        // `rm -rf x && …` → drop it with the joiner after it.
-        let joiner = if rest[stop..].starts_with("&&") { 2 } else { 1 };
-        end += joiner;
-        let after = &src[end..hi];
-        end += after.len()
-            - after
-                .trim_start_matches([' ', '\t', '\\', '\n', '\r'])
-                .len();
-        start = s.start as usize;
-        return Some(Span::new(start, end));
-    }
-    None
-}

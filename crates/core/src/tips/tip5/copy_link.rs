@@ -71,6 +71,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             applicability: Applicability::Unsafe,
             edits: vec![TextEdit::insert(ins.keyword_span.end as usize, " --link")],
             files: Vec::new(),
+            commands: Default::default(),
         });
         out.push(f);
     }

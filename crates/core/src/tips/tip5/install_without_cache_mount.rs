@@ -41,8 +41,12 @@
 
 use super::super::util::{flag_insert_point, has_cache_mount_for};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::fix::{continuation, Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
+
+/// Keeps downloaded .debs for the cache mount: the image's docker-clean
+/// hook deletes them.
+const APT_KEEP: &str = "rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache";
 
 pub const META: RuleMeta = RuleMeta {
     code: "LL502",
@@ -139,8 +143,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         let indent = super::super::util::continuation_indent(cx.src, ins);
         let mut prefix = String::new();
         if managers.contains(&Manager::Apt) {
-            // Keep downloaded .debs: the image's docker-clean hook deletes them.
-            prefix = format!("rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache; \\\n{indent}");
+            prefix = format!("{APT_KEEP};{}{indent}", continuation(cx.src, cx.df.escape));
         }
         let json_form =
             matches!(&ins.command, crate::syntax::Command::Run { command, .. } if !command.shell);
@@ -153,7 +156,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             } else {
                 // One flag per line, the command on the next one:
                 // `RUN --mount=… \` / `    --mount=… \` / `    cmd`.
-                let sep = format!(" \\\n{indent}");
+                let sep = format!("{}{indent}", continuation(cx.src, cx.df.escape));
                 let rest = &cx.src[at..];
                 let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
                 let pad = indent.len().saturating_sub(ws);
@@ -174,6 +177,11 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 applicability: Applicability::Safe,
                 edits,
                 files: Vec::new(),
+                commands: if prefix.is_empty() || !ins.heredocs.is_empty() {
+                    CommandChanges::default()
+                } else {
+                    CommandChanges::adds(APT_KEEP)
+                },
             });
         }
         out.push(f);

@@ -80,6 +80,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             format!("# syntax=docker/dockerfile:1{}", newline(cx.src)),
         )],
         files: Vec::new(),
+        commands: Default::default(),
     });
     vec![f]
 }
