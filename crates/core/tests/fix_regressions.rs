@@ -1,0 +1,222 @@
+//! Regression tests for the fix bugs of issue 11 (F1–F5), each built from
+//! its reproducer: the exact optimized text, and the fix contract on every
+//! fix offered for it (`fix::invariants`).
+
+use layerlab_core::fix::invariants::{check_fix, check_optimized};
+use layerlab_core::fix::optimize::OptimizeOptions;
+use layerlab_core::simulate::BuildContext;
+use layerlab_core::tips::{check, CheckOptions};
+
+/// Optimizes `src` (safe fixes, or all with `unsafe_fixes`), checks the
+/// contract on every offered fix and on the run, and returns the text.
+fn fixed(src: &str, unsafe_fixes: bool) -> String {
+    let ctx = BuildContext::default();
+    let report = check(
+        src,
+        &ctx,
+        &CheckOptions {
+            no_savings: true,
+            ..CheckOptions::default()
+        },
+    );
+    for f in &report.findings {
+        if let Some(fix) = &f.fix {
+            check_fix(src, fix).unwrap_or_else(|e| panic!("{} ({}): {e}", f.code, fix.title));
+        }
+    }
+    let opts = OptimizeOptions {
+        unsafe_fixes,
+        ..OptimizeOptions::default()
+    };
+    check_optimized(src, &ctx, &opts)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text
+}
+
+/// F1: LL503 removes `rm -rf /var/lib/apt/lists/*` and nothing after it (`wget x; tar y; echo a` stay).
+#[test]
+fn f1_semicolons() {
+    let src = r#"FROM debian
+RUN apt-get update; apt-get install -y --no-install-recommends make; rm -rf /var/lib/apt/lists/*; wget x; tar y; echo a && echo b
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; \
+    apt-get update; apt-get install -y --no-install-recommends make; wget x; tar y; echo a && echo b
+"#;
+    assert_eq!(fixed(src, false), want);
+}
+
+/// F1, with the cache mounts already there: only LL503's own command goes.
+#[test]
+fn f1_cache_mounted() {
+    let src = r#"FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update; apt-get install -y --no-install-recommends make; rm -rf /var/lib/apt/lists/*; wget x; tar y; echo a && echo b
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked apt-get update; apt-get install -y --no-install-recommends make; wget x; tar y; echo a && echo b
+"#;
+    assert_eq!(fixed(src, false), want);
+}
+
+/// F2: the comment line inside the RUN stays, and no two lines are joined.
+#[test]
+fn f2_comment_kept() {
+    let src = r#"FROM debian
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/* \
+    # use pre-existing gpg directory
+    && export GNUPGHOME="$(mktemp -d)" \
+    && echo done
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; \
+    apt-get update && apt-get install -y --no-install-recommends curl \
+    # use pre-existing gpg directory
+    && export GNUPGHOME="$(mktemp -d)" \
+    && echo done
+"#;
+    assert_eq!(fixed(src, false), want);
+}
+
+/// F3: fourteen installs after one `COPY . .` are served by one fix, so one run reaches the fixed point (a second changes nothing: `check_optimized`).
+#[test]
+fn f3_fourteen_installs() {
+    let src = r#"FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements0.txt
+RUN pip install -r requirements1.txt
+RUN pip install -r requirements2.txt
+RUN pip install -r requirements3.txt
+RUN pip install -r requirements4.txt
+RUN pip install -r requirements5.txt
+RUN pip install -r requirements6.txt
+RUN pip install -r requirements7.txt
+RUN pip install -r requirements8.txt
+RUN pip install -r requirements9.txt
+RUN pip install -r requirements10.txt
+RUN pip install -r requirements11.txt
+RUN pip install -r requirements12.txt
+RUN pip install -r requirements13.txt
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements0.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements0.txt
+COPY requirements1.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements1.txt
+COPY requirements2.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements2.txt
+COPY requirements3.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements3.txt
+COPY requirements4.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements4.txt
+COPY requirements5.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements5.txt
+COPY requirements6.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements6.txt
+COPY requirements7.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements7.txt
+COPY requirements8.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements8.txt
+COPY requirements9.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements9.txt
+COPY requirements10.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements10.txt
+COPY requirements11.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements11.txt
+COPY requirements12.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements12.txt
+COPY requirements13.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements13.txt
+COPY . .
+"#;
+    assert_eq!(fixed(src, false), want);
+}
+
+/// F4: with `# escape=`` ` ``, inserted line breaks use the backquote; `--unsafe` applies its fixes too.
+#[test]
+fn f4_backtick_escape() {
+    let src = r#"# escape=`
+FROM debian
+RUN apt-get update && `
+    apt-get install -y --no-install-recommends curl && `
+    rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN pip install -r requirements.txt
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+# escape=`
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked `
+    --mount=type=cache,target=/var/lib/apt,sharing=locked `
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; `
+    apt-get update && `
+    apt-get install -y --no-install-recommends curl
+COPY requirements.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+COPY . .
+"#;
+    assert_eq!(fixed(src, false), want);
+}
+
+/// F4: with `# escape=`` ` ``, inserted line breaks use the backquote; `--unsafe` applies its fixes too.
+#[test]
+fn f4_backtick_escape_unsafe() {
+    let src = r#"# escape=`
+FROM debian
+RUN apt-get update && `
+    apt-get install -y --no-install-recommends curl && `
+    rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN pip install -r requirements.txt
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+# escape=`
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked `
+    --mount=type=cache,target=/var/lib/apt,sharing=locked `
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; `
+    apt-get update && `
+    apt-get install -y --no-install-recommends curl
+COPY requirements.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+COPY . .
+"#;
+    assert_eq!(fixed(src, true), want);
+}
+
+/// F5: a CRLF file gets only CRLF line endings.
+#[test]
+fn f5_crlf() {
+    let src = r#"FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt \
+  && echo hi
+# comment
+RUN apt-get update && apt-get install -y curl
+"#;
+    let want = r#"# syntax=docker/dockerfile:1
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt \
+  && echo hi
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; \
+    apt-get update && apt-get install -y curl
+COPY . .
+# comment
+"#;
+    assert_eq!(fixed(src, false), want);
+}
