@@ -2,12 +2,20 @@
 //!
 //! It reads files, calls the core, prints. All analysis lives in the core.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use layerlab_core::simulate::BuildContext;
 
+mod context;
+mod input;
 mod report;
+mod write;
+
+use input::read_source;
 
 #[derive(Parser)]
 #[command(
@@ -18,6 +26,10 @@ mod report;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The largest input read (each Dockerfile, --log, --previous and .dockerignore file):
+    /// bytes, or with a unit: 512K, 16M, 1G (powers of 1024).
+    #[arg(long, global = true, value_name = "BYTES", value_parser = input::parse_size, default_value = "16M")]
+    max_size: u64,
 }
 
 #[derive(Subcommand)]
@@ -99,13 +111,14 @@ enum Command {
         /// Also apply unsafe fixes.
         #[arg(long = "unsafe")]
         unsafe_fixes: bool,
-        /// Write the result back to FILE (and create the files fixes add, such as .dockerignore).
+        /// Write the result back to FILE and create the files fixes add (such as .dockerignore) in
+        /// the build context: all or nothing, never outside the context or through a symlink.
         #[arg(long)]
         write: bool,
         /// Rules whose fixes are not applied, comma-separated.
         #[arg(long, value_delimiter = ',')]
         disable: Vec<String>,
-        /// The build context (default: the Dockerfile's folder).
+        /// The build context (default: the Dockerfile's folder); --write creates new files there.
         #[arg(long, value_name = "DIR")]
         context: Option<String>,
         /// Output format for the report (text goes to stderr; json prints everything to stdout).
@@ -139,9 +152,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    let max = cli.max_size;
     match cli.command {
         Command::Parse { file, format } => {
-            let src = read_source(&file)?;
+            let src = read_source(&file, max)?;
             let df = layerlab_core::parse(&src);
             match format {
                 Format::Text => {
@@ -189,33 +203,59 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ignore,
                 no_savings: false,
             };
+            // Every file is reported: one that cannot be read (or whose
+            // folder cannot) becomes an error entry and the others go on.
+            let mut contexts = Contexts::default();
             let mut reports = Vec::new();
             for file in &files {
-                let src = read_source(file)?;
-                let ctx = context_for(file, &context, no_context)?;
-                let report = layerlab_core::tips::check(&src, &ctx, &opts);
-                reports.push((file.clone(), src, report));
+                let outcome = read_source(file, max).and_then(|src| {
+                    let ctx = if no_context {
+                        Rc::default()
+                    } else {
+                        contexts.get(file, context.as_deref(), max)?
+                    };
+                    let report = layerlab_core::tips::check(&src, &ctx, &opts);
+                    Ok((src, report))
+                });
+                if let (Err(e), CheckFormat::Text) = (&outcome, format) {
+                    eprintln!("layerlab: {e}");
+                }
+                reports.push(report::FileReport {
+                    file: file.clone(),
+                    outcome,
+                });
             }
-            let findings: usize = reports.iter().map(|(_, _, r)| r.findings.len()).sum();
+            let checked = || reports.iter().filter_map(|r| r.outcome.as_ref().ok());
+            let failed = reports.iter().filter(|r| r.outcome.is_err()).count();
+            let findings: usize = checked().map(|(_, r)| r.findings.len()).sum();
             match format {
                 CheckFormat::Text => {
-                    for (file, src, report) in &reports {
-                        print!("{}", report::text(file, src, report));
+                    for r in &reports {
+                        if let Ok((src, report)) = &r.outcome {
+                            print!("{}", report::text(&r.file, src, report));
+                        }
                     }
-                    let files_n = reports.len();
+                    let files_n = reports.len() - failed;
+                    let failed_note = if failed == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            "; {failed} file{} could not be checked",
+                            if failed == 1 { "" } else { "s" }
+                        )
+                    };
                     if findings == 0 {
                         println!(
-                            "no findings in {files_n} file{}",
+                            "no findings in {files_n} file{}{failed_note}",
                             if files_n == 1 { "" } else { "s" }
                         );
                     } else {
-                        let fixable = reports
-                            .iter()
-                            .flat_map(|(_, _, r)| &r.findings)
+                        let fixable = checked()
+                            .flat_map(|(_, r)| &r.findings)
                             .filter(|f| f.fix.is_some())
                             .count();
                         println!(
-                            "{findings} finding{} ({fixable} with a fix: run `layerlab fix`)",
+                            "{findings} finding{} ({fixable} with a fix: run `layerlab fix`){failed_note}",
                             if findings == 1 { "" } else { "s" }
                         );
                     }
@@ -223,7 +263,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 CheckFormat::Json => {
                     let v: Vec<serde_json::Value> = reports
                         .iter()
-                        .map(|(file, _, r)| serde_json::json!({ "file": file, "findings": r.findings, "diagnostics": r.diagnostics }))
+                        .map(|r| match &r.outcome {
+                            Ok((_, rep)) => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics }),
+                            Err(e) => serde_json::json!({ "file": r.file, "error": e }),
+                        })
                         .collect();
                     println!(
                         "{}",
@@ -231,18 +274,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     );
                 }
                 CheckFormat::Sarif => {
-                    let refs: Vec<(&str, &str, &layerlab_core::tips::Report)> = reports
-                        .iter()
-                        .map(|(f, s, r)| (f.as_str(), s.as_str(), r))
-                        .collect();
                     println!(
                         "{}",
-                        serde_json::to_string_pretty(&report::sarif(&refs))
+                        serde_json::to_string_pretty(&report::sarif(&reports))
                             .map_err(|e| e.to_string())?
                     );
                 }
             }
-            Ok(if findings > 0 {
+            Ok(if failed > 0 {
+                ExitCode::from(2)
+            } else if findings > 0 {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -258,12 +299,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
         } => {
             use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
-            let src = read_source(&file)?;
-            let ctx = context_for(&file, &context, false)?;
-            let dir = std::path::Path::new(&file)
-                .parent()
-                .map(|p| p.to_path_buf())
-                .unwrap_or_default();
+            let src = read_source(&file, max)?;
+            // New files (.dockerignore, compose.yaml) go to the build
+            // context, where `check` and `docker build` look for them.
+            let ctx_dir = context::dir_for(&file, context.as_deref());
+            let ctx = match &ctx_dir {
+                Some(dir) => context::read(dir, max)?,
+                None => Default::default(),
+            };
             let existing: Vec<String> = [
                 "compose.yaml",
                 "compose.yml",
@@ -272,7 +315,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ".dockerignore",
             ]
             .iter()
-            .filter(|f| file != "-" && dir.join(f).exists())
+            .filter(|f| ctx_dir.as_ref().is_some_and(|d| d.join(f).exists()))
             .map(|f| {
                 if f.starts_with("compose") || f.starts_with("docker-compose") {
                     "compose.yaml".to_string()
@@ -300,17 +343,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else if !write {
                 print!("{}", o.text);
             }
-            if write && file != "-" && o.text != src {
-                std::fs::write(&file, &o.text).map_err(|e| format!("{file}: {e}"))?;
-            }
-            if write && file != "-" {
+            if let (true, Some(dir)) = (write && file != "-", &ctx_dir) {
+                // All or nothing: every path is checked, then every file
+                // written to a temporary file, before any is replaced.
+                let mut plan = Vec::new();
                 for nf in &o.files {
-                    let p = dir.join(&nf.path);
-                    if !p.exists() {
-                        std::fs::write(&p, &nf.content)
-                            .map_err(|e| format!("{}: {e}", p.display()))?;
-                        eprintln!("created {}", p.display());
-                    }
+                    plan.extend(write::create(dir, &nf.path, &nf.content)?);
+                }
+                if o.text != src {
+                    plan.push(write::rewrite(&file, o.text.clone())?);
+                }
+                write::commit(&plan)?;
+                for p in plan.iter().filter(|p| p.is_new()) {
+                    eprintln!("created {}", p.shown());
                 }
             }
             if let Format::Text = format {
@@ -353,8 +398,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             previous,
             format,
         } => {
-            use layerlab_core::simulate::{self, BuildContext, Change, Options};
-            let src = read_source(&file)?;
+            use layerlab_core::simulate::{self, Change, Options};
+            let src = read_source(&file, max)?;
             let df = layerlab_core::parse(&src);
             let model = layerlab_core::model::build(&df, &src);
             let mut list: Vec<Change> = changes
@@ -378,11 +423,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             list.extend(secrets.into_iter().map(|id| Change::Secret { id }));
             let ctx = match context {
-                Some(dir) => read_context(&dir)?,
+                Some(dir) => context::read(std::path::Path::new(&dir), max)?,
                 None => BuildContext::default(),
             };
             let previous = match previous {
-                Some(p) => Some(read_source(&p)?),
+                Some(p) => Some(read_source(&p, max)?),
                 None => None,
             };
             let mut opts = Options {
@@ -393,7 +438,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 uncached_stages: Vec::new(),
             };
             if let Some(path) = log {
-                let text = read_source(&path)?;
+                let text = read_source(&path, max)?;
                 let parsed = layerlab_core::buildlog::parse(&text);
                 for m in simulate::log::match_log(&model, &parsed) {
                     if let Some(secs) = m.seconds {
@@ -483,92 +528,26 @@ fn print_simulation(
     );
 }
 
-/// The context for `file`: `--context`, else the file's folder (none for stdin).
-fn context_for(
-    file: &str,
-    context: &Option<String>,
-    none: bool,
-) -> Result<layerlab_core::simulate::BuildContext, String> {
-    if none {
-        return Ok(Default::default());
-    }
-    match context {
-        Some(dir) => read_context(dir),
-        None if file == "-" => Ok(Default::default()),
-        None => {
-            let dir = std::path::Path::new(file).parent().map(|p| {
-                if p.as_os_str().is_empty() {
-                    std::path::Path::new(".")
-                } else {
-                    p
-                }
-            });
-            match dir {
-                Some(d) => read_context(&d.to_string_lossy()),
-                None => Ok(Default::default()),
-            }
-        }
-    }
-}
+/// The build contexts `check` has read, by folder: files of one folder
+/// share one walk of it (and its error).
+#[derive(Default)]
+struct Contexts(HashMap<PathBuf, Result<Rc<BuildContext>, String>>);
 
-/// Reads a build context directory: its .dockerignore and its file list.
-fn read_context(dir: &str) -> Result<layerlab_core::simulate::BuildContext, String> {
-    let root = std::path::Path::new(dir);
-    if !root.is_dir() {
-        return Err(format!("--context {dir}: not a directory"));
+impl Contexts {
+    /// The context for `file`: `--context`, else the file's folder (none
+    /// for stdin).
+    fn get(
+        &mut self,
+        file: &str,
+        context: Option<&str>,
+        max: u64,
+    ) -> Result<Rc<BuildContext>, String> {
+        let Some(dir) = context::dir_for(file, context) else {
+            return Ok(Rc::default());
+        };
+        self.0
+            .entry(dir)
+            .or_insert_with_key(|dir| context::read(dir, max).map(Rc::new))
+            .clone()
     }
-    let dockerignore = match std::fs::read(root.join(".dockerignore")) {
-        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-        Err(_) => None,
-    };
-    let mut files = Vec::new();
-    let mut todo = vec![root.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
-        for e in entries.flatten() {
-            let p = e.path();
-            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-                todo.push(p);
-            } else if let Ok(rel) = p.strip_prefix(root) {
-                files.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-            if files.len() > 500_000 {
-                return Err(format!("--context {dir}: more than 500,000 files"));
-            }
-        }
-    }
-    files.sort();
-    Ok(layerlab_core::simulate::BuildContext {
-        files: Some(files),
-        dockerignore,
-    })
-}
-
-/// Reads `path` (or stdin for `-`) as UTF-8, naming the first bad byte's
-/// offset, line and column when it is not.
-fn read_source(path: &str) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    if path == "-" {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("<stdin>: {e}"))?;
-    } else {
-        bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    }
-    let name = if path == "-" { "<stdin>" } else { path };
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = offset
-            - before
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1)
-            + 1;
-        format!(
-            "{name}:{line}:{col}: not UTF-8 text: invalid byte 0x{:02x} at byte offset {offset}",
-            e.as_bytes()[offset]
-        )
-    })
 }

@@ -4,11 +4,29 @@ use layerlab_core::fix::Applicability;
 use layerlab_core::tips::{registry::RULES, Level, Report};
 use serde_json::{json, Value};
 
+/// At most this many lines of a finding's source are printed ...
+const SNIPPET_LINES: usize = 6;
+/// ... each cut to this many characters ...
+const SNIPPET_WIDTH: usize = 200;
+/// ... and a span that starts further right than that is shown from this
+/// many characters before it.
+const SNIPPET_LEAD: usize = 40;
+
+/// One file `check` was given: its text and report, or why it could not be
+/// read (the other files are still reported).
+pub struct FileReport {
+    pub file: String,
+    pub outcome: Result<(String, Report), String>,
+}
+
 /// ruff-style text: `file:line:col: CODE [tip N] message`, the source lines
-/// with the span underlined, then the fix and what it saves.
+/// with the span underlined, then the fix and what it saves. A snippet shows
+/// at most [`SNIPPET_LINES`] lines of [`SNIPPET_WIDTH`] characters, so the
+/// report grows with the number of findings, not with their size (one RUN
+/// of 8,000 `&&`-joined installs printed the whole RUN per finding: 2.67 GB).
 pub fn text(file: &str, src: &str, report: &Report) -> String {
     let mut out = String::new();
-    let lines: Vec<&str> = src.split('\n').collect();
+    let map = SourceMap::new(src);
     for d in &report.diagnostics {
         let sev = if d.severity == layerlab_core::Severity::Error {
             "error"
@@ -25,35 +43,39 @@ pub fn text(file: &str, src: &str, report: &Report) -> String {
             "{file}:{}:{}: {} [tip {}] {}\n",
             f.start.line, f.start.column, f.code, f.tip, f.message
         ));
-        let (l0, l1) = (
-            f.start.line as usize,
-            (f.end.line as usize).min(f.start.line as usize + 4),
-        );
-        let width = l1.to_string().len();
+        let (start, end) = (map.boundary(f.span.start), map.boundary(f.span.end));
+        let first = map.line_of(start);
+        let mut last = map.line_of(end);
+        if last > first && map.line_start(last) == end {
+            // The span ends with its line's newline: the next line is not in it.
+            last -= 1;
+        }
+        let shown = last.min(first + SNIPPET_LINES - 1);
+        let width = shown.to_string().len();
         out.push_str(&format!("{:width$} |\n", ""));
-        for ln in l0..=l1 {
-            let Some(text) = lines.get(ln - 1) else { break };
-            let text = text.trim_end_matches('\r');
-            out.push_str(&format!("{ln:>width$} | {text}\n"));
-            let start_col = if ln == l0 { f.start.column as usize } else { 1 };
-            let end_col = if ln == f.end.line as usize {
-                f.end.column as usize
+        for ln in first..=shown {
+            let line_start = map.line_start(ln);
+            let text = map.line(ln);
+            let from = if ln == first { start - line_start } else { 0 };
+            let to = if ln == last {
+                (end - line_start).min(text.len())
             } else {
-                utf16_len(text) + 1
+                text.len()
             };
-            let marks = end_col.saturating_sub(start_col).max(1);
+            let (line, marks) = snippet_line(text, from, to.max(from));
+            out.push_str(&format!("{ln:>width$} | {line}\n"));
+            out.push_str(&format!("{:width$} | {marks}\n", ""));
+        }
+        if last > shown {
+            let more = last - shown;
             out.push_str(&format!(
-                "{:width$} | {}{}\n",
+                "{:width$} | … {more} more line{}\n",
                 "",
-                " ".repeat(start_col.saturating_sub(1)),
-                "^".repeat(marks)
+                if more == 1 { "" } else { "s" }
             ));
         }
         for l in &f.labels {
-            let line = src[..(l.span.start as usize).min(src.len())]
-                .matches('\n')
-                .count()
-                + 1;
+            let line = map.line_of(map.boundary(l.span.start));
             out.push_str(&format!("{:width$} = line {line}: {}\n", "", l.message));
         }
         if let Some(fix) = &f.fix {
@@ -75,13 +97,122 @@ pub fn text(file: &str, src: &str, report: &Report) -> String {
     out
 }
 
+/// One source line as the snippet shows it, with the underline of bytes
+/// `from..to` (char boundaries): at most [`SNIPPET_WIDTH`] characters, `…`
+/// where it is cut, starting [`SNIPPET_LEAD`] characters before `from` when
+/// `from` is further right. Costs O(width), whatever the line's length.
+fn snippet_line(text: &str, from: usize, to: usize) -> (String, String) {
+    // Far right: no more than 4 bytes a char, so a short prefix is counted.
+    let far =
+        from > 4 * SNIPPET_WIDTH || text[..from].chars().count() > SNIPPET_WIDTH - SNIPPET_LEAD;
+    let begin = if far {
+        text[..from]
+            .char_indices()
+            .rev()
+            .nth(SNIPPET_LEAD - 1)
+            .map_or(0, |(i, _)| i)
+    } else {
+        0
+    };
+    let end = text[begin..]
+        .char_indices()
+        .nth(SNIPPET_WIDTH)
+        .map_or(text.len(), |(i, _)| begin + i);
+    let (open, close) = (
+        if begin > 0 { "…" } else { "" },
+        if end < text.len() { "…" } else { "" },
+    );
+    let line = format!("{open}{}{close}", &text[begin..end]);
+    // Columns in UTF-16 units, as the positions are; `…` is one.
+    let col = |byte: usize| utf16_len(&text[begin..byte.clamp(begin, end)]) + open.len().min(1);
+    let (a, mut b) = (col(from), col(to));
+    if to > end {
+        b += 1; // the span goes on past the cut: underline the `…` too
+    }
+    let marks = format!(
+        "{}{}",
+        " ".repeat(a),
+        "^".repeat(b.saturating_sub(a).max(1))
+    );
+    (line, marks)
+}
+
 fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
+/// Line starts and UTF-16 offsets of one source, built once (O(n)) so that
+/// each finding costs a binary search, not a scan of the file: with
+/// thousands of findings on a long line, per-finding scans were quadratic.
+/// (The core's `LineIndex` also counts the column, O(line length).)
+struct SourceMap<'a> {
+    src: &'a str,
+    /// The byte offset where each line starts.
+    lines: Vec<usize>,
+    /// (byte, UTF-16 offset) pairs at char boundaries about every 64 bytes;
+    /// empty for ASCII text, where the two are the same.
+    marks: Vec<(usize, usize)>,
+}
+
+impl<'a> SourceMap<'a> {
+    fn new(src: &'a str) -> SourceMap<'a> {
+        let mut lines = vec![0];
+        lines.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        let mut marks = Vec::new();
+        if !src.is_ascii() {
+            let mut units = 0;
+            for (i, c) in src.char_indices() {
+                if i >= marks.last().map_or(0, |&(b, _)| b + 64) {
+                    marks.push((i, units));
+                }
+                units += c.len_utf16();
+            }
+        }
+        SourceMap { src, lines, marks }
+    }
+
+    /// `byte` clamped to the source and moved back to a char boundary.
+    fn boundary(&self, byte: u32) -> usize {
+        let mut b = (byte as usize).min(self.src.len());
+        while !self.src.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    }
+
+    /// The 1-based line of byte offset `byte`.
+    fn line_of(&self, byte: usize) -> usize {
+        self.lines.partition_point(|&s| s <= byte)
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.lines[line - 1]
+    }
+
+    /// The text of 1-based `line`, without its line ending.
+    fn line(&self, line: usize) -> &'a str {
+        let end = self.lines.get(line).map_or(self.src.len(), |&s| s - 1);
+        let text = &self.src[self.line_start(line)..end];
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+
+    /// SARIF's `charOffset` of byte offset `byte`: UTF-16 code units before it.
+    fn utf16(&self, byte: u32) -> usize {
+        let byte = self.boundary(byte);
+        if self.marks.is_empty() {
+            return byte;
+        }
+        let i = self.marks.partition_point(|&(b, _)| b <= byte) - 1;
+        let (b, units) = self.marks[i];
+        units + utf16_len(&self.src[b..byte])
+    }
+}
+
 /// A SARIF 2.1.0 log for the reports (columns in UTF-16 code units, SARIF's
-/// default `columnKind`).
-pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
+/// default `columnKind`). A file that could not be read is an error
+/// notification of the run's invocation, with its artifact location, and
+/// the invocation is then not `executionSuccessful`.
+pub fn sarif(reports: &[FileReport]) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -95,13 +226,27 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
         })
         .collect();
     let mut results = Vec::new();
-    for (file, src, report) in reports {
-        let uri = if *file == "-" { "stdin" } else { file };
+    let mut notifications = Vec::new();
+    for FileReport { file, outcome } in reports {
+        let uri = if file == "-" { "stdin" } else { file.as_str() };
+        let (src, report) = match outcome {
+            Ok((src, report)) => (src, report),
+            Err(message) => {
+                notifications.push(json!({
+                    "level": "error",
+                    "message": { "text": message },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+                }));
+                continue;
+            }
+        };
+        let map = SourceMap::new(src);
         for f in &report.findings {
             let index = RULES
                 .iter()
                 .position(|r| r.meta.code == f.code)
                 .unwrap_or(0);
+            let (start, end) = (map.utf16(f.span.start), map.utf16(f.span.end));
             let mut result = json!({
                 "ruleId": f.code,
                 "ruleIndex": index,
@@ -115,8 +260,8 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
                             "startColumn": f.start.column,
                             "endLine": f.end.line,
                             "endColumn": f.end.column,
-                            "charOffset": char_offset(src, f.span.start as usize),
-                            "charLength": char_offset(src, f.span.end as usize) - char_offset(src, f.span.start as usize),
+                            "charOffset": start,
+                            "charLength": end - start,
                         }
                     }
                 }],
@@ -128,7 +273,7 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
                         .edits
                         .iter()
                         .map(|e| {
-                            let (s, t) = (char_offset(src, e.span.start as usize), char_offset(src, e.span.end as usize));
+                            let (s, t) = (map.utf16(e.span.start), map.utf16(e.span.end));
                             json!({ "deletedRegion": { "charOffset": s, "charLength": t - s }, "insertedContent": { "text": e.replacement } })
                         })
                         .collect();
@@ -138,21 +283,59 @@ pub fn sarif(reports: &[(&str, &str, &Report)]) -> Value {
             results.push(result);
         }
     }
+    let mut invocation = json!({ "executionSuccessful": notifications.is_empty() });
+    if !notifications.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": { "name": "layerlab", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://layerlab.dev", "rules": rules } },
+            "invocations": [invocation],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }]
     })
 }
 
-/// SARIF counts `charOffset` in characters (UTF-16 code units for text).
-fn char_offset(src: &str, byte: usize) -> usize {
-    src[..byte.min(src.len())]
-        .chars()
-        .map(char::len_utf16)
-        .sum()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_match_a_count_from_the_start() {
+        let src = "FROM a\nRUN echo \"h\u{e9}llo w\u{1f600}rld\"\r\n".repeat(20);
+        let map = SourceMap::new(&src);
+        for (i, _) in src.char_indices().chain([(src.len(), ' ')]) {
+            let naive: usize = src[..i].chars().map(char::len_utf16).sum();
+            assert_eq!(map.utf16(i as u32), naive, "at byte {i}");
+        }
+        let ascii = SourceMap::new("FROM a\nRUN b\n");
+        assert_eq!(ascii.utf16(9), 9);
+        assert_eq!(
+            (map.line_of(0), map.line_of(7), map.line(2)),
+            (1, 2, "RUN echo \"h\u{e9}llo w\u{1f600}rld\"")
+        );
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole_and_a_long_one_cut_around_its_span() {
+        assert_eq!(
+            snippet_line("COPY . /code", 0, 12),
+            ("COPY . /code".to_string(), "^".repeat(12))
+        );
+        assert_eq!(snippet_line("", 0, 0), (String::new(), "^".to_string()));
+        let long = "x".repeat(1000) + "SPAN" + &"y".repeat(1000);
+        let (line, marks) = snippet_line(&long, 1000, 1004);
+        assert_eq!(line.chars().count(), 1 + SNIPPET_WIDTH + 1, "{line}");
+        assert!(line.starts_with('…') && line.ends_with('…'));
+        assert_eq!(marks, format!("{}^^^^", " ".repeat(1 + SNIPPET_LEAD)));
+        let under: String = line.chars().skip(1 + SNIPPET_LEAD).take(4).collect();
+        assert_eq!(under, "SPAN");
+        // A span running past the cut underlines the `…` too.
+        let (line, marks) = snippet_line(&long, 0, 2004);
+        assert_eq!(line.chars().count(), SNIPPET_WIDTH + 1);
+        assert_eq!(marks, "^".repeat(SNIPPET_WIDTH + 1));
+    }
 }

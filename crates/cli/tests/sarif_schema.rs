@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::layerlab;
+use common::{layerlab, TempDir};
 use layerlab_tests::{is_ci, root};
 
 const PACKAGES: &[&str] = &[
@@ -159,6 +159,22 @@ fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
         &["check", "-", "--format", "sarif"],
         b"FROM\nRUN --mount=type=nope x\nCOPY\n",
     );
+    // A file that is not UTF-8 and one that does not exist, beside a valid
+    // one: tool execution notifications of the invocation.
+    let t = TempDir::new("sarif-unreadable");
+    std::fs::write(t.join("Dockerfile"), b"FROM alpine\nRUN \xff\n").unwrap();
+    let unreadable = layerlab(
+        &[
+            "check",
+            &app("python-pip"),
+            &t.arg("Dockerfile"),
+            &t.arg("missing/Dockerfile"),
+            "--format",
+            "sarif",
+        ],
+        b"",
+    );
+    assert_eq!(unreadable.0, 2, "an unreadable file exits 2");
     for (name, (code, _, _)) in [("many files", &many), ("stdin", &stdin)] {
         assert_eq!(*code, 1, "{name}: findings exit 1");
     }
@@ -175,6 +191,7 @@ fn check_sarif_validates_against_the_sarif_2_1_0_schema() {
         ("stdin", stdin.1),
         ("clean", clean.1),
         ("syntax-errors", broken.1),
+        ("unreadable-files", unreadable.1),
         ("control-invalid", invalid.to_string()),
     ];
     let verdicts = validate(&dir, &logs);
