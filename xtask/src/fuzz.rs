@@ -1,9 +1,16 @@
-//! `cargo xtask fuzz [SECONDS]`: runs the `parse` fuzz target for a bounded
-//! time (default 60 s).
+//! `cargo xtask fuzz [parse|fix] [SECONDS]`: runs a fuzz target for a
+//! bounded time (default 60 s):
+//! - `parse` (the default): the parser never panics, spans stay in bounds,
+//!   the source round-trips;
+//! - `fix`: the fix contract (`layerlab_core::fix::invariants`) on every fix
+//!   and optimizer run: parse → check → optimize → check.
+//!
+//! `cargo xtask test` runs `fix` for 30 s under `CI=true` (bounded); run it
+//! longer on demand (`cargo xtask fuzz fix 3600`).
 //!
 //! - cargo-fuzz goes into the project-local tools folder (`target/tools`, or
 //!   `$LAYERLAB_TOOLS`) on first use.
-//! - `fuzz/corpus/parse` is seeded from the shared corpus
+//! - `fuzz/corpus/<target>` is seeded from the shared corpus
 //!   (`../shared/corpus`, see its MANIFEST.tsv): every Dockerfile and negative
 //!   case, named by its sha256. A missing corpus is reported loudly and the
 //!   run goes on from whatever `fuzz/corpus/parse` holds.
@@ -12,7 +19,9 @@
 //!   builds, else we fall back to `--sanitizer none` (the target's own
 //!   assertions and Rust's checks still catch panics).
 //!
-//! A crash leaves its input in `fuzz/artifacts/parse/`; add it as a unit test.
+//! A crash leaves its input in `fuzz/artifacts/<target>/`; add it as a unit
+//! test (`crates/core/src/syntax/tests.rs` for the parser,
+//! `crates/core/tests/fix_regressions.rs` for a fix).
 
 use std::path::Path;
 use std::process::Command;
@@ -20,22 +29,34 @@ use std::process::Command;
 use crate::tools::tools_dir;
 use crate::util::{output, root, run, step};
 
+const USAGE: &str = "usage: cargo xtask fuzz [parse|fix] [SECONDS]";
+
 pub fn fuzz(args: &[String]) -> Result<(), String> {
-    let seconds: u64 = match args {
+    let (target, rest) = match args.first().map(String::as_str) {
+        Some(t @ ("parse" | "fix")) => (t, &args[1..]),
+        _ => ("parse", args),
+    };
+    let seconds: u64 = match rest {
         [] => 60,
         [s] => s
             .parse()
-            .map_err(|_| format!("usage: cargo xtask fuzz [SECONDS] (got `{s}`)"))?,
-        _ => return Err("usage: cargo xtask fuzz [SECONDS]".into()),
+            .map_err(|_| format!("{USAGE} (got `{s}`)"))?,
+        _ => return Err(USAGE.into()),
     };
+    run_target(target, seconds)
+}
+
+/// Runs fuzz target `target` for `seconds`.
+pub fn run_target(target: &str, seconds: u64) -> Result<(), String> {
     let cargo_fuzz = ensure_cargo_fuzz()?;
     let fuzz_dir = root().join("fuzz");
-    let corpus = fuzz_dir.join("corpus/parse");
+    let corpus_rel = format!("corpus/{target}");
+    let corpus = fuzz_dir.join(&corpus_rel);
     seed(&corpus)?;
 
     let attempt = |sanitizer: &str| {
         step(&format!(
-            "fuzzing `parse` for {seconds} s (sanitizer: {sanitizer})"
+            "fuzzing `{target}` for {seconds} s (sanitizer: {sanitizer})"
         ));
         run(Command::new(&cargo_fuzz)
             .current_dir(&fuzz_dir)
@@ -45,8 +66,8 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
                 "run",
                 "--sanitizer",
                 sanitizer,
-                "parse",
-                "corpus/parse",
+                target,
+                &corpus_rel,
                 "--",
             ])
             .arg(format!("-max_total_time={seconds}"))
@@ -56,7 +77,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
     let asan_builds = run(Command::new(&cargo_fuzz)
         .current_dir(&fuzz_dir)
         .env("RUSTC_BOOTSTRAP", "1")
-        .args(["fuzz", "build", "--sanitizer", "address", "parse"]))
+        .args(["fuzz", "build", "--sanitizer", "address", target]))
     .is_ok();
     if !asan_builds {
         eprintln!(
@@ -64,7 +85,7 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
         );
     }
     attempt(if asan_builds { "address" } else { "none" }).map_err(|e| {
-        format!("{e}\n    a crashing input is in fuzz/artifacts/parse/: add it as a regression test in crates/core/src/syntax/tests.rs")
+        format!("{e}\n    a crashing input is in fuzz/artifacts/{target}/: add it as a regression test")
     })
 }
 

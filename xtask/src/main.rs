@@ -31,7 +31,7 @@ commands:
   dist    release build of the playground into dist/ (static files)
   test    run every suite; ends with `N passed, N failed`
   tools   install the project-local tools only
-  fuzz [SECONDS]  run the parser fuzz target (cargo-fuzz, default 60 s)
+  fuzz [parse|fix] [SECONDS]  run a fuzz target: the parser, or the fix contract (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
   bench-web [--profile]  measure the playground in headless Chromium (first analysis, keystroke p95; needs dist/)
   docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments
