@@ -93,7 +93,7 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         // Chosen edit spans and touched instructions, sorted, so a round
         // stays O(F log F) on files with thousands of fixes.
         let mut chosen = Chosen::default();
-        let mut touched: Vec<(u32, u32)> = Vec::new();
+        let mut touched: Vec<(u32, u32, &str)> = Vec::new();
         let mut round: Vec<(AppliedFix, &super::Fix)> = Vec::new();
         // Registry order: rules earlier in the table win conflicts.
         let order = |code: &str| {
@@ -131,11 +131,27 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
                 .map(|e| instruction_of(&df, e.span.start))
                 .collect();
             let overlaps = fix.edits.iter().any(|e| chosen.touches(e.span));
-            if overlaps || spans.iter().any(|s| touched.binary_search(s).is_ok()) {
+            // One rule's local fixes (a flag per package operation, one
+            // deleted command each) are made to be independent: several may
+            // share an instruction. Other rules, and structural fixes, wait
+            // for the next round's fresh analysis.
+            let shared_ok = |s: &(u32, u32, &str)| s.2 == f.code && priority(f.code) > 0;
+            let spans: Vec<(u32, u32, &str)> =
+                spans.into_iter().map(|(a, b)| (a, b, f.code)).collect();
+            if overlaps
+                || spans.iter().any(|s| {
+                    touched
+                        .iter()
+                        .skip(touched.partition_point(|t| (t.0, t.1) < (s.0, s.1)))
+                        .take_while(|t| (t.0, t.1) == (s.0, s.1))
+                        .any(|t| !shared_ok(t))
+                })
+            {
                 continue;
             }
             for s in spans {
-                if let Err(at) = touched.binary_search(&s) {
+                let at = touched.partition_point(|t| *t < s);
+                if touched.get(at) != Some(&s) {
                     touched.insert(at, s);
                 }
             }
@@ -310,6 +326,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_rules_local_fixes_share_an_instruction_in_one_round() {
+        let src = "FROM debian\nRUN apt-get install -y a && apt-get install -y b && apt-get install -y c\n";
+        let opts = OptimizeOptions {
+            unsafe_fixes: true,
+            disabled: vec!["LL402".into(), "LL502".into(), "LL501".into()],
+            ..OptimizeOptions::default()
+        };
+        let o = optimize(src, &BuildContext::default(), &opts);
+        assert_eq!(
+            o.text,
+            "FROM debian\nRUN apt-get install --no-install-recommends -y a && apt-get install --no-install-recommends -y b && apt-get install --no-install-recommends -y c\n"
+        );
+        assert_eq!(o.rounds, 1);
+        assert_eq!(o.applied.len(), 3);
+        assert!(o.stopped.is_none() && o.rejected.is_empty());
     }
 
     #[test]

@@ -11,16 +11,25 @@
 //! - **Inputs**: what each step's cache key depends on (see [`Inputs`]).
 //! - **Cost and churn**: estimated seconds and how often the inputs change,
 //!   from the table in [`cost`].
+//!
+//! Building the model is linear in the file, hostile files included: names
+//! (variables, stages) are looked up in sorted tables, the steps of a stage
+//! share one list of its variables ([`EnvNames`]), and variable expansion
+//! is bounded ([`crate::syntax::shell::MAX_EXPANSION`] per value,
+//! [`crate::syntax::shell::EXPANSION_BUDGET`] per file), a truncated value
+//! getting a diagnostic at its instruction.
 
 pub mod cost;
 pub mod packages;
 pub mod shell;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::syntax::{Command, CopyArgs, Dockerfile, Instruction, MountType};
+use crate::syntax::shell::{self as lex, Limits};
+use crate::syntax::{Command, CopyArgs, Diagnostic, Dockerfile, Instruction, MountType, Severity};
 pub use cost::Churn;
 pub use packages::{Action, Manager, PackageOp};
 
@@ -62,13 +71,66 @@ pub struct MountInput {
     pub id: Option<String>,
 }
 
+/// The names of the variables in a step's environment, each once, in the
+/// order of its last definition. The steps of a stage share one list of the
+/// stage's definitions and each sees the part before it, so a stage of n
+/// definitions and m steps costs n + m, not n × m.
+#[derive(Clone, Default)]
+pub struct EnvNames {
+    defs: Rc<EnvDefs>,
+    /// How many of the stage's definitions come before the step.
+    len: usize,
+}
+
+/// A stage's ENV and ARG definitions, in order.
+#[derive(Default)]
+struct EnvDefs {
+    names: Vec<String>,
+    /// The index of the next definition of the same name (`usize::MAX`
+    /// when there is none).
+    next: Vec<usize>,
+}
+
+impl EnvNames {
+    /// The names, each at its last definition before the step.
+    pub fn iter(&self) -> impl Iterator<Item = &String> + '_ {
+        let d = &*self.defs;
+        (0..self.len)
+            .filter(move |&i| d.next[i] >= self.len)
+            .map(move |i| &d.names[i])
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+}
+
+impl PartialEq for EnvNames {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl core::fmt::Debug for EnvNames {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A list of names, as `Vec<String>` was.
+impl Serialize for EnvNames {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// What a step's cache key depends on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Inputs {
     /// Variables (ENV, and ARGs with a value) in the step's environment. For
     /// RUN they are all part of the key; for the others only those in
     /// `expands` matter.
-    pub env: Vec<String>,
+    pub env: EnvNames,
     /// Variables the instruction's own text expands (`COPY $SRC .`).
     pub expands: Vec<String>,
     /// Files read (COPY/ADD sources).
@@ -133,6 +195,9 @@ pub struct BuildModel {
     pub global_args: Vec<(String, Option<String>)>,
     /// The default target: the last stage.
     pub target: Option<usize>,
+    /// What the model found wrong beyond the parser's diagnostics: variable
+    /// expansions it truncated. In source order.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl BuildModel {
@@ -174,40 +239,189 @@ impl BuildModel {
 
     /// The step for instruction `i`, if it is in a stage.
     pub fn step_of_instruction(&self, i: usize) -> Option<&Step> {
-        self.steps.iter().find(|s| s.instruction == i)
+        // Steps are in instruction order: binary search.
+        let at = self.steps.partition_point(|s| s.instruction < i);
+        self.steps.get(at).filter(|s| s.instruction == i)
     }
 }
 
 /// The variables a word expands (`$A`, `${B:-x}`), through the core's
-/// BuildKit-compatible expansion.
+/// BuildKit-compatible expansion, each once, in order of first use.
 pub fn referenced_vars(word: &str, escape: char) -> Vec<String> {
     if !word.contains('$') {
         return Vec::new();
     }
     let seen = RefCell::new(Vec::<String>::new());
     let lookup = |name: &str| {
-        let mut s = seen.borrow_mut();
-        if !s.iter().any(|n| n == name) {
-            s.push(name.to_string());
-        }
+        seen.borrow_mut().push(name.to_string());
         None
     };
     let _ = crate::syntax::shell::expand(word, escape, &lookup);
-    seen.into_inner()
+    let mut names = seen.into_inner();
+    if names.len() > 1 {
+        // Keep each name's first use: the uses sorted by name (stably), a
+        // use is a repeat when the one before it has the same name.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        crate::sort::sort_by_key(&mut order, |&i| names[i].as_str());
+        let mut repeat = vec![false; names.len()];
+        for w in order.windows(2) {
+            repeat[w[1]] = names[w[0]] == names[w[1]];
+        }
+        let mut k = 0;
+        names.retain(|_| {
+            k += 1;
+            !repeat[k - 1]
+        });
+    }
+    names
 }
 
-/// Expands a word with the given variables (unset ones become empty).
-pub fn expand_with(word: &str, escape: char, vars: &[(String, String)]) -> String {
-    if !word.contains('$') {
-        return word.to_string();
+/// The ENV and ARG variables as a stage goes, looked up in O(log n): every
+/// name the file defines, sorted once and binary-searched (a hash map would
+/// cost the wasm kilobytes; the parser resolves stage names the same way).
+struct Vars<'d> {
+    /// Every ENV and ARG name of the file, sorted, each once.
+    names: Vec<&'d str>,
+    /// Each name's value in the current stage.
+    values: Vec<Option<String>>,
+    /// Each name's last definition in the stage (into `defs`), or `usize::MAX`.
+    last: Vec<usize>,
+    /// Each global ARG's value: its last definition with a default.
+    global: Vec<Option<String>>,
+    /// The stage's definitions so far.
+    defs: EnvDefs,
+    /// The names the stage set, cleared at the next FROM.
+    set: Vec<usize>,
+}
+
+impl<'d> Vars<'d> {
+    fn new(df: &'d Dockerfile) -> Self {
+        let mut names: Vec<&str> = Vec::new();
+        for ins in &df.instructions {
+            match &ins.command {
+                Command::Env { pairs } => names.extend(pairs.iter().map(|p| p.key.as_str())),
+                Command::Arg { args } => names.extend(args.iter().map(|a| a.name.as_str())),
+                _ => {}
+            }
+        }
+        crate::sort::sort_dedup(&mut names);
+        let mut vars = Vars {
+            values: vec![None; names.len()],
+            last: vec![usize::MAX; names.len()],
+            global: vec![None; names.len()],
+            names,
+            defs: EnvDefs::default(),
+            set: Vec::new(),
+        };
+        for &gi in &df.global_args {
+            if let Command::Arg { args } = &df.instructions[gi].command {
+                for a in args.iter().filter(|a| a.default.is_some()) {
+                    if let Some(id) = vars.id(&a.name) {
+                        vars.global[id] = a.default.clone();
+                    }
+                }
+            }
+        }
+        vars
     }
-    let lookup = |name: &str| {
-        vars.iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    crate::syntax::shell::expand(word, escape, &lookup).unwrap_or_else(|_| word.to_string())
+
+    fn id(&self, name: &str) -> Option<usize> {
+        self.names.binary_search(&name).ok()
+    }
+
+    /// The value in the current stage.
+    fn get(&self, name: &str) -> Option<String> {
+        self.values[self.id(name)?].clone()
+    }
+
+    /// The global ARG's value.
+    fn global(&self, name: &str) -> Option<String> {
+        self.global[self.id(name)?].clone()
+    }
+
+    /// ENV or ARG `name=value` in the current stage.
+    fn define(&mut self, name: &str, value: String) {
+        let Some(id) = self.id(name) else { return };
+        if self.values[id].is_none() {
+            self.set.push(id);
+        }
+        self.values[id] = Some(value);
+        let k = self.defs.names.len();
+        if let Some(prev) = self.defs.next.get_mut(self.last[id]) {
+            *prev = k;
+        }
+        self.last[id] = k;
+        self.defs.names.push(name.to_string());
+        self.defs.next.push(usize::MAX);
+    }
+
+    /// Ends the stage: its definitions, and a clean slate for the next one.
+    fn end_stage(&mut self) -> EnvDefs {
+        for id in self.set.drain(..) {
+            self.values[id] = None;
+            self.last[id] = usize::MAX;
+        }
+        core::mem::take(&mut self.defs)
+    }
+}
+
+/// Variable expansion within the file's budget, reporting truncations.
+struct Expander {
+    escape: char,
+    /// What is left of [`lex::EXPANSION_BUDGET`].
+    budget: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Expander {
+    /// Expands `word` (a value of instruction `ins`) with `env`; unset
+    /// variables become empty and a word that does not lex stays as written.
+    fn expand(&mut self, word: &str, ins: &Instruction, env: &dyn Fn(&str) -> Option<String>) -> String {
+        if !word.contains('$') {
+            return word.to_string();
+        }
+        let mut limits = Limits {
+            max_len: lex::MAX_EXPANSION,
+            budget: self.budget,
+        };
+        let r = lex::expand_limited(word, self.escape, env, &mut limits);
+        self.budget = limits.budget;
+        match r {
+            Ok((value, truncated)) => {
+                if truncated {
+                    self.truncated(ins, value.len());
+                }
+                value
+            }
+            Err(_) => word.to_string(),
+        }
+    }
+
+    /// A warning at `ins` (one per instruction) that a value was cut at `len` bytes.
+    fn truncated(&mut self, ins: &Instruction, len: usize) {
+        if self.diagnostics.last().is_some_and(|d| d.span == ins.span) {
+            return;
+        }
+        let (why, mib) = if self.budget == 0 {
+            ("the file's expansions used up their budget of ", lex::EXPANSION_BUDGET)
+        } else {
+            ("an expanded value may hold at most ", lex::MAX_EXPANSION)
+        };
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            message: crate::syntax::cat(&[
+                "variable expansion truncated at ",
+                &len.to_string(),
+                " bytes: ",
+                why,
+                &(mib >> 20).to_string(),
+                " MiB",
+            ]),
+            span: ins.span,
+            start: ins.start,
+            end: ins.end,
+        });
+    }
 }
 
 fn one_line(src: &str, ins: &Instruction, escape: char) -> String {
@@ -266,17 +480,29 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
             }
         }
     }
-    let global_vals: Vec<(String, String)> = global_args
+    let mut vars = Vars::new(df);
+    let mut ex = Expander {
+        escape: esc,
+        budget: lex::EXPANSION_BUDGET,
+        diagnostics: Vec::new(),
+    };
+    // Stage names sorted (stably, so the first stage of a name comes first)
+    // and binary-searched, as the parser resolves FROM.
+    let mut named: Vec<(&str, usize)> = df
+        .stages
         .iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+        .filter_map(|s| Some((s.name.as_deref()?, s.index)))
         .collect();
+    crate::sort::sort_by(&mut named, |a, b| a.0.cmp(b.0));
+    // One empty list of definitions for every step until its stage ends.
+    let no_defs = Rc::new(EnvDefs::default());
 
     let mut stages: Vec<StageModel> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
-    let stage_names: Vec<Option<String>> = df.stages.iter().map(|s| s.name.clone()).collect();
     for st in &df.stages {
         let image = if st.base_stage.is_none() {
-            Some(expand_with(&st.base, esc, &global_vals))
+            let from = &df.instructions[st.from];
+            Some(ex.expand(&st.base, from, &|n| vars.global(n)))
         } else {
             None
         };
@@ -288,27 +514,30 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
             reads: Vec::new(),
             steps: Vec::new(),
         };
-        // The environment as the stage goes: names with values, in order.
-        let mut env: Vec<(String, String)> = Vec::new();
         let mut workdir = String::from("/");
         let mut user: Option<String> = None;
+        // The earlier stage named (or numbered) `r`.
         let resolve_stage = |r: &str| -> Option<usize> {
             let lower = r.to_ascii_lowercase();
-            stage_names
-                .iter()
-                .take(st.index)
-                .position(|n| n.as_deref() == Some(lower.as_str()))
+            let at = named.partition_point(|p| p.0 < lower.as_str());
+            named
+                .get(at)
+                .filter(|p| p.0 == lower && p.1 < st.index)
+                .map(|p| p.1)
                 .or_else(|| r.parse::<usize>().ok().filter(|&i| i < st.index))
         };
         let mut rebuild_churn = Churn::BaseImage;
         for &ii in &st.instructions {
             let ins = &df.instructions[ii];
             let mut inputs = Inputs {
+                env: EnvNames {
+                    defs: no_defs.clone(),
+                    len: vars.defs.names.len(),
+                },
                 workdir: workdir.clone(),
                 user: user.clone(),
                 ..Inputs::default()
             };
-            inputs.env = env.iter().map(|(k, _)| k.clone()).collect();
             let mut packages = Vec::new();
             let mut cache_mounted = false;
             let (kind, seconds, churn) = match &ins.command {
@@ -405,7 +634,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                 }
                 Command::Workdir { path } => {
                     inputs.expands = referenced_vars(path, esc);
-                    let p = expand_with(path, esc, &env);
+                    let p = ex.expand(path, ins, &|n| vars.get(n));
                     workdir = if p.starts_with('/') {
                         p
                     } else {
@@ -416,9 +645,8 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                 Command::Env { pairs } => {
                     for p in pairs {
                         inputs.expands.extend(referenced_vars(&p.value, esc));
-                        let v = expand_with(&p.value, esc, &env);
-                        env.retain(|(k, _)| k != &p.key);
-                        env.push((p.key.clone(), v));
+                        let v = ex.expand(&p.value, ins, &|n| vars.get(n));
+                        vars.define(&p.key, v);
                     }
                     (StepKind::Metadata, 0.0, Churn::Configuration)
                 }
@@ -428,22 +656,15 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                         // default, a build arg, or the global one it
                         // inherits) joins the state's env, so every later
                         // RUN has it in its cache key.
-                        let value = a
-                            .default
-                            .clone()
-                            .map(|d| expand_with(&d, esc, &env))
-                            .or_else(|| {
-                                global_vals
-                                    .iter()
-                                    .find(|(k, _)| k == &a.name)
-                                    .map(|(_, v)| v.clone())
-                            });
+                        let value = match &a.default {
+                            Some(d) => Some(ex.expand(d, ins, &|n| vars.get(n))),
+                            None => vars.global(&a.name),
+                        };
                         if let Some(d) = &a.default {
                             inputs.expands.extend(referenced_vars(d, esc));
                         }
-                        env.retain(|(k, _)| k != &a.name);
                         // Keep it even without a value: a --build-arg can give it one.
-                        env.push((a.name.clone(), value.unwrap_or_default()));
+                        vars.define(&a.name, value.unwrap_or_default());
                     }
                     (StepKind::Metadata, 0.0, Churn::Configuration)
                 }
@@ -498,6 +719,10 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         for (k, &s) in numbered.iter().enumerate() {
             steps[s].number = Some((k + 1, n));
         }
+        let defs = Rc::new(vars.end_stage());
+        for &s in &sm.steps {
+            steps[s].inputs.env.defs = defs.clone();
+        }
         stages.push(sm);
     }
     let target = if stages.is_empty() {
@@ -510,6 +735,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         steps,
         global_args,
         target,
+        diagnostics: ex.diagnostics,
     }
 }
 

@@ -941,6 +941,20 @@ mod tests {
         }
     }
 
+    // Fail vectors: informational yarn calls install nothing.
+    #[test]
+    fn yarn_version_and_help_are_no_install() {
+        for c in ["yarn --version", "yarn -v", "yarn --help"] {
+            assert!(
+                ops(c).iter().all(|o| o.action != Action::Install),
+                "{c}: {:?}",
+                ops(c)
+            );
+        }
+        assert_eq!(ops("yarn")[0].action, Action::Install);
+        assert_eq!(ops("yarn --frozen-lockfile")[0].action, Action::Install);
+    }
+
     #[test]
     fn finds_several_ops_in_one_run() {
         let found = ops("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*; pip install .");

@@ -30,41 +30,58 @@ pub fn printed_stage_name(model: &BuildModel, i: usize) -> Option<String> {
     }
 }
 
-/// Matches every log step it can; unmatched log steps are left out.
+/// Matches every log step it can; unmatched log steps are left out. Linear
+/// in the log and the model (plus a sort of the stage names): a log of
+/// 200,000 vertices is matched without a scan per line.
 pub fn match_log(model: &BuildModel, log: &BuildLog) -> Vec<LogMatch> {
+    // Each stage's numbered steps, in order: step `[i/n]` is the i-th.
+    let mut numbered: Vec<Vec<usize>> = vec![Vec::new(); model.stages.len()];
+    for (s, step) in model.steps.iter().enumerate() {
+        if step.number.is_some() {
+            numbered[step.stage].push(s);
+        }
+    }
+    let count = |stage: usize| numbered[stage].first().and_then(|&s| model.steps[s].number).map(|n| n.1);
+    // The printed stage names (lower-cased), sorted stably so that the
+    // first stage of a name comes first, and the unnamed stages.
+    let mut printed: Vec<(String, usize)> = (0..model.stages.len())
+        .filter_map(|i| Some((printed_stage_name(model, i)?.to_ascii_lowercase(), i)))
+        .collect();
+    crate::sort::sort_by(&mut printed, |a, b| a.0.cmp(&b.0));
+    let unnamed: Vec<usize> = (0..model.stages.len())
+        .filter(|&i| model.stages[i].name.is_none())
+        .collect();
+    let mut seen = vec![false; model.steps.len()];
     let mut out = Vec::new();
     for ls in &log.steps {
-        let stage = (0..model.stages.len()).find(|&i| {
-            let printed = printed_stage_name(model, i);
-            match (&ls.stage, printed) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(&b),
-                (None, None) => true,
-                // A single unnamed stage in a multi-stage file prints no name
-                // in some versions: accept when the count matches.
-                (None, Some(_)) => {
-                    model.stages[i].name.is_none()
-                        && model
-                            .stage_steps(i)
-                            .any(|s| s.number.map(|n| n.1) == Some(ls.count as usize))
-                }
-                _ => false,
+        let stage = match &ls.stage {
+            Some(a) => {
+                let a = a.to_ascii_lowercase();
+                let at = printed.partition_point(|p| p.0 < a);
+                printed.get(at).filter(|p| p.0 == a).map(|p| p.1)
             }
-        });
+            // One stage without a name prints none.
+            None if printed.is_empty() => (!model.stages.is_empty()).then_some(0),
+            // A single unnamed stage in a multi-stage file prints no name
+            // in some versions: accept when the count matches.
+            None => unnamed
+                .iter()
+                .copied()
+                .find(|&i| count(i) == Some(ls.count as usize)),
+        };
         let Some(stage) = stage else { continue };
-        let found = model.stages[stage]
-            .steps
-            .iter()
-            .copied()
-            .find(|&s| model.steps[s].number == Some((ls.index as usize, ls.count as usize)));
-        if let Some(s) = found {
-            if !out.iter().any(|m: &LogMatch| m.step == s) {
-                out.push(LogMatch {
-                    step: s,
-                    instruction: model.steps[s].instruction,
-                    cached: ls.cached,
-                    seconds: ls.seconds,
-                });
-            }
+        let found = (ls.index as usize)
+            .checked_sub(1)
+            .and_then(|k| numbered[stage].get(k).copied())
+            .filter(|&s| model.steps[s].number == Some((ls.index as usize, ls.count as usize)));
+        if let Some(s) = found.filter(|&s| !seen[s]) {
+            seen[s] = true;
+            out.push(LogMatch {
+                step: s,
+                instruction: model.steps[s].instruction,
+                cached: ls.cached,
+                seconds: ls.seconds,
+            });
         }
     }
     out

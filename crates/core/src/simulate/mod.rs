@@ -224,12 +224,26 @@ pub fn simulate(
     let needed = target
         .map(|t| model.needed_stages(t))
         .unwrap_or_else(|| vec![false; model.stages.len()]);
-    let overrides = |i: usize| opts.seconds.iter().find(|(k, _)| *k == i).map(|(_, s)| *s);
+    // Real seconds by instruction (the first given for one wins) and the
+    // never-built stages, as tables: a lookup per step must not scan a list.
+    let mut real: Vec<Option<f64>> = vec![None; df.instructions.len()];
+    for &(i, secs) in opts.seconds.iter().rev() {
+        if let Some(r) = real.get_mut(i) {
+            *r = Some(secs);
+        }
+    }
+    let overrides = |i: usize| real.get(i).copied().flatten();
+    let mut uncached = vec![false; model.stages.len()];
+    for &s in &opts.uncached_stages {
+        if let Some(u) = uncached.get_mut(s) {
+            *u = true;
+        }
+    }
 
     let mut stage_changed = vec![false; model.stages.len()];
     // Content state per stage, for content-keyed reads of it.
     let mut stage_content: Vec<Content> = vec![Content::default(); model.stages.len()];
-    let prev_keys: Option<Vec<Vec<String>>> = opts.previous.as_deref().map(|p| {
+    let prev_keys: Option<Vec<StageKeys>> = opts.previous.as_deref().map(|p| {
         let pdf = crate::syntax::parse(p);
         step_keys(&pdf, &crate::model::build(&pdf, p))
     });
@@ -238,6 +252,7 @@ pub fn simulate(
     } else {
         Vec::new()
     };
+    let no_keys = StageKeys::default();
     let mut finish = vec![0.0f64; model.stages.len()];
     let mut outcomes = Vec::new();
     let global_tainted: Vec<String> = model
@@ -248,6 +263,18 @@ pub fn simulate(
         .collect();
 
     for (si, stage) in model.stages.iter().enumerate() {
+        // This stage's keys before and after the Dockerfile edit, and how
+        // much of their environments is the same.
+        let stage_keys = prev_keys.as_ref().map(|pk| {
+            let (prev, cur) = (pk.get(si).unwrap_or(&no_keys), &keys[si]);
+            let same_env = prev
+                .env
+                .bytes()
+                .zip(cur.env.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            (prev, cur, same_env)
+        });
         let mut tainted: Vec<String> = Vec::new();
         let mut dirty = false;
         let mut content = Content::default();
@@ -267,7 +294,7 @@ pub fn simulate(
                             }
                         }
                     }
-                    Command::Env { pairs } => {
+                    Command::Env { pairs } if !tainted.is_empty() => {
                         for p in pairs {
                             let refs = crate::model::referenced_vars(&p.value, df.escape);
                             if refs.iter().any(|r| tainted.contains(r)) && !tainted.contains(&p.key)
@@ -305,13 +332,13 @@ pub fn simulate(
                 outcomes.push(out);
                 continue;
             }
-            let key_changed = prev_keys
-                .as_ref()
-                .is_some_and(|pk| pk.get(si).and_then(|k| k.get(step_no)) != keys[si].get(step_no));
+            let key_changed = stage_keys.is_some_and(|(prev, cur, same_env)| {
+                !same_key(prev, cur, same_env, step_no)
+            });
             step_no += 1;
             let own: Option<String> = if opts.cold {
                 Some("first build: nothing is cached yet".to_string())
-            } else if opts.uncached_stages.contains(&si) {
+            } else if uncached[si] {
                 Some(format!(
                     "stage {} was never built before: nothing of it is cached",
                     stage_label(model, si)
@@ -403,7 +430,7 @@ pub fn simulate(
 }
 
 fn short(text: &str) -> String {
-    if text.chars().count() > 48 {
+    if text.chars().nth(48).is_some() {
         let s: String = text.chars().take(45).collect();
         format!("{s}…")
     } else {
@@ -447,7 +474,8 @@ fn own_reason(
     }
     if let Command::Run { .. } = ins.command {
         // Every ARG/ENV in scope is in the RUN's environment, so in its key.
-        if let Some(a) = step.inputs.env.iter().find(|v| tainted.contains(v)) {
+        let mut env = step.inputs.env.iter().take_while(|_| !tainted.is_empty());
+        if let Some(a) = env.find(|v| tainted.contains(v)) {
             return Some(format!(
                 "{what}: {a} changed (ARG values are in every later RUN's environment)"
             ));
@@ -514,10 +542,17 @@ fn source_changed(
     }
 }
 
+/// The most changed regions a stage's [`Content`] lists; past it the stage
+/// counts as changed everywhere ("/"), which can only predict more
+/// rebuilds. A stage starts from its base's content, so without a cap a
+/// chain of n stages would copy O(n²) paths.
+const MAX_REGIONS: usize = 64;
+
 /// What changed in a stage's filesystem so far (for content-keyed reads).
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    /// Absolute paths whose content changed ("/" for anything).
+    /// Absolute paths whose content changed ("/" for anything, and then
+    /// alone: it covers every other). At most [`MAX_REGIONS`].
     pub regions: Vec<String>,
     /// Context files with new content copied into the stage.
     pub files: Vec<String>,
@@ -558,6 +593,18 @@ fn extensions(eco: &str) -> &'static [&'static str] {
 }
 
 impl Content {
+    /// Records that the content under `path` changed.
+    fn changed(&mut self, path: String) {
+        if self.regions.iter().any(|r| r == "/" || *r == path) {
+            return;
+        }
+        if path == "/" || self.regions.len() >= MAX_REGIONS {
+            self.regions = vec!["/".into()];
+        } else {
+            self.regions.push(path);
+        }
+    }
+
     /// Updates the state after `step` re-ran; `own` when its own inputs
     /// (not only the chain) changed.
     fn after_rebuild(
@@ -575,7 +622,7 @@ impl Content {
                 } else {
                     format!("{}/{}", step.inputs.workdir.trim_end_matches('/'), c.dest)
                 };
-                self.regions.push(dest);
+                self.changed(dest);
                 let mut from_context = false;
                 for src in &step.inputs.sources {
                     if let Source::Context { path } = src {
@@ -593,7 +640,7 @@ impl Content {
             }
             Command::Run { .. } => {
                 if own || self.opaque || self.run_reads_changed(ins) {
-                    self.regions.push("/".into());
+                    self.changed("/".into());
                     self.opaque = true;
                 }
             }
@@ -659,20 +706,28 @@ impl Content {
     }
 }
 
-/// A key per step (FROM and layer steps) of each stage: its text, and for a
-/// RUN the ENV/ARG/USER/SHELL lines before it, so a Dockerfile edit can be
-/// compared step by step.
-fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<Vec<String>> {
+/// The cache keys of a stage's steps (FROM and layer steps), so a
+/// Dockerfile edit can be compared step by step.
+#[derive(Default)]
+struct StageKeys {
+    /// The stage's ENV/ARG/USER/SHELL lines, one after the other.
+    env: String,
+    /// Per step: its text (heredoc bodies included) and, for a RUN, how much
+    /// of `env` comes before it: a RUN's key includes its environment, kept
+    /// as a prefix of the one string rather than a copy per step.
+    keys: Vec<(String, Option<usize>)>,
+}
+
+fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<StageKeys> {
     model
         .stages
         .iter()
         .map(|st| {
-            let mut env = String::new();
-            let mut keys = Vec::new();
+            let mut sk = StageKeys::default();
             for &sid in &st.steps {
                 let step = &model.steps[sid];
                 let ins = &df.instructions[step.instruction];
-                match (&ins.command, step.kind) {
+                let env = match (&ins.command, step.kind) {
                     (
                         Command::Env { .. }
                         | Command::Arg { .. }
@@ -680,27 +735,36 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<Vec<String>> {
                         | Command::Shell { .. },
                         _,
                     ) => {
-                        env.push_str(&step.text);
-                        env.push('\n');
+                        sk.env.push_str(&step.text);
+                        sk.env.push('\n');
+                        continue;
                     }
-                    (Command::Run { .. }, _) => keys.push(format!("{}\n{env}", step.text)),
-                    (_, StepKind::Metadata) => {}
-                    _ => keys.push(step.text.clone()),
-                }
+                    (_, StepKind::Metadata) => continue,
+                    (Command::Run { .. }, _) => Some(sk.env.len()),
+                    _ => None,
+                };
+                let mut text = step.text.clone();
                 // Heredoc bodies are part of the instruction.
-                if let (Some(k), false) = (
-                    keys.last_mut(),
-                    ins.heredocs.is_empty() || step.kind == StepKind::Metadata,
-                ) {
-                    for h in &ins.heredocs {
-                        k.push('\n');
-                        k.push_str(&h.content);
-                    }
+                for h in &ins.heredocs {
+                    text.push('\n');
+                    text.push_str(&h.content);
                 }
+                sk.keys.push((text, env));
             }
-            keys
+            sk
         })
         .collect()
+}
+
+/// Whether step `k` has the same key in the cached build (`prev`) as now
+/// (`cur`); `same_env` is the length of their environments' common prefix.
+fn same_key(prev: &StageKeys, cur: &StageKeys, same_env: usize, k: usize) -> bool {
+    match (prev.keys.get(k), cur.keys.get(k)) {
+        (Some((pt, pe)), Some((ct, ce))) => {
+            pt == ct && pe == ce && pe.is_none_or(|n| n <= same_env)
+        }
+        (p, c) => p.is_none() && c.is_none(),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,47 @@
 //! `SkipUnsetEnv` to find heredoc markers (`parser.go`, `heredocsFromLine`), and
 //! callers get [`expand`] / [`expand_words`] with BuildKit's `$v`, `${v}`,
 //! `${v:-w}`, `${v:+w}`, `${v:?w}`, `${v#p}`, `${v%p}` and `${v/p/r}` semantics.
+//!
+//! Expansion is where a small file can ask for unbounded work: each line of
+//! `ENV A1=${A0}${A0}`, `ENV A2=${A1}${A1}`, … doubles the value, so 26
+//! such lines would make 640 MiB. [`expand_limited`] is the bounded form the
+//! model uses: one word's expansion stops at [`MAX_EXPANSION`] bytes, and
+//! all the expansions of a file share one budget of work,
+//! [`EXPANSION_BUDGET`], which also bounds the pattern matching of
+//! `${v#p}`, `${v%p}` and `${v/p/r}` (quadratic and worse in the value's
+//! length).
+
+/// The most bytes one expanded word may hold: 1 MiB, far above any real
+/// value (a `PATH` is a few hundred bytes). Past it the expansion stops and
+/// keeps what it has, a prefix of the full value.
+pub const MAX_EXPANSION: usize = 1 << 20;
+
+/// The work all the expansions of one file may do together: 64 Mi units,
+/// one per byte a variable adds to a word or is read for (`${v:+w}` reads
+/// `v` without adding it) and one per step of pattern matching. The cap per
+/// word alone would still let n lines of a doubling chain cost n MiB each;
+/// with the budget a file's expansions cost at most about 64 MiB of copying,
+/// well under a second. When it is spent, every later expansion stops at
+/// its first variable.
+pub const EXPANSION_BUDGET: usize = 1 << 26;
+
+/// The bounds one [`expand_limited`] call works within.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Variables stop adding to a word that holds this many bytes (its
+    /// literal text is never refused).
+    pub max_len: usize,
+    /// What is left of the file's budget; the call takes its work out of it.
+    pub budget: usize,
+}
+
+impl Limits {
+    /// No bounds: the parser's own lexing, whose output is its input.
+    const NONE: Limits = Limits {
+        max_len: usize::MAX,
+        budget: usize::MAX,
+    };
+}
 
 /// Options mirroring the fields of BuildKit's `shell.Lex`.
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +97,27 @@ pub fn expand(
     process(word, opts, env).map(|p| p.result)
 }
 
+/// Like [`expand`], within `limits`: the value and whether it was truncated
+/// (cut at `limits.max_len` bytes, or where the budget ran out). Truncation
+/// is not an error: the value is then the prefix of the full expansion that
+/// fits, and the caller reports it. `limits.budget` keeps what is left.
+pub fn expand_limited(
+    word: &str,
+    escape: char,
+    env: &dyn Fn(&str) -> Option<String>,
+    limits: &mut Limits,
+) -> Result<(String, bool), String> {
+    let opts = LexOptions {
+        escape,
+        ..LexOptions::default()
+    };
+    let mut sw = ShellWord::new(word, opts, env, *limits);
+    sw.want_words = false;
+    let r = sw.process_stop_on(None, false);
+    limits.budget = sw.limits.budget;
+    r.map(|(result, _)| (result, sw.truncated))
+}
+
 /// Like [`expand`] but split into words on unquoted whitespace (`ProcessWords`).
 pub fn expand_words(
     word: &str,
@@ -75,14 +137,7 @@ pub fn process(
     opts: LexOptions,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Processed, String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut sw = ShellWord {
-        chars,
-        pos: 0,
-        opts,
-        env,
-        depth: 0,
-    };
+    let mut sw = ShellWord::new(word, opts, env, Limits::NONE);
     let (result, words) = sw.process_stop_on(None, opts.raw_escapes)?;
     Ok(Processed { result, words })
 }
@@ -131,9 +186,69 @@ struct ShellWord<'a> {
     opts: LexOptions,
     env: &'a dyn Fn(&str) -> Option<String>,
     depth: u32,
+    limits: Limits,
+    /// The expansion stopped at a limit: the rest of the word is dropped.
+    truncated: bool,
+    /// Whether the split words are needed ([`expand_limited`] only wants
+    /// the joined text).
+    want_words: bool,
 }
 
-impl ShellWord<'_> {
+impl<'a> ShellWord<'a> {
+    fn new(
+        word: &str,
+        opts: LexOptions,
+        env: &'a dyn Fn(&str) -> Option<String>,
+        limits: Limits,
+    ) -> Self {
+        ShellWord {
+            chars: word.chars().collect(),
+            pos: 0,
+            opts,
+            env,
+            depth: 0,
+            limits,
+            truncated: false,
+            want_words: true,
+        }
+    }
+
+    /// The part of `piece` that may join a text of `have` bytes: within the
+    /// word's cap and the budget, cut at a char boundary. Dropping any of it
+    /// truncates the word.
+    fn fit<'p>(&mut self, have: usize, piece: &'p str) -> &'p str {
+        let room = self.limits.max_len.saturating_sub(have);
+        let mut n = piece.len().min(room).min(self.limits.budget);
+        while !piece.is_char_boundary(n) {
+            n -= 1;
+        }
+        if n < piece.len() {
+            self.truncated = true;
+        }
+        self.limits.budget -= n;
+        &piece[..n]
+    }
+
+    /// Looks a variable up, paying for the bytes read. Once the budget is
+    /// spent the word is truncated and nothing more is looked up (a lookup
+    /// copies the value).
+    fn lookup(&mut self, name: &str) -> Option<String> {
+        if self.limits.budget == 0 {
+            self.truncated = true;
+            return Some(String::new());
+        }
+        let v = (self.env)(name)?;
+        match self.limits.budget.checked_sub(v.len()) {
+            Some(left) => self.limits.budget = left,
+            None => {
+                self.limits.budget = 0;
+                self.truncated = true;
+                return Some(String::new());
+            }
+        }
+        Some(v)
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).copied()
     }
@@ -168,6 +283,9 @@ impl ShellWord<'_> {
         let mut result = String::new();
         let mut words = Words::default();
         while let Some(ch) = self.peek() {
+            if self.truncated {
+                return Ok((result, words.get_words()));
+            }
             if Some(ch) == stop {
                 self.pos += 1;
                 return Ok((result, words.get_words()));
@@ -180,11 +298,15 @@ impl ShellWord<'_> {
                 _ => None,
             };
             if let Some(tmp) = special {
-                result.push_str(&tmp);
+                let tmp = self.fit(result.len(), &tmp);
+                result.push_str(tmp);
+                if !self.want_words {
+                    continue;
+                }
                 if ch == '$' {
-                    words.add_string(&tmp);
+                    words.add_string(tmp);
                 } else {
-                    words.add_raw_string(&tmp);
+                    words.add_raw_string(tmp);
                 }
                 continue;
             }
@@ -261,6 +383,9 @@ impl ShellWord<'_> {
             result.push(q);
         }
         loop {
+            if self.truncated {
+                return Ok(result);
+            }
             match self.peek() {
                 None => {
                     return Err(
@@ -277,7 +402,8 @@ impl ShellWord<'_> {
                 }
                 Some('$') => {
                     let v = self.process_dollar()?;
-                    result.push_str(&v);
+                    let v = self.fit(result.len(), &v);
+                    result.push_str(v);
                 }
                 Some(_) => {
                     let mut ch = self.next().unwrap_or('\0');
@@ -332,7 +458,7 @@ impl ShellWord<'_> {
             if name.is_empty() {
                 return Ok("$".into());
             }
-            return Ok(match (self.env)(&name) {
+            return Ok(match self.lookup(&name) {
                 Some(v) => v,
                 None if self.opts.skip_unset_env => super::cat(&["$", &name]),
                 None => String::new(),
@@ -350,7 +476,7 @@ impl ShellWord<'_> {
         let mut null_is_unset = false;
         match ch {
             Some('}') => {
-                return Ok(match (self.env)(&name) {
+                return Ok(match self.lookup(&name) {
                     Some(v) => v,
                     None if self.opts.skip_unset_env => super::cat(&["${", &name, "}"]),
                     None => String::new(),
@@ -379,7 +505,10 @@ impl ShellWord<'_> {
                         })
                     }
                 };
-                let value = (self.env)(&name);
+                if self.truncated {
+                    return Ok(String::new());
+                }
+                let value = self.lookup(&name);
                 if self.opts.skip_unset_env && value.is_none() {
                     return Ok(super::cat(&["${", &name, &chs, &word, "}"]));
                 }
@@ -420,11 +549,14 @@ impl ShellWord<'_> {
                             Some(p) => (true, p.to_string()),
                             None => (false, word),
                         };
-                        Ok(if m == '#' {
-                            trim_prefix(&pat, &value, greedy)
+                        let work = &mut self.limits.budget;
+                        let cut = if m == '#' {
+                            trim_prefix(&pat, &value, greedy, work)
                         } else {
-                            trim_suffix(&pat, &value, greedy)
-                        })
+                            trim_suffix(&pat, &value, greedy, work)
+                        };
+                        self.truncated |= *work == 0;
+                        Ok(cut)
                     }
                 }
             }
@@ -461,7 +593,10 @@ impl ShellWord<'_> {
                 })
             }
         };
-        let Some(value) = (self.env)(name) else {
+        if self.truncated {
+            return Ok(String::new());
+        }
+        let Some(value) = self.lookup(name) else {
             return Ok(if self.opts.skip_unset_env {
                 super::cat(&["${", name, "/", &pattern, "/", &repl, "}"])
             } else {
@@ -469,41 +604,53 @@ impl ShellWord<'_> {
             });
         };
         let pat = compile_glob(&pattern);
+        // Without a `*` a match is exactly as many chars as the pattern has
+        // tokens: one candidate end per position instead of all of them.
+        let fixed = (!pat.contains(&Tok::Star)).then_some(pat.len());
         let mut out = String::new();
         let mut i = 0;
         while i <= value.len() {
             // leftmost, longest match at i
-            let m = (i..=value.len())
-                .rev()
-                .filter(|e| value.is_char_boundary(*e))
-                .find(|e| glob_match(&pat, &value[i..*e]));
-            match m {
+            let rest = &value[i..];
+            let m = match fixed {
+                Some(k) => rest
+                    .char_indices()
+                    .map(|(j, _)| i + j)
+                    .chain(Some(value.len()))
+                    .nth(k)
+                    .filter(|e| glob_match(&pat, &value[i..*e], &mut self.limits.budget)),
+                None => (i..=value.len())
+                    .rev()
+                    .filter(|e| value.is_char_boundary(*e))
+                    .find(|e| glob_match(&pat, &value[i..*e], &mut self.limits.budget)),
+            };
+            if self.limits.budget == 0 {
+                self.truncated = true;
+                return Ok(out);
+            }
+            let next = match m {
                 Some(e) if e > i || !pattern.is_empty() => {
-                    out.push_str(&repl);
+                    let r = self.fit(out.len(), &repl);
+                    out.push_str(r);
                     if !all {
                         out.push_str(&value[e..]);
                         return Ok(out);
                     }
-                    if e == i {
-                        // empty match: copy one char and move on
-                        match value[i..].chars().next() {
-                            Some(c) => {
-                                out.push(c);
-                                i += c.len_utf8();
-                            }
-                            None => break,
-                        }
-                    } else {
+                    if e > i {
                         i = e;
+                        continue;
                     }
+                    // an empty match: copy one char and move on
+                    rest.chars().next()
                 }
-                _ => match value[i..].chars().next() {
-                    Some(c) => {
-                        out.push(c);
-                        i += c.len_utf8();
-                    }
-                    None => break,
-                },
+                _ => rest.chars().next(),
+            };
+            match next {
+                Some(c) => {
+                    out.push(c);
+                    i += c.len_utf8();
+                }
+                None => break,
             }
         }
         Ok(out)
@@ -535,20 +682,26 @@ fn compile_glob(p: &str) -> Vec<Tok> {
     out
 }
 
-/// Whole-string glob match, iterative with single-star backtracking (linear-ish).
-fn glob_match(p: &[Tok], s: &str) -> bool {
-    let s: Vec<char> = s.chars().collect();
+/// Whole-string glob match, iterative with single-star backtracking. Each
+/// step takes one unit of `work`; when none is left it answers no, and the
+/// caller sees `*work == 0`.
+fn glob_match(p: &[Tok], s: &str, work: &mut usize) -> bool {
+    // `si` and the star's restart point are byte offsets into `s`.
     let (mut pi, mut si) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
+    while let Some(c) = s[si..].chars().next() {
+        if *work == 0 {
+            return false;
+        }
+        *work -= 1;
         match p.get(pi) {
             Some(Tok::Any) => {
                 pi += 1;
-                si += 1;
+                si += c.len_utf8();
             }
-            Some(Tok::Lit(c)) if *c == s[si] => {
+            Some(Tok::Lit(l)) if *l == c => {
                 pi += 1;
-                si += 1;
+                si += c.len_utf8();
             }
             Some(Tok::Star) => {
                 star = Some((pi, si));
@@ -556,9 +709,11 @@ fn glob_match(p: &[Tok], s: &str) -> bool {
             }
             _ => match star {
                 Some((sp, ss)) => {
+                    // the star takes one more char
+                    let ss = ss + s[ss..].chars().next().map_or(1, char::len_utf8);
                     pi = sp + 1;
-                    si = ss + 1;
-                    star = Some((sp, ss + 1));
+                    si = ss;
+                    star = Some((sp, ss));
                 }
                 None => return false,
             },
@@ -572,27 +727,25 @@ fn boundaries(v: &str) -> impl DoubleEndedIterator<Item = usize> + '_ {
 }
 
 /// `${v#p}` / `${v##p}`: remove the shortest / longest matching prefix.
-fn trim_prefix(pat: &str, value: &str, greedy: bool) -> String {
+fn trim_prefix(pat: &str, value: &str, greedy: bool, work: &mut usize) -> String {
     let p = compile_glob(pat);
+    let mut matches = |e: &usize| glob_match(&p, &value[..*e], work);
     let cut = if greedy {
-        boundaries(value)
-            .rev()
-            .find(|e| glob_match(&p, &value[..*e]))
+        boundaries(value).rev().find(&mut matches)
     } else {
-        boundaries(value).find(|e| glob_match(&p, &value[..*e]))
+        boundaries(value).find(&mut matches)
     };
     cut.map_or_else(|| value.to_string(), |e| value[e..].to_string())
 }
 
 /// `${v%p}` / `${v%%p}`: remove the shortest / longest matching suffix.
-fn trim_suffix(pat: &str, value: &str, greedy: bool) -> String {
+fn trim_suffix(pat: &str, value: &str, greedy: bool, work: &mut usize) -> String {
     let p = compile_glob(pat);
+    let mut matches = |s: &usize| glob_match(&p, &value[*s..], work);
     let cut = if greedy {
-        boundaries(value).find(|s| glob_match(&p, &value[*s..]))
+        boundaries(value).find(&mut matches)
     } else {
-        boundaries(value)
-            .rev()
-            .find(|s| glob_match(&p, &value[*s..]))
+        boundaries(value).rev().find(&mut matches)
     };
     cut.map_or_else(|| value.to_string(), |s| value[..s].to_string())
 }
@@ -660,6 +813,73 @@ mod tests {
         ] {
             assert!(expand(input, '\\', &env).is_err(), "{input}");
         }
+    }
+
+    /// [`expand_limited`] with `A` = `abcdef` and `E` = `ééé` (6 bytes):
+    /// the value, whether it was truncated, and the budget left.
+    fn limited(word: &str, max_len: usize, budget: usize) -> (String, bool, usize) {
+        let env = |n: &str| match n {
+            "A" => Some("abcdef".to_string()),
+            "E" => Some("ééé".to_string()),
+            _ => None,
+        };
+        let mut limits = Limits { max_len, budget };
+        let (v, t) = expand_limited(word, '\\', &env, &mut limits).unwrap();
+        (v, t, limits.budget)
+    }
+
+    #[test]
+    fn limited_pass() {
+        // (word, max_len, budget) → (value, truncated, budget left)
+        let cases = [
+            (("${A}x", 8, 100), ("abcdefx", false, 88)),
+            (("${A}${A}", 12, 100), ("abcdefabcdef", false, 76)),
+            // cut at the cap, and the rest of the word dropped
+            (("${A}${A}", 8, 100), ("abcdefab", true, 80)),
+            (("${A}${A}xyz", 8, 100), ("abcdefab", true, 80)),
+            (("x${A}", 4, 100), ("xabc", true, 91)),
+            (("\"${A}${A}\"", 8, 100), ("abcdefab", true, 72)),
+            (("${A}${A}${A}", 8, 100), ("abcdefab", true, 80)),
+            // never inside a char
+            (("${E}${E}", 9, 100), ("éééé", true, 80)),
+            // the budget: 6 read, 4 added
+            (("${A}${A}", 100, 10), ("abcd", true, 0)),
+            (("${A}", 100, 12), ("abcdef", false, 0)),
+            (("x${A}y", 100, 0), ("x", true, 0)),
+            // reading a value costs even when it adds nothing
+            (("${A:+w}${A:+w}${A:+w}", 100, 13), ("w", true, 0)),
+            // pattern matching costs one unit a step (9 for `*c` here)
+            (("${A#*c}", 100, 100), ("def", false, 82)),
+            (("${A#*c}", 100, 9), ("", true, 0)),
+            (("${A//c/XY}", 100, 100), ("abXYdef", false, 79)),
+            (("${A//?/-}", 100, 100), ("------", false, 76)),
+            (("${A/b*/Z}", 100, 100), ("aZ", false, 79)),
+            // a truncated replacement ends the word where it stands
+            (("${A//c/${A}${A}}", 10, 100), ("", true, 78)),
+        ];
+        for ((word, max_len, budget), (value, truncated, left)) in cases {
+            assert_eq!(
+                limited(word, max_len, budget),
+                (value.to_string(), truncated, left),
+                "{word} within {max_len} bytes, budget {budget}"
+            );
+        }
+    }
+
+    #[test]
+    fn limited_fail() {
+        let env = |n: &str| (n == "A").then(|| "abcdef".to_string());
+        for word in ["${A", "x${", "'abc", "${A!x}", "${Z:?unset}"] {
+            let mut limits = Limits {
+                max_len: 4,
+                budget: 100,
+            };
+            assert!(expand_limited(word, '\\', &env, &mut limits).is_err(), "{word}");
+        }
+        // The parser's expansions are not bounded: their output is their input.
+        let big = "x".repeat(MAX_EXPANSION);
+        let v = expand("${B}${B}", '\\', &|_| Some(big.clone())).unwrap();
+        assert_eq!(v.len(), 2 * MAX_EXPANSION);
     }
 
     #[test]

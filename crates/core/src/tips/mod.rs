@@ -90,6 +90,9 @@ pub struct Ctx<'a> {
     pub df: &'a Dockerfile,
     pub model: &'a BuildModel,
     pub context: &'a BuildContext,
+    /// [`util::find_op`]'s last answer, so the rules' loops over a step's
+    /// operations stay linear.
+    pub(crate) ops_seen: std::cell::RefCell<util::OpCursor>,
 }
 
 impl Ctx<'_> {
@@ -240,6 +243,7 @@ pub fn run_rules(
         df,
         model,
         context,
+        ops_seen: Default::default(),
     };
     let global = global_suppressions(src);
     let index = LineIndex::new(src);

@@ -30,8 +30,13 @@ pub fn find_words_nth(src: &str, span: Span, words: &[&str], n: usize) -> Option
 /// Where a package operation of `step` is written in `ins`: its words up to
 /// the subcommand (`apt-get install`, `python -m pip install`), counting
 /// earlier operations with the same words so each maps to its own place.
+///
+/// Rules call it for every operation of a step, in order: the occurrences
+/// of the words in the instruction and the ranks of the operations that
+/// share them are found once and kept in `cx.ops_seen` (recounting from the
+/// start for each made a RUN of 8,000 installs quadratic).
 pub fn find_op(
-    src: &str,
+    cx: &super::Ctx,
     ins: &Instruction,
     step: &Step,
     op: &PackageOp,
@@ -44,17 +49,49 @@ pub fn find_op(
         .map(|i| i + 1)
         .unwrap_or(1.min(words.len()));
     let prefix: Vec<&str> = words[..end].to_vec();
-    let index = step.packages.iter().position(|o| std::ptr::eq(o, op))?;
-    let n = step.packages[..index]
-        .iter()
-        .filter(|o| {
-            o.command
-                .split_whitespace()
-                .take(end)
-                .eq(prefix.iter().copied())
-        })
-        .count();
-    find_words_nth(src, ins.span, &prefix, n)
+    let key = (ins.span.start, prefix.join(" "));
+    let mut seen = cx.ops_seen.borrow_mut();
+    if seen.key != key || !std::ptr::eq(seen.step, step) {
+        let mut at = Vec::new();
+        let mut from = ins.span;
+        while let Some(found) = find_words_once(cx.src, from, &prefix) {
+            at.push(found);
+            from = Span { start: found.end, end: ins.span.end };
+        }
+        let ranks = step
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.command.split_whitespace().take(end).eq(prefix.iter().copied()))
+            .map(|(i, _)| i)
+            .collect();
+        *seen = OpCursor { key, step, at, ranks };
+    }
+    // The operation's index in `step.packages`, from its address.
+    let size = std::mem::size_of::<PackageOp>().max(1);
+    let index = (op as *const PackageOp as usize).checked_sub(step.packages.as_ptr() as usize)? / size;
+    let n = seen.ranks.binary_search(&index).ok()?;
+    seen.at.get(n).copied()
+}
+
+/// What [`find_op`] found last: for one instruction and word sequence, where
+/// the words occur, and which operations of the step carry them.
+pub struct OpCursor {
+    key: (u32, String),
+    step: *const Step,
+    at: Vec<Span>,
+    ranks: Vec<usize>,
+}
+
+impl Default for OpCursor {
+    fn default() -> Self {
+        OpCursor {
+            key: (u32::MAX, String::new()),
+            step: std::ptr::null(),
+            at: Vec::new(),
+            ranks: Vec::new(),
+        }
+    }
 }
 
 fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {

@@ -50,7 +50,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             {
                 continue;
             }
-            let at = find_op(cx.src, ins, step, op, "add");
+            let at = find_op(cx, ins, step, op, "add");
             let mut f = cx.finding(
                 &META,
                 at.unwrap_or(ins.span),

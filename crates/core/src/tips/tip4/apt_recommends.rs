@@ -60,7 +60,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     )
                 })
                 .unwrap_or("install");
-            let at = find_op(cx.src, ins, step, op, sub);
+            let at = find_op(cx, ins, step, op, sub);
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(
                 &META,

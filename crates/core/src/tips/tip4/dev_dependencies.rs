@@ -168,7 +168,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 .find(|w| !w.starts_with('-'))
                 .copied()
                 .unwrap_or("");
-            let at = find_op(cx.src, ins, step, op, sub);
+            let at = find_op(cx, ins, step, op, sub);
             let mut f = cx.finding(
                 &META,
                 at.unwrap_or(ins.span),

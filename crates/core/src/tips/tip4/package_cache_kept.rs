@@ -92,7 +92,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if env_off {
                 continue;
             }
-            let at = super::super::util::find_op(cx.src, ins, step, op, "install");
+            let at = super::super::util::find_op(cx, ins, step, op, "install");
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(&META, span, format!("`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir", op.command));
             if let Some(s) = at {
