@@ -141,6 +141,14 @@ enum CheckFormat {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`layerlab check … | head`) ends the process quietly, as
+    // for other Unix tools, instead of a panic in println!.
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -371,6 +379,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         },
                         a.title
                     );
+                }
+                for r in &o.rejected {
+                    eprintln!(
+                        "not applied {} (line {}): {}: it would add a diagnostic ({}); please report this",
+                        r.fix.code, r.fix.line, r.fix.title, r.reason
+                    );
+                }
+                if let Some(why) = &o.stopped {
+                    eprintln!("warning: {why}");
                 }
                 for nf in &o.files {
                     if !write {

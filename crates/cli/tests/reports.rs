@@ -169,3 +169,28 @@ fn snippets_show_at_most_six_lines() {
     assert_eq!(snippet[11], "7 |   p3 \\");
     assert_eq!(snippet[13], "  | … 17 more lines");
 }
+
+/// A reader that stops early (`layerlab check … | head`) ends the run
+/// quietly: no panic message from a failed print.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_report_without_a_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let t = TempDir::new("reports-pipe");
+    let run: Vec<String> = (0..3000).map(|i| format!("apt-get install -y p{i}")).collect();
+    t.write("Dockerfile", &format!("FROM debian\nRUN {}\n", run.join(" && ")));
+    let mut child = Command::new(common::BIN)
+        .args(["check", &t.arg("Dockerfile")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then dropped
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE: {:?}", out.status);
+}
