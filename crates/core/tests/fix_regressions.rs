@@ -220,3 +220,24 @@ COPY . .
 "#;
     assert_eq!(fixed(src, false), want);
 }
+
+/// Found by `cargo xtask fuzz fix`: an unclosed quote at the end of a RUN.
+/// LL402 still reports the kept apt lists, but offers no fix: an appended
+/// `&& rm -rf …` would land inside the quote.
+#[test]
+fn no_command_is_appended_inside_an_open_quote() {
+    let src = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl && echo \"done\n";
+    let report = check(src, &BuildContext::default(), &CheckOptions { no_savings: true, ..CheckOptions::default() });
+    let ll402: Vec<_> = report.findings.iter().filter(|f| f.code == "LL402").collect();
+    assert_eq!(ll402.len(), 1);
+    assert!(ll402[0].fix.is_none());
+    // The cache mount (LL502) goes before the command: that stays right.
+    let want = r#"# syntax=docker/dockerfile:1
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
+    --mount=type=cache,target=/var/lib/apt,sharing=locked \
+    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache; \
+    apt-get update && apt-get install -y --no-install-recommends curl && echo "done
+"#;
+    assert_eq!(fixed(src, true), want);
+}

@@ -22,6 +22,9 @@ use crate::syntax::Span;
 pub enum Piece {
     /// One shell word (quotes and substitutions included).
     Word(Span),
+    /// A word whose quote or substitution never closes: it runs to the end
+    /// of the text, and no edit may touch or follow it.
+    Unclosed(Span),
     /// An operator: `&&`, `||`, `;`, `|`, `&`, `(`, `)`, or a bare newline.
     Op(Span),
     /// A comment: a shell `# …` to the end of the line, or a comment line
@@ -32,7 +35,7 @@ pub enum Piece {
 impl Piece {
     pub fn span(&self) -> Span {
         match *self {
-            Piece::Word(s) | Piece::Op(s) | Piece::Comment(s) => s,
+            Piece::Word(s) | Piece::Unclosed(s) | Piece::Op(s) | Piece::Comment(s) => s,
         }
     }
 }
@@ -86,8 +89,13 @@ pub fn pieces(src: &str, span: Span, escape: char) -> Vec<Piece> {
             }
             _ => {
                 let end = word_end(b, i, hi, esc);
-                out.push(Piece::Word(Span::new(i, end)));
-                i = end;
+                if end > hi {
+                    out.push(Piece::Unclosed(Span::new(i, hi)));
+                    i = hi;
+                } else {
+                    out.push(Piece::Word(Span::new(i, end)));
+                    i = end;
+                }
                 line_start = false;
             }
         }
@@ -105,7 +113,7 @@ fn newline_after(b: &[u8], i: usize, hi: usize) -> Option<usize> {
 }
 
 /// The end of the word starting at `i`: quotes, shell escapes, `$(…)`,
-/// `${…}` and backquotes are part of it. Unterminated ones run to `hi`.
+/// `${…}` and backquotes are part of it. Past `hi` when one never closes.
 fn word_end(b: &[u8], mut i: usize, hi: usize, esc: u8) -> usize {
     while i < hi {
         match b[i] {
@@ -121,7 +129,9 @@ fn word_end(b: &[u8], mut i: usize, hi: usize, esc: u8) -> usize {
             _ => i += 1,
         }
     }
-    hi
+    // `i` passed `hi` only when a closing character was never found (or a
+    // trailing `\` escaped nothing).
+    i.min(hi + 1)
 }
 
 /// The index of the next `close` at or after `i` (or `hi`).
@@ -198,6 +208,9 @@ pub struct Deletion {
 /// comment.
 pub fn delete_command(src: &str, cmd: Span, escape: char, target: Span) -> Option<Deletion> {
     let ps = pieces(src, cmd, escape);
+    if ps.iter().any(|p| matches!(p, Piece::Unclosed(_))) {
+        return None; // an open quote: where commands end is a guess
+    }
     // The command: the maximal run of words containing `target`.
     let first = ps.iter().position(|p| matches!(p, Piece::Word(s) if s.start == target.start))?;
     let last = ps[first..]
@@ -343,6 +356,8 @@ mod tests {
             del("RUN a \\\n    # note\n    && rm -rf /var/lib/apt/lists/*", RM),
             None
         );
+        // An open quote anywhere: no edit.
+        assert_eq!(del("RUN a && rm -rf /var/lib/apt/lists/* && echo \"b", RM), None);
         // Inside quotes it is no command at all.
         assert_eq!(del("RUN sh -c 'a && rm -rf /var/lib/apt/lists/*' && b", RM), None);
         assert_eq!(del("RUN echo \"a; rm -rf /var/lib/apt/lists/*\" && b", RM), None);
@@ -356,6 +371,7 @@ mod tests {
             .iter()
             .map(|p| match p {
                 Piece::Word(s) => format!("w:{}", s.text(src)),
+                Piece::Unclosed(s) => format!("u:{}", s.text(src)),
                 Piece::Op(s) => format!("o:{}", s.text(src)),
                 Piece::Comment(s) => format!("c:{}", s.text(src).trim_end()),
             })

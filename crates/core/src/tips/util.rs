@@ -169,7 +169,8 @@ pub fn run_command_span(ins: &Instruction) -> Span {
 /// on a continuation line of its own when `own_line` (in the file's escape
 /// character and line ending), else on the same line. A trailing `# comment`
 /// stays last. `None` when the command text does not end in a command (it
-/// ends in `;`, `&`, `|`, or has a heredoc), where `&&` would not parse.
+/// ends in `;`, `&`, `|`, an open quote, or has a heredoc), where `&&`
+/// would not parse or would land inside the quote.
 pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: bool) -> Option<crate::fix::TextEdit> {
     use super::script::{pieces, Piece};
     if !ins.heredocs.is_empty() {
@@ -181,7 +182,7 @@ pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: b
     let ends_command = match ps[last] {
         Piece::Word(_) => true,
         Piece::Op(s) => s.text(cx.src) == ")",
-        Piece::Comment(_) => false,
+        Piece::Comment(_) | Piece::Unclosed(_) => false,
     };
     if !ends_command {
         return None;
