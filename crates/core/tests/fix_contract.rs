@@ -7,6 +7,7 @@
 //!
 //! Without `../shared` the suite says loudly that it did not run (and fails
 //! under `CI=true`); the mutation part always runs, from built-in seeds.
+//! `FIX_CONTRACT_FILES=a:b` adds files, `FIX_CONTRACT_SHOW=name` prints one.
 
 use layerlab_core::fix::invariants::{check_fix, check_optimized};
 use layerlab_core::fix::optimize::OptimizeOptions;
@@ -177,6 +178,11 @@ fn every_fix_keeps_the_contract_on_real_and_mutated_files() {
             assert!(!is_ci(), "../shared/corpus-apps missing and CI=true");
             shout("\n!!! ../shared/corpus-apps not found: the corpus-apps part of the fix contract suite was NOT run\n");
         }
+    }
+    // `FIX_CONTRACT_FILES=a:b` adds files (a fuzzer's crash artifacts, say).
+    for path in std::env::var("FIX_CONTRACT_FILES").unwrap_or_default().split(':').filter(|p| !p.is_empty()) {
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        files.push((path.to_string(), String::from_utf8_lossy(&bytes).into_owned()));
     }
     let real = files.len();
     let seeds: Vec<String> = if files.is_empty() {

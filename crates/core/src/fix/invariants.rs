@@ -36,8 +36,46 @@ pub fn check_fix(src: &str, fix: &Fix) -> Result<(), String> {
     comments_kept(src, &after)?;
     lines_kept(src, &after, fix)?;
     endings_kept(src, &after)?;
-    commands_kept(&before_df, &after_df, fix)?;
+    commands_kept(&before_df, &after_df, &fix.commands)?;
     no_new_diagnostics(&before_df, &after_df)
+}
+
+/// Whether `edits`, all inside the RUN `ins`, change its commands only as
+/// `declared` says: the contract's command check on that one instruction,
+/// cheap enough (its own length) for a rule to run on its fix before
+/// offering it. Rules whose edits rest on reading the shell text
+/// (`tips::script`) use it, so a text that two readers split differently
+/// (an unbalanced quote) gets no fix rather than a wrong one.
+pub fn run_keeps_commands(
+    src: &str,
+    escape: char,
+    ins: &crate::syntax::Instruction,
+    edits: &[super::TextEdit],
+    declared: &super::CommandChanges,
+) -> bool {
+    let (lo, hi) = (ins.span.start as usize, ins.span.end as usize);
+    let inside = |e: &super::TextEdit| lo <= e.span.start as usize && e.span.end as usize <= hi;
+    if !edits.iter().all(inside) {
+        return false;
+    }
+    let local: Vec<super::TextEdit> = edits
+        .iter()
+        .map(|e| {
+            super::TextEdit::replace(
+                crate::syntax::Span::new(e.span.start as usize - lo, e.span.end as usize - lo),
+                e.replacement.clone(),
+            )
+        })
+        .collect();
+    let text = &src[lo..hi];
+    let (after, skipped) = apply_edits(text, &local);
+    let head = if escape == '\\' {
+        String::new()
+    } else {
+        format!("# escape={escape}\n")
+    };
+    let one = |t: &str| crate::syntax::parse(&format!("{head}{t}\n"));
+    skipped.is_empty() && commands_kept(&one(text), &one(&after), declared).is_ok()
 }
 
 /// Every simple command of every RUN, read by [`simple_commands`].
@@ -61,9 +99,12 @@ pub fn run_commands(df: &Dockerfile) -> Vec<String> {
     out
 }
 
-fn commands_kept(before: &Dockerfile, after: &Dockerfile, fix: &Fix) -> Result<(), String> {
-    let flags: Vec<String> = fix
-        .commands
+fn commands_kept(
+    before: &Dockerfile,
+    after: &Dockerfile,
+    declared: &super::CommandChanges,
+) -> Result<(), String> {
+    let flags: Vec<String> = declared
         .flags
         .iter()
         .flat_map(|f| f.split_whitespace().map(str::to_string))
@@ -81,9 +122,9 @@ fn commands_kept(before: &Dockerfile, after: &Dockerfile, fix: &Fix) -> Result<(
         v.sort();
         v
     };
-    let declared = |list: &[String]| list.iter().flat_map(|c| simple_commands(c)).collect();
     let mut expected = run_commands(before);
-    for r in norm(declared(&fix.commands.removed)) {
+    let list = |l: &[String]| -> Vec<String> { l.iter().flat_map(|c| simple_commands(c)).collect() };
+    for r in norm(list(&declared.removed)) {
         let normed = norm(expected.clone());
         match normed.iter().position(|c| *c == r) {
             // Remove the first original command that normalizes to `r`.
@@ -97,7 +138,7 @@ fn commands_kept(before: &Dockerfile, after: &Dockerfile, fix: &Fix) -> Result<(
             None => return Err(format!("declares it removes `{r}`, which no RUN runs")),
         }
     }
-    expected.extend(declared(&fix.commands.added));
+    expected.extend(list(&declared.added));
     let (want, got) = (norm(expected), norm(run_commands(after)));
     if want == got {
         return Ok(());

@@ -191,7 +191,8 @@ pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: b
     if let Some(Piece::Comment(c)) = ps.get(last + 1) {
         if !cx.src[end..c.start as usize].contains('\n') {
             // `… curl # note` → `… curl && cmd # note`
-            return Some(crate::fix::TextEdit::insert(c.start as usize, format!("&& {cmd} ")));
+            let edit = crate::fix::TextEdit::insert(c.start as usize, format!("&& {cmd} "));
+            return checked(cx, ins, edit, &crate::fix::CommandChanges::adds(cmd));
         }
     }
     let text = if own_line {
@@ -203,7 +204,19 @@ pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: b
     } else {
         format!(" && {cmd}")
     };
-    Some(crate::fix::TextEdit::insert(end, text))
+    checked(cx, ins, crate::fix::TextEdit::insert(end, text), &crate::fix::CommandChanges::adds(cmd))
+}
+
+/// `edit` if the fix contract's own reader agrees it changes the RUN's
+/// commands only as `declared` ([`crate::fix::invariants::run_keeps_commands`]).
+pub fn checked(
+    cx: &super::Ctx,
+    ins: &Instruction,
+    edit: crate::fix::TextEdit,
+    declared: &crate::fix::CommandChanges,
+) -> Option<crate::fix::TextEdit> {
+    crate::fix::invariants::run_keeps_commands(cx.src, cx.df.escape, ins, std::slice::from_ref(&edit), declared)
+        .then_some(edit)
 }
 
 /// Where a new flag goes: right after the keyword (`RUN |--mount…`).

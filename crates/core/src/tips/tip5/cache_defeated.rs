@@ -98,6 +98,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 super::super::script::delete_command(cx.src, cmd, cx.df.escape, s)
                     .map(|d| (d.span, CommandChanges::removes(d.words.join(" "))))
             };
+            let del = del.filter(|(d, commands)| {
+                let edit = TextEdit::delete(*d);
+                super::super::util::checked(cx, ins, edit, commands).is_some()
+            });
             if let Some((del, commands)) = del {
                 f.fix = Some(Fix {
                     title: format!("Remove `{}`", words.join(" ")),
