@@ -91,6 +91,8 @@ pub fn text(file: &str, src: &str, report: &Report) -> String {
                 }
             }
             out.push('\n');
+        } else if let Some(why) = &f.no_fix {
+            out.push_str(&format!("{:width$} = no fix: {why}\n", ""));
         }
         out.push('\n');
     }
@@ -267,6 +269,9 @@ pub fn sarif(reports: &[FileReport]) -> Value {
                 }],
                 "properties": { "tip": f.tip },
             });
+            if let Some(why) = &f.no_fix {
+                result["properties"]["noFix"] = json!(why);
+            }
             if let Some(fix) = &f.fix {
                 if !fix.edits.is_empty() {
                     let replacements: Vec<Value> = fix

@@ -79,6 +79,11 @@ pub struct Finding {
     pub end: Position,
     pub labels: Vec<Label>,
     pub fix: Option<Fix>,
+    /// Why there is no fix, when the rule reports a cost it cannot fix
+    /// safely or at all ("`requirements.txt` is not in the build context
+    /// …"): shown with the finding, so a missing fix is never silent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_fix: Option<String>,
     /// Filled by [`check`] through the simulator when the finding has a fix
     /// (for the first [`savings_budget`] fixes of a very large file).
     pub saved: Option<Savings>,
@@ -109,6 +114,7 @@ impl Ctx<'_> {
             end: Position::default(),
             labels: Vec::new(),
             fix: None,
+            no_fix: None,
             saved: None,
         }
     }
