@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 /// The Dockerfiles of the corpus (MANIFEST kinds dockerfile and
 /// dockerfile-extracted), or `None` when the corpus is missing.
+#[allow(dead_code)]
 pub fn corpus_files() -> Option<Vec<String>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     let Ok(manifest) = std::fs::read_to_string(root.join("MANIFEST.tsv")) else {

@@ -376,7 +376,12 @@ struct Expander {
 impl Expander {
     /// Expands `word` (a value of instruction `ins`) with `env`; unset
     /// variables become empty and a word that does not lex stays as written.
-    fn expand(&mut self, word: &str, ins: &Instruction, env: &dyn Fn(&str) -> Option<String>) -> String {
+    fn expand(
+        &mut self,
+        word: &str,
+        ins: &Instruction,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> String {
         if !word.contains('$') {
             return word.to_string();
         }
@@ -403,7 +408,10 @@ impl Expander {
             return;
         }
         let (why, mib) = if self.budget == 0 {
-            ("the file's expansions used up their budget of ", lex::EXPANSION_BUDGET)
+            (
+                "the file's expansions used up their budget of ",
+                lex::EXPANSION_BUDGET,
+            )
         } else {
             ("an expanded value may hold at most ", lex::MAX_EXPANSION)
         };

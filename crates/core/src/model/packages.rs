@@ -338,9 +338,8 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         "poetry", "uv", "npm", "yarn", "pnpm", "go", "cargo", "mvn", "mvnw", "gradle", "gradlew",
         "bundle", "bundler", "gem", "composer", "dotnet",
     ];
-    if !KNOWN.contains(&name)
-        && !(name.starts_with("python") && args.first().map(String::as_str) == Some("-m"))
-    {
+    let python_m = name.starts_with("python") && args.first().map(String::as_str) == Some("-m");
+    if !(KNOWN.contains(&name) || python_m) {
         return None;
     }
     // The first positional word (the subcommand), flags skipped.
@@ -696,9 +695,9 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
         _ => &["install", "i", "add", "fetch"],
     };
     // A bare `yarn` installs; `yarn --version`, `yarn -v`, `yarn --help` do not.
-    let informational = args.iter().any(|a| {
-        matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h")
-    });
+    let informational = args
+        .iter()
+        .any(|a| matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h"));
     if (manager == Manager::Yarn && first.is_empty() && !informational)
         || install_words.contains(&first)
     {
@@ -744,10 +743,18 @@ mod tests {
         commands(s).iter().filter_map(recognize).collect()
     }
 
-    // Pass vectors: (command, manager, action, packages, manifests).
+    /// A pass vector: (command, manager, action, packages, manifests).
+    type Case = (
+        &'static str,
+        Manager,
+        Action,
+        &'static [&'static str],
+        &'static [&'static str],
+    );
+
     #[test]
     fn recognizes_every_ecosystem() {
-        let cases: &[(&str, Manager, Action, &[&str], &[&str])] = &[
+        let cases: &[Case] = &[
             (
                 "apt-get install -y --no-install-recommends -o Dpkg::Options::=x curl git",
                 Manager::Apt,

@@ -41,16 +41,23 @@ pub fn match_log(model: &BuildModel, log: &BuildLog) -> Vec<LogMatch> {
             numbered[step.stage].push(s);
         }
     }
-    let count = |stage: usize| numbered[stage].first().and_then(|&s| model.steps[s].number).map(|n| n.1);
-    // The printed stage names (lower-cased), sorted stably so that the
-    // first stage of a name comes first, and the unnamed stages.
+    // The `n` of a stage's `[i/n]`.
+    let count = |stage: usize| {
+        let first = numbered[stage].first()?;
+        model.steps[*first].number.map(|n| n.1)
+    };
+    // The printed stage names (lower-cased) and the unnamed stages' step
+    // counts, each sorted stably (the first stage of a name or count comes
+    // first) and binary-searched.
     let mut printed: Vec<(String, usize)> = (0..model.stages.len())
         .filter_map(|i| Some((printed_stage_name(model, i)?.to_ascii_lowercase(), i)))
         .collect();
     crate::sort::sort_by(&mut printed, |a, b| a.0.cmp(&b.0));
-    let unnamed: Vec<usize> = (0..model.stages.len())
+    let mut unnamed: Vec<(usize, usize)> = (0..model.stages.len())
         .filter(|&i| model.stages[i].name.is_none())
+        .filter_map(|i| Some((count(i)?, i)))
         .collect();
+    crate::sort::sort_by_key(&mut unnamed, |p| p.0);
     let mut seen = vec![false; model.steps.len()];
     let mut out = Vec::new();
     for ls in &log.steps {
@@ -64,10 +71,11 @@ pub fn match_log(model: &BuildModel, log: &BuildLog) -> Vec<LogMatch> {
             None if printed.is_empty() => (!model.stages.is_empty()).then_some(0),
             // A single unnamed stage in a multi-stage file prints no name
             // in some versions: accept when the count matches.
-            None => unnamed
-                .iter()
-                .copied()
-                .find(|&i| count(i) == Some(ls.count as usize)),
+            None => {
+                let n = ls.count as usize;
+                let at = unnamed.partition_point(|p| p.0 < n);
+                unnamed.get(at).filter(|p| p.0 == n).map(|p| p.1)
+            }
         };
         let Some(stage) = stage else { continue };
         let found = (ls.index as usize)

@@ -332,9 +332,8 @@ pub fn simulate(
                 outcomes.push(out);
                 continue;
             }
-            let key_changed = stage_keys.is_some_and(|(prev, cur, same_env)| {
-                !same_key(prev, cur, same_env, step_no)
-            });
+            let key_changed = stage_keys
+                .is_some_and(|(prev, cur, same_env)| !same_key(prev, cur, same_env, step_no));
             step_no += 1;
             let own: Option<String> = if opts.cold {
                 Some("first build: nothing is cached yet".to_string())
@@ -346,7 +345,7 @@ pub fn simulate(
             } else if key_changed {
                 Some(format!(
                     "{}: the instruction or its environment changed in the Dockerfile",
-                    short(&step.text)
+                    Short(&step.text)
                 ))
             } else {
                 own_reason(
@@ -390,7 +389,7 @@ pub fn simulate(
                 content.after_rebuild(df, step, own.is_some(), &edits);
                 stage_cost += secs;
                 if !dirty {
-                    first_miss = Some(format!("line {} ({})", step.line, short(&step.text)));
+                    first_miss = Some(format!("line {} ({})", step.line, Short(&step.text)));
                 }
                 dirty = true;
             }
@@ -429,12 +428,20 @@ pub fn simulate(
     }
 }
 
-fn short(text: &str) -> String {
-    if text.chars().nth(48).is_some() {
-        let s: String = text.chars().take(45).collect();
-        format!("{s}…")
-    } else {
-        text.to_string()
+/// A step's text in a message: at most 48 chars, else its first 45 and
+/// `…`. Formatted only when a message is made (most steps get none).
+struct Short<'a>(&'a str);
+
+impl core::fmt::Display for Short<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0.char_indices().nth(48) {
+            Some(_) => {
+                let cut = self.0.char_indices().nth(45).map_or(0, |(i, _)| i);
+                f.write_str(&self.0[..cut])?;
+                f.write_str("…")
+            }
+            None => f.write_str(self.0),
+        }
     }
 }
 
@@ -451,7 +458,7 @@ fn own_reason(
     image_updated: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let ins = &df.instructions[step.instruction];
-    let what = short(&step.text);
+    let what = Short(&step.text);
     let stage = &model.stages[step.stage];
     if step.kind == StepKind::Base {
         if let Some(a) = step
@@ -638,11 +645,9 @@ impl Content {
                     self.opaque = true;
                 }
             }
-            Command::Run { .. } => {
-                if own || self.opaque || self.run_reads_changed(ins) {
-                    self.changed("/".into());
-                    self.opaque = true;
-                }
+            Command::Run { .. } if own || self.opaque || self.run_reads_changed(ins) => {
+                self.changed("/".into());
+                self.opaque = true;
             }
             _ => {}
         }

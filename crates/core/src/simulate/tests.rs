@@ -279,8 +279,9 @@ fn no_change_and_cold_builds() {
 
 #[test]
 fn real_seconds_replace_estimates() {
+    // The first figure given for an instruction wins; one past the file is ignored.
     let opts = Options {
-        seconds: vec![(3, 7.5)],
+        seconds: vec![(3, 7.5), (3, 1.0), (99, 2.0)],
         ..Options::default()
     };
     let s = sim_ctx(
@@ -304,4 +305,61 @@ fn exclude_flag_and_undeclared_args() {
         }],
     );
     assert!(s.notes.iter().any(|n| n.contains("NOPE")));
+}
+
+#[test]
+fn dockerfile_edits_miss_where_the_key_changed() {
+    let with_previous = |prev: &str, cur: &str| {
+        let opts = Options {
+            previous: Some(prev.into()),
+            ..Options::default()
+        };
+        pattern(&sim_ctx(cur, &[], &BuildContext::default(), &opts))
+    };
+    let base = "FROM alpine\nCOPY a /a\nENV X=1\nRUN echo\nENV Y=1\nRUN <<EOF\nls\nEOF\n";
+    // (text replaced, by what, the pattern)
+    let cases = [
+        ("", "", "CCCC"),
+        // A RUN's key holds the ENV/ARG lines before it, nothing after it.
+        ("X=1", "X=2", "CCRR"),
+        ("Y=1", "Y=2", "CCCR"),
+        ("ENV X=1", "ENV X=1\nARG Z", "CCRR"),
+        // The instruction's own text, heredoc bodies included.
+        ("echo", "echo hi", "CCRR"),
+        ("ls\n", "ls -l\n", "CCCR"),
+        ("COPY a", "COPY b", "CRRR"),
+    ];
+    for (from, to, want) in cases {
+        let cur = if from.is_empty() {
+            base.to_string()
+        } else {
+            base.replace(from, to)
+        };
+        assert_eq!(with_previous(base, &cur), want, "{from} -> {to}");
+    }
+    // A step the cached build did not have misses.
+    assert_eq!(with_previous(base, &format!("{base}RUN new\n")), "CCCCR");
+}
+
+#[test]
+fn changed_regions_are_capped_per_stage() {
+    // A chain of stages each copying the edited file somewhere new, then a
+    // read of an untouched path of the last: with 64 regions or fewer the
+    // read stays cached; past that the stage counts as changed everywhere.
+    let chain = |n: usize| {
+        let mut src = String::from("FROM alpine AS s0\n");
+        for i in 1..n {
+            src += &format!("FROM s{} AS s{i}\nCOPY app.py /d{i}/\n", i - 1);
+        }
+        src + &format!("FROM alpine\nCOPY --from=s{} /untouched /u\n", n - 1)
+    };
+    let last = |n: usize| {
+        sim(&chain(n), &[edit("app.py")])
+            .steps
+            .last()
+            .unwrap()
+            .status
+    };
+    assert_eq!(last(60), Status::Cached);
+    assert_eq!(last(80), Status::Rebuilt);
 }

@@ -874,7 +874,10 @@ mod tests {
                 max_len: 4,
                 budget: 100,
             };
-            assert!(expand_limited(word, '\\', &env, &mut limits).is_err(), "{word}");
+            assert!(
+                expand_limited(word, '\\', &env, &mut limits).is_err(),
+                "{word}"
+            );
         }
         // The parser's expansions are not bounded: their output is their input.
         let big = "x".repeat(MAX_EXPANSION);
