@@ -198,6 +198,23 @@ pub struct BuildModel {
     /// What the model found wrong beyond the parser's diagnostics: variable
     /// expansions it truncated. In source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The stage names with their stage, sorted by name (stably: the first
+    /// stage of a name comes first), for [`stage_before`].
+    #[serde(skip)]
+    names: Vec<(String, usize)>,
+}
+
+/// The first stage named `r` (case-insensitive), or else numbered `r`, if
+/// it comes before stage `before`. A binary search of `names` (a hash map
+/// would cost the wasm kilobytes; the parser resolves FROM the same way).
+fn stage_before(names: &[(String, usize)], r: &str, before: usize) -> Option<usize> {
+    let lower = r.to_ascii_lowercase();
+    let at = names.partition_point(|p| p.0 < lower);
+    names
+        .get(at)
+        .filter(|p| p.0 == lower && p.1 < before)
+        .map(|p| p.1)
+        .or_else(|| r.parse::<usize>().ok().filter(|&i| i < before))
 }
 
 impl BuildModel {
@@ -211,15 +228,13 @@ impl BuildModel {
 
     /// The stage named `name` (case-insensitive) or numbered `name`.
     pub fn stage_by_ref(&self, name: &str) -> Option<usize> {
-        let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| {
-                name.parse::<usize>()
-                    .ok()
-                    .filter(|&i| i < self.stages.len())
-            })
+        stage_before(&self.names, name, self.stages.len())
+    }
+
+    /// The first stage named exactly `lower` (a lower-case name).
+    pub(crate) fn stage_named(&self, lower: &str) -> Option<usize> {
+        let at = self.names.partition_point(|p| p.0.as_str() < lower);
+        self.names.get(at).filter(|p| p.0 == lower).map(|p| p.1)
     }
 
     /// The stages `target` needs, itself included (BuildKit builds only these).
@@ -246,7 +261,9 @@ impl BuildModel {
 }
 
 /// The variables a word expands (`$A`, `${B:-x}`), through the core's
-/// BuildKit-compatible expansion, each once, in order of first use.
+/// BuildKit-compatible expansion: every use, in order (a name used twice is
+/// listed twice; callers only ask whether a name is there, and a word of
+/// thousands of uses stays linear).
 pub fn referenced_vars(word: &str, escape: char) -> Vec<String> {
     if !word.contains('$') {
         return Vec::new();
@@ -257,23 +274,7 @@ pub fn referenced_vars(word: &str, escape: char) -> Vec<String> {
         None
     };
     let _ = crate::syntax::shell::expand(word, escape, &lookup);
-    let mut names = seen.into_inner();
-    if names.len() > 1 {
-        // Keep each name's first use: the uses sorted by name (stably), a
-        // use is a repeat when the one before it has the same name.
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        crate::sort::sort_by_key(&mut order, |&i| names[i].as_str());
-        let mut repeat = vec![false; names.len()];
-        for w in order.windows(2) {
-            repeat[w[1]] = names[w[0]] == names[w[1]];
-        }
-        let mut k = 0;
-        names.retain(|_| {
-            k += 1;
-            !repeat[k - 1]
-        });
-    }
-    names
+    seen.into_inner()
 }
 
 /// The ENV and ARG variables as a stage goes, looked up in O(log n): every
@@ -407,24 +408,20 @@ impl Expander {
         if self.diagnostics.last().is_some_and(|d| d.span == ins.span) {
             return;
         }
-        let (why, mib) = if self.budget == 0 {
+        let (why, cap) = if self.budget == 0 {
             (
-                "the file's expansions used up their budget of ",
+                "the file's expansions used up their budget of",
                 lex::EXPANSION_BUDGET,
             )
         } else {
-            ("an expanded value may hold at most ", lex::MAX_EXPANSION)
+            ("an expanded value may hold at most", lex::MAX_EXPANSION)
         };
         self.diagnostics.push(Diagnostic {
             severity: Severity::Warning,
-            message: crate::syntax::cat(&[
-                "variable expansion truncated at ",
-                &len.to_string(),
-                " bytes: ",
-                why,
-                &(mib >> 20).to_string(),
-                " MiB",
-            ]),
+            message: format!(
+                "variable expansion truncated at {len} bytes: {why} {} MiB",
+                cap >> 20
+            ),
             span: ins.span,
             start: ins.start,
             end: ins.end,
@@ -494,14 +491,12 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         budget: lex::EXPANSION_BUDGET,
         diagnostics: Vec::new(),
     };
-    // Stage names sorted (stably, so the first stage of a name comes first)
-    // and binary-searched, as the parser resolves FROM.
-    let mut named: Vec<(&str, usize)> = df
+    let mut names: Vec<(String, usize)> = df
         .stages
         .iter()
-        .filter_map(|s| Some((s.name.as_deref()?, s.index)))
+        .filter_map(|s| Some((s.name.clone()?, s.index)))
         .collect();
-    crate::sort::sort_by(&mut named, |a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut names, |a, b| a.0.cmp(&b.0));
     // One empty list of definitions for every step until its stage ends.
     let no_defs = Rc::new(EnvDefs::default());
 
@@ -525,15 +520,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         let mut workdir = String::from("/");
         let mut user: Option<String> = None;
         // The earlier stage named (or numbered) `r`.
-        let resolve_stage = |r: &str| -> Option<usize> {
-            let lower = r.to_ascii_lowercase();
-            let at = named.partition_point(|p| p.0 < lower.as_str());
-            named
-                .get(at)
-                .filter(|p| p.0 == lower && p.1 < st.index)
-                .map(|p| p.1)
-                .or_else(|| r.parse::<usize>().ok().filter(|&i| i < st.index))
-        };
+        let resolve_stage = |r: &str| stage_before(&names, r, st.index);
         let mut rebuild_churn = Churn::BaseImage;
         for &ii in &st.instructions {
             let ins = &df.instructions[ii];
@@ -744,6 +731,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
         global_args,
         target,
         diagnostics: ex.diagnostics,
+        names,
     }
 }
 

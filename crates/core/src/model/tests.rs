@@ -80,8 +80,11 @@ fn cache_mounts_cover_matching_managers() {
 #[test]
 fn referenced_vars_finds_every_form() {
     assert_eq!(referenced_vars("${A:-x}/$B/${C}", '\\'), ["A", "B", "C"]);
-    // each once, in order of first use
-    assert_eq!(referenced_vars("${B}$A$B${A:-$C}$B", '\\'), ["B", "A", "C"]);
+    // every use, in order (a default's before its variable's)
+    assert_eq!(
+        referenced_vars("${B}$A$B${A:-$C}", '\\'),
+        ["B", "A", "B", "C", "A"]
+    );
     assert!(referenced_vars("plain", '\\').is_empty());
     assert!(referenced_vars("\\$NOT", '\\').is_empty());
 }

@@ -34,54 +34,60 @@ pub fn printed_stage_name(model: &BuildModel, i: usize) -> Option<String> {
 /// in the log and the model (plus a sort of the stage names): a log of
 /// 200,000 vertices is matched without a scan per line.
 pub fn match_log(model: &BuildModel, log: &BuildLog) -> Vec<LogMatch> {
-    // Each stage's numbered steps, in order: step `[i/n]` is the i-th.
-    let mut numbered: Vec<Vec<usize>> = vec![Vec::new(); model.stages.len()];
-    for (s, step) in model.steps.iter().enumerate() {
-        if step.number.is_some() {
-            numbered[step.stage].push(s);
+    // The numbered steps, in order; a stage's are together, from `first`:
+    // its step `[i/n]` is the i-th.
+    let numbered: Vec<usize> = (0..model.steps.len())
+        .filter(|&s| model.steps[s].number.is_some())
+        .collect();
+    let mut first = vec![usize::MAX; model.stages.len()];
+    for (k, &s) in numbered.iter().enumerate().rev() {
+        first[model.steps[s].stage] = k;
+    }
+    // The first unnamed stage of each step count.
+    let mut unnamed = vec![usize::MAX; model.steps.len() + 1];
+    for (i, &k) in first.iter().enumerate().rev() {
+        if let (None, Some(&s)) = (&model.stages[i].name, numbered.get(k)) {
+            let n = model.steps[s].number.map_or(0, |n| n.1);
+            unnamed[n.min(model.steps.len())] = i;
         }
     }
-    // The `n` of a stage's `[i/n]`.
-    let count = |stage: usize| {
-        let first = numbered[stage].first()?;
-        model.steps[*first].number.map(|n| n.1)
-    };
-    // The printed stage names (lower-cased) and the unnamed stages' step
-    // counts, each sorted stably (the first stage of a name or count comes
-    // first) and binary-searched.
-    let mut printed: Vec<(String, usize)> = (0..model.stages.len())
-        .filter_map(|i| Some((printed_stage_name(model, i)?.to_ascii_lowercase(), i)))
-        .collect();
-    crate::sort::sort_by(&mut printed, |a, b| a.0.cmp(&b.0));
-    let mut unnamed: Vec<(usize, usize)> = (0..model.stages.len())
-        .filter(|&i| model.stages[i].name.is_none())
-        .filter_map(|i| Some((count(i)?, i)))
-        .collect();
-    crate::sort::sort_by_key(&mut unnamed, |p| p.0);
     let mut seen = vec![false; model.steps.len()];
     let mut out = Vec::new();
     for ls in &log.steps {
         let stage = match &ls.stage {
+            // The first stage that prints as `a`: named so, or unnamed
+            // stage K printed `stage-K` (when there are several).
             Some(a) => {
                 let a = a.to_ascii_lowercase();
-                let at = printed.partition_point(|p| p.0 < a);
-                printed.get(at).filter(|p| p.0 == a).map(|p| p.1)
+                let k = a
+                    .strip_prefix("stage-")
+                    .filter(|k| k.bytes().all(|b| b.is_ascii_digit()))
+                    .filter(|k| k.len() == 1 || !k.starts_with('0'))
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .filter(|&k| {
+                        model.stages.len() > 1
+                            && model.stages.get(k).is_some_and(|s| s.name.is_none())
+                    });
+                [model.stage_named(&a), k].into_iter().flatten().min()
             }
             // One stage without a name prints none.
-            None if printed.is_empty() => (!model.stages.is_empty()).then_some(0),
+            None if model.stages.len() == 1 && model.stages[0].name.is_none() => Some(0),
             // A single unnamed stage in a multi-stage file prints no name
             // in some versions: accept when the count matches.
-            None => {
-                let n = ls.count as usize;
-                let at = unnamed.partition_point(|p| p.0 < n);
-                unnamed.get(at).filter(|p| p.0 == n).map(|p| p.1)
-            }
+            None => unnamed
+                .get(ls.count as usize)
+                .copied()
+                .filter(|&i| i != usize::MAX),
         };
         let Some(stage) = stage else { continue };
         let found = (ls.index as usize)
             .checked_sub(1)
-            .and_then(|k| numbered[stage].get(k).copied())
-            .filter(|&s| model.steps[s].number == Some((ls.index as usize, ls.count as usize)));
+            .and_then(|i| numbered.get(first[stage].checked_add(i)?))
+            .copied()
+            .filter(|&s| {
+                model.steps[s].stage == stage
+                    && model.steps[s].number == Some((ls.index as usize, ls.count as usize))
+            });
         if let Some(s) = found.filter(|&s| !seen[s]) {
             seen[s] = true;
             out.push(LogMatch {
@@ -125,5 +131,34 @@ mod tests {
         assert!(matches[0].cached);
         assert_eq!(matches[1].seconds, Some(2.5));
         assert_eq!(m.steps[matches[1].step].line, 3);
+    }
+
+    #[test]
+    fn unnamed_stages_by_step_count_and_each_step_once() {
+        let src = "FROM alpine\nRUN a\nFROM alpine\nRUN b\nRUN c\n";
+        let df = crate::parse(src);
+        let m = crate::model::build(&df, src);
+        let log = crate::buildlog::parse(concat!(
+            "#1 [1/3] FROM alpine\n#1 DONE 0.1s\n",
+            "#2 [3/3] RUN c\n#2 DONE 3.0s\n",
+            "#3 [2/2] RUN a\n#3 CACHED\n",
+            "#4 [2/2] RUN a\n#4 DONE 9.0s\n",
+            "#5 [4/4] RUN x\n#6 [nope 1/1] RUN y\n#7 [stage-1 2/3] RUN b\n",
+        ));
+        let got: Vec<(u32, bool, Option<f64>)> = match_log(&m, &log)
+            .iter()
+            .map(|x| (m.steps[x.step].line, x.cached, x.seconds))
+            .collect();
+        // [1/3] and [3/3] are the 3-step stage, [2/2] the other (its
+        // second report ignored); no stage has 4 steps or is named `nope`.
+        assert_eq!(
+            got,
+            [
+                (3, false, Some(0.1)),
+                (5, false, Some(3.0)),
+                (2, true, None),
+                (4, false, None)
+            ]
+        );
     }
 }
