@@ -499,6 +499,8 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
     crate::sort::sort_by(&mut names, |a, b| a.0.cmp(&b.0));
     // One empty list of definitions for every step until its stage ends.
     let no_defs = Rc::new(EnvDefs::default());
+    // For each stage, the last stage that read it (see `add_read`).
+    let mut read_by = vec![usize::MAX; df.stages.len()];
 
     let mut stages: Vec<StageModel> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
@@ -582,9 +584,7 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                             _ => None,
                         };
                         if let Some(Source::Stage { stage, .. }) = &source {
-                            if !sm.reads.contains(stage) {
-                                sm.reads.push(*stage);
-                            }
+                            add_read(&mut sm.reads, &mut read_by, st.index, *stage);
                         }
                         inputs.mounts.push(MountInput {
                             kind: m.kind,
@@ -623,8 +623,8 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                     (StepKind::Layer, secs, cost::run_churn(&packages))
                 }
                 Command::Copy(c) | Command::Add(c) => {
-                    let (secs, churn) =
-                        copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut sm.reads);
+                    let mut read = |s| add_read(&mut sm.reads, &mut read_by, st.index, s);
+                    let (secs, churn) = copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut read);
                     (StepKind::Layer, secs, churn)
                 }
                 Command::Workdir { path } => {
@@ -739,11 +739,21 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
 pub fn paths_overlap(a: &str, b: &str) -> bool {
     let a = a.trim_end_matches('/');
     let b = b.trim_end_matches('/');
-    a == b
-        || a.starts_with(&format!("{b}/"))
-        || b.starts_with(&format!("{a}/"))
-        || a.is_empty()
-        || b.is_empty()
+    // `x` is `y` or under it
+    let under = |x: &str, y: &str| {
+        x.strip_prefix(y)
+            .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+    };
+    a.is_empty() || b.is_empty() || under(a, b) || under(b, a)
+}
+
+/// Adds stage `s` to the stages `reader` reads (`reads`), once:
+/// `read_by[s]` is the last stage that read `s`.
+fn add_read(reads: &mut Vec<usize>, read_by: &mut [usize], reader: usize, s: usize) {
+    if read_by[s] != reader {
+        read_by[s] = reader;
+        reads.push(s);
+    }
 }
 
 fn copy_inputs(
@@ -751,7 +761,7 @@ fn copy_inputs(
     esc: char,
     resolve_stage: &dyn Fn(&str) -> Option<usize>,
     inputs: &mut Inputs,
-    reads: &mut Vec<usize>,
+    read: &mut dyn FnMut(usize),
 ) -> (f64, Churn) {
     inputs.link = c.link;
     for s in c.sources.iter().chain(std::iter::once(&c.dest)) {
@@ -761,9 +771,7 @@ fn copy_inputs(
         inputs.expands.extend(referenced_vars(from, esc));
         let stage = resolve_stage(from);
         if let Some(s) = stage {
-            if !reads.contains(&s) {
-                reads.push(s);
-            }
+            read(s);
         }
         for p in &c.sources {
             inputs.sources.push(match stage {

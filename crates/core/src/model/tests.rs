@@ -215,3 +215,19 @@ fn global_args_and_stage_references() {
     assert!(matches!(sources[3], Source::Image { .. }));
     assert_eq!(m.stages[1].reads, [0]);
 }
+
+#[test]
+fn paths_overlap_when_one_contains_the_other() {
+    for (a, b) in [
+        ("/a", "/a"),
+        ("/a/", "/a"),
+        ("/a", "/a/b"),
+        ("/a/b", "/a"),
+        ("/", "/x"),
+    ] {
+        assert!(paths_overlap(a, b), "{a} {b}");
+    }
+    for (a, b) in [("/ab", "/a"), ("/a", "/ab"), ("/a/b", "/a/c")] {
+        assert!(!paths_overlap(a, b), "{a} {b}");
+    }
+}
