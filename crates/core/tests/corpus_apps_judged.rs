@@ -30,7 +30,25 @@ const MISTAKES: [(&str, &[&str]); 5] = [
 /// Labels we disagree with, each with its reason: (file, mistake index
 /// 0–4, the label we use instead). Reviewed: every entry must say why the
 /// judgment is wrong by BuildKit's behaviour, not that a rule disagrees.
-const OVERRIDES: &[(&str, usize, bool, &str)] = &[];
+const OVERRIDES: &[(&str, usize, bool, &str)] = &[
+    (
+        "yarn__sct_overseerr__root.Dockerfile",
+        0,
+        false,
+        "M1 (UNSURE in the label): ENV COMMIT_TAG=${COMMIT_TAG} (23) feeds `yarn build` (25), \
+         a Next.js build that reads its environment; `yarn install --production` (28) prunes \
+         what that build needed, so it must follow it. No order avoids the re-run: the ARG is \
+         used by the first step after it.",
+    ),
+    (
+        "pnpm__AykutSarac_jsoncrack.com__www.Dockerfile",
+        0,
+        false,
+        "M1 (UNSURE in the label): `pnpm dlx turbo prune` (9) reads the source tree copied \
+         at 8 (it prunes the monorepo), so it re-runs because its own input changed, not \
+         through the chain; making turbo a pre-installed tool is a different change.",
+    ),
+];
 
 fn shout(line: &str) {
     use std::io::Write;

@@ -23,7 +23,8 @@ pub struct Scenarios {
     pub base_update: Vec<Change>,
 }
 
-fn extension(model: &BuildModel) -> &'static str {
+/// The file extension of the build's main language (`py`, `js`, …).
+pub(crate) fn extension(model: &BuildModel) -> &'static str {
     for s in &model.steps {
         for o in &s.packages {
             return match o.manager.ecosystem() {

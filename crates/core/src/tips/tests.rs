@@ -299,15 +299,30 @@ fn reorder_moves_system_packages_above_the_code() {
         .expect("LL201");
     let (fixed, _) = crate::fix::apply_edits(src, &f.fix.as_ref().unwrap().edits);
     assert_eq!(fixed, "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nCOPY . .\nCMD [\"python\", \"app.py\"]\n");
-    // Not past a RUN it may depend on, an ENV, or when it reads files.
-    for blocked in [
-        "FROM x\nCOPY . .\nRUN ./configure\nRUN apt-get install -y curl\n",
-        "FROM x\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get install -y curl\n",
+    // Past a RUN it may depend on, or an ENV: still a cost (BuildKit re-runs
+    // it), reported with the reason there is no fix.
+    for (blocked, why) in [
+        (
+            "FROM x\nCOPY . .\nRUN ./configure\nRUN apt-get install -y curl\n",
+            "moving it above line 2 would pass a RUN whose output it may use (line 3)",
+        ),
+        (
+            "FROM x\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get install -y curl\n",
+            "moving it above line 2 would pass an ENV that changes its environment (line 3)",
+        ),
+    ] {
+        let r = check(blocked, &BuildContext::default(), &CheckOptions::default());
+        let f = r.findings.iter().find(|f| f.code == "LL201").expect(blocked);
+        assert!(f.fix.is_none(), "{blocked}");
+        assert_eq!(f.no_fix.as_deref(), Some(why), "{blocked}");
+    }
+    // When it reads the copied files, it is tip 3's (or no) finding.
+    for reads in [
         "FROM x\nCOPY . .\nRUN apt-get install -y ./local.deb\n",
         "FROM x\nCOPY . .\nRUN pip install -r requirements.txt\n",
     ] {
-        let found = codes(blocked, &BuildContext::default());
-        assert!(!found.contains(&"LL201"), "{blocked}");
+        let found = codes(reads, &BuildContext::default());
+        assert!(!found.contains(&"LL201"), "{reads}");
     }
 }
 
