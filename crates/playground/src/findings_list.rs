@@ -32,6 +32,7 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                         <button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))} aria-label={format!("Go to line {line}")}>{format!("line {line}")}</button>
                         {" "}{ crate::dom::rule_link(f.code, f.code.to_string()) }{format!(" tip {}: ", f.tip)}{f.message.clone()}
                         { for f.fix.as_ref().map(|fx| html! { <span class="muted">{format!(" Fix: {}", fx.title)}</span> }) }
+                        { for f.no_fix.as_ref().filter(|_| f.fix.is_none()).map(|why| html! { <span class="muted" data-testid="no-fix">{format!(" No fix: {why}")}</span> }) }
                     </li>
                 }
             }) }

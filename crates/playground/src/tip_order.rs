@@ -85,6 +85,26 @@ fn cost(text: &str, sc: &Scenarios) -> (f64, f64) {
     (t.source_edit, t.dependency_bump)
 }
 
+/// The build arg of the first LL201 finding on an ARG (a volatile arg
+/// declared above slow steps), if any.
+fn volatile_arg(a: &Analysis) -> Option<String> {
+    a.findings.iter().filter(|f| f.code == "LL201").find_map(|f| {
+        a.df.instructions.iter().find(|i| i.span == f.span).and_then(|i| match &i.command {
+            layerlab_core::Command::Arg { args } => args.first().map(|d| d.name.clone()),
+            _ => None,
+        })
+    })
+}
+
+/// Rebuild seconds (critical path) after a new value of build arg `name`.
+fn arg_cost(text: &str, name: &str) -> f64 {
+    use layerlab_core::simulate::{simulate, Change, Options};
+    let df = layerlab_core::parse(text);
+    let model = layerlab_core::model::build(&df, text);
+    let change = [Change::Arg { name: name.to_string(), value: "new".into() }];
+    simulate(&df, &model, &change, &BuildContext::default(), &Options::default()).critical_path_seconds
+}
+
 #[function_component(TipOrder)]
 pub fn tip_order(props: &TipOrderProps) -> Html {
     let use_example = use_state(|| false);
@@ -106,6 +126,11 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
     };
     let items = movable(&text);
     let (before, after) = (cost(&a.source, &a.scenarios), cost(&text, &a.scenarios));
+    // The ARG case: what a new value of the volatile arg rebuilds.
+    let arg = volatile_arg(&a).map(|n| {
+        let (b, t) = (arg_cost(&a.source, &n), arg_cost(&text, &n));
+        format!(" After a new {n}: {} s (was {} s): move the ARG down to just above its first use.", F0(t), F0(b))
+    });
     let do_move = {
         let (edited, message, text, version, ex) = (
             edited.clone(),
@@ -215,7 +240,8 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
                 <p class="message" aria-live="polite" data-testid="order-message">{(*message).clone()}</p>
                 <p data-testid="order-cost">{format!(
                     "Rebuild after a source edit: {} s (was {} s); after a dependency bump: {} s (was {} s). Estimated.",
-                    F0(after.0), F0(before.0), F0(after.1), F0(before.1))}</p>
+                    F0(after.0), F0(before.0), F0(after.1), F0(before.1))}
+                    { for arg.map(|t| html! { <span data-testid="order-arg-cost">{t}</span> }) }</p>
                 <button type="button" onclick={reset}>{"Reset order"}</button>
                 {" "}
                 if !*use_example { <button type="button" onclick={apply}>{"Use this order in the editor"}</button> }

@@ -1,22 +1,31 @@
 //! ## What it does
-//! Finds a slow, rarely-changing step (system packages, a tool installed by
-//! name) placed after a step whose inputs change more often (the project's
-//! code, configuration files), in the same stage, when moving it up is safe.
+//! Finds a slow, rarely-changing step (system packages, dependencies) that
+//! BuildKit re-runs although its own inputs did not change, because a step
+//! above it changes more often: the project's code copied before it, a
+//! configuration file, or a build arg whose value is new on most builds
+//! (`VERSION`, `GIT_SHA`, `BUILD_DATE`, …) declared above it. Detection
+//! follows the simulator: for a source edit and for a new value of each
+//! such arg, every slow step re-run through the cache chain (or, for an
+//! arg, through its environment) is a finding, fixable or not.
 //!
 //! ## Why it slows the build
 //! BuildKit's cache is a chain: once a step misses, every later step in the
-//! stage runs again. A slow step below a volatile one re-runs on every change
-//! of the volatile one, although its own inputs did not change. Ordered like
-//! an inverted pyramid (slow and stable at the top, fast and volatile at the
-//! bottom), an edit only rebuilds the cheap steps after it.
+//! stage runs again. And every ARG declared with a value is in the
+//! environment of every later `RUN`, so it is in their cache keys: a new
+//! `VERSION` re-runs an `apt-get install` that never reads it. Ordered like
+//! an inverted pyramid (slow and stable at the top, fast and volatile at
+//! the bottom, each ARG just above its first use), an edit only rebuilds
+//! the cheap steps after it.
 //!
 //! ## Example
 //! ❌ Bad
 //! ```dockerfile
 //! FROM python:3.12-slim
+//! ARG VERSION
 //! WORKDIR /app
 //! COPY . .
 //! RUN apt-get update && apt-get install -y --no-install-recommends libpq5
+//! LABEL org.opencontainers.image.version=$VERSION
 //! CMD ["python", "app.py"]
 //! ```
 //! ✅ Good
@@ -25,13 +34,17 @@
 //! WORKDIR /app
 //! RUN apt-get update && apt-get install -y --no-install-recommends libpq5
 //! COPY . .
+//! ARG VERSION
+//! LABEL org.opencontainers.image.version=$VERSION
 //! CMD ["python", "app.py"]
 //! ```
 //!
 //! ## Fix safety
-//! The fix moves the slow step above the first volatile step it follows. It
-//! is offered only when a conservative analysis proves the move cannot change
-//! what the step sees:
+//! Two fixes, each offered only when a conservative analysis proves it
+//! cannot change what a step sees; otherwise the finding says why there is
+//! no fix (a step between that it may depend on, a stage it builds on).
+//!
+//! Moving a slow step up (safe):
 //! - the step is a `RUN` whose every command is a package install *by name*,
 //!   an index update or cleanup (`apt-get`, `apk`, `dnf`, `pip install
 //!   <name>`, `npm install -g <name>`, `rm -rf` of caches, `useradd`…): it
@@ -39,13 +52,15 @@
 //!   matter;
 //! - nothing it moves above is a `RUN` (whose output it might use), an `ENV`,
 //!   `ARG`, `WORKDIR`, `USER`, `SHELL` or `VOLUME` (which change its
-//!   environment or working directory), or a `COPY --from`/`ADD` of a remote
-//!   source;
+//!   environment or working directory), a `COPY` into `/etc` (configuration
+//!   a package manager reads), or a `COPY --from`/`ADD` of a remote source;
 //! - it uses no bind mount of the context.
 //!
-//! With those conditions the moved step runs with the same command,
-//! environment, user and working directory on the same files, so the fix is
-//! safe.
+//! Moving a volatile ARG down to just above its first use (or to the end of
+//! its stage when nothing uses it): safe when every `RUN` it passes is a
+//! package step, which cannot read the arg; unsafe when another `RUN` (a
+//! script, `make`) lies between, since it may read the arg from its
+//! environment. No fix when the ARG declares several variables.
 
 use super::super::{Ctx, Finding, Label, RuleMeta};
 use crate::fix::{line_range, Applicability, Fix};
@@ -748,6 +763,96 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
                 commands: Default::default(),
             });
             out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::optimize::{optimize, OptimizeOptions};
+    use crate::fix::Applicability;
+    use crate::simulate::BuildContext;
+    use crate::tips::{check, CheckOptions, Finding};
+
+    fn ll201(src: &str) -> Vec<Finding> {
+        let opts = CheckOptions { no_savings: true, ..CheckOptions::default() };
+        check(src, &BuildContext::default(), &opts)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == "LL201")
+            .collect()
+    }
+
+    /// The text after LL201's fixes alone.
+    fn fixed(src: &str, unsafe_fixes: bool) -> String {
+        let disabled = crate::tips::registry::RULES
+            .iter()
+            .map(|r| r.meta.code.to_string())
+            .filter(|c| c != "LL201")
+            .collect();
+        let opts = OptimizeOptions { unsafe_fixes, disabled, ..OptimizeOptions::default() };
+        optimize(src, &BuildContext::default(), &opts).text
+    }
+
+    // Fail vectors (the rule fires), with the exact fixed text.
+    #[test]
+    fn a_volatile_arg_above_slow_packages_moves_to_its_first_use() {
+        let src = "FROM debian:12\nARG GIT_SHA\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN echo $GIT_SHA > /sha\n";
+        let f = ll201(src);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].start.line, 2);
+        assert_eq!(f[0].message, "build arg GIT_SHA changes on most builds, and BuildKit puts it in the environment of every later RUN: `RUN apt-get update && apt-get install -y…` (line 3) re-run on each new value (~12 s) though they do not use it. Declare it just above its first use");
+        let fix = f[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.title, "Move the ARG GIT_SHA down above line 4");
+        assert_eq!(fix.applicability, Applicability::Safe);
+        assert_eq!(
+            fixed(src, false),
+            "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nARG GIT_SHA\nRUN echo $GIT_SHA > /sha\n"
+        );
+    }
+
+    #[test]
+    fn passing_a_script_makes_the_arg_move_unsafe() {
+        let src = "FROM debian:12\nARG BUILD_DATE\nRUN apt-get install -y --no-install-recommends curl\nRUN ./build.sh\nLABEL created=$BUILD_DATE\n";
+        let f = ll201(src);
+        let fix = f[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, Applicability::Unsafe);
+        assert_eq!(fixed(src, false), src, "not applied without --unsafe");
+        assert_eq!(
+            fixed(src, true),
+            "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\nRUN ./build.sh\nARG BUILD_DATE\nLABEL created=$BUILD_DATE\n"
+        );
+    }
+
+    #[test]
+    fn a_source_copy_in_the_stage_built_on_is_reported_without_a_fix() {
+        let src = "FROM python:3.12-slim AS app\nWORKDIR /app\nCOPY . .\n\nFROM app AS prod\nRUN apt-get update && apt-get install -y --no-install-recommends chromium\n";
+        let f = ll201(src);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].start.line, 6);
+        assert!(f[0].fix.is_none());
+        assert_eq!(
+            f[0].no_fix.as_deref(),
+            Some("line 3 is in stage app, which this stage builds on: install it in app above line 3 (or in a stage both build on)")
+        );
+    }
+
+    // Pass vectors: no finding.
+    #[test]
+    fn stable_args_and_real_uses_are_no_finding() {
+        for src in [
+            // A pinned tool version is not volatile.
+            "FROM node:20\nARG PNPM_VERSION=9.1.0\nRUN npm install -g pnpm@9.1.0\n",
+            // Platform args are the same on every build of a platform.
+            "FROM debian:12\nARG TARGETARCH\nRUN apt-get install -y --no-install-recommends curl\n",
+            // The first step after it uses it.
+            "FROM golang:1.22\nARG VERSION\nRUN go build -ldflags \"-X main.v=$VERSION\" ./...\n",
+            // `make` may read it from its environment: not provably unused.
+            "FROM golang:1.22\nARG VERSION\nRUN make release\n",
+            // Only metadata follows.
+            "FROM alpine\nARG BUILD_DATE\nLABEL created=$BUILD_DATE\n",
+        ] {
+            assert!(ll201(src).is_empty(), "{src}: {:?}", ll201(src));
         }
     }
 }
