@@ -44,12 +44,7 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
     )
     .critical_path_seconds
         + RESTART_SECONDS;
-    let (yaml, run) = compose::generate(&Ctx {
-        src: &a.source,
-        df: &a.df,
-        model: &a.model,
-        context: &ctx,
-    });
+    let (yaml, run) = compose::generate(&Ctx::new(&a.source, &a.df, &a.model, &ctx));
     let n = *edits;
     let (total_rebuild, total_sync) = (rebuild * n as f64, SYNC_SECONDS * n as f64);
     let scale = total_rebuild.max(total_sync).max(1.0);

@@ -100,7 +100,23 @@ pub struct Ctx<'a> {
     pub(crate) ops_seen: std::cell::RefCell<util::OpCursor>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// What the rules see of one parsed and modelled Dockerfile.
+    pub fn new(
+        src: &'a str,
+        df: &'a Dockerfile,
+        model: &'a BuildModel,
+        context: &'a BuildContext,
+    ) -> Ctx<'a> {
+        Ctx {
+            src,
+            df,
+            model,
+            context,
+            ops_seen: Default::default(),
+        }
+    }
+
     /// A finding of `meta` at `span`.
     pub fn finding(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Finding {
         Finding {
@@ -244,13 +260,7 @@ pub fn run_rules(
     context: &BuildContext,
     opts: &CheckOptions,
 ) -> Vec<Finding> {
-    let cx = Ctx {
-        src,
-        df,
-        model,
-        context,
-        ops_seen: Default::default(),
-    };
+    let cx = Ctx::new(src, df, model, context);
     let global = global_suppressions(src);
     let index = LineIndex::new(src);
     let mut out = Vec::new();
