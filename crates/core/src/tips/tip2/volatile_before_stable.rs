@@ -507,9 +507,11 @@ fn mentions(text: &str, name: &str) -> bool {
 }
 
 /// The fix for a volatile ARG: move its line to just above the first later
-/// instruction of its stage that uses it (or after the stage's last
-/// instruction when none does). Safe when every RUN it passes is a package
-/// step (which cannot read it); unsafe otherwise.
+/// step of its stage that executes with it (a `RUN`, `COPY`, `WORKDIR` that
+/// names it), or after the stage's last instruction when none does. The
+/// `LABEL`s and `ENV`s between that name it move with it, in order, so they
+/// keep its value. Safe when every RUN it passes is a package step (which
+/// cannot read it); unsafe otherwise.
 fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) -> Result<Fix, String> {
     if names > 1 {
         return Err(format!(
@@ -528,41 +530,61 @@ fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) ->
     let Some(&(_, last)) = later.last() else {
         return Err("nothing follows it in its stage".into());
     };
-    let use_at = later.iter().find(|(_, i)| mentions(i.span.text(cx.src), name));
+    let metadata = |i: &Instruction| matches!(i.command, Command::Label { .. } | Command::Env { .. });
+    let use_at = later
+        .iter()
+        .position(|(_, i)| !metadata(i) && mentions(i.span.text(cx.src), name));
+    let between = &later[..use_at.unwrap_or(later.len())];
     let mut unsafe_reason = None;
-    for (k, i) in &later {
-        if use_at.is_some_and(|(u, _)| k >= u) {
-            break;
-        }
-        if matches!(i.command, Command::Run { .. }) {
-            let step = cx.model.steps.iter().find(|s| s.instruction == *k);
-            if !step.is_some_and(|s| package_only(s, i) || is_context_free_install(s, i)) {
-                unsafe_reason = Some(format!("line {} may read {name} from its environment", i.start.line));
-                break;
+    let mut carried: Vec<&Instruction> = vec![ins];
+    for (k, i) in between {
+        match &i.command {
+            Command::Run { .. } => {
+                let step = cx.model.steps.iter().find(|s| s.instruction == *k);
+                if !step.is_some_and(|s| is_context_free_install(s, i)) && !env_blind(i) {
+                    unsafe_reason.get_or_insert(format!("line {} may read {name} from its environment", i.start.line));
+                }
             }
+            Command::Onbuild { .. } => return Err(format!("an ONBUILD (line {}) follows it", i.start.line)),
+            Command::Arg { args } if args.iter().any(|a| a.name == name) => {
+                return Err(format!("{name} is declared again on line {}", i.start.line))
+            }
+            _ => {}
         }
-        if matches!(i.command, Command::Onbuild { .. }) {
-            return Err(format!("an ONBUILD (line {}) follows it", i.start.line));
+        if metadata(i) && mentions(i.span.text(cx.src), name) {
+            carried.push(i);
         }
     }
-    let moved = line_range(cx.src, ins.span);
-    let (title, edits) = match use_at {
-        Some((_, u)) => (
-            format!("Move the ARG {name} down above line {}", u.start.line),
-            crate::fix::move_lines(cx.src, moved, line_range(cx.src, u.span).start as usize),
-        ),
-        None => {
-            // No instruction uses it: after the stage's last one.
-            let end = line_range(cx.src, last.span).end as usize;
-            if end == cx.src.len() && !cx.src.ends_with('\n') {
-                return Err(format!("{name} is used by no later instruction; remove it or move it to the end of the stage"));
-            }
+    if between.iter().all(|(_, i)| carried.iter().any(|c| std::ptr::eq(*c, *i))) {
+        return Err(format!("{name} is already just above its first use"));
+    }
+    let nl = crate::fix::newline(cx.src);
+    let mut block = String::new();
+    let mut edits = Vec::new();
+    for c in &carried {
+        let r = line_range(cx.src, c.span);
+        block.push_str(r.text(cx.src).trim_end_matches(['\r', '\n']));
+        block.push_str(nl);
+        edits.push(crate::fix::TextEdit::delete(r));
+    }
+    let (title, at) = match use_at {
+        Some(u) => {
+            let u = later[u].1;
             (
-                format!("Move the ARG {name} to the end of its stage (nothing uses it)"),
-                crate::fix::move_lines(cx.src, moved, end),
+                format!("Move the ARG {name} down above line {}", u.start.line),
+                line_range(cx.src, u.span).start as usize,
             )
         }
+        None => {
+            let end = line_range(cx.src, last.span).end as usize;
+            if !cx.src[..end].ends_with('\n') {
+                block.insert_str(0, nl); // the last line had no line ending
+                block.truncate(block.len() - nl.len());
+            }
+            (format!("Move the ARG {name} to the end of its stage (no step uses it)"), end)
+        }
     };
+    edits.push(crate::fix::TextEdit::insert(at, block));
     Ok(Fix {
         title,
         applicability: if unsafe_reason.is_some() { Applicability::Unsafe } else { Applicability::Safe },
