@@ -201,17 +201,144 @@ pub const MANIFESTS: &[&str] = &[
     "nuget.config",
     "NuGet.Config",
     "Directory.*.props",
+    "*.slnx",
+    "*.vbproj",
+    "global.json",
+    "*Gemfile",
+    "gems.rb",
+    "gems.locked",
+    "*.lock",
+    "bun.lockb",
+    "mix.exs",
+    "go.work",
+    "go.work.sum",
+    "deno.json",
+    "deno.jsonc",
+    "requirements*.in",
+    "environment.yml",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    ".python-version",
+    ".ruby-version",
+    ".nvmrc",
+    ".node-version",
+    ".tool-versions",
 ];
 
-/// Whether a context path (a COPY source) names a dependency manifest.
+/// Folders of dependency inputs, not of the project's code: patches an
+/// install applies (pnpm's `patchedDependencies`, patch-package), vendored
+/// dependencies, and the build tools' own folders (the Maven and Gradle
+/// wrappers, yarn's releases and plugins, cargo's config). A copy of one,
+/// or of anything inside one, reads no source.
+pub const DEPENDENCY_DIRS: &[&str] = &["patches", "vendor", ".mvn", "gradle", ".yarn", ".cargo"];
+
+/// Whether a context path (a COPY source) names a dependency manifest or
+/// dependency input: a file of [`MANIFESTS`], a pattern that names them
+/// (`Gemfile*`, `package*.json`), or a path in a [`DEPENDENCY_DIRS`] folder.
 pub fn is_manifest(path: &str) -> bool {
-    let name = path.trim_end_matches('/');
+    let name = path.trim_start_matches("./").trim_end_matches('/');
+    let name = name.strip_suffix("/.").unwrap_or(name);
     let base = name.rsplit('/').next().unwrap_or(name);
-    MANIFESTS.iter().any(|m| {
-        if m.contains('/') {
-            crate::simulate::glob::matches(m, name)
-        } else {
-            crate::simulate::glob::matches(m, base)
+    let first = name.split('/').next().unwrap_or(name);
+    if DEPENDENCY_DIRS.contains(&first) {
+        return true;
+    }
+    let named = |base: &str| {
+        MANIFESTS.iter().any(|m| {
+            if m.contains('/') {
+                crate::simulate::glob::matches(m, name)
+            } else {
+                crate::simulate::glob::matches(m, base)
+            }
+        })
+    };
+    if named(base) {
+        return true;
+    }
+    // A pattern with a literal start that selects manifests (`Gemfile*`,
+    // `package*.json`, `requirements-*.txt`): a bare `*` or `*.json`
+    // selects more than manifests.
+    let wild = base.find(['*', '?', '[']);
+    wild.is_some_and(|at| at > 0)
+        && MANIFESTS
+            .iter()
+            .filter(|m| !m.contains(['*', '/']))
+            .any(|m| crate::simulate::glob::matches(base, m))
+}
+
+/// Whether a COPY source is a tree of the project's code: a directory or
+/// the whole context (see [`is_dir_like`]), not a dependency input
+/// ([`is_manifest`]).
+pub fn is_source_tree(path: &str) -> bool {
+    !is_manifest(path) && is_dir_like(path)
+}
+
+/// Whether a COPY source names a folder (its contents are copied) rather
+/// than a file: `.`, a trailing `/` or `/.`, a [`DEPENDENCY_DIRS`] folder,
+/// or a name without an extension ([`super::is_tree`]) that is not one of
+/// the extension-less files projects keep at the top (`Makefile`,
+/// `Gemfile`, `Procfile`, `LICENSE`, `mvnw`, `gradlew`).
+pub fn is_dir_like(path: &str) -> bool {
+    let name = path.trim_start_matches("./");
+    if name.ends_with('/') || name.ends_with("/.") {
+        return true;
+    }
+    let trimmed = name.trim_end_matches('/');
+    if DEPENDENCY_DIRS.contains(&trimmed) {
+        return true;
+    }
+    if !super::is_tree(path) {
+        return false;
+    }
+    let base = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    let lower = base.to_ascii_lowercase();
+    let file_like = lower.ends_with("file")
+        || (base.len() > 1 && base.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        || matches!(lower.as_str(), "mvnw" | "gradlew" | "configure")
+        || MANIFESTS.contains(&base);
+    !file_like
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_and_dependency_inputs() {
+        for p in [
+            "package.json",
+            "./requirements/prod.txt",
+            "Gemfile*",
+            "package*.json",
+            "UserGemfile",
+            "Cargo.lock",
+            "patches",
+            "./patches/",
+            "vendor",
+            ".mvn/wrapper",
+            "App.csproj",
+            "*.csproj",
+            "rust-toolchain.toml",
+            "BTCPayServer/BTCPayServer.csproj",
+        ] {
+            assert!(is_manifest(p), "{p}");
         }
-    })
+        for p in ["src", ".", "*", "*.json", "app.py", "lib/", "packages/api"] {
+            assert!(!is_manifest(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn source_trees() {
+        for p in [".", "./", "src", "src/", "code", "BTCPayServer.Common/.", "./server/graph_service"] {
+            assert!(is_source_tree(p), "{p}");
+        }
+        for p in [
+            "Makefile", "Procfile", "LICENSE", "mvnw", "gradlew", "Gemfile", "vendor", "patches", "app.py",
+            ".git",
+        ] {
+            assert!(!is_source_tree(p), "{p}");
+        }
+        assert!(is_dir_like("gradle/") && is_dir_like(".mvn") && !is_dir_like("gradlew"));
+    }
 }

@@ -226,6 +226,19 @@ fn takes_value(manager: Manager, flag: &str) -> bool {
                     | "--workspace"
                     | "--registry"
                     | "--cwd"
+                    | "--network-timeout"
+                    | "--network-concurrency"
+                    | "--modules-folder"
+                    | "--cache-folder"
+                    | "--global-folder"
+                    | "--mutex"
+                    | "--loglevel"
+                    | "--cache"
+                    | "--userconfig"
+                    | "--store-dir"
+                    | "--virtual-store-dir"
+                    | "--child-concurrency"
+                    | "--reporter"
             )
         }
         Manager::Go => matches!(
@@ -285,7 +298,7 @@ fn takes_value(manager: Manager, flag: &str) -> bool {
 }
 
 /// Positional words after the subcommand (flags and their values skipped).
-fn positionals(manager: Manager, args: &[String]) -> Vec<String> {
+pub fn positionals(manager: Manager, args: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut skip = false;
     for a in args {
@@ -333,10 +346,39 @@ fn strs(v: &[&str]) -> Vec<String> {
 pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
     let name = cmd.program_name();
     let args = cmd.args();
+    if let Some(inner) = indirect(cmd) {
+        let mut o = recognize(&inner)?;
+        o.command = cmd.text();
+        return Some(o);
+    }
     const KNOWN: &[&str] = &[
-        "apt-get", "apt", "aptitude", "apk", "dnf", "yum", "microdnf", "pip", "pip3", "pipenv",
-        "poetry", "uv", "npm", "yarn", "pnpm", "go", "cargo", "mvn", "mvnw", "gradle", "gradlew",
-        "bundle", "bundler", "gem", "composer", "dotnet",
+        "apt-get",
+        "apt",
+        "aptitude",
+        "apk",
+        "dnf",
+        "yum",
+        "microdnf",
+        "pip",
+        "pip3",
+        "pipenv",
+        "poetry",
+        "uv",
+        "npm",
+        "yarn",
+        "pnpm",
+        "go",
+        "cargo",
+        "mvn",
+        "mvnw",
+        "gradle",
+        "gradlew",
+        "bundle",
+        "bundler",
+        "gem",
+        "composer",
+        "composer.phar",
+        "dotnet",
     ];
     let python_m = name.starts_with("python") && args.first().map(String::as_str) == Some("-m");
     if !(KNOWN.contains(&name) || python_m) {
@@ -407,7 +449,8 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
                 &["install", "sync"],
                 &["pyproject.toml", "poetry.lock"],
             );
-            if o.action == Action::Install && !o.has_flag("--no-root") && !o.has_flag("--only") {
+            // `--only main` still installs the project; only `--no-root` does not.
+            if o.action == Action::Install && !o.has_flag("--no-root") {
                 o.reads_source = true;
             }
             Some(o)
@@ -439,6 +482,18 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
                 let mut o = op(Manager::Go, Action::Install, cmd);
                 o.packages = positionals(Manager::Go, args).into_iter().skip(1).collect();
                 with_manifests(o, &["go.mod", "go.sum"])
+            }
+            "install"
+                if positionals(Manager::Go, args)
+                    .iter()
+                    .skip(1)
+                    .any(|p| p.contains('@')) =>
+            {
+                // `go install golang.org/x/tools/gopls@latest`: a tool, not the project.
+                let mut o = op(Manager::Go, Action::Install, cmd);
+                o.reads_source = false;
+                o.packages = positionals(Manager::Go, args).into_iter().skip(1).collect();
+                o
             }
             "build" | "install" | "generate" | "test" | "vet" => {
                 with_manifests(op(Manager::Go, Action::Build, cmd), &["go.mod", "go.sum"])
@@ -473,7 +528,13 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         }),
         "mvn" | "mvnw" => {
             let goals: Vec<String> = positionals(Manager::Maven, args);
-            let resolve = goals.iter().any(|g| g.starts_with("dependency:"));
+            // `dependency:go-offline`, `dependency:resolve-plugins`, and the
+            // go-offline plugin (`de.qaware.maven:go-offline-maven-plugin:resolve-dependencies`).
+            let resolve = goals.iter().any(|g| {
+                g.starts_with("dependency:")
+                    || g.contains("go-offline")
+                    || g.ends_with(":resolve-dependencies")
+            });
             let build = goals.iter().any(|g| {
                 matches!(
                     g.as_str(),
@@ -494,10 +555,27 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         }
         "gradle" | "gradlew" => {
             let tasks: Vec<String> = positionals(Manager::Gradle, args);
+            // `:app:shadowJar` runs `shadowJar` in project `app`.
             let build = tasks.iter().any(|t| {
                 matches!(
-                    t.as_str(),
-                    "build" | "assemble" | "bootJar" | "jar" | "installDist" | "shadowJar" | "test"
+                    t.rsplit(':').next().unwrap_or(t),
+                    "build"
+                        | "assemble"
+                        | "bootJar"
+                        | "bootWar"
+                        | "jar"
+                        | "war"
+                        | "installDist"
+                        | "distTar"
+                        | "distZip"
+                        | "shadowJar"
+                        | "test"
+                        | "check"
+                        | "classes"
+                        | "compileJava"
+                        | "compileKotlin"
+                        | "nativeCompile"
+                        | "buildPlugin"
                 )
             });
             let deps = tasks
@@ -539,7 +617,7 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         } else {
             op(Manager::Gem, Action::Other, cmd)
         }),
-        "composer" => Some(match first.as_str() {
+        "composer" | "composer.phar" => Some(match first.as_str() {
             "install" => with_manifests(
                 op(Manager::Composer, Action::Install, cmd),
                 &["composer.json", "composer.lock"],
@@ -572,6 +650,42 @@ pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
         }),
         _ => None,
     }
+}
+
+/// The command a wrapper runs, when it is a package manager in disguise:
+/// `php composer.phar install`, or a program named by a variable after a
+/// manager (`$PIP install …`, `$UV_CMD sync`, `${NPM} ci`).
+fn indirect(cmd: &SimpleCommand) -> Option<SimpleCommand> {
+    let prog = cmd.program();
+    let name = cmd.program_name();
+    if name == "php" {
+        let script = cmd.args().first()?;
+        let base = script.rsplit('/').next().unwrap_or(script);
+        return matches!(base, "composer" | "composer.phar").then(|| SimpleCommand {
+            words: cmd.words[1..].to_vec(),
+            assignments: Vec::new(),
+        });
+    }
+    let var = prog.strip_prefix('$')?;
+    let var = var
+        .strip_prefix('{')
+        .and_then(|v| v.strip_suffix('}'))
+        .unwrap_or(var)
+        .to_ascii_lowercase();
+    let head = var.split(['_', '-']).next().unwrap_or("");
+    const MANAGERS: &[&str] = &[
+        "pip", "pip3", "pipenv", "poetry", "uv", "npm", "yarn", "pnpm", "mvn", "gradle", "bundle",
+        "composer",
+    ];
+    if !MANAGERS.contains(&head) || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut words = cmd.words.clone();
+    words[0] = head.to_string();
+    Some(SimpleCommand {
+        words,
+        assignments: Vec::new(),
+    })
 }
 
 fn with_manifests(mut o: PackageOp, manifests: &[&str]) -> PackageOp {
@@ -621,16 +735,17 @@ fn pip(manager: Manager, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
     o.manifests = flag_values(args, &["-r", "--requirement", "-c", "--constraint"]);
     let editable = flag_values(args, &["-e", "--editable"]);
     for p in pos.into_iter().skip(1).chain(editable) {
-        if p == "."
-            || p.starts_with("./")
-            || p.starts_with('/')
-            || p.ends_with(".whl")
-            || p.ends_with(".tar.gz")
-        {
-            if p == "." || p.starts_with("./") {
+        // `.[server]`, `./lib[extra]`: a local path with extras.
+        let path = p.split('[').next().unwrap_or(&p);
+        let archive = path.ends_with(".whl") || path.ends_with(".tar.gz") || path.ends_with(".zip");
+        if path == "." || path.starts_with("./") || path.starts_with('/') || archive {
+            if path == "." || (path.starts_with("./") && !archive) {
                 o.reads_source = true;
                 o.manifests
                     .extend(strs(&["pyproject.toml", "setup.py", "setup.cfg"]));
+            } else if archive && !path.starts_with('/') {
+                // `pip install dist/*.whl`: a package built from the source here.
+                o.reads_source = true;
             }
         } else {
             o.packages.push(p);
@@ -703,6 +818,10 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
     {
         let mut o = op(manager, Action::Install, cmd);
         o.packages = pos.into_iter().skip(1).collect();
+        if o.has_flag("-g") || o.has_flag("--global") {
+            // `npm install -g pnpm`: a tool, whatever the project's manifests say.
+            return o;
+        }
         o.manifests = strs(manifests);
         if manager == Manager::Yarn {
             o.manifests.extend(strs(&[".yarnrc.yml", ".yarn/releases"]));
@@ -717,6 +836,18 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
     } else {
         first
     };
+    if script
+        .split([':', '-'])
+        .any(|part| matches!(part, "install" | "deps"))
+    {
+        // A package script that installs (`yarn webui:install`,
+        // `npm run install:all`): it reads the manifests, and whatever
+        // else the script touches.
+        let mut o = op(manager, Action::Install, cmd);
+        o.manifests = strs(manifests);
+        o.reads_source = true;
+        return o;
+    }
     let action = if matches!(
         script,
         "build" | "compile" | "bundle" | "generate" | "prepare"
@@ -976,6 +1107,37 @@ mod tests {
         );
         assert!(found[2].reads_source);
         assert!(found[1].has_flag("-y"));
+    }
+
+    // Wrappers, tools by name, and flags with values.
+    #[test]
+    fn recognizes_wrappers_tools_and_flag_values() {
+        let o = &ops("php /bin/composer.phar install -o")[0];
+        assert_eq!((o.manager, o.action), (Manager::Composer, Action::Install));
+        assert_eq!(o.command, "php /bin/composer.phar install -o");
+        let o = &ops("$UV_CMD sync --frozen --no-dev")[0];
+        assert_eq!((o.manager, o.action, o.reads_source), (Manager::Uv, Action::Install, true));
+        assert_eq!(o.command, "$UV_CMD sync --frozen --no-dev");
+        assert!(ops("$HOME/bin/x install").is_empty() && ops("$CMD run").is_empty());
+        let o = &ops("go install golang.org/x/tools/gopls@latest")[0];
+        assert_eq!((o.action, o.reads_source), (Action::Install, false));
+        assert!(o.manifests.is_empty());
+        assert_eq!(ops("go install ./cmd/app")[0].action, Action::Build);
+        assert!(ops("npm install -g pnpm")[0].manifests.is_empty());
+        let o = &ops("yarn webui:install --production")[0];
+        assert_eq!((o.action, o.reads_source), (Action::Install, true));
+        assert_eq!(ops("./gradlew :app:shadowJar")[0].action, Action::Build);
+        assert_eq!(
+            ops("./mvnw -B de.qaware.maven:go-offline-maven-plugin:resolve-dependencies")[0].action,
+            Action::Install
+        );
+        assert!(ops("pip install --editable .[server]")[0].reads_source);
+        assert!(ops("pip install dist/*.whl")[0].reads_source);
+        assert!(!ops("pip install /wheels/app.whl")[0].reads_source);
+        assert!(ops("yarn install --network-timeout 100000")[0].packages.is_empty());
+        // `--only main` still installs the project.
+        assert!(ops("poetry install --only main")[0].reads_source);
+        assert!(!ops("poetry install --no-root")[0].reads_source);
     }
 
     // Fail vectors: not package managers.

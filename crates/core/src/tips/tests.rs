@@ -366,20 +366,20 @@ fn broad_copy_split_covers_every_ecosystem() {
             "composer install --no-dev",
             "composer.json composer.lock*",
         ),
-        (
-            "maven:3",
-            "mvn dependency:go-offline",
-            "pom.xml .mvn* mvnw*",
-        ),
+        // `.mvn*` would copy the folder's contents into `./` (BuildKit
+        // copies a matched folder's contents): the wrapper's files are
+        // copied, as `mvnw` and `.mvn/`, only for `./mvnw`.
+        ("maven:3", "mvn dependency:go-offline", "pom.xml"),
         (
             "mcr.microsoft.com/dotnet/sdk:8.0",
             "dotnet restore App.csproj",
             "App.csproj",
         ),
+        // A manifest in a subfolder lands in the same subfolder.
         (
             "python:3.12",
             "pip install -r requirements/prod.txt",
-            "requirements/prod.txt",
+            "requirements/prod.txt requirements/",
         ),
     ];
     for (image, install, expect) in cases {
@@ -398,7 +398,8 @@ fn broad_copy_split_covers_every_ecosystem() {
             .first()
             .unwrap_or_else(|| panic!("no LL301 for {install}"));
         let (fixed, _) = crate::fix::apply_edits(&src, &f.fix.as_ref().expect("fix").edits);
-        let want = format!("FROM {image}\nWORKDIR /app\nCOPY {expect} ./\nRUN {install}\nCOPY . .\nCMD [\"run\"]\n");
+        let dest = if expect.ends_with('/') { "" } else { " ./" };
+        let want = format!("FROM {image}\nWORKDIR /app\nCOPY {expect}{dest}\nRUN {install}\nCOPY . .\nCMD [\"run\"]\n");
         assert_eq!(fixed, want, "{install}");
     }
     // A known context drops optional files that are absent.
@@ -421,9 +422,11 @@ fn broad_copy_split_covers_every_ecosystem() {
         fixed.contains("COPY package.json ./\nRUN npm ci\nCOPY . .\n"),
         "{fixed}"
     );
-    // pip install . needs the source: no split.
+    // pip install . needs the source: reported, with the reason it has no fix.
     let src = "FROM python:3.12\nCOPY . .\nRUN pip install .\n";
-    assert!(!codes(src, &BuildContext::default()).contains(&"LL301"));
+    let r = check(src, &BuildContext::default(), &CheckOptions::default());
+    let f = r.findings.iter().find(|f| f.code == "LL301").expect("LL301");
+    assert!(f.fix.is_none() && f.no_fix.is_some(), "{f:?}");
 }
 
 #[test]

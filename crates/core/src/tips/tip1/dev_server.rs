@@ -1,8 +1,11 @@
 //! ## What it does
 //! Finds images whose `CMD` or `ENTRYPOINT` runs a reloading development
 //! server: `flask run --reload` or `--debug`, `uvicorn --reload`,
-//! `npm run dev`, `nodemon`, `rails server` in development, `air`,
-//! `cargo watch`, `dotnet watch`, `webpack serve`, `vite`, and the like.
+//! `npm run dev`, `nodemon`, `node --watch`, `rails server` in development,
+//! `air`, `cargo watch`, `dotnet watch`, `webpack serve`, `vite`, `next
+//! dev`, `ng serve`, and the like, also when a launcher starts it (`npx`,
+//! `npm exec`, `yarn`, `pnpm exec`/`dlx`, `bunx`, `poetry run`, `uv run`,
+//! `python -m`, `bundle exec`).
 //!
 //! ## Why it slows the build
 //! A reloading server exists to pick up edits without a restart, but an
@@ -52,8 +55,62 @@ pub const META: RuleMeta = RuleMeta {
     summary: "The image runs a reloading dev server: develop with a bind mount or compose watch instead of rebuilding",
 };
 
+/// The command a launcher runs: `npx [-y] X …`, `npm exec [--] X …`,
+/// `pnpm exec|dlx X …`, `yarn [exec|dlx] X …` (yarn runs a package's
+/// binary by name), `bunx X …`, `bun x X …`, `poetry|uv|pipenv run X …`,
+/// `python -m X …`, `bundle exec X …`, `env VAR=1 X …`.
+fn launched(words: &[String]) -> Option<&[String]> {
+    let prog = words.first().map(|p| p.rsplit('/').next().unwrap_or(p))?;
+    let sub = words.get(1).map(String::as_str).unwrap_or("");
+    // Skip the launcher's own flags (`npx -y`, `npx --package x`).
+    let after_flags = |from: usize| -> Option<&[String]> {
+        let mut i = from;
+        while i < words.len() && words[i].starts_with('-') {
+            let w = words[i].as_str();
+            i += if matches!(w, "-p" | "--package" | "-c" | "--call") { 2 } else { 1 };
+        }
+        (i < words.len()).then(|| &words[i..])
+    };
+    match (prog, sub) {
+        ("npx" | "bunx", _) => after_flags(1),
+        ("npm", "exec" | "x") | ("pnpm", "exec" | "dlx") | ("yarn", "exec" | "dlx") | ("bun", "x") => {
+            after_flags(2)
+        }
+        // `yarn nodemon`, `pnpm next dev`: a binary of the project, not a
+        // manager command (those are recognized as scripts below).
+        ("yarn" | "pnpm", s) if DEV_BINARIES.contains(&s) => Some(&words[1..]),
+        ("poetry" | "uv" | "pipenv" | "pdm" | "rye" | "hatch", "run") => after_flags(2),
+        ("bundle", "exec") => after_flags(2),
+        ("python" | "python3", "-m") => Some(&words[2..]).filter(|w| !w.is_empty()),
+        ("env", _) => {
+            let i = words[1..].iter().position(|w| !w.contains('=') && !w.starts_with('-'))?;
+            Some(&words[1 + i..])
+        }
+        _ => None,
+    }
+}
+
+/// Programs that are development servers or reloaders (or run one with
+/// the right arguments), for `yarn X` / `pnpm X`.
+const DEV_BINARIES: &[&str] = &[
+    "nodemon", "ts-node-dev", "tsx", "next", "nuxt", "nuxi", "astro", "remix", "vite", "webpack",
+    "webpack-dev-server", "ng", "react-scripts", "vue-cli-service", "parcel", "gatsby", "nest",
+    "strapi",
+];
+
 /// Recognizes a reloading dev server in a command's words; returns what it is.
 pub fn dev_server(words: &[String]) -> Option<&'static str> {
+    dev_server_at(words, 0)
+}
+
+fn dev_server_at(words: &[String], depth: usize) -> Option<&'static str> {
+    if depth < 4 {
+        if let Some(inner) = launched(words) {
+            if let Some(what) = dev_server_at(inner, depth + 1) {
+                return Some(what);
+            }
+        }
+    }
     let has = |w: &str| {
         words
             .iter()
@@ -88,12 +145,23 @@ pub fn dev_server(words: &[String]) -> Option<&'static str> {
         "nodemon" | "ts-node-dev" | "air" | "reflex" | "watchexec" | "entr" => {
             Some("a file-watching reloader")
         }
+        "tsx" if sub == "watch" => Some("a file-watching reloader"),
+        "node" | "bun" | "deno" if has("--watch") || has("--hot") => Some("a file-watching reloader"),
+        "nest" if sub == "start" && has("--watch") => Some("a file-watching reloader"),
+        "ng" if sub == "serve" => Some("the Angular dev server"),
+        "react-scripts" if sub == "start" => Some("the create-react-app dev server"),
+        "vue-cli-service" if sub == "serve" => Some("the Vue CLI dev server"),
+        "parcel" if sub != "build" => Some("the parcel dev server"),
+        "gatsby" | "strapi" if sub == "develop" => Some("a framework dev server"),
+        "nuxi" if sub == "dev" => Some("a framework dev server"),
         "npm" | "yarn" | "pnpm" | "bun"
             if matches!(script, "dev" | "watch" | "start:dev" | "serve:dev") =>
         {
             Some("an npm dev script")
         }
-        "vite" if sub.is_empty() || sub == "dev" || sub == "serve" => Some("the vite dev server"),
+        "vite" if sub.is_empty() || sub.starts_with('-') || sub == "dev" || sub == "serve" => {
+            Some("the vite dev server")
+        }
         "next" | "nuxt" | "astro" | "remix" if sub == "dev" => Some("a framework dev server"),
         "webpack" | "webpack-dev-server" if prog == "webpack-dev-server" || sub == "serve" => {
             Some("webpack-dev-server")
@@ -175,6 +243,29 @@ mod tests {
     #[test]
     fn pass_vectors() {
         for cmd in [
+            "npx nodemon server.js",
+            "npx -y nodemon index.js",
+            "npx next dev",
+            "npx vite --host",
+            "yarn nodemon src/index.ts",
+            "yarn next dev -p 3000",
+            "yarn exec nodemon",
+            "pnpm exec vite",
+            "pnpm dlx nodemon app.js",
+            "pnpm next dev",
+            "bunx --bun vite",
+            "bun x nodemon",
+            "bun --hot server.ts",
+            "npm exec -- nodemon app.js",
+            "node --watch server.js",
+            "npx tsx watch src/index.ts",
+            "npx ng serve --host 0.0.0.0",
+            "poetry run uvicorn app:app --reload",
+            "uv run flask --debug run",
+            "python -m uvicorn main:app --reload",
+            "bundle exec rails server",
+            "npx react-scripts start",
+            "pnpm dev",
             "flask run --reload",
             "flask --debug run",
             "uvicorn main:app --reload",
@@ -201,6 +292,17 @@ mod tests {
             "uvicorn main:app",
             "rails s -e production",
             "python app.py",
+            "npx prisma migrate deploy",
+            "npx next start",
+            "yarn start",
+            "pnpm exec node dist/main.js",
+            "npx serve -s build",
+            "yarn next build",
+            "poetry run gunicorn app:app",
+            "python -m http.server",
+            "npx parcel build index.html",
+            "bun run server.ts",
+            "node server.js",
         ] {
             assert!(dev_server(&w(cmd)).is_none(), "{cmd}");
         }

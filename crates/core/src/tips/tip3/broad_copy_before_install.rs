@@ -1,10 +1,26 @@
 //! ## What it does
-//! Finds a `COPY` of the whole context (`.`) or of a source directory placed
-//! before a dependency install that only needs the manifests: `pip install
-//! -r requirements.txt`, `npm ci`, `yarn install`, `pnpm install`, `poetry
-//! install --no-root`, `uv sync`, `pipenv install`, `go mod download`,
-//! `cargo fetch`, `mvn dependency:go-offline`, `gradle dependencies`,
-//! `bundle install`, `composer install`, `dotnet restore`.
+//! Finds a `COPY` of the whole context (`.`) or of a source folder placed
+//! before a step that only needs the dependencies, so that BuildKit reruns
+//! it on every edit of the code:
+//! - an install that reads only the manifests: `pip install -r
+//!   requirements.txt`, `npm ci`, `yarn install`, `pnpm install`, `poetry
+//!   install --no-root`, `uv sync --no-install-project`, `pipenv install`,
+//!   `go mod download`, `cargo fetch`, `mvn dependency:go-offline`,
+//!   `gradle dependencies`, `bundle install`, `composer install`, `dotnet
+//!   restore`;
+//! - an install of the project together with its dependencies: `poetry
+//!   install` without `--no-root`, `uv sync` without `--no-install-project`,
+//!   `pip install .`, a package script that installs;
+//! - a build that downloads the dependencies as it compiles: `cargo build`,
+//!   `go build`, `mvn package`, `gradle build`, `dotnet publish`, when no
+//!   earlier layer fetched them (`go mod download`, `cargo chef cook`,
+//!   `dotnet restore`, `mvn dependency:go-offline`, `pnpm fetch`, or a stage
+//!   that did and is copied from).
+//!
+//! Copies of dependency inputs alone (manifests, lock files, `*.csproj`,
+//! `patches/`, `vendor/`, `.mvn/`, `gradle/`) are not source copies. When
+//! several source folders are copied before the step, the finding names
+//! them all.
 //!
 //! ## Why it slows the build
 //! `COPY` is keyed on the content of what it copies. Copying everything
@@ -31,22 +47,60 @@
 //! COPY . .
 //! CMD ["node", "server.js"]
 //! ```
+//! ❌ Bad: the build downloads every module again after each edit
+//! ```dockerfile
+//! FROM golang:1.22 AS build
+//! WORKDIR /src
+//! COPY . .
+//! RUN go build -o /bin/app .
+//! ```
+//! ✅ Good
+//! ```dockerfile
+//! FROM golang:1.22 AS build
+//! WORKDIR /src
+//! COPY go.mod go.sum ./
+//! RUN go mod download
+//! COPY . .
+//! RUN go build -o /bin/app .
+//! ```
 //!
 //! ## Fix safety
-//! The fix copies the manifests the install reads (optional ones such as
-//! lock files with a `*`, which BuildKit allows to match nothing), keeps the
-//! install where it is, and moves the broad `COPY` right after it, with its
-//! flags. It is offered only when every step between the `COPY` and the
-//! install is an `ENV`/`ARG`/`LABEL`/`EXPOSE` or a package install by name
-//! (nothing else could have read the copied files), when no `WORKDIR` lies
-//! between them, and when the install does not also read the project's
-//! source (`pip install .`, `poetry install` without `--no-root`). The image
-//! ends with the same files, so the fix is safe.
+//! When the step only installs from the manifests, the fix copies the
+//! manifests it reads (optional ones such as lock files with a `*`, which
+//! BuildKit allows to match nothing), keeps the install where it is, and
+//! moves the source `COPY`s right after it, with their flags. It is offered
+//! only when every step between is an `ENV`/`ARG`/`LABEL`/`EXPOSE`, a
+//! package install by name or a copy of manifests (nothing else could have
+//! read the copied files), and no `WORKDIR` lies between unless the copies
+//! go to absolute paths. The image ends with the same files, so the fix is
+//! safe; it is unsafe when the known build context holds the folder the
+//! install writes (`node_modules`, `vendor`, `.venv`) and no
+//! `.dockerignore` keeps it out, since the moved `COPY` then overwrites the
+//! installed one.
+//!
+//! Otherwise the fix adds a dependency-only layer before the source copy:
+//! the manifests, then `go mod download`, `cargo fetch` (over a placeholder
+//! `src/main.rs` it removes again), `mvn dependency:go-offline`, `gradle
+//! dependencies`, `dotnet restore`, `poetry install --no-root` or `uv sync
+//! --no-install-project` (with the step's own flags and cache mounts), or
+//! the step's manifest install moved out of a `RUN` that also builds. It is
+//! unsafe: the fetch can fail where the build would not (path dependencies,
+//! modules or workspace members the manifests name, a project file the
+//! restore needs), and it can download more than the build uses.
+//!
+//! No fix, with the reason in the finding, when the install has no
+//! dependency-only form (`pip install .`), when a manifest is not in the
+//! known build context (pass `--context`), when a step between may read the
+//! copied files, or when the `RUN` cannot be split with certainty.
 
 use super::super::{Ctx, Finding, Label, RuleMeta};
-use crate::fix::{line_range, newline, Applicability, Fix, TextEdit};
-use crate::model::{is_tree, Action, Manager, PackageOp, Source, Step, StepKind};
-use crate::syntax::{Command, Instruction};
+use super::deps::{
+    copy_lines, entries, kind, manifests_for, ops_before, satisfied, subcommand,
+    written_commands, Copied, Kind,
+};
+use crate::fix::{line_range, newline, Applicability, CommandChanges, Fix, TextEdit};
+use crate::model::{Manager, PackageOp, Step};
+use crate::syntax::Command;
 
 pub const META: RuleMeta = RuleMeta {
     code: "LL301",
@@ -55,126 +109,200 @@ pub const META: RuleMeta = RuleMeta {
     summary: "The whole project is copied before a dependency install: copy the manifests first",
 };
 
-/// The manifests a manager's install reads, required ones first and
-/// optional ones (lock files) marked with a trailing `*`.
-pub fn manifests_for(op: &PackageOp) -> Vec<String> {
-    let fixed: &[&str] = match op.manager {
-        Manager::Npm => &["package.json", "package-lock.json*", "npm-shrinkwrap.json*"],
-        Manager::Yarn => &["package.json", "yarn.lock*", ".yarnrc.yml*"],
-        Manager::Pnpm => &["package.json", "pnpm-lock.yaml*", "pnpm-workspace.yaml*"],
-        Manager::Poetry => &["pyproject.toml", "poetry.lock*"],
-        Manager::Uv if op.manifests.iter().any(|m| m == "uv.lock") => {
-            &["pyproject.toml", "uv.lock*"]
-        }
-        Manager::Pipenv => &["Pipfile", "Pipfile.lock*"],
-        Manager::Go => &["go.mod", "go.sum*"],
-        Manager::Cargo if op.manifests.iter().any(|m| m == "recipe.json") => &["recipe.json"],
-        Manager::Cargo => &["Cargo.toml", "Cargo.lock*"],
-        Manager::Maven => &["pom.xml", ".mvn*", "mvnw*"],
-        Manager::Gradle => &[
-            "build.gradle*",
-            "settings.gradle*",
-            "gradle.properties*",
-            "gradlew*",
-            "gradle*",
-        ],
-        Manager::Bundler => &["Gemfile", "Gemfile.lock*"],
-        Manager::Composer => &["composer.json", "composer.lock*"],
-        _ => &[],
-    };
-    if !fixed.is_empty() {
-        return fixed.iter().map(|s| s.to_string()).collect();
-    }
-    op.manifests.clone()
-}
-
-/// Installs in `step` that only need manifests (not the whole source).
-fn manifest_installs(step: &Step) -> Vec<&PackageOp> {
+/// The dependency operations of `step` a source edit reruns: not done by
+/// an earlier layer (`before`).
+fn open_deps<'a>(step: &'a Step, before: &[&PackageOp]) -> Vec<(&'a PackageOp, Kind)> {
     step.packages
         .iter()
-        .filter(|o| {
-            o.action == Action::Install
-                && !o.manager.is_system()
-                && !o.manifests.is_empty()
-                && !o.reads_source
-        })
+        .filter_map(|o| kind(o).map(|k| (o, k)))
+        .filter(|(o, k)| !satisfied(o, *k, before))
         .collect()
-}
-
-fn broad_source(step: &Step) -> Option<String> {
-    step.inputs.sources.iter().find_map(|s| match s {
-        Source::Context { path } if is_tree(path) && !crate::model::cost::is_manifest(path) => {
-            Some(path.clone())
-        }
-        _ => None,
-    })
 }
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for st in &cx.model.stages {
         let steps: Vec<&Step> = st.steps.iter().map(|&i| &cx.model.steps[i]).collect();
-        for (i, si) in steps.iter().enumerate() {
-            if si.kind != StepKind::Layer {
+        let source: Vec<bool> = steps
+            .iter()
+            .map(|s| super::deps::is_source_copy(cx, s))
+            .collect();
+        let narrow = narrow_copies(cx, &steps, &source);
+        let mut claimed = vec![false; steps.len()];
+        // The operations before the first unclaimed source copy, kept
+        // while it stays the first (linear on files of many installs).
+        let mut before: Option<(usize, Vec<&PackageOp>)> = None;
+        for j in 0..steps.len() {
+            if steps[j].packages.iter().all(|o| kind(o).is_none()) {
                 continue;
             }
-            let ii = &cx.df.instructions[si.instruction];
-            let (Command::Copy(copy) | Command::Add(copy)) = &ii.command else {
-                continue;
-            };
-            if copy.from.is_some() {
+            let copies: Vec<usize> = (0..j).filter(|&i| source[i] && !claimed[i]).collect();
+            let Some(&c1) = copies.first() else { continue };
+            if before.as_ref().is_none_or(|b| b.0 != c1) {
+                before = Some((c1, ops_before(cx, st.index, c1)));
+            }
+            let deps = open_deps(steps[j], &before.as_ref().expect("set").1);
+            if deps.is_empty() {
                 continue;
             }
-            let Some(tree) = broad_source(si) else {
-                continue;
+            // A manifest install is served by the deliberate narrow copies.
+            let copies: Vec<usize> = if deps.iter().all(|d| d.1 == Kind::Manifests) {
+                copies.into_iter().filter(|&i| !narrow[i]).collect()
+            } else {
+                copies
             };
-            // The first later install that only needs manifests.
-            let Some((j, sj)) = steps
-                .iter()
-                .enumerate()
-                .skip(i + 1)
-                .find(|(_, s)| !manifest_installs(s).is_empty())
-            else {
+            if copies.is_empty() {
                 continue;
-            };
-            let ops = manifest_installs(sj);
-            let ij = &cx.df.instructions[sj.instruction];
-            let names: Vec<String> = ops
-                .iter()
-                .map(|o| {
-                    o.command
-                        .split_whitespace()
-                        .take(2)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect();
-            let mut f = cx.finding(
-                &META,
-                ii.span,
-                format!(
-                    "`{}` copies {} before `{}` (line {}): any edit re-runs the install (~{} s). Copy the manifests first, install, then copy the rest",
-                    si.text,
-                    if crate::simulate::glob::clean(&tree).is_empty() { "the whole build context".to_string() } else { format!("all of `{tree}`") },
-                    names.join("`, `"),
-                    sj.line,
-                    crate::num::F0(sj.seconds)
-                ),
-            );
-            f.labels.push(Label {
-                span: ij.span,
-                message: "this install only needs the dependency manifests".into(),
-            });
-            if sj.packages.iter().all(|o| !o.reads_source) {
-                f.fix = split_fix(cx, &steps, i, j, ii, copy, &tree, &ops);
             }
-            out.push(f);
+            for &i in &copies {
+                claimed[i] = true;
+            }
+            out.push(finding(cx, &steps, &copies, j, &deps));
         }
     }
     out
 }
 
-/// A step that cannot have read the files a broad COPY brought in.
+/// The source copies that look deliberate: a folder two or more levels
+/// deep (`packages/definitions/src`), copied after the stage already copied
+/// manifests alone. An author who split the manifests out and then copies
+/// one deep folder before the install does so because the install needs it
+/// (code it generates from, a local package it builds); a manifest-only
+/// install is not reported for them (an install of the project is).
+fn narrow_copies(cx: &Ctx, steps: &[&Step], source: &[bool]) -> Vec<bool> {
+    let mut manifests_seen = false;
+    let mut out = vec![false; steps.len()];
+    for (i, s) in steps.iter().enumerate() {
+        let ins = &cx.df.instructions[s.instruction];
+        let (Command::Copy(c) | Command::Add(c)) = &ins.command else {
+            continue;
+        };
+        if c.from.is_some() {
+            continue;
+        }
+        if source[i] {
+            out[i] = manifests_seen
+                && c.sources.iter().all(|p| {
+                    let clean = crate::simulate::glob::clean(p);
+                    !crate::model::cost::is_source_tree(p)
+                        || (clean.split('/').count() >= 2 && !clean.contains(['*', '?', '[']))
+                });
+        } else if !c.sources.is_empty() && c.sources.iter().all(|p| crate::model::cost::is_manifest(p)) {
+            manifests_seen = true;
+        }
+    }
+    out
+}
+
+fn finding(cx: &Ctx, steps: &[&Step], copies: &[usize], j: usize, deps: &[(&PackageOp, Kind)]) -> Finding {
+    let s1 = steps[copies[0]];
+    let i1 = &cx.df.instructions[s1.instruction];
+    let sj = steps[j];
+    let ij = &cx.df.instructions[sj.instruction];
+    let trees: Vec<String> = copies
+        .iter()
+        .flat_map(|&i| {
+            steps[i].inputs.sources.iter().filter_map(|s| match s {
+                crate::model::Source::Context { path }
+                    if crate::model::cost::is_source_tree(path) =>
+                {
+                    Some(crate::simulate::glob::clean(path))
+                }
+                _ => None,
+            })
+        })
+        .collect();
+    let what = if trees.iter().any(|t| t.is_empty()) {
+        "the whole build context".to_string()
+    } else if trees.len() == 1 {
+        format!("all of `{}`", trees[0])
+    } else {
+        format!("`{}`", trees.join("`, `"))
+    };
+    let names: Vec<String> = deps
+        .iter()
+        .map(|(o, _)| {
+            let prog = o.command.split_whitespace().next().unwrap_or("");
+            let sub = subcommand(o);
+            if sub.is_empty() {
+                prog.to_string()
+            } else if o.command.starts_with("python") {
+                format!("{} {sub}", o.command.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            } else {
+                format!("{prog} {sub}")
+            }
+        })
+        .fold(Vec::new(), |mut v, n| {
+            if !v.contains(&n) {
+                v.push(n);
+            }
+            v
+        });
+    let copied = if copies.len() == 1 {
+        format!("`{}`", s1.text)
+    } else {
+        format!("`{}` and {} more COPY", s1.text, copies.len() - 1)
+    };
+    let secs = crate::num::F0(sj.seconds);
+    let strongest = if deps.iter().any(|d| d.1 == Kind::Build) {
+        Kind::Build
+    } else if deps.iter().any(|d| d.1 == Kind::Project) {
+        Kind::Project
+    } else {
+        Kind::Manifests
+    };
+    let message = match strongest {
+        Kind::Manifests => format!(
+            "{copied} copies {what} before `{}` (line {}): any edit re-runs the install (~{secs} s). Copy the manifests first, install, then copy the rest",
+            names.join("`, `"),
+            sj.line
+        ),
+        Kind::Project => format!(
+            "{copied} copies {what} before `{}` (line {}), which installs the dependencies with the project: any edit installs them all again (~{secs} s). Install the dependencies alone from the manifests first, then copy the rest",
+            names.join("`, `"),
+            sj.line
+        ),
+        Kind::Build => format!(
+            "{copied} copies {what} before `{}` (line {}), which downloads the dependencies as it builds: any edit downloads them again (~{secs} s). Fetch them in a layer of their own from the manifests first, then copy the rest",
+            names.join("`, `"),
+            sj.line
+        ),
+    };
+    let mut f = cx.finding(&META, i1.span, message);
+    for &i in &copies[1..] {
+        f.labels.push(Label {
+            span: cx.df.instructions[steps[i].instruction].span,
+            message: "also copies source before the install".into(),
+        });
+    }
+    f.labels.push(Label {
+        span: ij.span,
+        message: if strongest == Kind::Manifests {
+            "this install only needs the dependency manifests".into()
+        } else {
+            "this step downloads the dependencies again on every source edit".into()
+        },
+    });
+    let copied: Option<Vec<Copied>> = copies.iter().map(|&i| Copied::new(cx, steps, i)).collect();
+    let result = match copied {
+        None => Err("the copy could not be read".to_string()),
+        Some(c) => match c.iter().find_map(|c| c.unreadable()) {
+            Some(why) => Err(why),
+            None if strongest == Kind::Manifests && sj.packages.iter().all(|o| !o.reads_source) => {
+                let ops: Vec<&PackageOp> = deps.iter().map(|d| d.0).collect();
+                split_fix(cx, steps, &c, j, &ops)
+            }
+            None => layer_fix(cx, steps, &c, j, deps),
+        },
+    };
+    match result {
+        Ok(fix) => f.fix = Some(fix),
+        Err(why) => f.no_fix = Some(why),
+    }
+    f
+}
+
+/// A step that cannot have read the files a source COPY brought in.
 fn harmless(cx: &Ctx, s: &Step) -> bool {
     let ins = &cx.df.instructions[s.instruction];
     match &ins.command {
@@ -187,20 +315,92 @@ fn harmless(cx: &Ctx, s: &Step) -> bool {
             super::super::tip2::volatile_before_stable::is_context_free_install(s, ins)
         }
         Command::Copy(c) | Command::Add(c) => {
-            c.sources.iter().all(|p| crate::model::cost::is_manifest(p))
+            c.from.is_none() && c.sources.iter().all(|p| crate::model::cost::is_manifest(p))
         }
         _ => false,
     }
 }
 
+/// Whether a COPY of files from the context at step `k` may trade places
+/// with the source copies: none of them writes where it writes, or it
+/// copies with the same flags (then the same context file lands with the
+/// same owner and mode, whichever comes last).
+fn copy_commutes(cx: &Ctx, steps: &[&Step], copies: &[Copied], k: usize) -> bool {
+    let Some(here) = Copied::new(cx, steps, k) else {
+        return false;
+    };
+    if here.copy.from.is_some() || here.unreadable().is_some() {
+        return false;
+    }
+    if here.copy.sources.iter().any(|p| crate::model::cost::is_source_tree(p)) {
+        return false;
+    }
+    let same_flags = copies.iter().all(|c| c.flags(cx.src) == here.flags(cx.src));
+    let dest = here.dest_abs.trim_end_matches('/');
+    let into_dir = here.copy.dest.ends_with('/') || here.copy.sources.len() > 1;
+    same_flags
+        || here.copy.sources.iter().all(|p| {
+            let clean = crate::simulate::glob::clean(p);
+            let base = clean.rsplit('/').next().unwrap_or(&clean);
+            let target = if into_dir { format!("{dest}/{base}") } else { dest.to_string() };
+            copies.iter().all(|c| c.provides(&target).is_none())
+        })
+}
+
+/// Why the steps between the copies and the install at `j` block moving
+/// the copies after it, if they do: a step that may read the copied files,
+/// a `WORKDIR` when a copy's destination is relative, an `ENV`/`ARG` that
+/// redefines a variable a copy's destination uses.
+fn blocked_between(cx: &Ctx, steps: &[&Step], copies: &[Copied], j: usize) -> Option<String> {
+    let esc = cx.df.escape;
+    let vars: Vec<String> = copies
+        .iter()
+        .flat_map(|c| crate::model::referenced_vars(&c.copy.dest, esc))
+        .collect();
+    let absolute = copies
+        .iter()
+        .all(|c| c.copy.dest.starts_with('/') || (c.copy.dest.starts_with('$') && c.dest_abs.len() > 1));
+    for (k, s) in steps.iter().enumerate().take(j).skip(copies[0].at + 1) {
+        if copies.iter().any(|c| c.at == k) {
+            continue;
+        }
+        let ins = &cx.df.instructions[s.instruction];
+        let defines: Vec<&str> = match &ins.command {
+            Command::Env { pairs } => pairs.iter().map(|p| p.key.as_str()).collect(),
+            Command::Arg { args } => args.iter().map(|a| a.name.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        if defines.iter().any(|d| vars.iter().any(|v| v == d)) {
+            return Some(format!(
+                "`{}` (line {}) changes a variable the COPY's destination uses",
+                s.text, s.line
+            ));
+        }
+        let workdir_ok = matches!(ins.command, Command::Workdir { .. }) && absolute;
+        let commutes = matches!(ins.command, Command::Copy(_) | Command::Add(_))
+            && copy_commutes(cx, steps, copies, k);
+        if !harmless(cx, s) && !workdir_ok && !commutes {
+            return Some(format!(
+                "`{}` (line {}) runs between the copy and the install and may read the copied files",
+                s.text, s.line
+            ));
+        }
+    }
+    None
+}
+
 /// The installs after the first one (`j`) that the same fix can serve: a
 /// run of manifest-only installs with only harmless steps between, so one
-/// fix copies each install's manifests right before it and moves the broad
-/// COPY after the last (one round of the optimizer, not one per install).
+/// fix copies each install's manifests right before it and moves the source
+/// COPYs after the last (one round of the optimizer, not one per install).
 fn later_installs(cx: &Ctx, steps: &[&Step], j: usize) -> Vec<usize> {
     let mut out = Vec::new();
     for (k, s) in steps.iter().enumerate().skip(j + 1) {
-        if !manifest_installs(s).is_empty() && s.packages.iter().all(|o| !o.reads_source) {
+        let manifest_only = s.packages.iter().any(|o| kind(o) == Some(Kind::Manifests))
+            && s.packages
+                .iter()
+                .all(|o| !o.reads_source && kind(o) != Some(Kind::Build));
+        if manifest_only {
             out.push(k);
         } else if !harmless(cx, s) {
             break;
@@ -209,173 +409,374 @@ fn later_installs(cx: &Ctx, steps: &[&Step], j: usize) -> Vec<usize> {
     out
 }
 
-/// The manifests the install at `steps[k]` reads (`ops`), as paths in the
-/// context, or `None` when one is outside what the broad COPY copies or a
-/// required one is missing from the known context.
-#[allow(clippy::too_many_arguments)]
-fn manifest_files(
-    cx: &Ctx,
-    steps: &[&Step],
-    i: usize,
-    k: usize,
-    copy: &crate::syntax::CopyArgs,
-    tree: &str,
-    ops: &[&PackageOp],
-) -> Option<Vec<String>> {
-    let workdir = &steps[k].inputs.workdir;
-    let dest_abs = if copy.dest.starts_with('/') {
-        copy.dest.clone()
-    } else {
-        format!(
-            "{}/{}",
-            steps[i].inputs.workdir.trim_end_matches('/'),
-            copy.dest
-        )
+/// Whether the known context holds, where the copies put it, the folder
+/// an install writes (`node_modules`, `vendor`, `.venv`) without a
+/// `.dockerignore` keeping it out: the moved COPY would overwrite it.
+fn overwrites_install_output(cx: &Ctx, copies: &[Copied], workdir: &str, ops: &[&PackageOp]) -> bool {
+    let Some(files) = &cx.context.files else {
+        return false;
     };
-    let dest_abs = format!("/{}", crate::simulate::glob::clean(&dest_abs));
-    let tree_clean = crate::simulate::glob::clean(tree);
-    // Where the install looks, relative to the copied tree.
-    let mut files: Vec<String> = Vec::new();
-    for op in ops {
-        for m in manifests_for(op) {
-            let abs = if m.starts_with('/') {
-                m.clone()
-            } else {
-                format!("{}/{}", workdir.trim_end_matches('/'), m)
-            };
-            let abs = format!(
-                "/{}",
-                crate::simulate::glob::clean(abs.trim_end_matches('*'))
-            );
-            let rel = if dest_abs == "/" {
-                abs.trim_start_matches('/').to_string()
-            } else {
-                abs.strip_prefix(&format!("{dest_abs}/"))?.to_string()
-            };
-            let optional = m.ends_with('*');
-            let mut p = if tree_clean.is_empty() {
-                rel
-            } else {
-                format!("{tree_clean}/{rel}")
-            };
-            if let Some(files_known) = &cx.context.files {
-                let exists = files_known
-                    .iter()
-                    .any(|f| crate::simulate::glob::selects(&p, f));
-                if !exists {
-                    if optional {
-                        continue;
-                    }
-                    return None;
-                }
-            } else if optional {
-                p.push('*');
-            }
-            if !files.contains(&p) {
-                files.push(p);
-            }
-        }
-    }
-    Some(files)
+    let ignore = cx
+        .context
+        .dockerignore
+        .as_deref()
+        .map(crate::simulate::DockerIgnore::parse)
+        .unwrap_or_default();
+    ops.iter().any(|o| {
+        let out = match o.manager {
+            Manager::Npm | Manager::Yarn | Manager::Pnpm => "node_modules",
+            Manager::Composer | Manager::Bundler | Manager::Go => "vendor",
+            Manager::Poetry | Manager::Uv | Manager::Pipenv => ".venv",
+            _ => return false,
+        };
+        let abs = format!("{}/{out}", workdir.trim_end_matches('/'));
+        copies.iter().filter_map(|c| c.provides(&abs)).any(|ctx| {
+            files
+                .iter()
+                .any(|f| crate::simulate::glob::selects(&ctx, f) && !ignore.excludes(f))
+        })
+    })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn split_fix(
     cx: &Ctx,
     steps: &[&Step],
-    i: usize,
+    copies: &[Copied],
     j: usize,
-    ii: &Instruction,
-    copy: &crate::syntax::CopyArgs,
-    tree: &str,
     ops: &[&PackageOp],
-) -> Option<Fix> {
-    // Nothing between may have read the copied files or moved the workdir.
-    if !steps[i + 1..j].iter().all(|s| harmless(cx, s)) {
-        return None;
+) -> Result<Fix, String> {
+    if let Some(why) = blocked_between(cx, steps, copies, j) {
+        return Err(why);
     }
-    if copy.sources.len() != 1 || !ii.heredocs.is_empty() || !steps[i].inputs.expands.is_empty() {
-        return None;
+    let gemspec = steps[..j].iter().any(|s| {
+        s.inputs.sources.iter().any(|src| {
+            matches!(src, crate::model::Source::Context { path } if path.ends_with(".gemspec"))
+        })
+    });
+    if gemspec && ops.iter().any(|o| o.manager == Manager::Bundler) {
+        return Err("the Gemfile's `gemspec` loads the gem's own files (its version file under lib/), which the install then needs".into());
     }
-    let mut copies: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(usize, String)> = Vec::new();
     let mut all: Vec<String> = Vec::new();
     let mut installs = vec![j];
     installs.extend(later_installs(cx, steps, j));
-    for (n, &k) in installs.iter().enumerate() {
-        let ops_k = if n == 0 { ops.to_vec() } else { manifest_installs(steps[k]) };
-        let Some(files) = manifest_files(cx, steps, i, k, copy, tree, &ops_k) else {
-            if n == 0 {
-                return None;
-            }
-            break;
-        };
-        let files: Vec<String> = files.into_iter().filter(|f| !all.contains(f)).collect();
-        if n == 0 && files.is_empty() {
-            return None;
-        }
-        all.extend(files.iter().cloned());
-        copies.push((k, files));
-    }
+    let mut unsafe_ = false;
     let nl = newline(cx.src);
-    let flags: String = ii
-        .flags
-        .iter()
-        .map(|f| format!("{} ", f.span.text(cx.src)))
-        .collect();
-    let dest = if copy.dest.ends_with('/') {
-        copy.dest.clone()
-    } else if copy.dest == "." {
-        "./".into()
-    } else {
-        format!("{}/", copy.dest)
-    };
-    let manifest_copy =
-        |files: &[String]| format!("{} {flags}{} {dest}{nl}", ii.keyword, files.join(" "));
-    let broad = line_range(cx.src, ii.span);
-    let last = copies.last().map_or(j, |c| c.0);
+    for (n, &k) in installs.iter().enumerate() {
+        let ops_k: Vec<&PackageOp> = if n == 0 {
+            ops.to_vec()
+        } else {
+            steps[k]
+                .packages
+                .iter()
+                .filter(|o| kind(o) == Some(Kind::Manifests))
+                .collect()
+        };
+        let manifests: Vec<String> = ops_k.iter().flat_map(|o| manifests_for(o)).collect();
+        let workdir = &steps[k].inputs.workdir;
+        let found = match entries(cx, copies, workdir, &manifests) {
+            Ok(e) => e,
+            Err(why) if n == 0 => return Err(why),
+            Err(_) => break,
+        };
+        unsafe_ |= overwrites_install_output(cx, copies, workdir, &ops_k);
+        let fresh: Vec<_> = found.into_iter().filter(|e| !all.contains(&e.ctx)).collect();
+        all.extend(fresh.iter().map(|e| e.ctx.clone()));
+        groups.push((k, copy_lines(cx, copies, &fresh, nl)));
+    }
+    let last = groups.last().map_or(j, |g| g.0);
     let after_install = line_range(cx.src, cx.df.instructions[steps[last].instruction].span);
     let mut edits = Vec::new();
-    for (n, (k, files)) in copies.iter().enumerate() {
-        if files.is_empty() {
+    for (n, (k, text)) in groups.iter().enumerate() {
+        if text.is_empty() {
             continue;
         }
         let at = if n == 0 {
-            broad.start
+            line_range(cx.src, copies[0].ins.span).start
         } else {
             line_range(cx.src, cx.df.instructions[steps[*k].instruction].span).start
         };
-        edits.push(TextEdit::insert(at as usize, manifest_copy(files)));
+        edits.push(TextEdit::insert(at as usize, text.clone()));
     }
-    if (after_install.end as usize) == cx.src.len() && !cx.src.ends_with('\n') {
-        let broad_text = broad
-            .text(cx.src)
-            .trim_end_matches(['\n', '\r'])
-            .to_string();
-        edits.push(TextEdit::delete(broad));
-        edits.push(TextEdit::insert(
-            after_install.end as usize,
-            format!("{nl}{broad_text}"),
-        ));
+    edits.extend(move_after(cx.src, copies, after_install.end as usize));
+    let title = if all.is_empty() {
+        "Move the source COPY after the install".to_string()
     } else {
-        // The broad COPY goes right after the install, as its own block.
-        edits.extend(crate::fix::move_lines(
-            cx.src,
-            broad,
-            after_install.end as usize,
-        ));
-    }
-    Some(Fix {
-        title: format!(
+        format!(
             "Copy {} first, install, then copy the rest",
             if all.len() > 3 {
                 format!("{}, {} and {} more manifests", all[0], all[1], all.len() - 2)
             } else {
                 all.join(", ")
             }
-        ),
-        applicability: Applicability::Safe,
+        )
+    };
+    Ok(Fix {
+        title,
+        applicability: if unsafe_ {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        },
         edits,
         files: Vec::new(),
         commands: Default::default(),
     })
 }
+
+/// Edits that move the copies' lines, in order, to the line starting at `to`.
+fn move_after(src: &str, copies: &[Copied], to: usize) -> Vec<TextEdit> {
+    let nl = newline(src);
+    let mut edits = Vec::new();
+    for c in copies {
+        let block = line_range(src, c.ins.span);
+        if to == src.len() && !src.ends_with('\n') {
+            let text = block.text(src).trim_end_matches(['\n', '\r']).to_string();
+            edits.push(TextEdit::delete(block));
+            edits.push(TextEdit::insert(to, format!("{nl}{text}")));
+        } else {
+            edits.extend(crate::fix::move_lines(src, block, to));
+        }
+    }
+    edits
+}
+
+/// Commands that may run before a moved install in its RUN without it
+/// needing them.
+const NEUTRAL: &[&str] = &["set", "echo", "true", ":", "printf"];
+
+/// A language tool installed by name (`pip install --upgrade pip`, `npm
+/// install -g pnpm`, `gem install bundler`): it reads nothing of the
+/// project, so it can move with the install it prepares.
+fn named_tool_install(cmd: &crate::model::shell::SimpleCommand) -> bool {
+    crate::model::packages::recognize(cmd).is_some_and(|o| {
+        !o.manager.is_system()
+            && o.action == crate::model::Action::Install
+            && o.manifests.is_empty()
+            && !o.reads_source
+            && !o.packages.is_empty()
+    })
+}
+
+/// What the dependency-only layer runs for a build, and why not, per manager.
+fn fetch_for_build(op: &PackageOp) -> Result<String, String> {
+    let prog = op.command.split_whitespace().next().unwrap_or("");
+    match op.manager {
+        Manager::Go => Ok("go mod download".into()),
+        Manager::Cargo => Ok("mkdir -p src && touch src/main.rs && cargo fetch && rm src/main.rs".into()),
+        Manager::Maven if ["-s", "--settings", "-f", "--file", "-gs"].iter().any(|f| op.has_flag(f)) => {
+            Err(format!("`{}` reads a settings or POM file the fix does not place", op.command))
+        }
+        Manager::Maven => Ok(format!("{prog} -B dependency:go-offline")),
+        Manager::Gradle => Ok(format!("{prog} dependencies --no-daemon")),
+        Manager::Dotnet => Ok(match manifests_for(op).first() {
+            Some(p) if !p.contains('*') => format!("dotnet restore {p}"),
+            _ => "dotnet restore".into(),
+        }),
+        _ => Err(format!("`{}` has no dependency-only step the fix knows", op.command)),
+    }
+}
+
+/// The dependency-only layer: a COPY of the manifests and a RUN that fetches
+/// what the step at `j` would download after a source edit, inserted
+/// before the source copies.
+fn layer_fix(
+    cx: &Ctx,
+    steps: &[&Step],
+    copies: &[Copied],
+    j: usize,
+    deps: &[(&PackageOp, Kind)],
+) -> Result<Fix, String> {
+    let sj = steps[j];
+    let ins_j = &cx.df.instructions[sj.instruction];
+    let esc = cx.df.escape;
+    let written = written_commands(cx, ins_j).ok_or_else(|| {
+        format!("the RUN at line {} is a heredoc, exec form or has an open quote, which the fix does not split", sj.line)
+    })?;
+    let which = |op: &PackageOp, used: &[bool]| {
+        written.iter().enumerate().position(|(n, w)| {
+            !used[n]
+                && crate::model::packages::recognize(&w.cmd).is_some_and(|o| o.command == op.command)
+        })
+    };
+    let mut used = vec![false; written.len()];
+    let mut fetch: Vec<String> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
+    let mut moved: Vec<usize> = Vec::new();
+    let mut manifests: Vec<String> = Vec::new();
+    let mut served: Vec<&str> = Vec::new();
+    let one_line = |t: &str| {
+        t.replace(&format!("{esc}\r\n"), " ")
+            .replace(&format!("{esc}\n"), " ")
+    };
+    // Manifest installs move out first: they serve the rest of the RUN.
+    let mut ordered: Vec<&(&PackageOp, Kind)> = deps.iter().filter(|d| d.1 == Kind::Manifests).collect();
+    ordered.extend(deps.iter().filter(|d| d.1 != Kind::Manifests));
+    for &&(op, k) in &ordered {
+        let eco = op.manager.ecosystem();
+        if op.command.starts_with('$') {
+            return Err(format!(
+                "`{}` runs a program named by a variable the RUN may set itself, so it cannot run in a layer of its own",
+                op.command
+            ));
+        }
+        match k {
+            Kind::Manifests => {
+                let n = which(op, &used).ok_or_else(|| format!("`{}` could not be found as written", op.command))?;
+                let w = &written[n];
+                if !w.cmd.assignments.is_empty() {
+                    return Err(format!("`{}` sets variables for the install, which a move would lose", w.span.text(cx.src)));
+                }
+                // What runs before it in the RUN: nothing it needs, or tool
+                // installs by name (`pip install --upgrade pip`), which move
+                // with it.
+                let mut moving = Vec::new();
+                for (m, b) in written[..n].iter().enumerate() {
+                    if used[m] || NEUTRAL.contains(&b.cmd.program_name()) {
+                        continue;
+                    }
+                    if b.cmd.assignments.is_empty() && named_tool_install(&b.cmd) {
+                        moving.push(m);
+                        continue;
+                    }
+                    return Err(format!(
+                        "`{}` runs before `{}` in the same RUN, and the install may need it",
+                        b.span.text(cx.src),
+                        op.command
+                    ));
+                }
+                moving.push(n);
+                for m in moving {
+                    used[m] = true;
+                    moved.push(m);
+                    fetch.push(written[m].span.text(cx.src).to_string());
+                }
+                manifests.extend(manifests_for(op));
+                served.push(eco);
+            }
+            Kind::Project if served.contains(&eco) => {}
+            Kind::Project => {
+                let variant = match (op.manager, subcommand(op).as_str()) {
+                    (Manager::Poetry, "install") => "--no-root",
+                    (Manager::Uv, "sync") => "--no-install-project",
+                    _ => {
+                        return Err(format!(
+                            "`{}` installs the project with its dependencies and has no dependency-only form: install them from a requirements or lock file first",
+                            op.command
+                        ))
+                    }
+                };
+                let n = which(op, &used).ok_or_else(|| format!("`{}` could not be found as written", op.command))?;
+                let text = format!("{} {variant}", written[n].span.text(cx.src));
+                added.push(one_line(&text));
+                fetch.push(text);
+                manifests.extend(manifests_for(op));
+                served.push(eco);
+            }
+            Kind::Build if served.contains(&eco) => {}
+            Kind::Build => {
+                let cmd = fetch_for_build(op)?;
+                added.push(cmd.clone());
+                fetch.push(cmd);
+                manifests.extend(manifests_for(op));
+                served.push(eco);
+            }
+        }
+    }
+    // The moved commands leave the RUN, each run of consecutive ones in
+    // one deletion.
+    moved.sort_unstable();
+    let mut deletions: Vec<TextEdit> = Vec::new();
+    let mut k = 0;
+    while k < moved.len() {
+        let mut e = k;
+        while e + 1 < moved.len() && moved[e + 1] == moved[e] + 1 {
+            e += 1;
+        }
+        let d = super::deps::delete_group(cx, ins_j, &written, moved[k]..=moved[e]).ok_or_else(|| {
+            format!(
+                "`{}` is joined to the rest of the RUN in a way the fix does not split",
+                written[moved[k]].span.text(cx.src)
+            )
+        })?;
+        deletions.push(d);
+        k = e + 1;
+    }
+    let workdir = &sj.inputs.workdir;
+    // The manifests come from the source copies, or from copies of files
+    // between them and the step (`COPY pom.xml ./` after `COPY src src`):
+    // the layer copies them from the same context paths first.
+    let mut providers: Vec<Copied> = Vec::new();
+    for k in copies[0].at..j {
+        let Some(c) = Copied::new(cx, steps, k) else { continue };
+        if copies.iter().any(|s| s.at == k) || (c.copy.from.is_none() && c.unreadable().is_none()) {
+            providers.push(c);
+        }
+    }
+    let found = entries(cx, &providers, workdir, &manifests)?;
+    let nl = newline(cx.src);
+    let copy_text = copy_lines(cx, &providers, &found, nl);
+    let mounts: String = ins_j
+        .flags
+        .iter()
+        .filter(|f| {
+            f.name == "mount"
+                && f.value.as_deref().is_some_and(|v| {
+                    v.split(',').any(|kv| matches!(kv, "type=cache" | "type=secret" | "type=ssh"))
+                })
+        })
+        .map(|f| format!("{} ", f.span.text(cx.src)))
+        .collect();
+    let at = line_range(cx.src, copies[0].ins.span).start as usize;
+    let mut cd = String::new();
+    if &steps[copies[0].at].inputs.workdir != workdir {
+        literal_workdir(cx, steps, j)?;
+        cd = format!("cd {workdir} && ");
+        added.push(format!("cd {workdir}"));
+    }
+    let run = format!("RUN {mounts}{cd}{}{nl}", fetch.join(" && "));
+    let mut edits = vec![TextEdit::insert(at, format!("{copy_text}{run}"))];
+    edits.extend(deletions);
+    let files: Vec<&str> = found.iter().map(|e| e.ctx.as_str()).collect();
+    Ok(Fix {
+        title: format!(
+            "Fetch the dependencies before copying the source: {}`{}`, then copy the rest",
+            if files.is_empty() {
+                String::new()
+            } else {
+                format!("copy {}, run ", files.join(", "))
+            },
+            fetch.iter().map(|f| one_line(f)).collect::<Vec<_>>().join(" && ")
+        ),
+        applicability: Applicability::Unsafe,
+        edits,
+        files: Vec::new(),
+        commands: CommandChanges {
+            added,
+            ..CommandChanges::default()
+        },
+    })
+}
+
+/// Checks that the working directory of step `j` is known from the
+/// Dockerfile alone (literal `WORKDIR`s, the first one absolute when the
+/// stage starts from another stage), so a `cd` to it is right.
+fn literal_workdir(cx: &Ctx, steps: &[&Step], j: usize) -> Result<(), String> {
+    let stage = &cx.model.stages[steps[j].stage];
+    let mut first = true;
+    for s in &steps[..j] {
+        if let Command::Workdir { path } = &cx.df.instructions[s.instruction].command {
+            if path.contains('$') || (first && stage.base_stage.is_some() && !path.starts_with('/')) {
+                return Err("the install's WORKDIR depends on a variable or an earlier stage".into());
+            }
+            first = false;
+        }
+    }
+    if first && stage.base_stage.is_some() {
+        return Err("the install's WORKDIR comes from an earlier stage".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,8 @@
 //! ## What it does
-//! Finds `apt-get install` (or `apt install`) without
-//! `--no-install-recommends`.
+//! Finds `apt-get install` (or `apt install`, `apt-get build-dep`) without
+//! `--no-install-recommends`. Upgrades (`apt-get upgrade`, `dist-upgrade`)
+//! are left alone: they update the packages the image already has rather
+//! than choose new ones.
 //!
 //! ## Why it slows the build
 //! By default apt also installs every *recommended* package: often dozens of
@@ -60,6 +62,12 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     )
                 })
                 .unwrap_or("install");
+            if sub != "install" && sub != "build-dep" {
+                // An upgrade replaces what is installed; the packages it
+                // names are already there, and the image's base decides
+                // what they recommend.
+                continue;
+            }
             let at = find_op(cx, ins, step, op, sub);
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(
@@ -83,4 +91,40 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::simulate::BuildContext;
+    use crate::tips::{check, CheckOptions};
+
+    fn fires(src: &str) -> usize {
+        check(
+            src,
+            &BuildContext::default(),
+            &CheckOptions {
+                select: vec!["LL401".into()],
+                no_savings: true,
+                ..CheckOptions::default()
+            },
+        )
+        .findings
+        .len()
+    }
+
+    #[test]
+    fn installs_fire_upgrades_do_not() {
+        assert_eq!(fires("FROM debian\nRUN apt-get update && apt-get install -y curl\n"), 1);
+        assert_eq!(fires("FROM debian\nRUN apt install -y curl && apt-get -qqy install git\n"), 2);
+        assert_eq!(fires("FROM debian\nRUN apt-get build-dep -y python3\n"), 1);
+        for src in [
+            "FROM debian\nRUN apt-get update && apt-get upgrade -y\n",
+            "FROM debian\nRUN apt-get update -qq; apt-get dist-upgrade -qq\n",
+            "FROM debian\nRUN apt-get full-upgrade -y\n",
+            "FROM debian\nRUN apt-get upgrade -y && apt-get install -y --no-install-recommends curl\n",
+            "FROM debian\nRUN apt-get -o APT::Install-Recommends=false install -y curl\n",
+        ] {
+            assert_eq!(fires(src), 0, "{src}");
+        }
+    }
 }

@@ -4,12 +4,16 @@
 //! `yarn install` without `--production`, `pnpm install` without `--prod`,
 //! `pip install -r requirements-dev.txt` (or `-test`), `poetry install`
 //! without `--only main`/`--without dev`, `uv sync` without `--no-dev`,
-//! `pipenv install --dev`, `bundle install` without `BUNDLE_WITHOUT` or
-//! `--without`, `composer install` without `--no-dev`, and test tools
-//! installed by name (pytest, jest, mocha, rspec, phpunit, …).
+//! `pipenv install --dev`, `bundle install` without `BUNDLE_WITHOUT`,
+//! `--without` or `bundle config … without`, `composer install` without
+//! `--no-dev`, and test tools installed by name (pytest, jest, mocha,
+//! rspec, phpunit, …).
 //!
-//! It only looks at the final stage, and not at an install followed by a
-//! build step in the same stage (the build usually needs the dev tools; a
+//! It looks at the final stage and the stages it is built `FROM` (their
+//! layers are in the image too), and at `COPY --from` of a folder such an
+//! install filled (`node_modules`, a `.venv`, composer's `vendor`, or a
+//! folder holding them) when nothing pruned it. It leaves alone an install
+//! followed by a build step (the build usually needs the dev tools; a
 //! multi-stage build is the answer there, see LL405).
 //!
 //! ## Why it slows the build
@@ -40,12 +44,14 @@
 //! ## Fix safety
 //! Unsafe: a package listed as a dev dependency may be needed at run time.
 //! The fix adds the manager's flag (`--omit=dev`, `--production`, `--prod`,
-//! `--only main`, `--no-dev`); check the app still starts.
+//! `--only main`, `--no-dev`); check the app still starts. An install in a
+//! stage the final one is built on, and a copied folder, get no fix (other
+//! stages may need the dev dependencies): the finding says what to do.
 
 use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
 use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
-use crate::model::{Action, Manager, PackageOp};
+use crate::model::{Action, Manager, PackageOp, Step};
 use crate::syntax::Command;
 
 pub const META: RuleMeta = RuleMeta {
@@ -125,9 +131,83 @@ fn dev_problem(
         Manager::Bundler if !op.has_flag("--without") && !env_has("BUNDLE_WITHOUT") && !op.has_flag("--deployment") && !env_has("BUNDLE_DEPLOYMENT") => {
             Some(("installs the development and test groups (set BUNDLE_WITHOUT=\"development:test\")".into(), None))
         }
-        Manager::Composer if !op.has_flag("--no-dev") && !env_has("COMPOSER_NO_DEV") => Some(("installs require-dev".into(), Some("--no-dev"))),
+        Manager::Composer if op.packages.is_empty() && !op.has_flag("--no-dev") && !env_has("COMPOSER_NO_DEV") => Some(("installs require-dev".into(), Some("--no-dev"))),
         _ => None,
     }
+}
+
+/// Whether a `bundle config … without …` in `cmds` keeps groups out.
+fn bundle_without(script: &str) -> bool {
+    crate::model::shell::commands(script).iter().any(|c| {
+        matches!(c.program_name(), "bundle" | "bundler")
+            && c.args().first().is_some_and(|a| a == "config")
+            && c.args().iter().any(|a| a == "without" || a.starts_with("--without"))
+    })
+}
+
+/// The steps of a chain (as [`super::chain_of`] lists it), in build order.
+fn chain_steps<'a>(cx: &Ctx<'a>, chain: &[usize]) -> Vec<&'a Step> {
+    chain
+        .iter()
+        .rev()
+        .flat_map(|&s| cx.model.stages[s].steps.iter().map(|&i| &cx.model.steps[i]))
+        .collect()
+}
+
+/// What a step's environment holds across its chain: its own stage's ENV
+/// and ARG names, the ones of the stages it is built on, and the variables
+/// its RUN sets or `bundle config` sets.
+fn env_of(cx: &Ctx, steps: &[&Step], k: usize, name: &str) -> bool {
+    let step = steps[k];
+    if step.inputs.env.iter().any(|e| e == name) {
+        return true;
+    }
+    // Earlier stages of the chain: what their last step had.
+    let inherited = steps[..k]
+        .iter()
+        .filter(|s| s.stage != step.stage)
+        .any(|s| s.inputs.env.iter().any(|e| e == name) || defines(cx, s, name));
+    inherited
+        || steps[..=k]
+            .iter()
+            .filter(|s| s.stage == step.stage)
+            .any(|s| defines(cx, s, name))
+        || super::super::util::run_script(&cx.df.instructions[step.instruction])
+            .contains(&format!("{name}="))
+}
+
+/// Whether an ENV or ARG instruction `s` defines `name`.
+fn defines(cx: &Ctx, s: &Step, name: &str) -> bool {
+    match &cx.df.instructions[s.instruction].command {
+        Command::Env { pairs } => pairs.iter().any(|p| p.key == name),
+        Command::Arg { args } => args.iter().any(|a| a.name == name && a.default.is_some()),
+        _ => false,
+    }
+}
+
+/// Where an install puts the dependencies, relative to its directory.
+fn output_dir(m: Manager) -> Option<&'static str> {
+    match m {
+        Manager::Npm | Manager::Yarn | Manager::Pnpm => Some("node_modules"),
+        Manager::Uv => Some(".venv"),
+        Manager::Composer => Some("vendor"),
+        _ => None,
+    }
+}
+
+/// Whether a step after an install takes the dev dependencies out again
+/// (`npm prune --omit=dev`, `pnpm prune --prod`, `rm -rf node_modules`,
+/// a production reinstall).
+fn prunes(cx: &Ctx, s: &Step, m: Manager) -> bool {
+    let script = super::super::util::run_script(&cx.df.instructions[s.instruction]);
+    script.contains(" prune")
+        || script.contains("rm -rf node_modules")
+        || s.packages.iter().any(|o| {
+            o.manager == m
+                && o.action == Action::Install
+                && o.packages.is_empty()
+                && dev_problem(o, &|_| false).is_none()
+        })
 }
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
@@ -135,7 +215,8 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
     let Some(final_stage) = cx.final_stage() else {
         return out;
     };
-    let steps: Vec<&crate::model::Step> = cx.model.stage_steps(final_stage).collect();
+    let chain = super::chain_of(cx, final_stage);
+    let steps = chain_steps(cx, &chain);
     for (k, step) in steps.iter().enumerate() {
         let ins = &cx.df.instructions[step.instruction];
         if !matches!(ins.command, Command::Run { .. }) {
@@ -146,9 +227,12 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 .iter()
                 .any(|o| o.action == Action::Build && !o.manager.is_system())
         });
+        let script = super::super::util::run_script(ins);
+        let without = steps[..=k].iter().any(|s| {
+            bundle_without(&super::super::util::run_script(&cx.df.instructions[s.instruction]))
+        });
         let env_has = |name: &str| {
-            step.inputs.env.iter().any(|e| e == name)
-                || super::super::util::run_script(ins).contains(&format!("{name}="))
+            env_of(cx, &steps, k, name) || (name == "BUNDLE_WITHOUT" && without) || script.contains(&format!("{name}="))
         };
         for op in step
             .packages
@@ -161,30 +245,161 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if builds_later && flag.is_some() {
                 continue;
             }
-            let words: Vec<&str> = op.command.split_whitespace().collect();
-            let sub = words
-                .iter()
-                .skip(1)
-                .find(|w| !w.starts_with('-'))
-                .copied()
-                .unwrap_or("");
-            let at = find_op(cx, ins, step, op, sub);
+            let sub = super::super::tip3::deps::subcommand(op);
+            let at = find_op(cx, ins, step, op, &sub);
+            let where_ = if step.stage == final_stage {
+                "in the final image".to_string()
+            } else {
+                format!(
+                    "in stage `{}`, which the final image is built on",
+                    cx.model.stages[step.stage].name.clone().unwrap_or_else(|| step.stage.to_string())
+                )
+            };
             let mut f = cx.finding(
                 &META,
                 at.unwrap_or(ins.span),
-                format!("`{}` {problem} in the final image", op.command),
+                format!("`{}` {problem} {where_}", op.command),
             );
-            if let (Some(flag), Some(s)) = (flag, at) {
-                f.fix = Some(Fix {
-                    title: format!("Add {flag}"),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))],
-                    files: Vec::new(),
-                    commands: CommandChanges::flag(flag),
-                });
+            match (flag, at) {
+                (Some(flag), Some(s)) if step.stage == final_stage => {
+                    f.fix = Some(Fix {
+                        title: format!("Add {flag}"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))],
+                        files: Vec::new(),
+                        commands: CommandChanges::flag(flag),
+                    });
+                }
+                (Some(_), _) if step.stage != final_stage => {
+                    f.no_fix = Some("the install is in a stage others may build on: install the production dependencies in the final stage instead".into());
+                }
+                _ => {}
             }
             out.push(f);
         }
     }
+    out.extend(copied_dev_dependencies(cx, &steps));
     out
+}
+
+/// `COPY --from=stage` of a folder holding dependencies a dev install put
+/// there (`node_modules` from a full `npm ci` or `yarn install`, a `.venv`
+/// from `uv sync`, composer's `vendor`), with nothing pruning them.
+fn copied_dev_dependencies(cx: &Ctx, final_steps: &[&Step]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (c, step) in final_steps.iter().enumerate() {
+        for src in &step.inputs.sources {
+            let crate::model::Source::Stage { stage, path } = src else {
+                continue;
+            };
+            let from_abs = format!("/{}", crate::simulate::glob::clean(path));
+            let from_abs = from_abs.trim_end_matches('/');
+            let chain = super::chain_of(cx, *stage);
+            let steps = chain_steps(cx, &chain);
+            let found = steps.iter().enumerate().find_map(|(k, s)| {
+                s.packages.iter().find_map(|o| {
+                    let dir = output_dir(o.manager)?;
+                    if o.action != Action::Install || !o.packages.is_empty() {
+                        return None;
+                    }
+                    let env_has = |name: &str| env_of(cx, &steps, k, name);
+                    dev_problem(o, &env_has)?;
+                    let at = format!("{}/{dir}", s.inputs.workdir.trim_end_matches('/'));
+                    let covered = from_abs.is_empty() || at == from_abs || at.starts_with(&format!("{from_abs}/"));
+                    let pruned = steps[k + 1..].iter().any(|p| prunes(cx, p, o.manager))
+                        || final_steps[c + 1..].iter().any(|p| prunes(cx, p, o.manager));
+                    (covered && !pruned).then_some((s, o, dir))
+                })
+            });
+            if let Some((s, o, dir)) = found {
+                let ins = &cx.df.instructions[step.instruction];
+                let mut f = cx.finding(
+                    &META,
+                    ins.span,
+                    format!(
+                        "`{}` copies `{dir}` from `{}` (line {}), which installed the development dependencies too, into the final image",
+                        step.text, o.command, s.line
+                    ),
+                );
+                f.no_fix = Some("prune the dev dependencies in that stage before the copy (`npm prune --omit=dev`), or install the production ones in the final stage".into());
+                out.push(f);
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::simulate::BuildContext;
+    use crate::tips::{check, CheckOptions, Finding};
+
+    fn ll404(src: &str) -> Vec<Finding> {
+        check(
+            src,
+            &BuildContext::default(),
+            &CheckOptions {
+                select: vec!["LL404".into()],
+                no_savings: true,
+                ..CheckOptions::default()
+            },
+        )
+        .findings
+    }
+
+    #[test]
+    fn pass_vectors() {
+        for src in [
+            "FROM node:20\nCOPY package.json .\nRUN npm ci\n",
+            "FROM python:3.12\nCOPY . .\nRUN uv sync --frozen\n",
+            "FROM python:3.12\nRUN poetry install\n",
+            "FROM ruby:3.3\nRUN bundle install\n",
+            "FROM php:8\nRUN php composer.phar install -o\n",
+            // In a stage the final one is built on.
+            "FROM node:20 AS builder\nRUN pnpm i\nRUN pnpm exec prisma generate\nFROM builder AS prod\nCMD [\"pnpm\", \"start\"]\n",
+            "FROM ruby:3.3 AS base\nRUN bundle install\nFROM base AS full\nRUN echo\n",
+            // node_modules copied from a full install.
+            "FROM node:20 AS build\nWORKDIR /app\nRUN yarn install --frozen-lockfile --network-timeout 100000\nRUN yarn build\nFROM node:20\nCOPY --from=build /app .\n",
+            "FROM node:20 AS deps\nWORKDIR /app\nRUN npm ci\nFROM node:20\nCOPY --from=deps /app/node_modules ./node_modules\n",
+        ] {
+            assert!(!ll404(src).is_empty(), "{src}");
+        }
+    }
+
+    #[test]
+    fn fail_vectors() {
+        for src in [
+            "FROM node:20\nRUN npm ci --omit=dev\n",
+            "FROM node:20\nENV NODE_ENV=production\nRUN npm ci\n",
+            "FROM node:20 AS base\nENV NODE_ENV=production\nFROM base\nRUN npm ci\n",
+            "FROM python:3.12\nRUN uv sync --frozen --no-dev\n",
+            "FROM python:3.12\nRUN poetry install --only main\n",
+            "FROM ruby:3.3\nENV BUNDLE_WITHOUT=development:test\nRUN bundle install\n",
+            "FROM ruby:3.3\nRUN bundle config set --local without 'development test' && bundle install\n",
+            "FROM php:8\nRUN composer global require hirak/prestissimo\n",
+            // A build follows: the dev tools are needed for it.
+            "FROM node:20\nRUN npm ci && npm run build\n",
+            // The copied node_modules were pruned, or only the build output is copied.
+            "FROM node:20 AS build\nWORKDIR /app\nRUN npm ci\nRUN npm run build && npm prune --omit=dev\nFROM node:20\nCOPY --from=build /app .\n",
+            "FROM node:20 AS build\nWORKDIR /app\nRUN npm ci\nRUN npm run build\nFROM node:20\nCOPY --from=build /app/dist ./dist\n",
+            "FROM node:20 AS build\nWORKDIR /app\nRUN npm ci\nFROM node:20\nWORKDIR /app\nCOPY --from=build /app .\nRUN npm ci --omit=dev\n",
+            // Not in the final image.
+            "FROM node:20 AS build\nRUN npm ci\nRUN npm run build\nFROM nginx\nCOPY --from=build /dist /usr/share/nginx/html\n",
+        ] {
+            let f = ll404(src);
+            assert!(f.is_empty(), "{src}: {f:?}");
+        }
+    }
+
+    #[test]
+    fn the_fix_adds_the_flag_in_the_final_stage_only() {
+        let src = "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
+        let f = &ll404(src)[0];
+        let (out, _) = crate::fix::apply_edits(src, &f.fix.as_ref().expect("fix").edits);
+        assert_eq!(out, "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n");
+        let src = "FROM node:20 AS builder\nRUN pnpm i\nFROM builder AS prod\nCMD [\"pnpm\", \"start\"]\n";
+        let f = &ll404(src)[0];
+        assert!(f.fix.is_none() && f.no_fix.is_some(), "{f:?}");
+    }
 }
