@@ -115,7 +115,7 @@ fn dev_problem(
         ));
     }
     match op.manager {
-        Manager::Npm if op.packages.is_empty() && !op.has_flag("--omit") && !op.has_flag("--production") && !op.has_flag("--only") && !env_has("NODE_ENV") => {
+        Manager::Npm if op.packages.is_empty() && !op.has_flag("--omit") && !op.has_flag("--production") && !op.has_flag("--only") && !env_has("NODE_ENV") && !env_has("NPM_CONFIG_OMIT") && !env_has("NPM_CONFIG_PRODUCTION") && !env_has("npm_config_omit") && !env_has("npm_config_production") => {
             Some(("installs devDependencies".into(), Some("--omit=dev")))
         }
         Manager::Yarn if op.packages.is_empty() && !op.has_flag("--production") && !env_has("NODE_ENV") => Some(("installs devDependencies".into(), Some("--production"))),
@@ -126,7 +126,7 @@ fn dev_problem(
             Some(("installs a dev/test requirements file".into(), None))
         }
         Manager::Poetry if !op.has_flag("--only") && !op.has_flag("--without") && !op.command.contains("--no-dev") => Some(("installs the dev group".into(), Some("--only main"))),
-        Manager::Uv if op.manifests.iter().any(|m| m == "uv.lock") && !op.has_flag("--no-dev") && !op.has_flag("--only-group") => Some(("installs the dev group".into(), Some("--no-dev"))),
+        Manager::Uv if op.manifests.iter().any(|m| m == "uv.lock") && !op.has_flag("--no-dev") && !op.has_flag("--only-group") && !env_has("UV_NO_DEV") => Some(("installs the dev group".into(), Some("--no-dev"))),
         Manager::Pipenv if op.has_flag("--dev") || op.has_flag("-d") => Some(("installs [dev-packages]".into(), None)),
         Manager::Bundler if !op.has_flag("--without") && !env_has("BUNDLE_WITHOUT") && !op.has_flag("--deployment") && !env_has("BUNDLE_DEPLOYMENT") => {
             Some(("installs the development and test groups (set BUNDLE_WITHOUT=\"development:test\")".into(), None))
@@ -374,6 +374,8 @@ mod tests {
             "FROM node:20\nENV NODE_ENV=production\nRUN npm ci\n",
             "FROM node:20 AS base\nENV NODE_ENV=production\nFROM base\nRUN npm ci\n",
             "FROM python:3.12\nRUN uv sync --frozen --no-dev\n",
+            "FROM python:3.12\nENV UV_NO_DEV=1\nRUN uv sync --locked\n",
+            "FROM node:20\nENV NPM_CONFIG_OMIT=dev\nRUN npm ci\n",
             "FROM python:3.12\nRUN poetry install --only main\n",
             "FROM ruby:3.3\nENV BUNDLE_WITHOUT=development:test\nRUN bundle install\n",
             "FROM ruby:3.3\nRUN bundle config set --local without 'development test' && bundle install\n",

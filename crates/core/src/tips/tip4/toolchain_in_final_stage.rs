@@ -5,7 +5,9 @@
 //! stage it is built `FROM`, and a final image that runs on a full SDK
 //! (`golang`, `rust`, `maven`, `gradle`, `mcr.microsoft.com/dotnet/sdk`) or
 //! on a JDK where a JRE would run the application (`eclipse-temurin:21`,
-//! `eclipse-temurin:21-jdk`, `openjdk`, `tomcat:…-jdk…`).
+//! `eclipse-temurin:21-jdk`, `openjdk`, `tomcat:…-jdk…`), when the image
+//! is an application's (it compiles, copies the project, or has a `CMD` or
+//! `ENTRYPOINT`; an image of tools for CI tasks is left alone).
 //!
 //! Build packages a `RUN` installs and removes again in the same `RUN` do
 //! not count: `apk add --virtual .build-deps … && apk del .build-deps`,
@@ -54,6 +56,7 @@
 use super::super::{Ctx, Finding, RuleMeta};
 use crate::model::shell::{commands, SimpleCommand};
 use crate::model::{Action, PackageOp, Step, StepKind};
+use crate::syntax::Command;
 
 pub const META: RuleMeta = RuleMeta {
     code: "LL405",
@@ -86,7 +89,6 @@ const SDK_IMAGES: &[&str] = &[
     "maven",
     "gradle",
     "gcc",
-    "buildpack-deps",
     "mcr.microsoft.com/dotnet/sdk",
     "mcr.microsoft.com/dotnet/core/sdk",
 ];
@@ -275,6 +277,19 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     .iter()
                     .any(|o| o.action == Action::Build && o.manager.ecosystem() != "node")
         });
+        // An application image: it compiles, copies the project in, or
+        // runs something (an image of tools for CI tasks does none).
+        let app = compiles.is_some()
+            || steps.iter().any(|s| {
+                let ins = &cx.df.instructions[s.instruction];
+                matches!(ins.command, Command::Cmd { .. } | Command::Entrypoint { .. })
+                    || s.inputs.sources.iter().any(|src| {
+                        matches!(src, crate::model::Source::Context { path } if crate::model::cost::is_source_tree(path))
+                    })
+            });
+        if !app {
+            return out;
+        }
         let from = &cx.df.instructions[cx.df.stages[root].from];
         let f = match (kind, compiles) {
             ("jdk", _) => cx.finding(&META, from.span, format!("the final image runs on `{image}`, a JDK: the compiler and tools ship with the app, where a JRE image (a `-jre` tag, or distroless java) runs it; build in a separate stage if it compiles here")),
@@ -318,12 +333,13 @@ mod tests {
             // SDK and JDK images as the runtime.
             "FROM maven:3-eclipse-temurin-11-alpine\nCOPY . .\nRUN mvn package\n",
             "FROM golang:1.22-alpine\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
+            "FROM gcc:13\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
             "FROM rust:alpine\nCOPY . .\nRUN cargo build --release\n",
             "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\nRUN dotnet publish -o /out\n",
-            "FROM maven AS b\nRUN mvn package\nFROM eclipse-temurin:21-jdk\nCOPY --from=b /x.jar /x.jar\n",
-            "FROM eclipse-temurin:17\nCOPY app.jar /app.jar\n",
-            "ARG TOMCAT_JRE=jdk21\nFROM tomcat:9-${TOMCAT_JRE}\n",
-            "ARG BASE_IMAGE=\"azul/zulu-openjdk:25\"\nFROM $BASE_IMAGE AS cas\n",
+            "FROM maven AS b\nRUN mvn package\nFROM eclipse-temurin:21-jdk\nCOPY --from=b /x.jar /x.jar\nCMD [\"java\", \"-jar\", \"/x.jar\"]\n",
+            "FROM eclipse-temurin:17\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+            "ARG TOMCAT_JRE=jdk21\nFROM tomcat:9-${TOMCAT_JRE}\nCOPY --from=b /app /app\nCMD [\"catalina.sh\", \"run\"]\n",
+            "ARG BASE_IMAGE=\"azul/zulu-openjdk:25\"\nFROM $BASE_IMAGE AS cas\nENTRYPOINT [\"java\", \"-jar\", \"cas.war\"]\n",
         ] {
             assert!(fires(src), "{src}");
         }
@@ -346,6 +362,9 @@ mod tests {
             "FROM tomcat:9-jre21\n",
             "FROM ibm-semeru-runtimes:open-17-jre\n",
             "FROM node:20\nRUN npm ci && npm run build\n",
+            // A toolchain image for CI tasks runs nothing of an application.
+            "FROM golang:1.22-alpine AS base\nFROM base AS lint\nRUN golangci-lint run\n",
+            "FROM buildpack-deps:bookworm\nRUN ./configure && make\nCMD [\"python3\"]\n",
         ] {
             assert!(!fires(src), "{src}");
         }
