@@ -288,7 +288,10 @@ fn finding(cx: &Ctx, steps: &[&Step], copies: &[usize], j: usize, deps: &[(&Pack
         None => Err("the copy could not be read".to_string()),
         Some(c) => match c.iter().find_map(|c| c.unreadable()) {
             Some(why) => Err(why),
-            None if strongest == Kind::Manifests && sj.packages.iter().all(|o| !o.reads_source) => {
+            None if strongest == Kind::Manifests
+                && sj.packages.iter().all(|o| !o.reads_source)
+                && plain_install_run(cx, sj, &c).is_none() =>
+            {
                 let ops: Vec<&PackageOp> = deps.iter().map(|d| d.0).collect();
                 split_fix(cx, steps, &c, j, &ops)
             }
@@ -393,20 +396,60 @@ fn blocked_between(cx: &Ctx, steps: &[&Step], copies: &[Copied], j: usize) -> Op
 /// run of manifest-only installs with only harmless steps between, so one
 /// fix copies each install's manifests right before it and moves the source
 /// COPYs after the last (one round of the optimizer, not one per install).
-fn later_installs(cx: &Ctx, steps: &[&Step], j: usize) -> Vec<usize> {
+fn later_installs(cx: &Ctx, steps: &[&Step], copies: &[Copied], j: usize) -> Vec<usize> {
     let mut out = Vec::new();
     for (k, s) in steps.iter().enumerate().skip(j + 1) {
         let manifest_only = s.packages.iter().any(|o| kind(o) == Some(Kind::Manifests))
             && s.packages
                 .iter()
                 .all(|o| !o.reads_source && kind(o) != Some(Kind::Build));
-        if manifest_only {
+        if manifest_only && plain_install_run(cx, s, copies).is_none() {
             out.push(k);
         } else if !harmless(cx, s) {
             break;
         }
     }
     out
+}
+
+/// Why the RUN of an install may read what the source copies bring in,
+/// beyond the manifests, if it may: a command that is no package operation
+/// and no harmless bookkeeping (`python manage.py collectstatic`, `make`),
+/// a `cd` (the manifests are then elsewhere), a local package file
+/// (`apt-get install ./x.deb`), a `rm`/`mkdir` inside a copy's destination.
+/// Moving the copies after such a RUN could break it.
+fn plain_install_run(cx: &Ctx, step: &Step, copies: &[Copied]) -> Option<String> {
+    let ins = &cx.df.instructions[step.instruction];
+    if !ins.heredocs.is_empty() {
+        return Some("the RUN is a heredoc script".into());
+    }
+    let script = super::super::util::run_script(ins);
+    for c in crate::model::shell::commands(&script) {
+        let name = c.program_name();
+        let local_path = |a: &String| a.starts_with("./") || a.starts_with("../");
+        let inside_copy = |a: &String| {
+            !(a.starts_with('/') || a.starts_with('~') || a.starts_with("$HOME"))
+                || copies.iter().any(|k| {
+                    k.dest_abs == "/" || crate::model::paths_overlap(&k.dest_abs, a)
+                })
+        };
+        let ok = match name {
+            "set" | "echo" | "true" | ":" | "printf" => true,
+            "rm" | "mkdir" => c
+                .args()
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .all(|a| !inside_copy(a)),
+            _ => match crate::model::packages::recognize(&c) {
+                Some(o) => !c.args().iter().any(local_path) || kind(&o) == Some(Kind::Manifests),
+                None => false,
+            },
+        };
+        if !ok {
+            return Some(format!("`{}` runs in the install's RUN and may read the copied files", c.text()));
+        }
+    }
+    None
 }
 
 /// Whether the known context holds, where the copies put it, the folder
@@ -459,7 +502,7 @@ fn split_fix(
     let mut groups: Vec<(usize, String)> = Vec::new();
     let mut all: Vec<String> = Vec::new();
     let mut installs = vec![j];
-    installs.extend(later_installs(cx, steps, j));
+    installs.extend(later_installs(cx, steps, copies, j));
     let mut unsafe_ = false;
     let nl = newline(cx.src);
     for (n, &k) in installs.iter().enumerate() {

@@ -31,6 +31,11 @@ pub fn kind(op: &PackageOp) -> Option<Kind> {
     if op.manager.is_system() {
         return None;
     }
+    // `pip install --no-deps .`, `poetry install --only-root`: the project
+    // alone, no dependencies.
+    if op.has_flag("--no-deps") || op.has_flag("--only-root") {
+        return None;
+    }
     match op.action {
         Action::Install if op.reads_source => Some(Kind::Project),
         Action::Install if !op.manifests.is_empty() => Some(Kind::Manifests),

@@ -106,6 +106,9 @@ fn fail_vectors() {
         // Tools by name.
         "FROM node:20\nCOPY . .\nRUN npm install -g pnpm\n",
         "FROM golang:1.22\nCOPY . .\nRUN go install golang.org/x/tools/gopls@latest\n",
+        // The project alone, without its dependencies.
+        "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install --no-deps .\n",
+        "FROM python:3.12\nCOPY . .\nRUN poetry install --only-root\n",
         // Extension-less files are no source folders.
         "FROM ruby:3.3\nCOPY Gemfile Gemfile.lock Procfile ./\nRUN bundle install\n",
     ] {
@@ -239,6 +242,32 @@ fn a_manifest_copied_later_is_copied_first() {
     assert_eq!(
         fixed(src, &BuildContext::default(), true),
         "FROM maven:3\nWORKDIR /src\nCOPY pom.xml ./\nRUN mvn -B dependency:go-offline\nCOPY modules/a modules/a\nCOPY modules/b modules/b\nCOPY pom.xml ./\nRUN mvn package\n"
+    );
+}
+
+#[test]
+fn an_install_run_that_reads_the_source_is_not_split() {
+    // Moving the COPY after this RUN would break collectstatic: the
+    // install moves out instead (unsafe), or there is no fix.
+    let src = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && python manage.py collectstatic --noinput\n";
+    assert_eq!(fixed(src, &BuildContext::default(), false), src);
+    assert_eq!(
+        fixed(src, &BuildContext::default(), true),
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\nRUN python manage.py collectstatic --noinput\n"
+    );
+    for src in [
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN cd web && npm ci\n",
+        "FROM debian\nWORKDIR /app\nCOPY . .\nRUN apt-get install -y ./pkg.deb && pip install -r requirements.txt\n",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && rm -rf test\n",
+    ] {
+        let f = &ll301(src, &BuildContext::default())[0];
+        assert!(f.fix.as_ref().is_none_or(|x| x.applicability == Applicability::Unsafe), "{src}");
+    }
+    // Cleaning caches is fine.
+    let src = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && rm -rf /root/.npm\n";
+    assert_eq!(
+        ll301(src, &BuildContext::default())[0].fix.as_ref().map(|x| x.applicability),
+        Some(Applicability::Safe)
     );
 }
 
