@@ -178,6 +178,10 @@ fn blocks(step: &Step, ins: &Instruction) -> Option<&'static str> {
 /// Steps at least this slow (estimated seconds) are worth reordering for.
 const SLOW: f64 = 5.0;
 
+/// The same after a source edit, which happens many times a day: a package
+/// install that re-runs on each one is worth moving even when it is short.
+const EDIT_SLOW: f64 = 1.0;
+
 /// Build args whose value BuildKit itself sets per platform, or keeps out
 /// of the cache key (the proxies): a new value is no per-build change.
 const CONSTANT_ARGS: &[&str] = &[
@@ -239,15 +243,23 @@ fn package_only(step: &Step, ins: &Instruction) -> bool {
     let Command::Run { command, .. } = &ins.command else {
         return false;
     };
-    if step.kind != StepKind::Layer || step.seconds < SLOW || step.packages.is_empty() {
+    if step.kind != StepKind::Layer {
         return false;
     }
     let ops_ok = step.packages.iter().all(|o| o.action != Action::Build);
     let cmds = shell::commands(&command.args.join(" "));
+    // An install script counts as an install when its path is absolute
+    // (fetched or copied to a fixed place, not from the copied tree).
+    let script = |c: &shell::SimpleCommand| {
+        install_script(c) && c.words.iter().any(|w| w.starts_with('/') && w.ends_with(".sh"))
+    };
     let cmds_ok = cmds.iter().all(|c| {
-        crate::model::packages::recognize(c).is_some() || NEUTRAL.contains(&c.program_name())
+        crate::model::packages::recognize(c).is_some()
+            || NEUTRAL.contains(&c.program_name())
+            || script(c)
     });
-    ops_ok && cmds_ok && !cmds.is_empty()
+    let installs = !step.packages.is_empty() || cmds.iter().any(script);
+    ops_ok && cmds_ok && installs
 }
 
 /// A RUN whose commands are package operations (not builds) and plain file
@@ -652,7 +664,12 @@ fn edit_victims(cx: &Ctx, sim: &crate::simulate::Simulation, out: &mut Vec<Findi
             if s == root || reported[s] || !rebuilt(sim, s) || step.line <= rs.line && rs.stage == si {
                 continue;
             }
-            if !(is_context_free_install(step, ins) || independent_of_copy(step, ins, rs)) {
+            // Source edits are the most frequent change: any install that
+            // re-runs on each of them is worth moving, even a short one.
+            let cost = rerun_cost(cx, s, step.seconds);
+            let installs = step.packages.iter().any(|o| o.action == Action::Install)
+                || rerun_cost(cx, s, 0.0) > 0.0;
+            if !installs || cost < EDIT_SLOW || !(is_context_free_install(step, ins) || independent_of_copy(step, ins, rs)) {
                 continue;
             }
             reported[s] = true;
@@ -661,7 +678,7 @@ fn edit_victims(cx: &Ctx, sim: &crate::simulate::Simulation, out: &mut Vec<Findi
                 ins.span,
                 format!(
                     "this slow step (~{} s, {}) re-runs after every source edit, because line {} (`{}`) misses the cache before it, though it reads nothing that line copies; move it above line {}",
-                    crate::num::F0(step.seconds),
+                    crate::num::F0(cost),
                     step.churn.label(),
                     rs.line,
                     Short(&rs.text),
