@@ -12,10 +12,11 @@
 //!   install` without `--no-root`, `uv sync` without `--no-install-project`,
 //!   `pip install .`, a package script that installs;
 //! - a build that downloads the dependencies as it compiles: `cargo build`,
-//!   `go build`, `mvn package`, `gradle build`, `dotnet publish`, when no
-//!   earlier layer fetched them (`go mod download`, `cargo chef cook`,
-//!   `dotnet restore`, `mvn dependency:go-offline`, `pnpm fetch`, or a stage
-//!   that did and is copied from).
+//!   `go build`, `mvn package`, `gradle build`, `dotnet publish`, or a build
+//!   script run on the build tool's image (`RUN ./build.sh` on `maven`),
+//!   when no earlier layer fetched them (`go mod download`, `cargo chef
+//!   cook`, `dotnet restore`, `mvn dependency:go-offline`, `pnpm fetch`, or
+//!   a stage that did and is copied from).
 //!
 //! Copies of dependency inputs alone (manifests, lock files, `*.csproj`,
 //! `patches/`, `vendor/`, `.mvn/`, `gradle/`) are not source copies. When
@@ -71,8 +72,10 @@
 //! moves the source `COPY`s right after it, with their flags. It is offered
 //! only when every step between is an `ENV`/`ARG`/`LABEL`/`EXPOSE`, a
 //! package install by name or a copy of manifests (nothing else could have
-//! read the copied files), and no `WORKDIR` lies between unless the copies
-//! go to absolute paths. The image ends with the same files, so the fix is
+//! read the copied files), the install's own `RUN` runs nothing else that
+//! could (no `cd`, no other program, no `rm` inside the copy), and no
+//! `WORKDIR` lies between unless the copies go to absolute paths. The image
+//! ends with the same files, so the fix is
 //! safe; it is unsafe when the known build context holds the folder the
 //! install writes (`node_modules`, `vendor`, `.venv`) and no
 //! `.dockerignore` keeps it out, since the moved `COPY` then overwrites the
@@ -91,7 +94,8 @@
 //! No fix, with the reason in the finding, when the install has no
 //! dependency-only form (`pip install .`), when a manifest is not in the
 //! known build context (pass `--context`), when a step between may read the
-//! copied files, or when the `RUN` cannot be split with certainty.
+//! copied files, when the build is a script, or when the `RUN` cannot be
+//! split with certainty.
 
 use super::super::{Ctx, Finding, Label, RuleMeta};
 use super::deps::{
@@ -128,12 +132,14 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             .map(|s| super::deps::is_source_copy(cx, s))
             .collect();
         let narrow = narrow_copies(cx, &steps, &source);
+        let scripts: Vec<Option<PackageOp>> =
+            steps.iter().map(|s| super::deps::script_build(cx, s)).collect();
         let mut claimed = vec![false; steps.len()];
         // The operations before the first unclaimed source copy, kept
         // while it stays the first (linear on files of many installs).
         let mut before: Option<(usize, Vec<&PackageOp>)> = None;
         for j in 0..steps.len() {
-            if steps[j].packages.iter().all(|o| kind(o).is_none()) {
+            if steps[j].packages.iter().all(|o| kind(o).is_none()) && scripts[j].is_none() {
                 continue;
             }
             let copies: Vec<usize> = (0..j).filter(|&i| source[i] && !claimed[i]).collect();
@@ -141,7 +147,11 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if before.as_ref().is_none_or(|b| b.0 != c1) {
                 before = Some((c1, ops_before(cx, st.index, c1)));
             }
-            let deps = open_deps(steps[j], &before.as_ref().expect("set").1);
+            let mut deps = open_deps(steps[j], &before.as_ref().expect("set").1);
+            let script = scripts[j]
+                .as_ref()
+                .filter(|o| !satisfied(o, Kind::Build, &before.as_ref().expect("set").1));
+            deps.extend(script.map(|o| (o, Kind::Build)));
             if deps.is_empty() {
                 continue;
             }
@@ -157,7 +167,15 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             for &i in &copies {
                 claimed[i] = true;
             }
-            out.push(finding(cx, &steps, &copies, j, &deps));
+            let mut f = finding(cx, &steps, &copies, j, &deps);
+            if let Some(o) = script {
+                f.fix = None;
+                f.no_fix = Some(format!(
+                    "`{}` is a build script: what it fetches is not in the Dockerfile; fetch the dependencies in a layer of their own before the source copy",
+                    o.command
+                ));
+            }
+            out.push(f);
         }
     }
     out
@@ -224,7 +242,7 @@ fn finding(cx: &Ctx, steps: &[&Step], copies: &[usize], j: usize, deps: &[(&Pack
         .map(|(o, _)| {
             let prog = o.command.split_whitespace().next().unwrap_or("");
             let sub = subcommand(o);
-            if sub.is_empty() {
+            if sub.is_empty() || prog.ends_with(".sh") {
                 prog.to_string()
             } else if o.command.starts_with("python") {
                 format!("{} {sub}", o.command.split_whitespace().take(3).collect::<Vec<_>>().join(" "))

@@ -613,3 +613,46 @@ pub fn delete_group(
     };
     super::super::util::checked(cx, ins, edit, &declared)
 }
+
+/// A build script run on a build tool's image (`RUN ./build.sh` on
+/// `maven:3`, `/opt/app/bin/build-app.sh` on `golang`): it builds with that
+/// tool, which downloads the dependencies. Read as a build of the tool, so
+/// LL301 can report it (without a fix: what the script reads is not in the
+/// Dockerfile).
+pub fn script_build(cx: &Ctx, step: &Step) -> Option<PackageOp> {
+    if !step.packages.is_empty() {
+        return None;
+    }
+    let ins = &cx.df.instructions[step.instruction];
+    let Command::Run { .. } = &ins.command else {
+        return None;
+    };
+    let mut stage = step.stage;
+    while let Some(b) = cx.model.stages[stage].base_stage {
+        if b >= stage {
+            return None;
+        }
+        stage = b;
+    }
+    let image = cx.model.stages[stage].image.as_deref()?;
+    let manager = super::super::tip4::toolchain_in_final_stage::build_tool_image(image)?;
+    let script = super::super::util::run_script(ins);
+    let cmd = crate::model::shell::commands(&script).into_iter().find(|c| {
+        let words = if matches!(c.program_name(), "sh" | "bash") { c.args() } else { &c.words[..] };
+        words.first().is_some_and(|w| {
+            let base = w.rsplit('/').next().unwrap_or(w);
+            (w.contains('/') || matches!(c.program_name(), "sh" | "bash"))
+                && base.ends_with(".sh")
+                && base.contains("build")
+        })
+    })?;
+    Some(PackageOp {
+        manager,
+        action: Action::Build,
+        packages: Vec::new(),
+        manifests: Vec::new(),
+        flags: Vec::new(),
+        reads_source: true,
+        command: cmd.text(),
+    })
+}

@@ -129,6 +129,21 @@ pub fn repo_tag(image: &str) -> (&str, &str) {
     }
 }
 
+/// The build tool an SDK image brings (`maven:3` → Maven, `golang` → Go),
+/// when it is one.
+pub fn build_tool_image(image: &str) -> Option<crate::model::Manager> {
+    use crate::model::Manager;
+    let (repo, _) = repo_tag(image);
+    Some(match repo {
+        "maven" => Manager::Maven,
+        "gradle" => Manager::Gradle,
+        "golang" => Manager::Go,
+        "rust" => Manager::Cargo,
+        "mcr.microsoft.com/dotnet/sdk" | "mcr.microsoft.com/dotnet/core/sdk" => Manager::Dotnet,
+        _ => return None,
+    })
+}
+
 /// What kind of SDK `image` is, if it is one.
 fn sdk(image: &str) -> Option<&'static str> {
     let (repo, tag) = repo_tag(image);

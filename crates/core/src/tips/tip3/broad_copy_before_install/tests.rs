@@ -66,6 +66,9 @@ fn pass_vectors() {
         "FROM python:3.12\nENV APP_HOME /app\nWORKDIR $APP_HOME\nADD . $APP_HOME\nRUN pip install -r requirements.txt\n",
         // Several source folders before the install.
         "FROM python:3.12\nWORKDIR /app\nCOPY src src\nCOPY lib lib\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install\n",
+        // A build script on a build tool's image.
+        "FROM maven:3-eclipse-temurin-21 AS builder\nCOPY . \"$BUILD_DIR\"\nRUN /opt/app/bin/build-app.sh \"$BUILD_DIR\"\n",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN sh scripts/build.sh\n",
         // A prior install does not serve a later `npm ci`, which starts over.
         "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nCOPY . .\nRUN npm ci\n",
     ] {
@@ -106,6 +109,10 @@ fn fail_vectors() {
         // Tools by name.
         "FROM node:20\nCOPY . .\nRUN npm install -g pnpm\n",
         "FROM golang:1.22\nCOPY . .\nRUN go install golang.org/x/tools/gopls@latest\n",
+        // Scripts elsewhere, or after the dependencies were fetched.
+        "FROM node:20\nCOPY . .\nRUN ./build.sh\n",
+        "FROM maven:3\nCOPY pom.xml .\nRUN mvn dependency:go-offline\nCOPY . .\nRUN ./build.sh\n",
+        "FROM golang:1.22\nCOPY . .\nRUN ./run-tests.sh\n",
         // The project alone, without its dependencies.
         "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nRUN pip install --no-deps .\n",
         "FROM python:3.12\nCOPY . .\nRUN poetry install --only-root\n",
@@ -298,6 +305,10 @@ fn findings_without_a_fix_say_why() {
         (
             "FROM node:20\nCOPY . .\nRUN cd web && npm ci && npm run build\n",
             "runs before",
+        ),
+        (
+            "FROM golang:1.22\nCOPY . .\nRUN ./build.sh\n",
+            "is a build script",
         ),
     ];
     for (src, why) in cases {
