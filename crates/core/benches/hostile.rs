@@ -10,10 +10,12 @@
 //! fix, within `tips::savings_budget`). The build-log shape measures
 //! `buildlog::parse` + `simulate::log::match_log` instead.
 //!
-//! A `check` at 100× runs only when one 10× run takes under 200 ms: a rule
-//! that is still quadratic would hold the bench for minutes. The skip is
-//! printed with the 1× and 10× times, whose ratio shows the growth (10 is
-//! linear).
+//! `check` is timed once per size before criterion samples it, and only
+//! sampled when that run took under 200 ms; a size is not run at all when
+//! the last one's time × 100 (quadratic growth) passes 30 s. A rule that is
+//! still quadratic would otherwise hold the bench for an hour. Each single
+//! run is printed (`check once`), so the growth shows either way: ×10 per
+//! size is linear.
 //!
 //! Run: `cargo bench -p layerlab-core --bench hostile` (about two minutes).
 
@@ -149,10 +151,15 @@ fn once(f: fn(&str) -> usize, src: &str) -> Duration {
     t.elapsed()
 }
 
+/// Sampling `check` stops above this single-run time…
+const SAMPLE_BELOW: Duration = Duration::from_millis(200);
+/// …and running it at all when the last size's time × 100 passes this.
+const RUN_BELOW: Duration = Duration::from_secs(30);
+
 fn shapes(c: &mut Criterion) {
     for &(name, make, base) in SHAPES {
         let mut g = group(c, name);
-        let mut check_times: Vec<Duration> = Vec::new();
+        let mut last_check = Duration::ZERO;
         for scale in SCALES {
             let src = make(base * scale);
             g.throughput(Throughput::Bytes(src.len() as u64));
@@ -162,23 +169,17 @@ fn shapes(c: &mut Criterion) {
             g.bench_function(format!("simulate/{scale}x"), |b| {
                 b.iter(|| simulate_three(black_box(&src)))
             });
-            if scale == 100
-                && check_times
-                    .last()
-                    .is_some_and(|t| *t > Duration::from_millis(200))
-            {
-                eprintln!(
-                    "{name}/check/100x skipped: one run took {:?} at 1x and {:?} at 10x (ratio {:.0}; 10 is linear)",
-                    check_times[0],
-                    check_times[1],
-                    check_times[1].as_secs_f64() / check_times[0].as_secs_f64()
-                );
+            if last_check * 100 > RUN_BELOW {
+                eprintln!("{name}/check/{scale}x: not run ({last_check:?} at the size before)");
                 continue;
             }
-            check_times.push(once(check, &src));
-            g.bench_function(format!("check/{scale}x"), |b| {
-                b.iter(|| check(black_box(&src)))
-            });
+            last_check = once(check, &src);
+            eprintln!("{name}/check/{scale}x: check once {last_check:?}");
+            if last_check < SAMPLE_BELOW {
+                g.bench_function(format!("check/{scale}x"), |b| {
+                    b.iter(|| check(black_box(&src)))
+                });
+            }
         }
         g.finish();
     }
