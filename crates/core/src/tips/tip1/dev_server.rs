@@ -169,14 +169,14 @@ fn dev_server_at(words: &[String], depth: usize) -> Option<&'static str> {
         "rails" | "bin/rails"
             if matches!(sub, "s" | "server") && !words.iter().any(|w| w.contains("production")) =>
         {
-            Some("rails server in development")
+            Some(RAILS_DEV)
         }
         "bundle"
             if words.iter().any(|w| w == "rails")
                 && words.iter().any(|w| w == "s" || w == "server")
                 && !words.iter().any(|w| w.contains("production")) =>
         {
-            Some("rails server in development")
+            Some(RAILS_DEV)
         }
         "cargo" if sub == "watch" => Some("cargo watch"),
         "dotnet" if sub == "watch" => Some("dotnet watch"),
@@ -185,6 +185,24 @@ fn dev_server_at(words: &[String], depth: usize) -> Option<&'static str> {
         "php" if has("-S") => Some("PHP's built-in dev server"),
         _ => None,
     }
+}
+
+const RAILS_DEV: &str = "rails server in development";
+
+/// Whether the final image sets `RAILS_ENV`/`RACK_ENV` to something other
+/// than `development` (in its stage or one it is built on): `rails server`
+/// then runs without reloading.
+fn rails_env_is_set(cx: &Ctx, stage: usize) -> bool {
+    super::super::tip4::chain_of(cx, stage).iter().any(|&s| {
+        cx.model.stage_steps(s).any(|step| match &cx.df.instructions[step.instruction].command {
+            Command::Env { pairs } => pairs.iter().any(|p| {
+                matches!(p.key.as_str(), "RAILS_ENV" | "RACK_ENV")
+                    && !p.value.trim_matches(['"', '\'']).is_empty()
+                    && !p.value.contains("development")
+            }),
+            _ => false,
+        })
+    })
 }
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
@@ -215,6 +233,9 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             dev_server(&words)
         });
         let Some(what) = found else { continue };
+        if what == RAILS_DEV && rails_env_is_set(cx, final_stage) {
+            continue; // `ENV RAILS_ENV=production`: puma without reloading
+        }
         let mut f = cx.finding(&META, ins.span, format!("{} runs {what}: each code edit needs a rebuild to reach it; bind-mount the code or use compose `develop.watch` while developing", ins.keyword));
         let (compose, run) = super::compose::generate(cx);
         f.fix = Some(Fix {
@@ -280,6 +301,21 @@ mod tests {
         ] {
             assert!(dev_server(&w(cmd)).is_some(), "{cmd}");
         }
+    }
+
+    #[test]
+    fn rails_in_production_is_no_dev_server() {
+        use crate::simulate::BuildContext;
+        use crate::tips::{check, CheckOptions};
+        let fires = |src: &str| {
+            check(src, &BuildContext::default(), &CheckOptions { select: vec!["LL101".into()], no_savings: true, ..CheckOptions::default() })
+                .findings
+                .len()
+        };
+        assert_eq!(fires("FROM ruby:3.3\nCMD [\"./bin/rails\", \"server\"]\n"), 1);
+        assert_eq!(fires("FROM ruby:3.3\nENV RAILS_ENV=development\nCMD [\"./bin/rails\", \"server\"]\n"), 1);
+        assert_eq!(fires("FROM ruby:3.3 AS base\nENV RAILS_ENV=\"production\" BUNDLE_DEPLOYMENT=\"1\"\nFROM base\nCMD [\"./bin/rails\", \"server\"]\n"), 0);
+        assert_eq!(fires("FROM node:20\nENV RAILS_ENV=production\nCMD [\"npx\", \"nodemon\", \"app.js\"]\n"), 1);
     }
 
     #[test]

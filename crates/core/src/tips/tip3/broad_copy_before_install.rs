@@ -19,9 +19,11 @@
 //!   a stage that did and is copied from).
 //!
 //! Copies of dependency inputs alone (manifests, lock files, `*.csproj`,
-//! `patches/`, `vendor/`, `.mvn/`, `gradle/`) are not source copies. When
+//! `patches/`, `vendor/`, `.mvn/`, `gradle/`) are not source copies, nor
+//! are packages installed by name (an ordering question, tip 2). When
 //! several source folders are copied before the step, the finding names
-//! them all.
+//! them all; a source copy in a stage the step's stage is built `FROM`
+//! counts too.
 //!
 //! ## Why it slows the build
 //! `COPY` is keyed on the content of what it copies. Copying everything
@@ -125,6 +127,7 @@ fn open_deps<'a>(step: &'a Step, before: &[&PackageOp]) -> Vec<(&'a PackageOp, K
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut inherited_reported: Vec<usize> = Vec::new();
     for st in &cx.model.stages {
         let steps: Vec<&Step> = st.steps.iter().map(|&i| &cx.model.steps[i]).collect();
         let source: Vec<bool> = steps
@@ -134,51 +137,114 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         let narrow = narrow_copies(cx, &steps, &source);
         let scripts: Vec<Option<PackageOp>> =
             steps.iter().map(|s| super::deps::script_build(cx, s)).collect();
-        let mut claimed = vec![false; steps.len()];
-        // The operations before the first unclaimed source copy, kept
-        // while it stays the first (linear on files of many installs).
+        // The source copies no finding names yet, in order (claimed ones
+        // leave it, so the loop stays linear on files of many installs),
+        // and the operations before the first of them.
+        let mut open: Vec<usize> = Vec::new();
         let mut before: Option<(usize, Vec<&PackageOp>)> = None;
+        let mut own_copy = false;
         for j in 0..steps.len() {
-            if steps[j].packages.iter().all(|o| kind(o).is_none()) && scripts[j].is_none() {
-                continue;
+            let works = steps[j].packages.iter().any(|o| kind(o).is_some()) || scripts[j].is_some();
+            if works && !own_copy {
+                inherited(cx, st.index, &steps, j, &mut inherited_reported, &mut out);
             }
-            let copies: Vec<usize> = (0..j).filter(|&i| source[i] && !claimed[i]).collect();
-            let Some(&c1) = copies.first() else { continue };
-            if before.as_ref().is_none_or(|b| b.0 != c1) {
-                before = Some((c1, ops_before(cx, st.index, c1)));
+            if works && !open.is_empty() {
+                let c1 = open[0];
+                if before.as_ref().is_none_or(|b| b.0 != c1) {
+                    before = Some((c1, ops_before(cx, st.index, c1)));
+                }
+                let ops = &before.as_ref().expect("set").1;
+                let mut deps = open_deps(steps[j], ops);
+                let script = scripts[j].as_ref().filter(|o| !satisfied(o, Kind::Build, ops));
+                deps.extend(script.map(|o| (o, Kind::Build)));
+                // A manifest install is served by the deliberate narrow copies.
+                let copies: Vec<usize> = if deps.iter().all(|d| d.1 == Kind::Manifests) {
+                    open.iter().copied().filter(|&i| !narrow[i]).collect()
+                } else {
+                    open.clone()
+                };
+                if !deps.is_empty() && !copies.is_empty() {
+                    open.retain(|i| !copies.contains(i));
+                    let mut f = finding(cx, &steps, &copies, j, &deps);
+                    if let Some(o) = script {
+                        f.fix = None;
+                        f.no_fix = Some(format!(
+                            "`{}` is a build script: what it fetches is not in the Dockerfile; fetch the dependencies in a layer of their own before the source copy",
+                            o.command
+                        ));
+                    }
+                    out.push(f);
+                }
             }
-            let mut deps = open_deps(steps[j], &before.as_ref().expect("set").1);
-            let script = scripts[j]
-                .as_ref()
-                .filter(|o| !satisfied(o, Kind::Build, &before.as_ref().expect("set").1));
-            deps.extend(script.map(|o| (o, Kind::Build)));
-            if deps.is_empty() {
-                continue;
+            if source[j] {
+                open.push(j);
+                own_copy = true;
             }
-            // A manifest install is served by the deliberate narrow copies.
-            let copies: Vec<usize> = if deps.iter().all(|d| d.1 == Kind::Manifests) {
-                copies.into_iter().filter(|&i| !narrow[i]).collect()
-            } else {
-                copies
-            };
-            if copies.is_empty() {
-                continue;
-            }
-            for &i in &copies {
-                claimed[i] = true;
-            }
-            let mut f = finding(cx, &steps, &copies, j, &deps);
-            if let Some(o) = script {
-                f.fix = None;
-                f.no_fix = Some(format!(
-                    "`{}` is a build script: what it fetches is not in the Dockerfile; fetch the dependencies in a layer of their own before the source copy",
-                    o.command
-                ));
-            }
-            out.push(f);
         }
     }
     out
+}
+
+/// A source copy in a stage this one is built `FROM` (`FROM base AS deps`
+/// after `COPY . /app` in `base`) before the dependency step at `j`, which
+/// the stage reaches before any copy of its own: every edit reruns it. One
+/// finding per such copy, at the copy, without a fix (the copy serves the
+/// stages built on it).
+fn inherited(
+    cx: &Ctx,
+    stage: usize,
+    steps: &[&Step],
+    j: usize,
+    reported: &mut Vec<usize>,
+    out: &mut Vec<Finding>,
+) {
+    // The earliest source copy of the chain, in build order.
+    let chain = super::super::tip4::chain_of(cx, stage);
+    let first = chain.iter().skip(1).rev().find_map(|&b| {
+        let bs: Vec<&Step> = cx.model.stage_steps(b).collect();
+        bs.iter()
+            .position(|s| super::deps::is_source_copy(cx, s))
+            .map(|k| (b, k, bs[k]))
+    });
+    let Some((b, k, copy)) = first else { return };
+    if reported.contains(&copy.instruction) {
+        return;
+    }
+    let before = ops_before(cx, b, k);
+    let mut deps = open_deps(steps[j], &before);
+    let script = super::deps::script_build(cx, steps[j]);
+    if let Some(o) = script.as_ref().filter(|o| !satisfied(o, Kind::Build, &before)) {
+        deps.push((o, Kind::Build));
+    }
+    if deps.is_empty() {
+        return;
+    }
+    reported.push(copy.instruction);
+    let ic = &cx.df.instructions[copy.instruction];
+    let ij = &cx.df.instructions[steps[j].instruction];
+    let name = |s: usize| cx.model.stages[s].name.clone().unwrap_or_else(|| s.to_string());
+    let mut f = cx.finding(
+        &META,
+        ic.span,
+        format!(
+            "`{}` copies the source in stage `{}`, and stage `{}` is built on it: any edit re-runs `{}` (line {}, ~{} s). Copy the manifests into the stage that installs, install, and copy the source after",
+            copy.text,
+            name(b),
+            name(stage),
+            deps[0].0.command,
+            steps[j].line,
+            crate::num::F0(steps[j].seconds)
+        ),
+    );
+    f.labels.push(Label {
+        span: ij.span,
+        message: "this step re-runs on every source edit".into(),
+    });
+    f.no_fix = Some(format!(
+        "the copy is in stage `{}`, which other stages are built on; moving it is a change to the stage layout",
+        name(b)
+    ));
+    out.push(f);
 }
 
 /// The source copies that look deliberate: a folder two or more levels

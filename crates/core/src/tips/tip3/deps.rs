@@ -36,7 +36,12 @@ pub fn kind(op: &PackageOp) -> Option<Kind> {
     if op.has_flag("--no-deps") || op.has_flag("--only-root") {
         return None;
     }
+    // A package by name (`npm install -g x`, `npm install --prefix d x`,
+    // `composer require x`) is an ordering question (tip 2), not a copy
+    // one; pip's `-r` files are manifests whatever else it names.
+    let named = !op.packages.is_empty() && !matches!(op.manager, Manager::Pip | Manager::Uv);
     match op.action {
+        Action::Install if named && !op.reads_source => None,
         Action::Install if op.reads_source => Some(Kind::Project),
         Action::Install if !op.manifests.is_empty() => Some(Kind::Manifests),
         Action::Build if build_downloads(op) => Some(Kind::Build),

@@ -66,6 +66,8 @@ fn pass_vectors() {
         "FROM python:3.12\nENV APP_HOME /app\nWORKDIR $APP_HOME\nADD . $APP_HOME\nRUN pip install -r requirements.txt\n",
         // Several source folders before the install.
         "FROM python:3.12\nWORKDIR /app\nCOPY src src\nCOPY lib lib\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install\n",
+        // The source is copied in a stage the install's stage is built on.
+        "FROM node:20-slim AS base\nCOPY . /app\nWORKDIR /app\nFROM base AS prod-deps\nRUN pnpm install --prod --frozen-lockfile\nFROM base\nCOPY --from=prod-deps /app/node_modules /app/node_modules\n",
         // A build script on a build tool's image.
         "FROM maven:3-eclipse-temurin-21 AS builder\nCOPY . \"$BUILD_DIR\"\nRUN /opt/app/bin/build-app.sh \"$BUILD_DIR\"\n",
         "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN sh scripts/build.sh\n",
@@ -108,7 +110,10 @@ fn fail_vectors() {
         "FROM node:20\nCOPY package.json pnpm-lock.yaml ./\nCOPY packages/definitions/src ./packages/definitions/src\nRUN pnpm install\n",
         // Tools by name.
         "FROM node:20\nCOPY . .\nRUN npm install -g pnpm\n",
+        "FROM node:20\nCOPY . .\nRUN npm install --prefix /opt/tool simple-cdp@1.8.6\n",
         "FROM golang:1.22\nCOPY . .\nRUN go install golang.org/x/tools/gopls@latest\n",
+        // A base stage with the manifests only.
+        "FROM node:20-slim AS base\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nFROM base AS deps\nRUN pnpm install\nCOPY . .\n",
         // Scripts elsewhere, or after the dependencies were fetched.
         "FROM node:20\nCOPY . .\nRUN ./build.sh\n",
         "FROM maven:3\nCOPY pom.xml .\nRUN mvn dependency:go-offline\nCOPY . .\nRUN ./build.sh\n",
@@ -130,6 +135,15 @@ fn the_articles_subfolder_example_gets_its_split() {
         fixed(src, &BuildContext::default(), false),
         "FROM python:3.12-slim\nWORKDIR /app\nCOPY code/requirements.txt code/\nRUN pip install -r code/requirements.txt\nCOPY code code/\nCMD [\"python\", \"code/app.py\"]\n"
     );
+}
+
+#[test]
+fn a_copy_in_a_base_stage_is_reported_once() {
+    let src = "FROM node:20-slim AS base\nCOPY . /app\nWORKDIR /app\nFROM base AS prod-deps\nRUN pnpm install --prod --frozen-lockfile\nFROM base AS build\nRUN pnpm install --frozen-lockfile\nRUN pnpm run build\nFROM base\nCOPY --from=prod-deps /app/node_modules /app/node_modules\nCOPY --from=build /app/dist /app/dist\n";
+    let f = ll301(src, &BuildContext::default());
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].start.line, 2);
+    assert!(f[0].fix.is_none() && f[0].no_fix.is_some());
 }
 
 #[test]
