@@ -5,7 +5,8 @@
 //! - `fix`: the fix contract (`layerlab_core::fix::invariants`) on every fix
 //!   and optimizer run: parse → check → optimize → check.
 //!
-//! `cargo xtask test` runs `fix` for 30 s under `CI=true` (bounded); run it
+//! `cargo xtask test` runs `fix` bounded (seed 1, 1,500 runs: the same inputs
+//! for the same commit, so a red run is a real violation); run it
 //! longer on demand (`cargo xtask fuzz fix 3600`).
 //!
 //! - cargo-fuzz goes into the project-local tools folder (`target/tools`, or
@@ -48,6 +49,17 @@ pub fn fuzz(args: &[String]) -> Result<(), String> {
 
 /// Runs fuzz target `target` for `seconds`.
 pub fn run_target(target: &str, seconds: u64) -> Result<(), String> {
+    run_bounded(target, seconds, None)
+}
+
+/// The bounded run `cargo xtask test` makes: the `fix` target from the
+/// seeded corpus, a fixed seed and a fixed number of runs, so the same
+/// commit fuzzes the same inputs (a red run is a real violation, not luck).
+pub fn ci_run() -> Result<(), String> {
+    run_bounded("fix", 300, Some((1, 1500)))
+}
+
+fn run_bounded(target: &str, seconds: u64, seeded: Option<(u64, u64)>) -> Result<(), String> {
     let cargo_fuzz = ensure_cargo_fuzz()?;
     let fuzz_dir = root().join("fuzz");
     let corpus_rel = format!("corpus/{target}");
@@ -71,6 +83,7 @@ pub fn run_target(target: &str, seconds: u64) -> Result<(), String> {
                 "--",
             ])
             .arg(format!("-max_total_time={seconds}"))
+            .args(seeded.map(|(seed, runs)| [format!("-seed={seed}"), format!("-runs={runs}")]).into_iter().flatten())
             .arg("-timeout=10"))
     };
     // Only a failing *build* with ASan should fall back; a crash is a result.

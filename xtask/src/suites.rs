@@ -186,6 +186,11 @@ pub fn test_all(_args: &[String]) -> ExitCode {
         false,
     );
 
+    // 1b. The fix contract under libFuzzer, bounded and seeded
+    //     (`cargo xtask fuzz fix SECONDS` runs it for longer).
+    step("fix contract fuzz (bounded: seed 1, 1,500 runs)");
+    t.check("fuzz target `fix` (the fix contract)", crate::fuzz::ci_run());
+
     // 2. Release build of the playground through trunk, with wasm-opt.
     step("web tools");
     let tools = ensure_web_tools();

@@ -36,7 +36,7 @@ pub fn check_fix(src: &str, fix: &Fix) -> Result<(), String> {
     comments_kept(src, &after)?;
     lines_kept(src, &after, fix)?;
     endings_kept(src, &after)?;
-    commands_kept(&before_df, &after_df, &fix.commands)?;
+    commands_kept(&before_df, &after_df, &fix.commands).map_err(|d| d.message())?;
     no_new_diagnostics(&before_df, &after_df)
 }
 
@@ -78,6 +78,26 @@ pub fn run_keeps_commands(
     skipped.is_empty() && commands_kept(&one(text), &one(&after), declared).is_ok()
 }
 
+/// How the commands after a fix differ from what it declares: the commands
+/// lost and gained, or a removal it declares that no RUN runs. Formatted
+/// only by [`check_fix`] (the playground's wasm never formats it: `{:?}` of
+/// strings would bring in the escape tables).
+enum CommandsDiff {
+    Changed { lost: Vec<String>, gained: Vec<String> },
+    NotRun(String),
+}
+
+impl CommandsDiff {
+    fn message(&self) -> String {
+        match self {
+            CommandsDiff::Changed { lost, gained } => format!(
+                "RUN commands changed beyond what the fix declares: lost {lost:?}, gained {gained:?}"
+            ),
+            CommandsDiff::NotRun(r) => format!("declares it removes `{r}`, which no RUN runs"),
+        }
+    }
+}
+
 /// Every simple command of every RUN, read by [`simple_commands`].
 pub fn run_commands(df: &Dockerfile) -> Vec<String> {
     let mut out = Vec::new();
@@ -103,7 +123,7 @@ fn commands_kept(
     before: &Dockerfile,
     after: &Dockerfile,
     declared: &super::CommandChanges,
-) -> Result<(), String> {
+) -> Result<(), CommandsDiff> {
     let flags: Vec<String> = declared
         .flags
         .iter()
@@ -119,7 +139,7 @@ fn commands_kept(
                     .join(" ")
             })
             .collect();
-        v.sort();
+        crate::sort::sort_by(&mut v, |a, b| a.cmp(b));
         v
     };
     let mut expected = run_commands(before);
@@ -135,7 +155,7 @@ fn commands_kept(
                     .expect("present after normalizing");
                 expected.remove(k);
             }
-            None => return Err(format!("declares it removes `{r}`, which no RUN runs")),
+            None => return Err(CommandsDiff::NotRun(r)),
         }
     }
     expected.extend(list(&declared.added));
@@ -143,11 +163,10 @@ fn commands_kept(
     if want == got {
         return Ok(());
     }
-    let missing: Vec<&String> = multiset_minus(&want, &got);
-    let extra: Vec<&String> = multiset_minus(&got, &want);
-    Err(format!(
-        "RUN commands changed beyond what the fix declares: lost {missing:?}, gained {extra:?}"
-    ))
+    Err(CommandsDiff::Changed {
+        lost: multiset_minus(&want, &got).into_iter().cloned().collect(),
+        gained: multiset_minus(&got, &want).into_iter().cloned().collect(),
+    })
 }
 
 /// Items of sorted `a` not matched in sorted `b`.
@@ -175,7 +194,7 @@ fn comment_lines(text: &str) -> Vec<String> {
         .filter(|l| l.starts_with('#'))
         .map(str::to_string)
         .collect();
-    v.sort();
+    crate::sort::sort_by(&mut v, |a, b| a.cmp(b));
     v
 }
 
@@ -228,8 +247,8 @@ fn lines_kept(src: &str, after: &str, fix: &Fix) -> Result<(), String> {
         .lines()
         .map(|l| l.trim_end_matches('\r').to_string())
         .collect();
-    untouched.sort();
-    now.sort();
+    crate::sort::sort_by(&mut untouched, |a, b| a.cmp(b));
+    crate::sort::sort_by(&mut now, |a, b| a.cmp(b));
     let lost = multiset_minus(&untouched, &now);
     if lost.is_empty() {
         Ok(())
@@ -263,7 +282,7 @@ fn no_new_diagnostics(before: &Dockerfile, after: &Dockerfile) -> Result<(), Str
             .iter()
             .map(|d| format!("{:?}: {}", d.severity, strip_lines(&d.message)))
             .collect();
-        v.sort();
+        crate::sort::sort_by(&mut v, |a, b| a.cmp(b));
         v
     };
     let new = multiset_minus(&msgs(after), &msgs(before))

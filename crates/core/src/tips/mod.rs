@@ -209,7 +209,8 @@ pub fn global_suppressions(src: &str) -> Vec<String> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
-    /// Parse diagnostics (syntax errors and warnings).
+    /// Parse diagnostics (syntax errors and warnings) and the model's (a
+    /// variable expansion cut at its limit), in source order.
     pub diagnostics: Vec<crate::syntax::Diagnostic>,
 }
 
@@ -246,9 +247,14 @@ pub fn check(src: &str, context: &BuildContext, opts: &CheckOptions) -> Report {
             }
         }
     }
+    // The parser's diagnostics, then the model's (a truncated expansion),
+    // in source order.
+    let mut diagnostics = df.diagnostics.clone();
+    diagnostics.extend(model.diagnostics.iter().cloned());
+    crate::sort::sort_by_key(&mut diagnostics, |d| d.span.start);
     Report {
         findings,
-        diagnostics: df.diagnostics.clone(),
+        diagnostics,
     }
 }
 
