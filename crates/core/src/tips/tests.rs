@@ -375,11 +375,11 @@ fn broad_copy_split_covers_every_ecosystem() {
             "dotnet restore App.csproj",
             "App.csproj",
         ),
-        // A manifest in a subfolder lands in the same subfolder.
+        // A requirements folder is copied whole: its files include each other.
         (
             "python:3.12",
             "pip install -r requirements/prod.txt",
-            "requirements/prod.txt requirements/",
+            "requirements requirements/",
         ),
     ];
     for (image, install, expect) in cases {

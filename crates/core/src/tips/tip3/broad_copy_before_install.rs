@@ -78,10 +78,13 @@
 //! could (no `cd`, no other program, no `rm` inside the copy), and no
 //! `WORKDIR` lies between unless the copies go to absolute paths. The image
 //! ends with the same files, so the fix is
-//! safe; it is unsafe when the known build context holds the folder the
+//! safe. It is unsafe when the known build context holds the folder the
 //! install writes (`node_modules`, `vendor`, `.venv`) and no
 //! `.dockerignore` keeps it out, since the moved `COPY` then overwrites the
-//! installed one.
+//! installed one; when the manifests alone may not be enough (`cargo
+//! fetch` needs the crate's sources; .NET, Maven and Gradle installs unless
+//! the known context shows a single project; npm, yarn and pnpm workspaces
+//! in the known context).
 //!
 //! Otherwise the fix adds a dependency-only layer before the source copy:
 //! the manifests, then `go mod download`, `cargo fetch` (over a placeholder
@@ -308,7 +311,12 @@ fn finding(cx: &Ctx, steps: &[&Step], copies: &[usize], j: usize, deps: &[(&Pack
         .map(|(o, _)| {
             let prog = o.command.split_whitespace().next().unwrap_or("");
             let sub = subcommand(o);
-            if sub.is_empty() || prog.ends_with(".sh") {
+            if matches!(o.manager, Manager::Maven | Manager::Gradle) && !prog.ends_with(".sh") {
+                // Goals and tasks: `mvn clean package`, `./gradlew clean build`.
+                let rest: Vec<String> = o.command.split_whitespace().skip(1).map(str::to_string).collect();
+                let goals = crate::model::packages::positionals(o.manager, &rest);
+                std::iter::once(prog.to_string()).chain(goals.into_iter().take(3)).collect::<Vec<_>>().join(" ")
+            } else if sub.is_empty() || prog.ends_with(".sh") {
                 prog.to_string()
             } else if o.command.starts_with("python") {
                 format!("{} {sub}", o.command.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -536,6 +544,46 @@ fn plain_install_run(cx: &Ctx, step: &Step, copies: &[Copied]) -> Option<String>
     None
 }
 
+/// Whether the manifests alone are provably enough for the install: in
+/// ecosystems where a project commonly spans several manifests (.NET
+/// project references and solutions, Maven modules, Gradle subprojects,
+/// npm/yarn/pnpm workspaces), the known context must show one project
+/// where the install runs; without a context only the node installs keep
+/// the benefit of the doubt (one `package.json` is the norm). `cargo fetch`
+/// needs the crate's targets, so it is never enough.
+fn single_project(cx: &Ctx, copies: &[Copied], workdir: &str, ops: &[&PackageOp]) -> bool {
+    let base = format!("{}/", workdir.trim_end_matches('/'));
+    // The context's files below the install's folder, by name.
+    let below = |names: &dyn Fn(&str) -> bool| -> Option<usize> {
+        let files = cx.context.files.as_ref()?;
+        let root = copies.iter().rev().find_map(|c| c.provides(&format!("{base}x")))?;
+        let root = root.strip_suffix('x').unwrap_or(&root).to_string();
+        Some(
+            files
+                .iter()
+                .filter(|f| f.starts_with(&root) && !f.contains("node_modules/"))
+                .filter(|f| names(f.rsplit('/').next().unwrap_or(f)))
+                .count(),
+        )
+    };
+    ops.iter().all(|o| match o.manager {
+        Manager::Cargo => o.manifests.iter().any(|m| m == "recipe.json"),
+        Manager::Dotnet => {
+            below(&|n| n.ends_with(".sln") || n.ends_with(".slnx")) == Some(0)
+                && below(&|n| [".csproj", ".fsproj", ".vbproj"].iter().any(|e| n.ends_with(e))) == Some(1)
+        }
+        Manager::Maven => below(&|n| n == "pom.xml") == Some(1),
+        Manager::Gradle => {
+            below(&|n| n.starts_with("build.gradle")).is_some_and(|k| k <= 1)
+                && below(&|n| n.starts_with("settings.gradle")).is_some_and(|k| k <= 1)
+        }
+        Manager::Npm | Manager::Yarn | Manager::Pnpm => {
+            below(&|n| n == "package.json").is_none_or(|k| k <= 1)
+        }
+        _ => true,
+    })
+}
+
 /// Whether the known context holds, where the copies put it, the folder
 /// an install writes (`node_modules`, `vendor`, `.venv`) without a
 /// `.dockerignore` keeping it out: the moved COPY would overwrite it.
@@ -606,7 +654,8 @@ fn split_fix(
             Err(why) if n == 0 => return Err(why),
             Err(_) => break,
         };
-        unsafe_ |= overwrites_install_output(cx, copies, workdir, &ops_k);
+        unsafe_ |= overwrites_install_output(cx, copies, workdir, &ops_k)
+            || !single_project(cx, copies, workdir, &ops_k);
         let fresh: Vec<_> = found.into_iter().filter(|e| !all.contains(&e.ctx)).collect();
         all.extend(fresh.iter().map(|e| e.ctx.clone()));
         groups.push((k, copy_lines(cx, copies, &fresh, nl)));

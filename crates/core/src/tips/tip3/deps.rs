@@ -365,7 +365,23 @@ pub fn manifests_for(op: &PackageOp) -> Vec<String> {
     if !fixed.is_empty() {
         return fixed.iter().map(|s| s.to_string()).collect();
     }
-    op.manifests.clone()
+    // `-r requirements/prod.txt` usually includes `-r base.txt` from the
+    // same folder: copy the folder.
+    let mut out: Vec<String> = Vec::new();
+    for m in &op.manifests {
+        let m = match m.rsplit_once('/') {
+            Some((dir, _)) if matches!(op.manager, Manager::Pip | Manager::Uv)
+                && dir.rsplit('/').next().is_some_and(|d| d.starts_with("requirements")) =>
+            {
+                format!("{dir}/")
+            }
+            _ => m.clone(),
+        };
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// The project or solution a `dotnet build`/`publish` names, as a path or

@@ -359,6 +359,35 @@ fn a_known_node_modules_makes_the_split_unsafe() {
 }
 
 #[test]
+fn a_split_is_safe_only_for_one_project() {
+    let safety = |src: &str, files: Option<&[&str]>| {
+        let ctx = BuildContext {
+            files: files.map(|f| f.iter().map(|s| s.to_string()).collect()),
+            dockerignore: None,
+        };
+        ll301(src, &ctx)[0].fix.as_ref().map(|f| f.applicability)
+    };
+    let dotnet = "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet restore\n";
+    assert_eq!(safety(dotnet, Some(&["Api.csproj", "Program.cs"])), Some(Applicability::Safe));
+    assert_eq!(safety(dotnet, None), Some(Applicability::Unsafe));
+    assert_eq!(
+        safety(dotnet, Some(&["App.sln", "Api.csproj", "Core/Core.csproj"])),
+        Some(Applicability::Unsafe)
+    );
+    let maven = "FROM maven:3\nWORKDIR /src\nCOPY . .\nRUN mvn dependency:go-offline\n";
+    assert_eq!(safety(maven, Some(&["pom.xml", "src/Main.java"])), Some(Applicability::Safe));
+    assert_eq!(safety(maven, Some(&["pom.xml", "core/pom.xml"])), Some(Applicability::Unsafe));
+    let cargo = "FROM rust:1\nWORKDIR /src\nCOPY . .\nRUN cargo fetch\n";
+    assert_eq!(safety(cargo, Some(&["Cargo.toml", "src/main.rs"])), Some(Applicability::Unsafe));
+    let npm = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n";
+    assert_eq!(safety(npm, None), Some(Applicability::Safe));
+    assert_eq!(
+        safety(npm, Some(&["package.json", "packages/a/package.json"])),
+        Some(Applicability::Unsafe)
+    );
+}
+
+#[test]
 fn every_fix_keeps_the_text_contract() {
     let srcs = [
         "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN pip install --upgrade pip && \\\n    pip install -r requirements.txt && \\\n    pip install .\n",
