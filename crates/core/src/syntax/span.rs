@@ -99,6 +99,12 @@ impl LineIndex {
         }
     }
 
+    /// The byte offset where the line holding `offset` starts.
+    pub fn line_start_of(&self, offset: u32) -> usize {
+        let i = self.starts.partition_point(|&s| s <= offset);
+        self.starts[i.saturating_sub(1)] as usize
+    }
+
     /// Number of lines (a trailing newline opens one more, empty line).
     pub fn line_count(&self) -> usize {
         self.starts.len()

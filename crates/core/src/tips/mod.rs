@@ -162,10 +162,10 @@ fn matches_selector(sel: &str, meta: &RuleMeta) -> bool {
 
 /// Codes suppressed for the instruction starting at `offset`, from a
 /// `# layerlab ignore=…` comment on the line before it.
-fn suppressed_at(src: &str, offset: usize) -> Vec<String> {
-    let line_start = src[..offset.min(src.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+fn suppressed_at(src: &str, index: &LineIndex, offset: usize) -> Vec<String> {
+    // Through the line index: searching back for the line start cost the
+    // line's length per finding (quadratic on one huge RUN).
+    let line_start = index.line_start_of(offset.min(src.len()) as u32);
     if line_start == 0 {
         return Vec::new();
     }
@@ -284,7 +284,7 @@ pub fn run_rules(
             continue;
         }
         for mut f in (rule.check)(&cx) {
-            let local = suppressed_at(src, f.span.start as usize);
+            let local = suppressed_at(src, &index, f.span.start as usize);
             if local.iter().any(|s| matches_selector(s, meta)) {
                 continue;
             }

@@ -217,20 +217,22 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
     };
     let chain = super::chain_of(cx, final_stage);
     let steps = chain_steps(cx, &chain);
+    // Computed once, not per step (a 200,000-line chain was quadratic): the
+    // last build step, and whether a `bundle config without` came so far.
+    let last_build = steps.iter().rposition(|s| {
+        s.packages
+            .iter()
+            .any(|o| o.action == Action::Build && !o.manager.is_system())
+    });
+    let mut without = false;
     for (k, step) in steps.iter().enumerate() {
         let ins = &cx.df.instructions[step.instruction];
         if !matches!(ins.command, Command::Run { .. }) {
             continue;
         }
-        let builds_later = steps[k..].iter().any(|s| {
-            s.packages
-                .iter()
-                .any(|o| o.action == Action::Build && !o.manager.is_system())
-        });
+        let builds_later = last_build.is_some_and(|b| k <= b);
         let script = super::super::util::run_script(ins);
-        let without = steps[..=k].iter().any(|s| {
-            bundle_without(&super::super::util::run_script(&cx.df.instructions[s.instruction]))
-        });
+        without = without || bundle_without(&script);
         let env_has = |name: &str| {
             env_of(cx, &steps, k, name) || (name == "BUNDLE_WITHOUT" && without) || script.contains(&format!("{name}="))
         };
