@@ -80,7 +80,6 @@ impl Count {
 }
 
 #[test]
-#[ignore = "issue 12 in progress: recall 0.67 today; run with --ignored"]
 fn catches_the_five_mistakes_in_judged_real_dockerfiles() {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpus-apps");
