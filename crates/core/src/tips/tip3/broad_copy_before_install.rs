@@ -303,6 +303,8 @@ fn finding(cx: &Ctx, steps: &[&Step], copies: &[usize], j: usize, deps: &[(&Pack
         "the whole build context".to_string()
     } else if trees.len() == 1 {
         format!("all of `{}`", trees[0])
+    } else if trees.len() > 3 {
+        format!("`{}` and {} more", trees[..3].join("`, `"), trees.len() - 3)
     } else {
         format!("`{}`", trees.join("`, `"))
     };
