@@ -989,3 +989,116 @@ fn typing_into_a_large_file_draws_at_once_and_analyzes_after() {
         .editor_value()
         .starts_with("FROM debian:12\nRUN apt-get update && apt-get install -y curl wget\nFROM"));
 }
+
+/// The hostile inputs of issue 11, built here: each was seconds or
+/// gigabytes of work before the core bounded it.
+fn hostile_inputs() -> Vec<(&'static str, String)> {
+    let doubling = |kw: &str| {
+        let mut s = format!("FROM alpine\n{kw} A0=xxxxxxxxxxxxxxxx\n");
+        for i in 1..30 {
+            s.push_str(&format!("{kw} A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        s.push_str("RUN echo $A29\n");
+        s
+    };
+    let installs: Vec<String> = (0..8000).map(|i| format!("apt-get install -y p{i}")).collect();
+    let mut chain = String::from("FROM alpine AS s0\n");
+    let mut fan_in = String::new();
+    for i in 1..10_000 {
+        chain.push_str(&format!("FROM s{} AS s{i}\nRUN echo {i}\n", i - 1));
+    }
+    for i in 0..10_000 {
+        fan_in.push_str(&format!("FROM alpine AS s{i}\nRUN echo {i}\n"));
+    }
+    fan_in.push_str("FROM alpine\n");
+    for i in 0..10_000 {
+        fan_in.push_str(&format!("COPY --from=s{i} /f /f{i}\n"));
+    }
+    let pairs: Vec<String> = (0..120_000).map(|i| format!("K{i}=v{i}")).collect();
+    let lines: String = (0..200_000).map(|i| format!("RUN echo {i}\n")).collect();
+    vec![
+        ("ENV doubling", doubling("ENV")),
+        ("ARG doubling", doubling("ARG")),
+        ("8,000 installs in one RUN", format!("FROM debian\nRUN {}\n", installs.join(" && "))),
+        ("10,000 chained stages", chain),
+        ("10,000 stages fanned in", fan_in),
+        ("a 1.6 MB ENV line", format!("FROM alpine\nENV {}\n", pairs.join(" "))),
+        ("200,000 lines", format!("FROM python:3.12-slim\nWORKDIR /app\n{lines}")),
+    ]
+}
+
+/// The longest task the page ran since `watch_long_tasks`, in ms.
+fn longest_task(b: &Browser) -> f64 {
+    b.execute("return window.__longest || 0").as_f64().unwrap_or(0.0)
+}
+
+fn watch_long_tasks(b: &Browser) {
+    b.execute("window.__longest = 0; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask', buffered: true });");
+}
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn no_paste_or_share_link_freezes_the_page_for_a_second() {
+    let b = Browser::start();
+    for (name, text) in hostile_inputs() {
+        // As a paste: the page keeps every character and stays responsive.
+        b.open("/");
+        wait_settled(&b);
+        watch_long_tasks(&b);
+        b.set_editor_text(&text);
+        b.wait_for("the analysis of the paste", || {
+            b.execute("return document.getElementById('editor-status').textContent")
+                .as_str()
+                .is_some_and(|s| s.contains(" lines"))
+        });
+        // The deep tier (optimizer) follows a 250 ms pause.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let worst = longest_task(&b);
+        assert!(worst < 1000.0, "{name} (paste): a {worst:.0} ms task froze the page");
+        assert_eq!(b.editor_value().len(), text.len(), "{name}: text kept");
+        // As a share link, for those a link can carry.
+        if text.len() < 100_000 {
+            b.open(&format!("/#/s/{}", share::encode(&text)));
+            watch_long_tasks(&b);
+            b.wait_for("the shared text", || b.editor_value() == text);
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            let worst = longest_task(&b);
+            assert!(worst < 1000.0, "{name} (share link): a {worst:.0} ms task froze the page");
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn tip_2_shows_the_volatile_arg_and_findings_say_why_there_is_no_fix() {
+    let b = Browser::start();
+    b.open("/");
+    wait_settled(&b);
+    // A volatile ARG above a slow install: the demo prices a new value,
+    // and moving the ARG down (Alt+Down past the install) removes the cost.
+    b.set_editor_text("FROM debian:12\nARG GIT_SHA\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN echo $GIT_SHA > /sha\n");
+    b.wait_for("the arg's rebuild cost", || {
+        b.session.find("[data-testid=order-arg-cost]").is_ok()
+    });
+    let before = b.text("order-arg-cost");
+    assert!(before.starts_with("After a new GIT_SHA: "), "{before}");
+    let item = &b.all("order-item")[0];
+    assert!(b.session.text(item).unwrap().contains("ARG GIT_SHA"));
+    b.session
+        .send_keys(item, &format!("{}{}{}", keys::ALT, keys::DOWN, keys::NULL))
+        .unwrap();
+    b.wait_for("the cheaper order", || b.text("order-arg-cost") != before);
+    let after = b.text("order-arg-cost");
+    let secs = |t: &str| t.trim_start_matches("After a new GIT_SHA: ").split(' ').next().unwrap_or("").parse::<f64>().unwrap_or(-1.0);
+    assert!(secs(&after) < secs(&before), "{before} -> {after}");
+    // A slow install after a COPY in the stage it builds on: reported, with
+    // the reason there is no fix.
+    b.set_editor_text("FROM python:3.12-slim AS app\nWORKDIR /app\nCOPY . .\n\nFROM app AS prod\nRUN apt-get update && apt-get install -y --no-install-recommends chromium\n");
+    b.wait_for("the finding without a fix", || {
+        b.session.find("[data-testid=no-fix]").is_ok()
+    });
+    assert_eq!(
+        b.text("no-fix"),
+        "No fix: line 3 is in stage app, which this stage builds on: install it in app above line 3 (or in a stage both build on)"
+    );
+}

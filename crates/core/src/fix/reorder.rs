@@ -46,6 +46,37 @@ pub fn swap_blocker(
     if nu == "FROM" || nl == "FROM" {
         return Some("FROM starts the stage: nothing can move above it".into());
     }
+    // An ARG may pass a step that cannot see it: a COPY, ADD or WORKDIR
+    // that does not name it (only their own text expands variables), or a
+    // RUN of package steps (which read no such variable) that does not name
+    // it. That is LL201's fix for a volatile arg, by hand.
+    let (arg, other, oi) = if nu == "ARG" { (u, l, lower) } else { (l, u, upper) };
+    if let Command::Arg { args } = &arg.command {
+        let expands = step(oi).map(|s| s.inputs.expands.as_slice()).unwrap_or(&[]);
+        // A RUN's command is expanded by its shell, not by BuildKit: read it.
+        let script = match &other.command {
+            Command::Run { command, .. } => {
+                let mut t = command.args.join(" ");
+                for h in &other.heredocs {
+                    t.push_str(&h.content);
+                }
+                t
+            }
+            _ => String::new(),
+        };
+        let named = args.iter().any(|a| {
+            expands.contains(&a.name)
+                || crate::tips::tip2::volatile_before_stable::mentions(&script, &a.name)
+        });
+        let blind = match &other.command {
+            Command::Copy(_) | Command::Add(_) | Command::Workdir { .. } => true,
+            Command::Run { .. } => crate::tips::tip2::volatile_before_stable::env_blind(other),
+            _ => false,
+        };
+        if (nu == "ARG") != (nl == "ARG") && blind && !named {
+            return None;
+        }
+    }
     // Instructions that change the environment of what follows.
     for (na, nb) in [(nu, nl), (nl, nu)] {
         match na {
@@ -153,5 +184,17 @@ mod tests {
         let two = "FROM a\nCOPY a.txt /x/\nCOPY b.txt /x/\nCOPY c.txt /y/\n";
         assert!(blocker(two, 1).is_some());
         assert_eq!(blocker(two, 2), None);
+    }
+
+    #[test]
+    fn an_arg_passes_only_steps_that_cannot_see_it() {
+        let src = "FROM debian\nARG GIT_SHA\nRUN apt-get install -y curl\nRUN echo $GIT_SHA\nCOPY $GIT_SHA /x\nRUN make\nARG V\nCOPY a /b\n";
+        assert_eq!(blocker(src, 1), None, "past a package RUN that does not name it");
+        let df = crate::parse(src);
+        let m = crate::model::build(&df, src);
+        assert!(swap_blocker(&df, &m, 1, 3).is_some(), "not past a RUN that names it");
+        assert!(swap_blocker(&df, &m, 1, 4).is_some(), "not past a COPY that expands it");
+        assert!(swap_blocker(&df, &m, 1, 5).is_some(), "not past `make`, which may read it");
+        assert_eq!(blocker(src, 6), None, "past a COPY that does not name it");
     }
 }

@@ -266,7 +266,7 @@ fn package_only(step: &Step, ins: &Instruction) -> bool {
 /// commands (`mkdir`, `useradd`, …): none of them reads an arbitrary
 /// variable such as `VERSION` from its environment, as a build script or
 /// `make` may.
-fn env_blind(ins: &Instruction) -> bool {
+pub(crate) fn env_blind(ins: &Instruction) -> bool {
     let Command::Run { command, .. } = &ins.command else {
         return false;
     };
@@ -503,7 +503,7 @@ fn arg_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
 }
 
 /// Whether `text` expands variable `name` (`$NAME`, `${NAME…}`).
-fn mentions(text: &str, name: &str) -> bool {
+pub(crate) fn mentions(text: &str, name: &str) -> bool {
     let mut rest = text;
     while let Some(i) = rest.find('$') {
         let after = &rest[i + 1..];
