@@ -863,7 +863,7 @@ fn layer_fix(
     }
     // The moved commands leave the RUN, each run of consecutive ones in
     // one deletion.
-    moved.sort_unstable();
+    crate::sort::sort_dedup(&mut moved);
     let mut deletions: Vec<TextEdit> = Vec::new();
     let mut k = 0;
     while k < moved.len() {
