@@ -648,16 +648,10 @@ pub fn script_build(cx: &Ctx, step: &Step) -> Option<PackageOp> {
     let Command::Run { .. } = &ins.command else {
         return None;
     };
-    let mut stage = step.stage;
-    while let Some(b) = cx.model.stages[stage].base_stage {
-        if b >= stage {
-            return None;
-        }
-        stage = b;
-    }
-    let image = cx.model.stages[stage].image.as_deref()?;
-    let manager = super::super::tip4::toolchain_in_final_stage::build_tool_image(image)?;
     let script = super::super::util::run_script(ins);
+    if !script.contains("build") {
+        return None; // cheap first: most RUNs run no build script
+    }
     let cmd = crate::model::shell::commands(&script).into_iter().find(|c| {
         let words = if matches!(c.program_name(), "sh" | "bash") { c.args() } else { &c.words[..] };
         words.first().is_some_and(|w| {
@@ -667,6 +661,18 @@ pub fn script_build(cx: &Ctx, step: &Step) -> Option<PackageOp> {
                 && base.contains("build")
         })
     })?;
+    // The image at the root of the stage's FROM chain (walked only for a
+    // RUN of a build script: per step, it made a 10,000-stage chain
+    // quadratic).
+    let mut stage = step.stage;
+    while let Some(b) = cx.model.stages[stage].base_stage {
+        if b >= stage {
+            return None;
+        }
+        stage = b;
+    }
+    let image = cx.model.stages[stage].image.as_deref()?;
+    let manager = super::super::tip4::toolchain_in_final_stage::build_tool_image(image)?;
     Some(PackageOp {
         manager,
         action: Action::Build,

@@ -20,7 +20,9 @@ pub fn chain_of(cx: &Ctx, stage: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut at = Some(stage);
     while let Some(s) = at {
-        if out.contains(&s) || s >= cx.model.stages.len() {
+        // A stage builds on an earlier one only, so the indices fall: no
+        // `contains` check (quadratic on a 10,000-stage chain).
+        if s >= cx.model.stages.len() || out.last().is_some_and(|&l| s >= l) {
             break;
         }
         out.push(s);
