@@ -6,6 +6,9 @@ use yew::prelude::*;
 
 use crate::state::Analysis;
 
+/// The most instructions listed.
+pub const MAX_ITEMS: usize = 2000;
+
 #[derive(Properties, PartialEq)]
 pub struct InstructionListProps {
     /// Its outline is listed (compared by version: no copy per render).
@@ -23,7 +26,8 @@ pub fn instruction_list(props: &InstructionListProps) -> Html {
                 {if n == 1 { " instruction" } else { " instructions" }}
             </p>
             <ol data-testid="instructions">
-                { for items.iter().map(|item| html! {
+                // At most MAX_ITEMS rows (tens of thousands froze the page).
+                { for items.iter().take(MAX_ITEMS).map(|item| html! {
                     <li data-testid="instruction" data-line={item.line.to_string()}>
                         <span class="line">{item.line}</span>
                         <span class={classes!("kw", format!("kw-{}", item.keyword.to_ascii_lowercase()))}>{&item.keyword}</span>
@@ -31,6 +35,9 @@ pub fn instruction_list(props: &InstructionListProps) -> Html {
                         <span class="args">{&item.text}</span>
                     </li>
                 }) }
+                if n > MAX_ITEMS {
+                    <li class="muted" data-testid="instructions-more">{format!("… and {} more (the first {MAX_ITEMS} are listed)", n - MAX_ITEMS)}</li>
+                }
             </ol>
         </div>
     }

@@ -18,6 +18,9 @@ const LABEL_W: f64 = 300.0;
 const BAR_H: f64 = 22.0;
 const GAP: f64 = 5.0;
 const HEAD_H: f64 = 24.0;
+/// The most bars drawn; a larger file's other steps are counted, not drawn.
+pub const MAX_BARS: usize = 1500;
+
 /// Room for the seconds at the right end.
 const SECS_W: f64 = 58.0;
 
@@ -156,7 +159,11 @@ pub fn pyramid(props: &PyramidProps) -> Html {
     let mut y = 4.0;
     let mut rows = Vec::new();
     let mut miss_order = 0;
-    for st in &a.model.stages {
+    // At most MAX_BARS bars: thousands of SVG rows froze the page for
+    // seconds on a 10,000-stage file (issue 11); the rest is counted.
+    let mut drawn = 0usize;
+    let total_steps = a.model.steps.iter().filter(|s| s.kind != StepKind::Metadata).count();
+    'stages: for st in &a.model.stages {
         let steps: Vec<usize> = st
             .steps
             .iter()
@@ -180,6 +187,10 @@ pub fn pyramid(props: &PyramidProps) -> Html {
         rows.push(html! { <text class="stage-title" x="0" y={F1(y + 16.0).to_string()}>{truncate(&title, 80)}</text> });
         y += HEAD_H;
         for sid in steps {
+            if drawn == MAX_BARS {
+                break 'stages;
+            }
+            drawn += 1;
             let step = &a.model.steps[sid];
             let secs = seconds(sid);
             let area = W - LABEL_W - SECS_W - 10.0;
@@ -251,6 +262,10 @@ pub fn pyramid(props: &PyramidProps) -> Html {
             rows.push(html! { <Bar {bar} on_select={props.on_select.clone()} on_focus={on_focus.clone()} /> });
             y += BAR_H + GAP;
         }
+    }
+    if drawn < total_steps {
+        rows.push(html! { <text class="stage-title" x="0" y={F1(y + 16.0).to_string()} data-testid="pyramid-more">{format!("… and {} more steps (the first {MAX_BARS} are drawn)", total_steps - drawn)}</text> });
+        y += HEAD_H;
     }
     let height = y + 4.0;
     let details = focus.and_then(|sid| a.model.steps.get(sid).map(|s| (sid, s))).map(|(sid, s)| {
