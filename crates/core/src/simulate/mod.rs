@@ -79,6 +79,16 @@ pub struct BuildContext {
     pub dockerignore: Option<String>,
 }
 
+impl BuildContext {
+    /// Its `.dockerignore`, parsed (empty when there is none).
+    pub fn ignore(&self) -> DockerIgnore {
+        self.dockerignore
+            .as_deref()
+            .map(DockerIgnore::parse)
+            .unwrap_or_default()
+    }
+}
+
 /// Simulation options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

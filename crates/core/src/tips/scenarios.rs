@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Action, BuildModel, Source, StepKind};
-use crate::simulate::{simulate, BuildContext, Change, DockerIgnore, Options};
+use crate::simulate::{simulate, BuildContext, Change, Options};
 use crate::syntax::Dockerfile;
 
 /// Rebuild seconds (critical path) in each standard scenario.
@@ -48,11 +48,7 @@ pub(crate) fn extension(model: &BuildModel) -> &'static str {
 /// dependency bump edits every manifest a language install reads.
 pub fn scenarios(df: &Dockerfile, model: &BuildModel, ctx: &BuildContext) -> Scenarios {
     let _ = df;
-    let ignore = ctx
-        .dockerignore
-        .as_deref()
-        .map(DockerIgnore::parse)
-        .unwrap_or_default();
+    let ignore = ctx.ignore();
     let ext = extension(model);
     let mut source: Option<String> = None;
     let mut fallback: Option<String> = None;

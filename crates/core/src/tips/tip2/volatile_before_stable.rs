@@ -613,12 +613,7 @@ fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) ->
 fn edit_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
     use crate::simulate::{simulate, Change, Options};
     let ext = crate::tips::scenarios::extension(cx.model);
-    let ignore = cx
-        .context
-        .dockerignore
-        .as_deref()
-        .map(crate::simulate::DockerIgnore::parse)
-        .unwrap_or_default();
+    let ignore = cx.context.ignore();
     // One edit per source tree a COPY brings in: each may break a
     // different chain (a frontend folder, the backend's `COPY . .`).
     let mut edits: Vec<String> = Vec::new();

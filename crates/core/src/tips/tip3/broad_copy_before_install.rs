@@ -593,12 +593,7 @@ fn overwrites_install_output(cx: &Ctx, copies: &[Copied], workdir: &str, ops: &[
     let Some(files) = &cx.context.files else {
         return false;
     };
-    let ignore = cx
-        .context
-        .dockerignore
-        .as_deref()
-        .map(crate::simulate::DockerIgnore::parse)
-        .unwrap_or_default();
+    let ignore = cx.context.ignore();
     ops.iter().any(|o| {
         let out = match o.manager {
             Manager::Npm | Manager::Yarn | Manager::Pnpm => "node_modules",
