@@ -339,6 +339,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     unsafe_fixes,
                     disabled: disable,
                     existing_files: existing,
+                    unsafe_codes: Vec::new(),
                 },
             );
             if let Format::Json = format {

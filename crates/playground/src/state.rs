@@ -525,6 +525,7 @@ pub fn deepen(a: &Analysis, disabled: &[String], unsafe_fixes: bool) -> Deep {
         unsafe_fixes,
         disabled: disabled.to_vec(),
         existing_files: Vec::new(),
+        unsafe_codes: Vec::new(),
     };
     Deep {
         version: a.version,

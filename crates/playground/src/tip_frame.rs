@@ -31,6 +31,7 @@ pub fn optimize_with(src: &str, keep: &[&str], unsafe_fixes: bool) -> Optimized 
             unsafe_fixes,
             disabled,
             existing_files: vec![],
+            unsafe_codes: vec![],
         },
     )
 }

@@ -460,7 +460,7 @@ pub fn check_optimized(
         .iter()
         .filter_map(|f| f.fix.as_ref().map(|x| (f, x)))
         .filter(|(f, x)| {
-            (opts.unsafe_fixes || x.applicability == super::Applicability::Safe)
+            opts.allows(f.code, x.applicability)
                 && !opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code))
                 && !(x.edits.is_empty() && x.files.iter().all(|nf| existing.contains(&nf.path)))
         })

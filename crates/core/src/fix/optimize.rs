@@ -24,11 +24,27 @@ pub const MAX_ROUNDS: usize = 32;
 pub struct OptimizeOptions {
     /// Also apply unsafe fixes.
     pub unsafe_fixes: bool,
+    /// Codes whose unsafe fixes are applied even when `unsafe_fixes` is
+    /// off: unsafe for these rules only (verify-fixes builds LL301's
+    /// dependency layers without LL504's `--link`, which Docker 20.10's
+    /// frontend lacks, or LL404's `--no-dev`, which changes the image on
+    /// purpose). Compared without case.
+    pub unsafe_codes: Vec<String>,
     /// Codes whose fixes are not applied (the playground's toggles).
     pub disabled: Vec<String>,
     /// Files that already exist next to the Dockerfile: fixes that would
     /// create them are not offered again.
     pub existing_files: Vec<String>,
+}
+
+impl OptimizeOptions {
+    /// Whether a fix of `code` with `applicability` may be applied (the
+    /// disabled codes aside).
+    pub fn allows(&self, code: &str, applicability: Applicability) -> bool {
+        applicability == Applicability::Safe
+            || self.unsafe_fixes
+            || self.unsafe_codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+    }
 }
 
 /// One applied fix.
@@ -114,7 +130,7 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
         crate::sort::sort_by_key(&mut fs, |f| (priority(f.code), order(f.code), f.span.start));
         for f in fs {
             let fix = f.fix.as_ref().expect("filtered");
-            if fix.applicability == Applicability::Unsafe && !opts.unsafe_fixes {
+            if !opts.allows(f.code, fix.applicability) {
                 continue;
             }
             if opts.disabled.iter().any(|d| d.eq_ignore_ascii_case(f.code))
@@ -351,6 +367,31 @@ mod tests {
         assert_eq!(o.rounds, 1);
         assert_eq!(o.applied.len(), 3);
         assert!(o.stopped.is_none() && o.rejected.is_empty());
+    }
+
+    #[test]
+    fn unsafe_codes_allow_the_unsafe_fixes_of_those_rules_only() {
+        // LL301's dependency layer is unsafe, so is LL504's `--link`: with
+        // `unsafe_codes = [LL301]` only the first is applied, besides the
+        // safe fixes; the check that follows agrees (no fix left to apply).
+        let src = "FROM rust:1.78 AS build\nWORKDIR /usr/src/app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /usr/src/app/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n";
+        let opts = OptimizeOptions {
+            unsafe_codes: vec!["ll301".into()],
+            ..OptimizeOptions::default()
+        };
+        let ctx = BuildContext::default();
+        let o = crate::fix::invariants::check_optimized(src, &ctx, &opts).unwrap();
+        assert_eq!(
+            o.text,
+            "# syntax=docker/dockerfile:1\nFROM rust:1.78 AS build\nWORKDIR /usr/src/app\nCOPY Cargo.toml Cargo.lock* ./\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    mkdir src && touch src/main.rs && cargo fetch && rm -r src\nCOPY . .\nRUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /usr/src/app/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n"
+        );
+        let codes: Vec<&str> = o.applied.iter().map(|a| a.code).collect();
+        assert!(codes.contains(&"LL301") && !codes.contains(&"LL504"), "{codes:?}");
+        let safe = optimize(src, &ctx, &OptimizeOptions::default());
+        assert!(!safe.applied.iter().any(|a| a.code == "LL301"));
+        assert!(opts.allows("LL301", Applicability::Unsafe));
+        assert!(!opts.allows("LL504", Applicability::Unsafe));
+        assert!(opts.allows("LL504", Applicability::Safe));
     }
 
     #[test]

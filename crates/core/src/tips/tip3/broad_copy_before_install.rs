@@ -88,10 +88,11 @@
 //!
 //! Otherwise the fix adds a dependency-only layer before the source copy:
 //! the manifests, then `go mod download`, `cargo fetch` (over a placeholder
-//! `src/main.rs` it removes again), `mvn dependency:go-offline`, `gradle
-//! dependencies`, `dotnet restore`, `poetry install --no-root` or `uv sync
-//! --no-install-project` (with the step's own flags and cache mounts), or
-//! the step's manifest install moved out of a `RUN` that also builds. It is
+//! `src/main.rs` in a `src` folder it makes and removes again), `mvn
+//! dependency:go-offline`, `gradle dependencies`, `dotnet restore`, `poetry
+//! install --no-root` or `uv sync --no-install-project` (with the step's
+//! own flags and cache mounts), or the step's manifest install moved out of
+//! a `RUN` that also builds. It is
 //! unsafe: the fetch can fail where the build would not (path dependencies,
 //! modules or workspace members the manifests name, a project file the
 //! restore needs), and it can download more than the build uses.
@@ -736,7 +737,13 @@ fn fetch_for_build(op: &PackageOp) -> Result<String, String> {
     let prog = op.command.split_whitespace().next().unwrap_or("");
     match op.manager {
         Manager::Go => Ok("go mod download".into()),
-        Manager::Cargo => Ok("mkdir -p src && touch src/main.rs && cargo fetch && rm src/main.rs".into()),
+        // The placeholder's folder goes too: `mkdir -p src` left a `src`
+        // made by the RUN (root's, the umask's mode) that the source copy
+        // then fills without taking the context folder's mode or
+        // `--chown` owner (BuildKit keeps an existing folder's metadata),
+        // or an empty `src` when the crate's targets live elsewhere.
+        // `mkdir` without `-p` stops rather than delete a `src` it did not make.
+        Manager::Cargo => Ok("mkdir src && touch src/main.rs && cargo fetch && rm -r src".into()),
         Manager::Maven if ["-s", "--settings", "-f", "--file", "-gs"].iter().any(|f| op.has_flag(f)) => {
             Err(format!("`{}` reads a settings or POM file the fix does not place", op.command))
         }

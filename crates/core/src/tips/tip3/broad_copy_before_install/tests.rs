@@ -187,7 +187,7 @@ fn dependency_layers_per_ecosystem() {
         (
             "rust:1.80",
             "cargo build --release",
-            "COPY Cargo.toml Cargo.lock* ./\nRUN mkdir -p src && touch src/main.rs && cargo fetch && rm src/main.rs\n",
+            "COPY Cargo.toml Cargo.lock* ./\nRUN mkdir src && touch src/main.rs && cargo fetch && rm -r src\n",
         ),
         (
             "maven:3",
