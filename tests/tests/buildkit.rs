@@ -1,19 +1,26 @@
 //! The BuildKit oracle suite: every scenario in `tests/buildkit/scenarios/`
-//! built by a real Docker 20.10 BuildKit, each build's CACHED/RUN steps
-//! compared with Layerlab's simulator (`layerlab_core::simulate`). The
-//! scenario files' hand-written `expect` lines are checked against BuildKit
-//! too, so a scenario file cannot drift from what BuildKit does.
+//! built on each engine that can build it, Docker 20.10 (Debian 12) and
+//! Docker 28.5 (Debian sid, unpacked under `target/engines/`), each build's
+//! CACHED/RUN steps compared with Layerlab's simulator
+//! (`layerlab_core::simulate`). The scenario files' hand-written `expect`
+//! lines are checked against BuildKit too, so a scenario file cannot drift
+//! from what BuildKit does. Agreement is reported per engine.
 //!
-//! Scenarios that need heredocs or `COPY --link` cannot run on Docker 20.10's
-//! built-in frontend: for them the simulator is checked against the `expect`
-//! lines alone (marked "simulator-only").
+//! A scenario that `requires` a feature Docker 20.10 lacks (heredocs,
+//! `COPY --link`, `--exclude`, …) runs on 28.5 only; one that needs
+//! `COPY --parents` (a labs flag on both) is checked against its `expect`
+//! lines alone ("simulator-only"). If the current engine cannot be fetched,
+//! the suite fails under `CI=true` and says loudly that its half did not run
+//! elsewhere.
 //!
 //! Runs only with `LAYERLAB_BUILDKIT=1` (as `cargo xtask test` sets it); one
 //! test per scenario build. `cargo test -p layerlab-tests --test buildkit --
 //! NAME` runs the scenarios whose name contains NAME.
 
 use layerlab_tests::buildkit::predict::simulated;
-use layerlab_tests::buildkit::{compare, result_line, Oracle, Outcome, Scenario};
+use layerlab_tests::buildkit::{
+    compare, result_line, Engine, Oracle, Outcome, Scenario, Unavailable,
+};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -24,6 +31,19 @@ fn short(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
+}
+
+/// What one engine did.
+#[derive(Default)]
+struct Tally {
+    engine: String,
+    scenarios_agreed: usize,
+    scenarios: usize,
+    agree: usize,
+    total: usize,
+    seconds: f64,
+    fetched: Option<f64>,
+    not_run: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -47,124 +67,216 @@ fn main() -> ExitCode {
         .partition(|s| filter.as_deref().is_none_or(|f| s.name.contains(f)));
     let filtered_out: usize = filtered.iter().map(Scenario::builds).sum();
 
-    let mut oracle = match Oracle::start_suite("buildkit oracle suite") {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    println!(
-        "buildkit oracle: private dockerd at {} ({:.1}s)",
-        oracle.daemon.host,
-        started.elapsed().as_secs_f64()
-    );
-    println!(
-        "\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}",
-        "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs"
-    );
-
-    let (mut passed, mut failed, ignored) = (0, 0, 0);
-    let (mut agree, mut total) = (0, 0);
+    let (mut passed, mut failed, mut ignored) = (0, 0, 0);
     let mut failures = Vec::new();
-    let expected = |s: &Scenario, b: usize| s.expected(b);
-    let predict = |s: &Scenario, b: usize| simulated(s, b);
+    // Scenarios no engine here can build: the simulator against the expect lines.
     for s in &selected {
-        if !s.runnable() {
-            // Simulator-only: the simulator against the expect lines.
-            for b in 0..s.builds() {
-                let (sim, exp) = (simulated(s, b), s.expected(b));
-                if sim == exp {
-                    passed += 1;
-                } else {
-                    failed += 1;
-                    failures.push(format!(
-                        "{} build {} (simulator-only): simulated {sim:?}, expected {exp:?}",
-                        s.name,
-                        b + 1
-                    ));
-                }
-            }
-            println!("{:<28} {:>5}  simulator-only (needs {}, not in Docker 20.10's built-in frontend): simulator checked against the expect lines", s.name, s.builds(), s.requires.join(", "));
-            continue;
-        }
-        let t = Instant::now();
-        // A panic in one scenario fails that scenario, not the suite.
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle.run_scenario(s)));
-        let builds = match run {
-            Ok(Ok(b)) => b,
-            Ok(Err(e)) => {
-                failed += s.builds();
-                failures.push(e.clone());
-                println!("{:<28} ERROR {e}", s.name);
-                continue;
-            }
-            Err(_) => {
-                failed += s.builds();
-                failures.push(format!("{}: panicked", s.name));
+        let engines = match s.engines() {
+            Ok(e) => e,
+            Err(e) => {
+                failed += s.builds().max(1);
+                failures.push(e);
                 continue;
             }
         };
-        let file_verdicts = compare(s, &builds, &expected);
-        for (b, v) in builds.iter().zip(compare(s, &builds, &predict)) {
-            let fv = &file_verdicts[b.build];
-            if !b.changes.is_empty() {
-                println!("{:<28} {:>5}  after {}", "", "", b.changes.join(", "));
-            }
-            for (i, step) in b.compared().enumerate() {
-                let p = v
-                    .predicted
-                    .get(i)
-                    .map(Outcome::to_string)
-                    .unwrap_or_else(|| "?".into());
-                let f = fv
-                    .predicted
-                    .get(i)
-                    .map(Outcome::to_string)
-                    .unwrap_or_else(|| "-".into());
-                let mark = if v.predicted.get(i) == Some(&step.outcome) {
-                    " "
-                } else {
-                    "✗"
-                };
-                println!(
-                    "{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}{mark}",
-                    short(&s.name, 28),
-                    b.build + 1,
-                    step.step.line,
-                    short(&step.step.text, 48),
-                    step.outcome.to_string(),
-                    p,
-                    f,
-                    step.seconds.map(|x| format!("{x:.1}")).unwrap_or_default(),
-                );
-            }
-            agree += v.agree;
-            total += v.total;
-            match (&v.problem, &fv.problem) {
-                (None, None) => passed += 1,
-                (Some(p), _) => {
-                    failed += 1;
-                    failures.push(format!("{} build {}: simulator: {p}", s.name, b.build + 1));
-                }
-                (None, Some(p)) => {
-                    failed += 1;
-                    failures.push(format!(
-                        "{} build {}: scenario file's expect line: {p}",
-                        s.name,
-                        b.build + 1
-                    ));
-                }
+        if !engines.is_empty() {
+            continue;
+        }
+        for b in 0..s.builds() {
+            let (sim, exp) = (simulated(s, b), s.expected(b));
+            if sim == exp {
+                passed += 1;
+            } else {
+                failed += 1;
+                failures.push(format!(
+                    "{} build {} (simulator-only): simulated {sim:?}, expected {exp:?}",
+                    s.name,
+                    b + 1
+                ));
             }
         }
-        println!("{:<28} {:.1}s", "", t.elapsed().as_secs_f64());
-        let _ = std::io::stdout().flush();
+        println!(
+            "{:<28} {:>5}  simulator-only (needs {}, a labs flag no engine here builds): simulator checked against the expect lines",
+            s.name,
+            s.builds(),
+            s.requires.join(", ")
+        );
     }
-    drop(oracle); // stops the daemon
+
+    let mut tallies: Vec<Tally> = Vec::new();
+    for engine in Engine::ALL {
+        let runnable: Vec<&Scenario> = selected.iter().filter(|s| s.runnable_on(engine)).collect();
+        if runnable.is_empty() {
+            continue;
+        }
+        let builds: usize = runnable.iter().map(|s| s.builds()).sum();
+        let t0 = Instant::now();
+        let mut tally = Tally {
+            engine: format!("Docker {}", engine.slug()),
+            ..Tally::default()
+        };
+        let mut oracle = match Oracle::start_on(engine, "buildkit") {
+            Ok(o) => o,
+            Err(Unavailable::Skip(why)) => {
+                println!(
+                    "\n\x1b[1;33m!!! buildkit oracle suite: the Docker {} half NOT RUN ({} scenarios, {builds} builds): {why}\x1b[0m\n",
+                    engine.slug(),
+                    runnable.len()
+                );
+                ignored += 1;
+                tally.not_run = Some(why);
+                tallies.push(tally);
+                continue;
+            }
+            Err(Unavailable::Fail(why)) => {
+                eprintln!(
+                    "\x1b[31mbuildkit oracle suite: Docker {} cannot start: {why}\x1b[0m",
+                    engine.slug()
+                );
+                failed += builds;
+                failures.push(format!("Docker {}: {why}", engine.slug()));
+                tally.not_run = Some(why);
+                tallies.push(tally);
+                continue;
+            }
+        };
+        tally.engine = oracle.describe();
+        tally.fetched = oracle.daemon.install.fetched;
+        println!(
+            "\n== buildkit oracle on {} ==\nprivate dockerd at {} ({:.1}s{})",
+            tally.engine,
+            oracle.daemon.host,
+            t0.elapsed().as_secs_f64(),
+            tally
+                .fetched
+                .map(|f| format!(", of which {f:.1}s fetching and unpacking the engine"))
+                .unwrap_or_default()
+        );
+        println!(
+            "\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}",
+            "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs"
+        );
+        let expected = |s: &Scenario, b: usize| s.expected(b);
+        let predict = |s: &Scenario, b: usize| simulated(s, b);
+        for s in runnable {
+            let t = Instant::now();
+            tally.scenarios += 1;
+            let tag = format!("{} on {}", s.name, engine.slug());
+            // A panic in one scenario fails that scenario, not the suite.
+            let run =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| oracle.run_scenario(s)));
+            let builds = match run {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => {
+                    failed += s.builds();
+                    failures.push(format!("{tag}: {e}"));
+                    println!("{:<28} ERROR {e}", s.name);
+                    continue;
+                }
+                Err(_) => {
+                    failed += s.builds();
+                    failures.push(format!("{tag}: panicked"));
+                    continue;
+                }
+            };
+            let file_verdicts = compare(s, &builds, &expected);
+            let mut all_agree = true;
+            for (b, v) in builds.iter().zip(compare(s, &builds, &predict)) {
+                let fv = &file_verdicts[b.build];
+                if !b.changes.is_empty() {
+                    println!("{:<28} {:>5}  after {}", "", "", b.changes.join(", "));
+                }
+                for (i, step) in b.compared().enumerate() {
+                    let p = v
+                        .predicted
+                        .get(i)
+                        .map(Outcome::to_string)
+                        .unwrap_or_else(|| "?".into());
+                    let f = fv
+                        .predicted
+                        .get(i)
+                        .map(Outcome::to_string)
+                        .unwrap_or_else(|| "-".into());
+                    let mark = if v.predicted.get(i) == Some(&step.outcome) {
+                        " "
+                    } else {
+                        "✗"
+                    };
+                    println!(
+                        "{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}{mark}",
+                        short(&s.name, 28),
+                        b.build + 1,
+                        step.step.line,
+                        short(&step.step.text, 48),
+                        step.outcome.to_string(),
+                        p,
+                        f,
+                        step.seconds.map(|x| format!("{x:.1}")).unwrap_or_default(),
+                    );
+                }
+                tally.agree += v.agree;
+                tally.total += v.total;
+                match (&v.problem, &fv.problem) {
+                    (None, None) => passed += 1,
+                    (Some(p), _) => {
+                        failed += 1;
+                        all_agree = false;
+                        failures.push(format!("{tag} build {}: simulator: {p}", b.build + 1));
+                    }
+                    (None, Some(p)) => {
+                        failed += 1;
+                        all_agree = false;
+                        failures.push(format!(
+                            "{tag} build {}: scenario file's expect line: {p}",
+                            b.build + 1
+                        ));
+                    }
+                }
+            }
+            if all_agree {
+                tally.scenarios_agreed += 1;
+            }
+            println!("{:<28} {:.1}s", "", t.elapsed().as_secs_f64());
+            let _ = std::io::stdout().flush();
+        }
+        drop(oracle); // stops the daemon
+        tally.seconds = t0.elapsed().as_secs_f64();
+        tallies.push(tally);
+    }
     if !failures.is_empty() {
         println!("\nfailures:");
         for f in &failures {
             println!("    {f}");
         }
     }
-    println!("\nbuildkit agreement: {agree}/{total} steps");
+    println!();
+    for t in &tallies {
+        match &t.not_run {
+            Some(why) => println!(
+                "\x1b[1;33mbuildkit agreement on {}: NOT RUN ({why})\x1b[0m",
+                t.engine
+            ),
+            None => println!(
+                "buildkit agreement on {}: {}/{} scenarios, {}/{} steps, {:.1}s{}",
+                t.engine,
+                t.scenarios_agreed,
+                t.scenarios,
+                t.agree,
+                t.total,
+                t.seconds,
+                t.fetched
+                    .map(|f| format!(" (first run: {f:.1}s fetching and unpacking the engine)"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+    let (agree, total): (usize, usize) = tallies
+        .iter()
+        .fold((0, 0), |(a, n), t| (a + t.agree, n + t.total));
+    println!(
+        "buildkit agreement: {agree}/{total} steps over {} engines",
+        tallies.iter().filter(|t| t.not_run.is_none()).count()
+    );
     println!("finished in {:.1}s", started.elapsed().as_secs_f64());
     result_line(passed, failed, ignored, filtered_out);
     if failed == 0 {

@@ -1,13 +1,19 @@
-//! A private `dockerd` (Docker 20.10 with its built-in BuildKit) for the oracle.
+//! A private `dockerd` for the oracle, of either [`Engine`] (Docker 20.10
+//! with its built-in BuildKit, or the current Docker with buildx).
 //!
-//! Everything lives under `target/buildkit/` (data root, exec root, socket,
-//! pid file, log); when those paths are too long for a unix socket (108 bytes
-//! on Linux, we keep below 100) a short `/tmp/llbk-<pid>` is used instead. The
+//! Everything lives under the folder it is given (data root, exec root,
+//! socket, pid file, log), one folder per suite and engine
+//! (`target/buildkit/<suite>/<engine>/`), so two suites, or two engines, never
+//! share a daemon's state; when those paths are too long for a unix socket
+//! (108 bytes on Linux, we keep below 100) a short `/tmp/llbk-<pid>-<n>` is
+//! used instead. The
 //! daemon is stopped by its pid: SIGTERM, a wait, then SIGKILL; `Drop` does it
 //! too, so a panic does not leave it running.
 
+use super::engine::{Engine, Install};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The docker client, by full path: a newer `docker` earlier on PATH refuses
@@ -134,13 +140,22 @@ pub struct Daemon {
     /// A `DOCKER_CONFIG` directory of our own, so no user config (buildx
     /// aliases, contexts) changes what `docker build` does.
     pub config: PathBuf,
+    /// The engine it runs and its installed binaries.
+    pub install: Install,
+    /// `docker version`'s server version, e.g. `28.5.2+dfsg4`.
+    pub version: String,
     child: Option<Child>,
 }
 
 impl Daemon {
-    /// Starts dockerd as root under `dir` and waits (≤ 60 s) until it answers.
+    /// Starts Docker 20.10's dockerd as root under `dir` and waits (≤ 60 s)
+    /// until it answers.
     pub fn start(dir: &Path) -> Result<Daemon, Unavailable> {
-        ensure_packages()?;
+        Self::start_engine(dir, &Engine::Docker20.install()?)
+    }
+
+    /// Starts an installed engine's dockerd as root under `dir`.
+    pub fn start_engine(dir: &Path, install: &Install) -> Result<Daemon, Unavailable> {
         if !is_root() {
             let msg = "the BuildKit oracle starts its own dockerd and must run as root".to_string();
             return Err(if crate::is_ci() {
@@ -159,7 +174,9 @@ impl Daemon {
             .len()
             >= 100
         {
-            run = PathBuf::from(format!("/tmp/llbk-{}", std::process::id()));
+            static DAEMONS: AtomicUsize = AtomicUsize::new(0);
+            let n = DAEMONS.fetch_add(1, Ordering::Relaxed);
+            run = PathBuf::from(format!("/tmp/llbk-{}-{n}", std::process::id()));
         }
         std::fs::create_dir_all(&run).map_err(|e| fail(format!("{}: {e}", run.display())))?;
         let sock = run.join("docker.sock");
@@ -169,7 +186,20 @@ impl Daemon {
         let log_path = dir.join("dockerd.log");
         let log = std::fs::File::create(&log_path)
             .map_err(|e| fail(format!("{}: {e}", log_path.display())))?;
-        let child = Command::new(DOCKERD)
+        let mut cmd = Command::new(&install.dockerd);
+        if let Some(bin) = &install.bin {
+            let path = std::env::var("PATH").unwrap_or_default();
+            cmd.env("PATH", format!("{}:{path}", bin.display()));
+        }
+        if let Some(json) = &install.daemon_json {
+            let p = dir.join("daemon.json");
+            std::fs::write(&p, json).map_err(|e| fail(format!("{}: {e}", p.display())))?;
+            cmd.arg("--config-file").arg(p);
+        }
+        if install.engine == Engine::Current {
+            cmd.args(["--ip6tables=false", "--userland-proxy=false"]);
+        }
+        let child = cmd
             .arg("--data-root")
             .arg(dir.join("data"))
             .arg("--exec-root")
@@ -188,13 +218,19 @@ impl Daemon {
             .stdout(log.try_clone().map_err(|e| fail(e.to_string()))?)
             .stderr(log)
             .spawn()
-            .map_err(|e| fail(format!("cannot start {DOCKERD}: {e}")))?;
+            .map_err(|e| fail(format!("cannot start {}: {e}", install.dockerd.display())))?;
         let config = dir.join("docker-config");
+        let _ = std::fs::remove_dir_all(&config);
         let _ = std::fs::create_dir_all(&config);
+        if let Some(plugins) = &install.plugins {
+            let _ = std::os::unix::fs::symlink(plugins, config.join("cli-plugins"));
+        }
         let mut daemon = Daemon {
             host: format!("unix://{}", sock.display()),
             dir: dir.to_path_buf(),
             config,
+            install: install.clone(),
+            version: String::new(),
             child: Some(child),
         };
         let started = Instant::now();
@@ -203,8 +239,11 @@ impl Daemon {
                 .docker()
                 .args(["version", "--format", "{{.Server.Version}}"])
                 .output();
-            if matches!(&answered, Ok(o) if o.status.success()) {
-                return Ok(daemon);
+            if let Ok(o) = &answered {
+                if o.status.success() {
+                    daemon.version = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                    return Ok(daemon);
+                }
             }
             let exited = daemon
                 .child
@@ -222,7 +261,8 @@ impl Daemon {
                     .collect();
                 daemon.stop();
                 return Err(fail(format!(
-                    "dockerd did not answer ({}); last lines of {}:\n{}",
+                    "{} did not answer ({}); last lines of {}:\n{}",
+                    install.dockerd.display(),
                     exited
                         .map(|s| s.to_string())
                         .unwrap_or_else(|| "60 s timeout".into()),
@@ -234,9 +274,11 @@ impl Daemon {
         }
     }
 
-    /// `/usr/bin/docker -H <our socket>` with BuildKit on and our own config.
+    /// The engine's docker client (`/usr/bin/docker` for 20.10, the unpacked
+    /// one for the current engine) `-H <our socket>` with BuildKit on and our
+    /// own config (holding only the buildx plugin, for the current engine).
     pub fn docker(&self) -> Command {
-        let mut c = Command::new(DOCKER);
+        let mut c = Command::new(&self.install.docker);
         c.env("DOCKER_BUILDKIT", "1")
             .env("DOCKER_CONFIG", &self.config)
             .args(["-H", &self.host]);

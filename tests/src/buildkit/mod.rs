@@ -1,8 +1,13 @@
-//! The BuildKit oracle: real builds on a private Docker 20.10 daemon, to
-//! check Layerlab's cache simulator against.
+//! The BuildKit oracle: real builds on private daemons of two engines
+//! (Docker 20.10 and Docker 28.5, [`engine`]), to check Layerlab's cache
+//! simulator against.
 //!
-//! - [`daemon`]: installs `docker.io`/`busybox-static` if needed (root on
-//!   Debian), starts a private `dockerd` under `target/buildkit/`, stops it.
+//! - [`engine`]: the engines: Debian 12's docker.io (apt-get when missing),
+//!   and Debian sid's current Docker, fetched and unpacked into
+//!   `target/engines/sid/` on first use.
+//! - [`daemon`]: starts a private `dockerd` of an engine under
+//!   `target/buildkit/<suite>/<engine>/`, stops it by pid.
+//! - [`rawjson`]: reads the current engine's `--progress=rawjson` builds.
 //! - [`images`]: base images made with `docker import` from a busybox rootfs
 //!   with stub package managers (`tests/buildkit/make-rootfs.sh`, `stubs/`).
 //! - [`scenario`]: scenario files and the Dockerfile step numbering.
@@ -26,13 +31,16 @@
 //! ```
 
 pub mod daemon;
+pub mod engine;
 pub mod images;
 pub mod predict;
+pub mod rawjson;
 pub mod runner;
 pub mod scenario;
 pub mod verify;
 
 pub use daemon::{Daemon, Unavailable};
+pub use engine::Engine;
 pub use runner::{BuildObservation, StepObservation};
 pub use scenario::{dockerfile_steps, Action, DockerfileStep, Outcome, Scenario};
 
@@ -44,6 +52,8 @@ pub struct Oracle {
     pub daemon: Daemon,
     images: BaseImages,
     work: PathBuf,
+    /// This oracle's own folder: `target/buildkit/<suite>/<engine>/`.
+    pub state: PathBuf,
 }
 
 impl Oracle {
@@ -57,31 +67,79 @@ impl Oracle {
         crate::root().join("tests/buildkit/scenarios")
     }
 
-    /// Starts the daemon (installing packages when root on Debian). Base
-    /// images are imported on first use by a scenario.
+    /// Starts a Docker 20.10 daemon (installing packages when root on
+    /// Debian) under `target/buildkit/default/20.10/`. Base images are
+    /// imported on first use by a scenario.
     pub fn start() -> Result<Oracle, Unavailable> {
-        let dir = Self::dir();
-        let daemon = Daemon::start(&dir)?;
+        Self::start_on(Engine::Docker20, "default")
+    }
+
+    /// Starts a daemon of `engine` (installing it on first use) for the
+    /// suite `suite`, in a folder of its own,
+    /// `target/buildkit/<suite>/<engine>/`: two suites or engines running
+    /// at once never share a data root, socket or pid file.
+    pub fn start_on(engine: Engine, suite: &str) -> Result<Oracle, Unavailable> {
+        let install = engine.install()?;
+        let slug: String = suite
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let dir = Self::dir().join(slug).join(engine.slug());
+        let daemon = Daemon::start_engine(&dir, &install)?;
         Ok(Oracle {
             daemon,
             images: BaseImages::new(dir.join("images")),
             work: dir.join("work"),
+            state: dir,
         })
     }
 
-    /// Starts the oracle for a harness-less suite named `suite`. When it
-    /// cannot start, prints why (a loud NOT RUN, or the failure) and the
-    /// libtest result line, and returns the exit code the suite ends with.
+    /// The engine this oracle builds on.
+    pub fn engine(&self) -> Engine {
+        self.daemon.install.engine
+    }
+
+    /// The engine, its exact server version and any fallback note, for reports.
+    pub fn describe(&self) -> String {
+        let i = &self.daemon.install;
+        let mut d = format!("Docker {} — {}", self.daemon.version, i.label);
+        if let Some(n) = &i.note {
+            d.push_str(&format!(" [{n}]"));
+        }
+        d
+    }
+
+    /// Starts the oracle for a harness-less suite named `suite` on Docker
+    /// 20.10 (see [`Oracle::start_suite_on`]).
     pub fn start_suite(suite: &str) -> Result<Oracle, std::process::ExitCode> {
-        match Oracle::start() {
+        Self::start_suite_on(suite, Engine::Docker20)
+    }
+
+    /// Starts the oracle of `engine` for a harness-less suite named `suite`.
+    /// When it cannot start, prints why (a loud NOT RUN, or the failure) and
+    /// the libtest result line, and returns the exit code the suite ends with.
+    pub fn start_suite_on(suite: &str, engine: Engine) -> Result<Oracle, std::process::ExitCode> {
+        match Oracle::start_on(engine, suite) {
             Ok(o) => Ok(o),
             Err(Unavailable::Skip(why)) => {
-                println!("\n\x1b[1;33m!!! {suite} NOT RUN: {why}\x1b[0m\n");
+                println!(
+                    "\n\x1b[1;33m!!! {suite} NOT RUN on Docker {}: {why}\x1b[0m\n",
+                    engine.slug()
+                );
                 result_line(0, 0, 1, 0);
                 Err(std::process::ExitCode::SUCCESS)
             }
             Err(Unavailable::Fail(why)) => {
-                eprintln!("\x1b[31m{suite}: the BuildKit oracle cannot start: {why}\x1b[0m");
+                eprintln!(
+                    "\x1b[31m{suite}: the BuildKit oracle (Docker {}) cannot start: {why}\x1b[0m",
+                    engine.slug()
+                );
                 result_line(0, 1, 0, 0);
                 Err(std::process::ExitCode::FAILURE)
             }
@@ -92,7 +150,7 @@ impl Oracle {
     /// `STUB_DL`/`STUB_INST`). Forgets the images imported so far, so the
     /// next scenario imports them again with this environment.
     pub fn set_base_env(&mut self, env: &[(&str, &str)]) {
-        self.images = BaseImages::new(Self::dir().join("images"));
+        self.images = BaseImages::new(self.state.join("images"));
         self.images.env = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -102,11 +160,12 @@ impl Oracle {
     /// Runs a scenario's actions from a clean build cache with original base
     /// images; one observation per `build`.
     pub fn run_scenario(&mut self, s: &Scenario) -> Result<Vec<BuildObservation>, String> {
-        if !s.runnable() {
+        if !s.runnable_on(self.engine()) {
             return Err(format!(
-                "{} needs {} (not in Docker 20.10's built-in frontend): simulator-only",
+                "{} needs {}, which Docker {} cannot build",
                 s.name,
-                s.requires.join(", ")
+                s.requires.join(", "),
+                self.engine().slug()
             ));
         }
         runner::run_scenario(&self.daemon, &mut self.images, &self.work, s)

@@ -248,8 +248,14 @@ impl Run<'_> {
         let mut error = fs::write(&df_path, without_syntax_directive(dockerfile))
             .err()
             .map(|e| e.to_string());
+        let rawjson = self.daemon.install.rawjson;
+        let progress = if rawjson {
+            "--progress=rawjson"
+        } else {
+            "--progress=plain"
+        };
         let mut cmd = self.daemon.docker();
-        cmd.args(["build", "--network=none", "--progress=plain", "--iidfile"])
+        cmd.args(["build", "--network=none", progress, "--iidfile"])
             .arg(&iid_path)
             .arg("-f")
             .arg(&df_path);
@@ -278,7 +284,11 @@ impl Run<'_> {
                 Err(e) => error = Some(e),
             }
         }
-        let log = buildlog::parse(&text);
+        let log = if rawjson {
+            super::rawjson::parse(&text)
+        } else {
+            buildlog::parse(&text)
+        };
         let (steps, mapping) = map_steps(dockerfile, &log);
         if let (Some(l), Some(e)) = (&log.error, &mut error) {
             e.push_str(&format!(": {l}"));

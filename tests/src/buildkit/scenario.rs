@@ -17,7 +17,7 @@
 //! | `secret ID=VALUE` | the secret file behind `--secret id=ID` now holds VALUE |
 //! | `base-update TAG` | re-import the base image TAG with new content |
 //! | `dockerfile OLD => NEW` | replace text in the Dockerfile |
-//! | `requires FEATURE` | needs a frontend feature this Docker lacks (`heredoc`, `copy-link`): simulator-only |
+//! | `requires FEATURE` | needs a frontend feature Docker 20.10 lacks: built on the current engine only ([`Scenario::engines`]) |
 //!
 //! A *step* is an instruction that becomes an LLB operation and so a line
 //! `#N [stage i/n] …` in the build log: `FROM` an image (step 1; no step when
@@ -27,8 +27,23 @@
 //! (BuildKit `frontend/dockerfile/dockerfile2llb/convert.go`: only these
 //! dispatchers add to `cmdTotal`).
 
+use super::engine::Engine;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// Frontend features of the current engine that Docker 20.10 lacks.
+pub const CURRENT_ONLY: &[&str] = &[
+    "heredoc",
+    "copy-link",
+    "copy-exclude",
+    "copy-chmod",
+    "run-network",
+    "add-checksum",
+    "secret-env",
+];
+
+/// Features no engine here builds (labs flags).
+pub const NO_ENGINE: &[&str] = &["copy-parents"];
 
 /// What a build did with one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,9 +188,38 @@ impl Scenario {
         dirs.iter().map(|d| Scenario::load(d)).collect()
     }
 
-    /// Whether this Docker's built-in frontend can build it.
+    /// The engines that can build it. Docker 20.10's built-in frontend
+    /// (dockerfile 1.2 of 2021) has none of [`CURRENT_ONLY`]; `COPY
+    /// --parents` ([`NO_ENGINE`]) is still a labs flag on Docker 28.5 (refused
+    /// without a `# syntax=…labs` frontend, which cannot be pulled here), so a
+    /// scenario needing it is simulator-only. An unknown feature is an error.
+    pub fn engines(&self) -> Result<Vec<Engine>, String> {
+        let mut engines = Engine::ALL.to_vec();
+        for f in &self.requires {
+            if NO_ENGINE.contains(&f.as_str()) {
+                engines.clear();
+            } else if CURRENT_ONLY.contains(&f.as_str()) {
+                engines.retain(|e| *e == Engine::Current);
+            } else {
+                return Err(format!(
+                    "{}: unknown feature `requires {f}` (known: {}, {})",
+                    self.name,
+                    CURRENT_ONLY.join(", "),
+                    NO_ENGINE.join(", ")
+                ));
+            }
+        }
+        Ok(engines)
+    }
+
+    /// Whether `engine` can build it.
+    pub fn runnable_on(&self, engine: Engine) -> bool {
+        self.engines().is_ok_and(|e| e.contains(&engine))
+    }
+
+    /// Whether some engine can build it (else it is simulator-only).
     pub fn runnable(&self) -> bool {
-        self.requires.is_empty()
+        self.engines().is_ok_and(|e| !e.is_empty())
     }
 
     /// Number of `build` actions.
@@ -330,9 +374,34 @@ pub struct DockerfileStep {
     pub text: String,
 }
 
+/// The heredoc words (`<<EOT`, `<<-EOT`, `<<"EOT"`, `<<'EOT'`) of an
+/// instruction line, in order: (word, whether tabs are stripped).
+fn heredocs(line: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("<<") {
+        let mut w = &rest[i + 2..];
+        let dash = w.starts_with('-');
+        if dash {
+            w = &w[1..];
+        }
+        let word: String = w
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !word.is_empty() {
+            out.push((word, dash));
+        }
+        rest = &rest[i + 2..];
+    }
+    out
+}
+
 /// The build steps of a Dockerfile in line order. A small reader for the
-/// oracle's own scenarios (no heredocs, `\` escape): comments and blank lines
-/// inside continuations are dropped as BuildKit's parser does.
+/// oracle's own scenarios (`\` escape): comments and blank lines inside
+/// continuations are dropped as BuildKit's parser does; the bodies of a
+/// RUN/COPY/ADD's heredocs (`<<EOT` … `EOT`) belong to the instruction.
 pub fn dockerfile_steps(src: &str) -> Vec<DockerfileStep> {
     let mut steps: Vec<DockerfileStep> = Vec::new();
     let mut stage_names: Vec<String> = Vec::new();
@@ -355,6 +424,16 @@ pub fn dockerfile_steps(src: &str) -> Vec<DockerfileStep> {
         }
         let (keyword, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
         let keyword = keyword.to_ascii_uppercase();
+        if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
+            for (word, dash) in heredocs(args) {
+                for (_, l) in lines.by_ref() {
+                    let l = if dash { l.trim_start_matches('\t') } else { l };
+                    if l == word {
+                        break;
+                    }
+                }
+            }
+        }
         let words: Vec<&str> = args
             .split_whitespace()
             .filter(|w| !w.starts_with("--"))
@@ -430,6 +509,43 @@ mod tests {
             ]
         );
         assert_eq!(dockerfile_steps(df)[2].text, "COPY a   b /c");
+    }
+
+    #[test]
+    fn heredoc_bodies_belong_to_their_instruction() {
+        let df = "FROM a\nRUN <<EOT\nRUN not-a-step\nEOT\nCOPY <<-\"A\" <<B /x/\n\tFROM no\n\tA\nCOPY b\nB\nRUN python3 <<'PY'\nprint(1)\nPY\nWORKDIR /w\n";
+        let steps = dockerfile_steps(df);
+        let got: Vec<(usize, &str)> = steps.iter().map(|s| (s.line, s.keyword.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "FROM"),
+                (2, "RUN"),
+                (5, "COPY"),
+                (10, "RUN"),
+                (13, "WORKDIR")
+            ]
+        );
+    }
+
+    #[test]
+    fn engines_follow_requires() {
+        let mut s = Scenario {
+            name: "x".into(),
+            dir: PathBuf::new(),
+            dockerfile: String::new(),
+            actions: Vec::new(),
+            expectations: Vec::new(),
+            requires: Vec::new(),
+        };
+        assert_eq!(s.engines().unwrap(), Engine::ALL.to_vec());
+        s.requires = vec!["heredoc".into(), "copy-link".into()];
+        assert_eq!(s.engines().unwrap(), vec![Engine::Current]);
+        assert!(s.runnable_on(Engine::Current) && !s.runnable_on(Engine::Docker20));
+        s.requires.push("copy-parents".into());
+        assert!(!s.runnable());
+        s.requires = vec!["teleport".into()];
+        assert!(s.engines().is_err() && !s.runnable());
     }
 
     #[test]
