@@ -1,9 +1,11 @@
 //! verify-fixes: the optimizer on real BuildKit. Every application
-//! Dockerfile in `tests/buildkit/apps/` is built as written and as
-//! `layerlab fix` (safe fixes) rewrites it; both must build, their final
-//! filesystems must be equal under `docs/fix-contract.md`, and the rebuild
-//! after a source edit must be faster for the optimized one. Prints the
-//! speed table and the median speedup (goal: ≥ 5×).
+//! Dockerfile in `tests/buildkit/apps/` is built as written, as `layerlab
+//! fix` (safe fixes) rewrites it, and, where that differs, with LL301's
+//! unsafe dependency-layer fixes too ("unsafe deps",
+//! `verify::UNSAFE_DEPS_CODES`); each must build, each rewrite's final
+//! filesystem must equal the original's under `docs/fix-contract.md`, and
+//! its rebuild after a source edit must be faster. Prints the speed table
+//! and the median speedup (goal: ≥ 5×).
 //!
 //! Runs only with `LAYERLAB_BUILDKIT=1`. By default a time-bounded subset
 //! (`verify::DEFAULT_SUBSET`, as `cargo xtask test` runs it);
@@ -77,16 +79,27 @@ fn main() -> ExitCode {
             Ok(v) => {
                 let problems = v.problems();
                 let mark = if problems.is_empty() { "ok" } else { "FAILED" };
-                println!(
-                    "test {} ... {mark} ({:.1}s; fixes: {}; {} allowed differences)",
-                    app.name,
-                    t.elapsed().as_secs_f64(),
-                    if v.fixes.is_empty() {
+                let list = |f: &[String]| {
+                    if f.is_empty() {
                         "none".to_string()
                     } else {
-                        v.fixes.join(", ")
-                    },
-                    v.allowed_diffs.len()
+                        f.join(", ")
+                    }
+                };
+                let deps = match &v.unsafe_deps {
+                    Some(u) => format!(
+                        "unsafe deps adds {} ({} allowed differences)",
+                        list(&v.unsafe_fixes),
+                        u.allowed_diffs.len()
+                    ),
+                    None => "unsafe deps: same file as optimized, not built".into(),
+                };
+                println!(
+                    "test {} ... {mark} ({:.1}s; fixes: {}; {} allowed differences; {deps})",
+                    app.name,
+                    t.elapsed().as_secs_f64(),
+                    list(&v.optimized.fixes),
+                    v.optimized.allowed_diffs.len()
                 );
                 for p in &problems {
                     failures.push(format!("{}: {p}", app.name));
@@ -103,43 +116,68 @@ fn main() -> ExitCode {
     drop(oracle); // stops the daemon
 
     println!("\nrebuild after a source edit (BuildKit: sum of step durations; simulator: predicted critical path)\n");
+    println!("(unsafe deps: safe fixes plus the unsafe fixes of {:?}, built where the file differs)\n", verify::UNSAFE_DEPS_CODES);
     println!(
-        "{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9} {:>9} {:>8}",
+        "{:<20} {:>10} {:>11} {:>8} {:>8} {:>8}   {:>9} {:>9} {:>9}   {:>8} {:>7} {:>8} {:>7}",
         "file",
         "original s",
         "optimized s",
         "speedup",
+        "deps s",
+        "deps x",
         "wall orig",
         "wall opt",
+        "wall deps",
         "sim orig",
         "sim opt",
+        "sim deps",
         "sim x"
     );
     let mut speedups = Vec::new();
+    let mut deps_speedups = Vec::new();
     let mut sim_speedups = Vec::new();
+    let x = |s: Option<f64>| s.map(|x| format!("{x:.1}×")).unwrap_or_else(|| "-".into());
     for v in &results {
         let s = v.speedup();
         speedups.extend(s);
-        let sim = v.predicted.0 / v.predicted.1.max(0.05);
+        let d = v.unsafe_deps_speedup();
+        deps_speedups.extend(d);
+        let deps = v.unsafe_deps.as_ref();
+        let best = deps.map_or(v.optimized.predicted, |u| u.predicted);
+        let sim = v.predicted / best.max(0.05);
         sim_speedups.push(sim);
         println!(
-            "{:<16} {:>10} {:>11} {:>8}   {:>9} {:>9}   {:>9.1} {:>9.1} {:>7.1}×",
+            "{:<20} {:>10} {:>11} {:>8} {:>8} {:>8}   {:>9} {:>9} {:>9}   {:>8.1} {:>7.1} {:>8} {:>6.1}×",
             v.name,
             secs(v.original.rebuild_seconds()),
-            secs(v.optimized.rebuild_seconds()),
-            s.map(|x| format!("{x:.1}×")).unwrap_or_else(|| "-".into()),
+            secs(v.optimized.variant.rebuild_seconds()),
+            x(s),
+            secs(deps.and_then(|u| u.variant.rebuild_seconds())),
+            x(d),
             secs(v.original.rebuild_wall()),
-            secs(v.optimized.rebuild_wall()),
-            v.predicted.0,
-            v.predicted.1,
+            secs(v.optimized.variant.rebuild_wall()),
+            secs(deps.and_then(|u| u.variant.rebuild_wall())),
+            v.predicted,
+            v.optimized.predicted,
+            deps.map(|u| format!("{:.1}", u.predicted)).unwrap_or_else(|| "-".into()),
             sim
         );
     }
     let med = verify::median(&speedups);
     println!(
-        "\nmedian speedup: {med:.1}× measured over {} apps (goal ≥ 5×), {:.1}× simulated",
+        "\nmedian speedup: {med:.1}× measured over {} apps (goal ≥ 5×), {:.1}× simulated (best variant)",
         speedups.len(),
         verify::median(&sim_speedups)
+    );
+    let deps_time: f64 = results
+        .iter()
+        .filter_map(|v| v.unsafe_deps.as_ref())
+        .map(|u| u.variant.seconds)
+        .sum();
+    println!(
+        "unsafe deps: built for {} apps, median speedup {:.1}× measured, {deps_time:.1}s of the run",
+        deps_speedups.len(),
+        verify::median(&deps_speedups)
     );
     if !failures.is_empty() {
         println!("\nfailures:");

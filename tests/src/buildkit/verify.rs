@@ -2,22 +2,28 @@
 //!
 //! Each application in `tests/buildkit/apps/<name>/` (a `Dockerfile`, a
 //! `context/` and an `edit` file naming the source file a developer edits) is
-//! built twice from an empty build cache: as written, and as
+//! built from an empty build cache: as written, as
 //! `layerlab_core::fix::optimize` rewrites it with the default options (safe
-//! fixes only). Each variant is built, the source file is edited, and it is
-//! built again. Then:
+//! fixes only), and, when that differs, as it rewrites it with the unsafe
+//! fixes of [`UNSAFE_DEPS_CODES`] too ("unsafe deps": LL301's
+//! dependency-only layers, `COPY pom.xml` + `mvn dependency:go-offline` and
+//! the like, and its unsafe manifest splits). Each variant is built, the
+//! source file is edited, and it is built again. Then:
 //!
-//! - both variants must build;
-//! - the final images' filesystems must be equal apart from the paths of
-//!   [`ALLOWED`] (the contract written down in `docs/fix-contract.md`);
+//! - every variant must build;
+//! - each optimized variant's final filesystem must equal the original's
+//!   apart from the paths of [`ALLOWED`] (the contract written down in
+//!   `docs/fix-contract.md`);
 //! - the rebuild after the edit is timed (the sum of BuildKit's step
 //!   durations in the `--progress=plain` log), next to the simulator's
-//!   prediction for the same scenario.
+//!   prediction for the same scenario, and must be faster than the
+//!   original's.
 
 use super::runner::{copy_tree, BuildObservation};
-use super::scenario::{Action, Scenario};
+use super::scenario::{Action, Outcome, Scenario};
 use super::Oracle;
 use layerlab_core::fix::optimize::{optimize, OptimizeOptions};
+use layerlab_core::fix::Applicability;
 use layerlab_core::simulate::BuildContext;
 use std::collections::BTreeMap;
 use std::fs;
@@ -92,7 +98,10 @@ fn above_allowed(path: &str) -> bool {
 
 /// The apps of the default (time-bounded) run: one per family of fixes
 /// (apt + pip split, npm split, go split with build cache, Maven with a cache
-/// mount only, apt + bundler).
+/// mount, apt + bundler). java-maven is also the one "unsafe deps" variant
+/// of the run (LL301's `COPY pom.xml` + `mvn dependency:go-offline` layer):
+/// 3.1 s of a 58 s run, measured; the other dependency layers run in
+/// `cargo xtask verify-fixes`.
 pub const DEFAULT_SUBSET: &[&str] = &[
     "python-pip",
     "node-npm",
@@ -100,6 +109,14 @@ pub const DEFAULT_SUBSET: &[&str] = &[
     "java-maven",
     "ruby-bundler",
 ];
+
+/// The rules whose unsafe fixes the "unsafe deps" variant applies besides
+/// the safe fixes: LL301 (the dependency-only layer before the source copy,
+/// and the manifest splits it cannot prove sufficient). Not the other unsafe
+/// fixes: LL504's `COPY --link` needs a newer frontend than Docker 20.10's,
+/// LL404's `--no-dev`/`--only main` and LL401's `--no-install-recommends`
+/// change the image on purpose.
+pub const UNSAFE_DEPS_CODES: &[&str] = &["LL301"];
 
 /// Per-package stub times for these runs, as base image `ENV`: a download
 /// (skipped with a warm cache mount) and an install. Real managers spend
@@ -194,6 +211,8 @@ pub struct Variant {
     /// The final image's filesystem.
     pub tree: Option<Tree>,
     pub error: Option<String>,
+    /// Wall seconds to stage, build, edit, rebuild and export it.
+    pub seconds: f64,
 }
 
 impl Variant {
@@ -210,56 +229,139 @@ impl Variant {
     }
 }
 
+/// An optimized variant of an app, compared with the original.
+#[derive(Debug, Clone)]
+pub struct Optimized {
+    pub variant: Variant,
+    /// The fixes applied, as `CODE line N`.
+    pub fixes: Vec<String>,
+    /// The simulator's source-edit rebuild seconds after the fixes.
+    pub predicted: f64,
+    /// Paths that differ from the original and are allowed by the contract.
+    pub allowed_diffs: Vec<String>,
+    /// Paths that differ from the original against the contract.
+    pub diffs: Vec<String>,
+    /// Lines of the instructions this variant adds to the safe one (the
+    /// dependency-only layer: the manifests' COPY and the fetch's RUN),
+    /// which the rebuild after the source edit must find cached.
+    pub layer_lines: Vec<usize>,
+}
+
+impl Optimized {
+    /// The added instructions that ran again in the rebuild after the edit.
+    pub fn layer_reran(&self) -> Vec<usize> {
+        let Some(rebuild) = self.variant.builds.get(1) else {
+            return Vec::new();
+        };
+        self.layer_lines
+            .iter()
+            .copied()
+            .filter(|l| {
+                rebuild
+                    .steps
+                    .iter()
+                    .any(|s| s.step.line == *l && s.outcome == Outcome::Run)
+            })
+            .collect()
+    }
+}
+
+/// The 1-based lines of the instructions of `text` that `base` does not
+/// have, word for word (continuations joined).
+pub fn added_instructions(base: &str, text: &str) -> Vec<usize> {
+    let words = |src: &str, span: layerlab_core::syntax::Span| -> String {
+        span.text(src)
+            .replace("\\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let old = layerlab_core::syntax::parse(base);
+    let old: Vec<String> = old.instructions.iter().map(|i| words(base, i.span)).collect();
+    let new = layerlab_core::syntax::parse(text);
+    new.instructions
+        .iter()
+        .filter(|i| !i.keyword.is_empty() && !old.contains(&words(text, i.span)))
+        .map(|i| i.start.line as usize)
+        .collect()
+}
+
 /// The result for one app.
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub name: String,
     pub original: Variant,
-    pub optimized: Variant,
-    /// The fixes applied, as `CODE line N`.
-    pub fixes: Vec<String>,
-    /// The simulator's source-edit rebuild seconds, before and after.
-    pub predicted: (f64, f64),
-    /// Paths that differ and are allowed by the contract.
-    pub allowed_diffs: Vec<String>,
-    /// Paths that differ against the contract.
-    pub diffs: Vec<String>,
+    /// Safe fixes only (`OptimizeOptions::default()`).
+    pub optimized: Optimized,
+    /// Safe fixes and the unsafe ones of [`UNSAFE_DEPS_CODES`], when that
+    /// makes another Dockerfile than the safe fixes alone.
+    pub unsafe_deps: Option<Optimized>,
+    /// The unsafe fixes the "unsafe deps" variant adds, as `CODE line N`
+    /// (empty when it is the safe variant).
+    pub unsafe_fixes: Vec<String>,
+    /// The simulator's source-edit rebuild seconds of the original.
+    pub predicted: f64,
 }
 
 impl Verified {
     /// Original over optimized rebuild seconds. The log rounds durations
     /// to 0.1 s, so a rebuild whose steps sum below 0.1 s counts as 0.1 s.
     pub fn speedup(&self) -> Option<f64> {
+        self.speedup_of(&self.optimized)
+    }
+
+    /// Original over "unsafe deps" rebuild seconds, when that was built.
+    pub fn unsafe_deps_speedup(&self) -> Option<f64> {
+        self.speedup_of(self.unsafe_deps.as_ref()?)
+    }
+
+    fn speedup_of(&self, v: &Optimized) -> Option<f64> {
         let (o, n) = (
             self.original.rebuild_seconds()?,
-            self.optimized.rebuild_seconds()?,
+            v.variant.rebuild_seconds()?,
         );
         Some(o.max(0.1) / n.max(0.1))
+    }
+
+    /// The variants compared with the original, with their labels.
+    pub fn variants(&self) -> Vec<(&'static str, &Optimized)> {
+        let mut v = vec![("optimized", &self.optimized)];
+        v.extend(self.unsafe_deps.as_ref().map(|u| ("unsafe deps", u)));
+        v
     }
 
     /// Why the app fails verification, if it does.
     pub fn problems(&self) -> Vec<String> {
         let mut p = Vec::new();
-        for (what, v) in [("original", &self.original), ("optimized", &self.optimized)] {
-            if let Some(e) = &v.error {
-                p.push(format!("{what}: {e}"));
-            }
+        if let Some(e) = &self.original.error {
+            p.push(format!("original: {e}"));
+            return p;
         }
-        if p.is_empty() {
-            if !self.diffs.is_empty() {
-                let shown: Vec<&str> = self.diffs.iter().take(8).map(String::as_str).collect();
+        for (what, v) in self.variants() {
+            if let Some(e) = &v.variant.error {
+                p.push(format!("{what}: {e}"));
+                continue;
+            }
+            let reran = v.layer_reran();
+            if !reran.is_empty() {
                 p.push(format!(
-                    "filesystems differ outside the contract ({}): {}",
-                    self.diffs.len(),
+                    "{what}: the dependency layer ran again after the source edit (line {reran:?})"
+                ));
+            }
+            if !v.diffs.is_empty() {
+                let shown: Vec<&str> = v.diffs.iter().take(8).map(String::as_str).collect();
+                p.push(format!(
+                    "{what}: filesystem differs from the original's outside the contract ({}): {}",
+                    v.diffs.len(),
                     shown.join("; ")
                 ));
             }
             match (
                 self.original.rebuild_seconds(),
-                self.optimized.rebuild_seconds(),
+                v.variant.rebuild_seconds(),
             ) {
                 (Some(o), Some(n)) if n >= o => p.push(format!(
-                    "the optimized rebuild is not faster: {n:.1}s vs {o:.1}s"
+                    "{what}: the rebuild is not faster: {n:.1}s vs {o:.1}s"
                 )),
                 _ => {}
             }
@@ -428,6 +530,7 @@ fn run_variant(
     dockerfile: &str,
     files: &[(String, String)],
 ) -> Variant {
+    let started = std::time::Instant::now();
     let stage = Oracle::dir()
         .join("verify")
         .join(format!("{}.{label}", app.name));
@@ -436,6 +539,7 @@ fn run_variant(
         builds: Vec::new(),
         tree: None,
         error: None,
+        seconds: 0.0,
     };
     let staged = (|| -> Result<(), String> {
         let _ = fs::remove_dir_all(&stage);
@@ -481,37 +585,100 @@ fn run_variant(
             v.builds = builds;
         }
     }
+    v.seconds = started.elapsed().as_secs_f64();
     v
+}
+
+/// The options of the "unsafe deps" variant: the safe fixes and the unsafe
+/// fixes of [`UNSAFE_DEPS_CODES`].
+pub fn unsafe_deps_options() -> OptimizeOptions {
+    OptimizeOptions {
+        unsafe_codes: UNSAFE_DEPS_CODES.iter().map(|c| c.to_string()).collect(),
+        ..OptimizeOptions::default()
+    }
+}
+
+/// The two optimizer runs of an app: safe fixes, and "unsafe deps" when it
+/// makes another file (with the unsafe fixes it adds, as `CODE line N`).
+pub fn plans(app: &App) -> (OptimizedText, Option<(OptimizedText, Vec<String>)>) {
+    let ctx = app.context();
+    let safe = optimize(&app.dockerfile, &ctx, &OptimizeOptions::default());
+    let deps = optimize(&app.dockerfile, &ctx, &unsafe_deps_options());
+    let added: Vec<String> = deps
+        .applied
+        .iter()
+        .filter(|a| a.applicability == Applicability::Unsafe)
+        .map(|a| format!("{} line {}", a.code, a.line))
+        .collect();
+    let deps = (deps.text != safe.text || deps.files.len() != safe.files.len())
+        .then(|| (OptimizedText::of(deps), added));
+    (OptimizedText::of(safe), deps)
+}
+
+/// What verify builds of one optimizer run.
+#[derive(Debug, Clone)]
+pub struct OptimizedText {
+    pub text: String,
+    pub files: Vec<(String, String)>,
+    pub fixes: Vec<String>,
+    pub before: f64,
+    pub after: f64,
+}
+
+impl OptimizedText {
+    fn of(o: layerlab_core::fix::optimize::Optimized) -> OptimizedText {
+        OptimizedText {
+            fixes: o
+                .applied
+                .iter()
+                .map(|a| format!("{} line {}", a.code, a.line))
+                .collect(),
+            files: o
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.content.clone()))
+                .collect(),
+            before: o.before.source_edit,
+            after: o.after.source_edit,
+            text: o.text,
+        }
+    }
 }
 
 /// Verifies one app on the oracle.
 pub fn verify(oracle: &mut Oracle, app: &App) -> Verified {
-    let ctx = app.context();
-    let o = optimize(&app.dockerfile, &ctx, &OptimizeOptions::default());
-    let fixes = o
-        .applied
-        .iter()
-        .map(|a| format!("{} line {}", a.code, a.line))
-        .collect();
-    let files: Vec<(String, String)> = o
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.content.clone()))
-        .collect();
+    let (safe, deps) = plans(app);
     let original = run_variant(oracle, app, "original", &app.dockerfile, &[]);
-    let optimized = run_variant(oracle, app, "optimized", &o.text, &files);
-    let (allowed_diffs, diffs) = match (&original.tree, &optimized.tree) {
-        (Some(a), Some(b)) => compare_trees(a, b),
-        _ => (Vec::new(), Vec::new()),
+    let mut build = |label: &str, plan: &OptimizedText, layer_lines: Vec<usize>| {
+        let variant = run_variant(oracle, app, label, &plan.text, &plan.files);
+        let (allowed_diffs, diffs) = match (&original.tree, &variant.tree) {
+            (Some(a), Some(b)) => compare_trees(a, b),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Optimized {
+            variant,
+            fixes: plan.fixes.clone(),
+            predicted: plan.after,
+            allowed_diffs,
+            diffs,
+            layer_lines,
+        }
+    };
+    let optimized = build("optimized", &safe, Vec::new());
+    let (unsafe_deps, unsafe_fixes) = match &deps {
+        Some((plan, added)) => {
+            let lines = added_instructions(&safe.text, &plan.text);
+            (Some(build("unsafe-deps", plan, lines)), added.clone())
+        }
+        None => (None, Vec::new()),
     };
     Verified {
         name: app.name.clone(),
         original,
         optimized,
-        fixes,
-        predicted: (o.before.source_edit, o.after.source_edit),
-        allowed_diffs,
-        diffs,
+        unsafe_deps,
+        unsafe_fixes,
+        predicted: safe.before,
     }
 }
 
@@ -562,6 +729,40 @@ mod tests {
         for name in DEFAULT_SUBSET {
             assert!(apps.iter().any(|a| a.name == *name), "{name}");
         }
+    }
+
+    #[test]
+    fn the_dependency_layer_is_what_unsafe_deps_adds() {
+        let safe = "FROM maven:3\nWORKDIR /b\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 \\\n    mvn -B package\n";
+        let deps = "FROM maven:3\nWORKDIR /b\nCOPY pom.xml ./\nRUN --mount=type=cache,target=/root/.m2 \\\n    mvn -B dependency:go-offline\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B package\n";
+        assert_eq!(added_instructions(safe, deps), vec![3, 4]);
+        // Every app whose unsafe-deps variant differs adds such a layer, and
+        // there is one for each install-and-build-in-one-command shape.
+        let mut with_layer = Vec::new();
+        for app in App::load_all().unwrap() {
+            let (safe, deps) = plans(&app);
+            if let Some((plan, added)) = deps {
+                with_layer.push(app.name.clone());
+                assert!(added.iter().all(|a| a.starts_with("LL301 ")), "{}: {added:?}", app.name);
+                let lines = added_instructions(&safe.text, &plan.text);
+                assert!(lines.len() >= 2, "{}: {lines:?}\n{}", app.name, plan.text);
+            }
+        }
+        assert_eq!(
+            with_layer,
+            [
+                "dotnet-publish",     // dotnet publish, no restore before
+                "go-build",           // go build, no go mod download before
+                "java-gradle",        // gradle build
+                "java-maven",         // mvn package
+                "node-yarn-build",    // yarn install && yarn build after COPY . .
+                "python-poetry-root", // poetry install without --no-root
+                "python-uv",          // uv sync without --no-install-project (virtual project)
+                "python-uv-package",  // the same, the project a package
+                "rust-cargo",         // cargo build
+                "rust-cargo-flat",    // cargo build, no src/ folder (the placeholder's)
+            ]
+        );
     }
 
     #[test]

@@ -737,12 +737,13 @@ fn fetch_for_build(op: &PackageOp) -> Result<String, String> {
     let prog = op.command.split_whitespace().next().unwrap_or("");
     match op.manager {
         Manager::Go => Ok("go mod download".into()),
-        // The placeholder's folder goes too: `mkdir -p src` left a `src`
-        // made by the RUN (root's, the umask's mode) that the source copy
-        // then fills without taking the context folder's mode or
-        // `--chown` owner (BuildKit keeps an existing folder's metadata),
-        // or an empty `src` when the crate's targets live elsewhere.
-        // `mkdir` without `-p` stops rather than delete a `src` it did not make.
+        // The placeholder's folder goes too: `mkdir -p src` … `rm
+        // src/main.rs` left an empty `src` in the image when the crate has
+        // no `src` folder (`[[bin]] path = "main.rs"`; verify-fixes'
+        // rust-cargo-flat). Where the context has one, the source copy gives
+        // the folder its mode and owner again (Docker 20.10, checked), so
+        // only a `src` made by the RUN and left behind shows. `mkdir`
+        // without `-p` stops rather than delete a `src` it did not make.
         Manager::Cargo => Ok("mkdir src && touch src/main.rs && cargo fetch && rm -r src".into()),
         Manager::Maven if ["-s", "--settings", "-f", "--file", "-gs"].iter().any(|f| op.has_flag(f)) => {
             Err(format!("`{}` reads a settings or POM file the fix does not place", op.command))

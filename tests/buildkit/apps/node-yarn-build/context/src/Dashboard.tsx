@@ -1,0 +1,3 @@
+export function Dashboard({ total }: { total: number }) {
+  return <h1>Orders today: {total}</h1>;
+}

@@ -1,0 +1,10 @@
+use clap::Parser;
+
+#[derive(Parser)]
+pub struct Args {
+    pub input: String,
+}
+
+pub fn parse() -> Args {
+    Args::parse()
+}
