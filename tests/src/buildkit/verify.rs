@@ -267,7 +267,10 @@ impl Optimized {
 }
 
 /// The 1-based lines of the instructions of `text` that `base` does not
-/// have, word for word (continuations joined).
+/// have, word for word (continuations joined), and that come before a
+/// context `COPY`/`ADD` both have: the dependency layer inserted before the
+/// source copy, not what is left of a `RUN` it was split from (`RUN yarn
+/// build` after `yarn install` moved out), which reruns by design.
 pub fn added_instructions(base: &str, text: &str) -> Vec<usize> {
     let words = |src: &str, span: layerlab_core::syntax::Span| -> String {
         span.text(src)
@@ -279,7 +282,15 @@ pub fn added_instructions(base: &str, text: &str) -> Vec<usize> {
     let old = layerlab_core::syntax::parse(base);
     let old: Vec<String> = old.instructions.iter().map(|i| words(base, i.span)).collect();
     let new = layerlab_core::syntax::parse(text);
-    new.instructions
+    let kept_copy = new
+        .instructions
+        .iter()
+        .rposition(|i| {
+            let w = words(text, i.span);
+            matches!(i.keyword.as_str(), "COPY" | "ADD") && !w.contains("--from") && old.contains(&w)
+        })
+        .unwrap_or(0);
+    new.instructions[..kept_copy]
         .iter()
         .filter(|i| !i.keyword.is_empty() && !old.contains(&words(text, i.span)))
         .map(|i| i.start.line as usize)
@@ -735,6 +746,9 @@ mod tests {
     fn the_dependency_layer_is_what_unsafe_deps_adds() {
         let safe = "FROM maven:3\nWORKDIR /b\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 \\\n    mvn -B package\n";
         let deps = "FROM maven:3\nWORKDIR /b\nCOPY pom.xml ./\nRUN --mount=type=cache,target=/root/.m2 \\\n    mvn -B dependency:go-offline\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B package\n";
+        assert_eq!(added_instructions(safe, deps), vec![3, 4]);
+        let safe = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install && yarn build\n";
+        let deps = "FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install\nCOPY . .\nRUN yarn build\n";
         assert_eq!(added_instructions(safe, deps), vec![3, 4]);
         // Every app whose unsafe-deps variant differs adds such a layer, and
         // there is one for each install-and-build-in-one-command shape.
