@@ -4,6 +4,7 @@
 //! - [`webdriver`]: a small blocking W3C WebDriver client over `std::net`.
 //! - [`axe`]: installs axe-core (npm, into target/tools/npm) for the accessibility check.
 //! - [`npm`]: `npm install` into a project-local folder (shared with xtask and the CLI's SARIF test).
+//! - [`large`]: the large pastes the playground must stay responsive on.
 //! - [`browser`]: starts Debian's chromedriver + headless Chromium and drives
 //!   the page like a person (click, type, read the DOM, screenshots).
 //!
@@ -14,6 +15,7 @@ pub mod base64;
 pub mod browser;
 pub mod buildkit;
 pub mod http;
+pub mod large;
 pub mod npm;
 pub mod server;
 pub mod webdriver;

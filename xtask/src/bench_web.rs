@@ -18,6 +18,13 @@
 //! - **Deep tier**: the optimizer and tip demos run once typing pauses
 //!   (250 ms); `performance.measure("layerlab:deep")` times that work.
 //!
+//! - **Large pastes** (`--large` runs only these): each input of
+//!   `layerlab_tests::large` pasted into a fresh page; the longest task
+//!   (PerformanceObserver `longtask`) after the paste and after scrolling to
+//!   its end. Goal < 1 s (the e2e freeze test asserts it); `--profile` adds
+//!   the browser's script/layout/style totals, a CPU profile's top entries
+//!   and the page's largest element counts.
+//!
 //! These are benchmarks, printed, not pass/fail tests.
 
 use layerlab_tests::browser::Browser;
@@ -109,6 +116,11 @@ pub fn bench_web(args: &[String]) -> Result<(), String> {
     let b = std::panic::catch_unwind(Browser::start).map_err(|_| {
         "cannot start headless Chromium (see target/e2e/chromedriver.log)".to_string()
     })?;
+    if args.iter().any(|a| a == "--large") {
+        println!("bench-web --large (headless Chromium, dist/, localhost)");
+        print_large(&large_pastes(&b, profile)?);
+        return Ok(());
+    }
 
     // 1. First analysis visible after navigation.
     let mut first = Vec::new();
@@ -171,6 +183,8 @@ pub fn bench_web(args: &[String]) -> Result<(), String> {
         &b.execute("return performance.getEntriesByName('layerlab:analysis').map(e => e.duration)"),
     );
 
+    let large = large_pastes(&b, profile)?;
+
     println!("bench-web (headless Chromium, dist/, localhost)");
     println!(
         "  first analysis visible after navigation: median {:.0} ms, max {:.0} ms over {RUNS} loads (goal <= 400 ms)",
@@ -216,7 +230,107 @@ pub fn bench_web(args: &[String]) -> Result<(), String> {
         percentile(&big_analysis, 0.95),
         big_analysis.len()
     );
+    print_large(&large);
     Ok(())
+}
+
+/// DevTools `Performance.getMetrics`: (name, value) pairs.
+fn metrics(b: &Browser) -> Vec<(String, f64)> {
+    let m = b
+        .session
+        .cdp("Performance.getMetrics", json!({}))
+        .unwrap_or_default();
+    m["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap_or("").to_string(),
+                e["value"].as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
+/// One large paste measured: name, bytes, longest task and all long tasks
+/// after the paste (ms), longest task after scrolling to its end (ms).
+type Large = (&'static str, usize, f64, f64, f64);
+
+/// Section 5: each of the large pastes of issue 11 (`layerlab_tests::large`)
+/// pasted into a fresh page.
+fn large_pastes(b: &Browser, profile: bool) -> Result<Vec<Large>, String> {
+    let mut large = Vec::new();
+    for (name, text) in layerlab_tests::large::pastes() {
+        b.session
+            .goto(&b.server.url("/?large"))
+            .map_err(|e| e.to_string())?;
+        b.wait_for("the page", || {
+            b.session.find("[data-testid=editor]").is_ok()
+        });
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let watch = "window.__longest = 0; window.__long = 0; new PerformanceObserver(l => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__long += e.duration; } }).observe({ type: 'longtask' });";
+        b.execute(watch);
+        if profile {
+            b.session.cdp("Performance.enable", json!({}))?;
+            b.session.cdp("Profiler.enable", json!({}))?;
+            b.session
+                .cdp("Profiler.setSamplingInterval", json!({ "interval": 200 }))?;
+            b.session.cdp("Profiler.start", json!({}))?;
+        }
+        let before = metrics(b);
+        b.set_editor_text(&text);
+        b.wait_for("the paste's analysis", || {
+            b.execute("return document.getElementById('editor-status').textContent")
+                .as_str()
+                .is_some_and(|s| s.contains(" lines"))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(2000));
+        let paste = b.execute("return [window.__longest, window.__long]");
+        if profile {
+            let after = metrics(b);
+            let d = |n: &str| {
+                let v = |m: &[(String, f64)]| m.iter().find(|(k, _)| k == n).map_or(0.0, |p| p.1);
+                (v(&after) - v(&before)) * 1000.0
+            };
+            println!(
+                "  {name}: script {:.0} ms, layout {:.0} ms ({:.0} layouts), style {:.0} ms, tasks {:.0} ms",
+                d("ScriptDuration"),
+                d("LayoutDuration"),
+                d("LayoutCount") / 1000.0,
+                d("RecalcStyleDuration"),
+                d("TaskDuration")
+            );
+            let p = b.session.cdp("Profiler.stop", json!({}))?;
+            let nodes = b.execute("const all = document.querySelectorAll('*').length; const by = [...document.querySelectorAll('[data-testid], [class]')].map(e => [(e.dataset.testid || e.className) + '', e.querySelectorAll('*').length]).filter(x => x[1] > 200).sort((a, b) => b[1] - a[1]).slice(0, 8); return [all, by];");
+            println!("    {} elements; largest parts: {}", nodes[0], nodes[1]);
+            for (f, ms) in self_times(&p["profile"]).iter().take(12) {
+                println!("    {ms:8.1} ms  {}", f.chars().take(100).collect::<String>());
+            }
+        }
+        b.execute(watch);
+        b.execute("const c = document.querySelector('.code'); c.scrollTop = c.scrollHeight;");
+        std::thread::sleep(std::time::Duration::from_millis(1000));
+        let scroll = b.execute("return window.__longest");
+        large.push((
+            name,
+            text.len(),
+            paste[0].as_f64().unwrap_or(f64::NAN),
+            paste[1].as_f64().unwrap_or(f64::NAN),
+            scroll.as_f64().unwrap_or(f64::NAN),
+        ));
+    }
+
+    Ok(large)
+}
+
+fn print_large(large: &[Large]) {
+    for (name, len, longest, total, scroll) in large {
+        println!(
+            "  paste of {name} ({} KB): longest task {longest:.0} ms, long tasks {total:.0} ms in all; scrolled to its end: longest task {scroll:.0} ms (goal < 1000 ms)",
+            len / 1024
+        );
+    }
 }
 
 /// Types `n` characters at the end of line `line` of the editor and returns
@@ -259,23 +373,6 @@ fn type_keys(
     "#;
     b.session.execute(setup, vec![json!(line)])?;
     b.execute("performance.clearMeasures('layerlab:analysis')");
-    let metrics = |b: &Browser| -> Vec<(String, f64)> {
-        let m = b
-            .session
-            .cdp("Performance.getMetrics", json!({}))
-            .unwrap_or_default();
-        m["metrics"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| {
-                (
-                    e["name"].as_str().unwrap_or("").to_string(),
-                    e["value"].as_f64().unwrap_or(0.0),
-                )
-            })
-            .collect()
-    };
     let mut before = Vec::new();
     if profile {
         b.session.cdp("Performance.enable", json!({}))?;

@@ -33,7 +33,7 @@ commands:
   tools   install the project-local tools only
   fuzz [parse|fix] [SECONDS]  run a fuzz target: the parser, or the fix contract (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
-  bench-web [--profile]  measure the playground in headless Chromium (first analysis, keystroke p95; needs dist/)
+  bench-web [--profile] [--large]  measure the playground in headless Chromium (first analysis, keystroke p95, large pastes; --large: only those; needs dist/)
   docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments
   verify-fixes [NAME]  build every app Dockerfile original and optimized on BuildKit: equivalence and speedup table";
 

@@ -8,6 +8,13 @@
 //! text, coloured and underlined, line by line (unchanged lines are not
 //! re-rendered). Neither scrolls on its own: both take the full height of
 //! the text and the surrounding box scrolls, so they can never drift apart.
+//!
+//! Above [`DRAW_ALL`] lines the overlay, the line numbers and the gutter
+//! markers draw only a window of lines around the visible ones (moved in
+//! steps of [`STEP`] lines as the box scrolls); padding stands in for the
+//! rest, and the overlay's minimum width for its longest line, so the box
+//! keeps the text's full size and the textarea never scrolls on its own.
+//! A 200,000-line paste then lays out a few hundred lines, not all of them.
 
 use std::rc::Rc;
 
@@ -18,8 +25,16 @@ use crate::editor_line::EditorLine;
 use crate::highlight::{self, Segment};
 use crate::state::Analysis;
 
-/// Pixel height of one line (14px font × 1.5), as in `styles.css`.
-const LINE_PX: i32 = 21;
+/// Files up to this many lines are drawn whole.
+const DRAW_ALL: usize = 1000;
+/// The drawn window's edges move in steps of this many lines.
+const STEP: usize = 128;
+/// Lines drawn above and below the visible ones (at least).
+const MARGIN: usize = 64;
+/// The most gutter markers drawn for one line. They are drawn on top of each
+/// other; the findings list has every one. A `RUN` of 8,000 installs put
+/// 16,000 markers (56,000 elements) on one line.
+const MARKS_PER_LINE: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
@@ -264,6 +279,49 @@ fn line_range(text: &str, line: u32) -> (u32, u32) {
     (start.unwrap_or(units), units)
 }
 
+/// The lines to draw, `start..end`, for the box's scroll position: the
+/// visible lines and a margin, rounded out to [`STEP`]. Read from the ratio
+/// of scroll offset to scroll height, so zoom and font size do not matter.
+fn window_of(scroller: &Element, total: usize) -> (usize, usize) {
+    if total <= DRAW_ALL {
+        return (0, total);
+    }
+    let height = f64::from(scroller.scroll_height().max(1));
+    let lines = |px: i32| (f64::from(px.max(0)) / height * total as f64) as usize;
+    let first = lines(scroller.scroll_top());
+    let shown = lines(scroller.client_height()) + 1;
+    let start = first.saturating_sub(MARGIN) / STEP * STEP;
+    let end = ((first + shown + MARGIN) / STEP + 1) * STEP;
+    (start.min(total), end.min(total))
+}
+
+/// Display columns of the text's widest line (tabs to the next multiple of
+/// 4; characters from U+1100 up counted as 2, an overestimate for some):
+/// the overlay's minimum width when it draws only some lines.
+fn widest_line(text: &str) -> usize {
+    let (mut widest, mut col) = (0, 0);
+    for c in text.chars() {
+        match c {
+            '\n' => {
+                widest = widest.max(col);
+                col = 0;
+            }
+            '\t' => col = (col / 4 + 1) * 4,
+            '\r' => {}
+            c if (c as u32) < 0x1100 => col += 1,
+            _ => col += 2,
+        }
+    }
+    widest.max(col)
+}
+
+/// Byte offsets where each line of `rest` starts.
+fn line_starts(rest: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(rest.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let node = use_node_ref();
@@ -277,6 +335,8 @@ pub fn editor(props: &EditorProps) -> Html {
         )
     };
     let marks = use_memo(props.analysis.clone(), |a| markers(a));
+    let widest = use_memo(props.text.clone(), |t| widest_line(t));
+    let window = use_state_eq(|| (0usize, 2 * STEP));
     {
         let node = node.clone();
         use_effect_with(props.text.clone(), move |value| {
@@ -298,8 +358,11 @@ pub fn editor(props: &EditorProps) -> Html {
                 let _ = area.focus();
                 let _ = area.set_selection_range(s, e);
                 if let Some(box_) = scroller.cast::<Element>() {
-                    let top = (*line as i32 - 3).max(0) * LINE_PX;
-                    box_.set_scroll_top(top);
+                    // Two lines of context above, by the lines' share of the
+                    // box's height (the window follows on the scroll event).
+                    let total = area.value().split('\n').count().max(1);
+                    let above = line.saturating_sub(3) as f64 / total as f64;
+                    box_.set_scroll_top((above * f64::from(box_.scroll_height())) as i32);
                 }
             }
         });
@@ -332,13 +395,59 @@ pub fn editor(props: &EditorProps) -> Html {
     let text: &str = &props.text;
     let (lines, end) = (&lines.0, lines.1);
     let cut = end < text.len();
+    let rest_starts = use_memo((props.text.clone(), end), |(t, end)| {
+        line_starts(&t[*end..])
+    });
     let rest = &text[end..];
     let count = if cut {
-        lines.len() + rest.split('\n').count()
+        lines.len() + rest_starts.len()
     } else {
         lines.len()
     };
-    let numbers: String = (1..=count).map(|n| format!("{n}\n")).collect();
+    // The window of drawn lines: set from the box after every render (a new
+    // text may leave it elsewhere) and on every scroll.
+    {
+        let (scroller, window) = (scroller.clone(), window.clone());
+        use_effect_with((props.text.clone(), count), move |(_, count)| {
+            if let Some(el) = scroller.cast::<Element>() {
+                window.set(window_of(&el, *count));
+            }
+        });
+    }
+    let onscroll = {
+        let window = window.clone();
+        Callback::from(move |e: Event| {
+            let el: Element = e.target_unchecked_into();
+            window.set(window_of(&el, count));
+        })
+    };
+    let (start, stop) = if count <= DRAW_ALL {
+        (0, count)
+    } else {
+        let (s, e) = *window;
+        (s.min(count), e.min(count).max(s.min(count)))
+    };
+    // Padding for the lines not drawn, above and below the window.
+    let pad = |base: &str| {
+        format!(
+            "padding-top: calc({base} + {start} * 1.5em); padding-bottom: calc({base} + {} * 1.5em)",
+            count - stop
+        )
+    };
+    let mut per_line = std::collections::HashMap::<u32, usize>::new();
+    let numbers: String = (start + 1..=stop).map(|n| format!("{n}\n")).collect();
+    let digits = count.to_string().len();
+    let nums_style = format!(
+        "{}; min-width: max(3.2rem, calc({digits}ch + 1.2rem))",
+        pad("0.5rem")
+    );
+    let hl_style = format!("{}; min-width: calc({}ch + 2.6rem)", pad("0.5rem"), *widest);
+    let rest_line = |k: usize| {
+        let from = rest_starts[k];
+        let to = rest_starts.get(k + 1).map_or(rest.len(), |&n| n - 1);
+        let line = &rest[from..to];
+        line.strip_suffix('\r').unwrap_or(line).to_string()
+    };
     let errors = props.analysis.df.errors().count();
     let too_large = cut.then(|| {
         let analyzed_lines = text[..end].split_inclusive('\n').count();
@@ -352,18 +461,27 @@ pub fn editor(props: &EditorProps) -> Html {
     html! {
         <>
         if let Some(msg) = too_large { <p class="notice" role="status" data-testid="too-large">{msg}</p> }
-        <div class="code" ref={scroller}>
+        <div class="code" ref={scroller} {onscroll}>
             <div class="code-inner">
                 <div class="gutter">
-                    <pre class="nums" aria-hidden="true">{numbers}</pre>
-                    { for marks.iter().enumerate().map(|(i, m)| html! { <GutterMarker index={i} marker={m.clone()} /> }) }
+                    <pre class="nums" aria-hidden="true" style={nums_style}>{numbers}</pre>
+                    { for marks.iter().enumerate()
+                        .filter(|(_, m)| (start as u32..stop as u32).contains(&m.line.saturating_sub(1)))
+                        .filter(|(_, m)| {
+                            let n = per_line.entry(m.line).or_insert(0);
+                            *n += 1;
+                            *n <= MARKS_PER_LINE
+                        })
+                        .map(|(i, m)| html! { <GutterMarker key={i} index={i} marker={m.clone()} /> }) }
                 </div>
                 <div class="code-area">
-                    <pre class="hl" aria-hidden="true">
-                        { for lines.iter().enumerate().map(|(i, segs)| html! {
-                            <EditorLine segments={segs.clone()} current={i as u32 + 1 == props.cursor_line} />
+                    <pre class="hl" aria-hidden="true" style={hl_style} data-first={(start + 1).to_string()}>
+                        { for (start..stop.min(lines.len())).map(|i| html! {
+                            <EditorLine key={i} segments={lines[i].clone()} current={i as u32 + 1 == props.cursor_line} />
                         }) }
-                        if cut { <div class="l-rest">{rest.to_string()}</div> }
+                        { for (start.max(lines.len())..stop).map(|i| html! {
+                            <div key={i} class="l l-rest">{rest_line(i - lines.len())}</div>
+                        }) }
                     </pre>
                     <textarea
                         ref={node}

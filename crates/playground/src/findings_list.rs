@@ -6,6 +6,11 @@ use yew::prelude::*;
 
 use crate::state::Analysis;
 
+/// The most entries listed (syntax errors first, then findings). One
+/// `RUN` of 8,000 installs has 16,000 findings: listing them all was 32,000
+/// elements and most of a second of blocked page (issue 11).
+pub const MAX_LISTED: usize = 500;
+
 #[derive(Properties, PartialEq)]
 pub struct FindingsListProps {
     pub analysis: Rc<Analysis>,
@@ -20,12 +25,12 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
     }
     html! {
         <ul class="findings" aria-label="Findings">
-            { for a.df.diagnostics.iter().map(|d| {
+            { for a.df.diagnostics.iter().take(MAX_LISTED).map(|d| {
                 let (cb, line) = (props.on_select.clone(), d.start.line);
                 html! { <li class="err"><button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))}>{format!("line {line}")}</button>
                     {" Syntax: "}{d.message.clone()}</li> }
             }) }
-            { for a.findings.iter().map(|f| {
+            { for a.findings.iter().take(MAX_LISTED.saturating_sub(a.df.diagnostics.len())).map(|f| {
                 let (cb, line) = (props.on_select.clone(), f.start.line);
                 html! {
                     <li data-testid="finding" data-code={f.code}>
@@ -36,6 +41,11 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                     </li>
                 }
             }) }
+            if a.df.diagnostics.len() + a.findings.len() > MAX_LISTED {
+                <li class="muted" data-testid="findings-more">{format!(
+                    "… and {} more (the first {MAX_LISTED} are listed)",
+                    a.df.diagnostics.len() + a.findings.len() - MAX_LISTED)}</li>
+            }
         </ul>
     }
 }

@@ -6,8 +6,9 @@ use yew::prelude::*;
 
 use crate::state::Analysis;
 
-/// The most instructions listed.
-pub const MAX_ITEMS: usize = 2000;
+/// The most instructions listed (each row is 4 elements; see
+/// `pyramid::MAX_BARS` for what 2,000 rows cost).
+pub const MAX_ITEMS: usize = 500;
 
 #[derive(Properties, PartialEq)]
 pub struct InstructionListProps {

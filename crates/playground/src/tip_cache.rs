@@ -22,14 +22,11 @@ pub struct TipCacheProps {
 #[function_component(TipCache)]
 pub fn tip_cache(props: &TipCacheProps) -> Html {
     let use_example = use_state(|| false);
-    // A file above DEFER_ABOVE shows the prepared example: re-optimizing a
-    // huge file for a one-fix demo blocked the page for seconds (issue 11).
-    let large = props.analysis.source.len() > crate::state::DEFER_ABOVE;
     let (a, shows) = subject(
         &props.analysis,
         &["LL502", "LL503"],
         example_of("LL502"),
-        *use_example || large,
+        *use_example,
     );
     let mounted = optimize_with(&a.source, &["LL501", "LL502", "LL503"], false);
     // The dependency bump of the file's own scenarios, before and after.
@@ -62,7 +59,8 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
             tip: 5,
             title: "keep downloads in a cache mount",
             shows_problem: shows,
-            using_example: *use_example || large,
+            using_example: *use_example,
+            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -143,6 +143,7 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
             title: "copy only what each step needs",
             shows_problem: shows,
             using_example: *use_example,
+            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

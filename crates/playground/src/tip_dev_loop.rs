@@ -76,6 +76,7 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
             title: "develop with a bind mount or compose watch",
             shows_problem: shows,
             using_example: *use_example,
+            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -58,14 +58,11 @@ fn estimate(a: &Analysis, text: &str) -> (f64, f64) {
 pub fn tip_download(props: &TipDownloadProps) -> Html {
     let use_example = use_state(|| false);
     let on = use_state(|| [false; 3]);
-    // A file above DEFER_ABOVE shows the prepared example: re-optimizing a
-    // huge file for a one-fix demo blocked the page for seconds (issue 11).
-    let large = props.analysis.source.len() > crate::state::DEFER_ABOVE;
     let (a, shows) = subject(
         &props.analysis,
         &["LL401", "LL402", "LL404", "LL406", "LL407"],
         EXAMPLE,
-        *use_example || large,
+        *use_example,
     );
     let enabled: Vec<&str> = TOGGLES
         .iter()
@@ -107,7 +104,8 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
             tip: 4,
             title: "download less",
             shows_problem: shows,
-            using_example: *use_example || large,
+            using_example: *use_example,
+            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -36,7 +36,16 @@ pub fn optimize_with(src: &str, keep: &[&str], unsafe_fixes: bool) -> Optimized 
     )
 }
 
-/// The text a demo works on: the user's file, or the prepared example.
+/// Whether the user's file is too large for the demos: above
+/// [`DEFER_ABOVE`](crate::state::DEFER_ABOVE) they show their prepared
+/// example. A demo re-simulates or re-optimizes its subject for each move or
+/// toggle; on a 255 KB paste that blocked the page for seconds (issue 11).
+pub fn too_large(own: &Analysis) -> bool {
+    own.source.len() > crate::state::DEFER_ABOVE
+}
+
+/// The text a demo works on: the user's file, or the prepared example (when
+/// asked for, or when the file is [`too_large`]).
 /// Returns (analysis, whether the user's file shows one of `codes`).
 pub fn subject(
     own: &Rc<Analysis>,
@@ -45,7 +54,7 @@ pub fn subject(
     use_example: bool,
 ) -> (Rc<Analysis>, bool) {
     let shows = own.findings.iter().any(|f| codes.contains(&f.code));
-    if use_example {
+    if use_example || too_large(own) {
         (Rc::new(Analysis::new(0, example.into())), shows)
     } else {
         (own.clone(), shows)
@@ -59,6 +68,8 @@ pub struct Frame {
     /// The user's own file shows the problem.
     pub shows_problem: bool,
     pub using_example: bool,
+    /// The user's file is [`too_large`]: the example is shown, no switch.
+    pub large: Option<usize>,
     /// Switches between the user's file and the prepared example.
     pub on_toggle: Callback<MouseEvent>,
 }
@@ -71,7 +82,11 @@ pub fn tip_frame(props: Frame, children: Html) -> Html {
     html! {
         <section class="tip" data-testid={format!("tip-{}", props.tip)} aria-labelledby={id.clone()}>
             <h3 {id}>{format!("Tip {}: {}", props.tip, props.title)}</h3>
-            if props.using_example {
+            if let Some(bytes) = props.large {
+                <p class="note" data-testid={format!("tip-{}-large", props.tip)}>{format!(
+                    "Your Dockerfile is {} KB: above {} KB this demo shows its prepared example (the findings, the pyramid and the instruction list cover your file).",
+                    bytes / 1024, crate::state::DEFER_ABOVE / 1024)}</p>
+            } else if props.using_example {
                 <p class="note">{"Showing the prepared example for this tip. "}
                     <button type="button" onclick={toggle}>{"Back to your Dockerfile"}</button></p>
             } else if !props.shows_problem {

@@ -231,6 +231,7 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
             title: "order steps as an inverted pyramid",
             shows_problem: shows,
             using_example: *use_example,
+            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {
