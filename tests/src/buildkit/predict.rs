@@ -1,5 +1,5 @@
 //! The simulator's prediction for a scenario build: the scenario's actions
-//! since the previous build become `layerlab_core::simulate::Change`s, and
+//! since the last build of each stage become `layerlab_core::simulate::Change`s, and
 //! the simulated outcome of every step (FROM excluded, as the oracle
 //! compares) is returned in Dockerfile line order.
 
@@ -16,95 +16,153 @@ fn context(s: &Scenario) -> BuildContext {
     }
 }
 
-/// The changes between build `build - 1` and build `build`, the target of
-/// `build`, and the build args in force.
-fn changes_before(
-    s: &Scenario,
-    build: usize,
-) -> (Vec<Change>, Option<String>, Vec<(String, String)>) {
+/// The build args in force at build `build` (0-based) and its target.
+fn state_at(s: &Scenario, build: usize) -> (Vec<(String, String)>, Option<String>) {
     let mut seen = 0;
     let mut args: Vec<(String, String)> = Vec::new();
-    let mut changes = Vec::new();
     for a in &s.actions {
         match a {
             Action::Build { target } => {
                 if seen == build {
-                    return (changes, target.clone(), args);
+                    return (args, target.clone());
                 }
                 seen += 1;
-                changes.clear();
             }
+            Action::Arg { key, value } => {
+                args.retain(|(k, _)| k != key);
+                args.push((key.clone(), value.clone()));
+            }
+            _ => {}
+        }
+    }
+    (args, None)
+}
+
+/// The changes between build `from` and build `to` (0-based, `from < to`):
+/// every edit, touch, secret and base update after build `from` and before
+/// build `to`, and each build arg whose value differs between the two.
+fn changes_between(s: &Scenario, from: usize, to: usize) -> Vec<Change> {
+    let mut seen = 0;
+    let mut changes = Vec::new();
+    for a in &s.actions {
+        if let Action::Build { .. } = a {
+            seen += 1;
+            if seen > to {
+                break;
+            }
+            continue;
+        }
+        if seen <= from {
+            continue;
+        }
+        match a {
             Action::Edit { path, .. } | Action::Write { path, .. } | Action::Delete { path } => {
                 changes.push(Change::Edit { path: path.clone() })
             }
             Action::Touch { path } => changes.push(Change::Touch { path: path.clone() }),
-            Action::Arg { key, value } => {
-                if args.iter().find(|(k, _)| k == key).map(|(_, v)| v) != Some(value) {
-                    changes.push(Change::Arg {
-                        name: key.clone(),
-                        value: value.clone(),
-                    });
-                }
-                args.retain(|(k, _)| k != key);
-                args.push((key.clone(), value.clone()));
-            }
             Action::Secret { id, .. } => changes.push(Change::Secret { id: id.clone() }),
             Action::BaseUpdate { tag } => changes.push(Change::BaseUpdate {
                 image: Some(tag.clone()),
             }),
-            Action::Dockerfile { .. } => {}
+            _ => {}
         }
     }
-    (changes, None, args)
+    let (before, _) = state_at(s, from);
+    let (now, _) = state_at(s, to);
+    for (k, v) in &now {
+        if before.iter().find(|(bk, _)| bk == k).map(|(_, bv)| bv) != Some(v) {
+            changes.push(Change::Arg {
+                name: k.clone(),
+                value: v.clone(),
+            });
+        }
+    }
+    changes
+}
+
+/// The stages build `b` needs (its target and what that reads).
+fn needed_at(s: &Scenario, b: usize) -> Vec<bool> {
+    let src = s.dockerfile_at(b);
+    let df = layerlab_core::parse(&src);
+    let m = layerlab_core::model::build(&df, &src);
+    let (_, t) = state_at(s, b);
+    let target = t.as_deref().and_then(|t| m.stage_by_ref(t)).or(m.target);
+    target.map(|t| m.needed_stages(t)).unwrap_or_default()
+}
+
+fn outcome(status: Status) -> Outcome {
+    match status {
+        Status::Cached => Outcome::Cached,
+        Status::Rebuilt => Outcome::Run,
+        Status::Skipped => Outcome::Skipped,
+    }
 }
 
 /// Simulated outcomes of build `build` (0-based) of `s`.
+///
+/// What the cache holds for a stage is what it was when the stage was last
+/// built: a change made while a build skipped the stage (another `--target`)
+/// is still pending for it. So each stage is simulated with the changes
+/// since the last build that built it (one simulation per such build), and
+/// a stage no earlier build built has nothing in the cache.
 pub fn simulated(s: &Scenario, build: usize) -> Vec<Outcome> {
     let src = s.dockerfile_at(build);
     let df = layerlab_core::parse(&src);
     let model = layerlab_core::model::build(&df, &src);
-    let (changes, target, _) = changes_before(s, build);
-    let previous = if build > 0 {
-        let prev = s.dockerfile_at(build - 1);
-        (prev != src).then_some(prev)
+    let (_, target) = state_at(s, build);
+    let needed: Vec<Vec<bool>> = (0..build).map(|b| needed_at(s, b)).collect();
+    // The last build that built each stage.
+    let last: Vec<Option<usize>> = (0..model.stages.len())
+        .map(|i| (0..build).rev().find(|&b| needed[b].get(i) == Some(&true)))
+        .collect();
+    let uncached_stages: Vec<usize> = (0..model.stages.len())
+        .filter(|&i| last[i].is_none())
+        .collect();
+    let mut froms: Vec<usize> = last.iter().flatten().copied().collect();
+    froms.sort();
+    froms.dedup();
+    let froms: Vec<Option<usize>> = if froms.is_empty() {
+        vec![None]
     } else {
-        None
+        froms.into_iter().map(Some).collect()
     };
-    // Stages not built by any earlier build have nothing in the cache.
-    let mut built = vec![false; model.stages.len()];
-    for b in 0..build {
-        let src_b = s.dockerfile_at(b);
-        let df_b = layerlab_core::parse(&src_b);
-        let m_b = layerlab_core::model::build(&df_b, &src_b);
-        let (_, t_b, _) = changes_before(s, b);
-        let target_b = t_b
-            .as_deref()
-            .and_then(|t| m_b.stage_by_ref(t))
-            .or(m_b.target);
-        if let Some(t) = target_b {
-            for (i, needed) in m_b.needed_stages(t).into_iter().enumerate() {
-                if needed && i < built.len() {
-                    built[i] = true;
-                }
-            }
-        }
-    }
-    let uncached_stages = (0..model.stages.len()).filter(|&i| !built[i]).collect();
-    let opts = Options {
-        target,
-        cold: build == 0,
-        previous,
-        uncached_stages,
-        ..Options::default()
-    };
-    let sim = simulate(&df, &model, &changes, &context(s), &opts);
-    sim.steps
+    let sims: Vec<(Option<usize>, Vec<(usize, Outcome)>)> = froms
         .iter()
-        .filter(|o| df.instructions[o.instruction].keyword != "FROM")
-        .map(|o| match o.status {
-            Status::Cached => Outcome::Cached,
-            Status::Rebuilt => Outcome::Run,
-            Status::Skipped => Outcome::Skipped,
+        .map(|&from| {
+            let (changes, previous) = match from {
+                Some(f) => {
+                    let prev = s.dockerfile_at(f);
+                    (changes_between(s, f, build), (prev != src).then_some(prev))
+                }
+                None => (Vec::new(), None),
+            };
+            let opts = Options {
+                target: target.clone(),
+                cold: build == 0,
+                previous,
+                uncached_stages: uncached_stages.clone(),
+                ..Options::default()
+            };
+            let sim = simulate(&df, &model, &changes, &context(s), &opts);
+            let steps = sim
+                .steps
+                .iter()
+                .filter(|o| df.instructions[o.instruction].keyword != "FROM")
+                .map(|o| (o.stage, outcome(o.status)))
+                .collect();
+            (from, steps)
+        })
+        .collect();
+    let latest = &sims.last().expect("one simulation").1;
+    latest
+        .iter()
+        .enumerate()
+        .map(|(k, &(stage, o))| {
+            let from = last.get(stage).copied().flatten();
+            sims.iter()
+                .find(|(f, _)| from.is_some() && *f == from)
+                .map(|(_, steps)| steps[k].1)
+                .unwrap_or(o)
         })
         .collect()
 }

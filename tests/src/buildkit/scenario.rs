@@ -388,7 +388,7 @@ fn heredocs(line: &str) -> Vec<(String, bool)> {
         let word: String = w
             .trim_start_matches(['"', '\''])
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
             .collect();
         if !word.is_empty() {
             out.push((word, dash));
@@ -513,7 +513,7 @@ mod tests {
 
     #[test]
     fn heredoc_bodies_belong_to_their_instruction() {
-        let df = "FROM a\nRUN <<EOT\nRUN not-a-step\nEOT\nCOPY <<-\"A\" <<B /x/\n\tFROM no\n\tA\nCOPY b\nB\nRUN python3 <<'PY'\nprint(1)\nPY\nWORKDIR /w\n";
+        let df = "FROM a\nRUN <<EOT\nRUN not-a-step\nEOT\nCOPY <<-\"A\" <<b.txt /x/\n\tFROM no\n\tA\nCOPY b\nb.txt\nRUN python3 <<'PY'\nprint(1)\nPY\nWORKDIR /w\n";
         let steps = dockerfile_steps(df);
         let got: Vec<(usize, &str)> = steps.iter().map(|s| (s.line, s.keyword.as_str())).collect();
         assert_eq!(

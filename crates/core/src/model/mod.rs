@@ -625,6 +625,12 @@ pub fn build(df: &Dockerfile, src: &str) -> BuildModel {
                 Command::Copy(c) | Command::Add(c) => {
                     let mut read = |s| add_read(&mut sm.reads, &mut read_by, st.index, s);
                     let (secs, churn) = copy_inputs(c, esc, &resolve_stage, &mut inputs, &mut read);
+                    // An inline file's unquoted body (`COPY <<EOT`) is
+                    // expanded by the frontend: its variables are in the key
+                    // (BuildKit `dispatchCopy`, heredoc `Expand`).
+                    for h in ins.heredocs.iter().filter(|h| h.expand) {
+                        inputs.expands.extend(referenced_vars(&h.content, esc));
+                    }
                     (StepKind::Layer, secs, churn)
                 }
                 Command::Workdir { path } => {

@@ -526,6 +526,22 @@ fn own_reason(
     None
 }
 
+/// Whether `COPY --exclude` patterns leave the context file `edit` out of
+/// the copy of `source`. The patterns are relative to the source: BuildKit
+/// walks each source with them (`COPY --exclude=docs src/ …` leaves out
+/// `src/docs`, `--exclude=*.txt config/` leaves out `config/notes.txt`).
+fn excluded(source: &str, excludes: &[String], edit: &str) -> bool {
+    let dir = source.trim_start_matches("./").trim_end_matches('/');
+    excludes.iter().any(|x| {
+        let x = x.trim_start_matches("./").trim_start_matches('/');
+        // A wildcard source is matched from the context's root.
+        if dir.is_empty() || dir == "." || dir.contains(['*', '?', '[']) {
+            return glob::selects(x, edit);
+        }
+        glob::selects(&format!("{dir}/{x}"), edit)
+    })
+}
+
 fn source_changed(
     model: &BuildModel,
     s: &Source,
@@ -537,7 +553,7 @@ fn source_changed(
     match s {
         Source::Context { path } => edits
             .iter()
-            .find(|e| glob::selects(path, e) && !excludes.iter().any(|x| glob::selects(x, e)))
+            .find(|e| glob::selects(path, e) && !excluded(path, excludes, e))
             .map(|e| format!("{e} changed")),
         Source::Stage { stage, path } => {
             let abs = if path.starts_with('/') {
@@ -756,9 +772,24 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<StageKeys> {
                     }
                     (_, StepKind::Metadata) => continue,
                     (Command::Run { .. }, _) => Some(sk.env.len()),
+                    // A RUN's working directory is the WORKDIR as written
+                    // (`/app/` is another cwd than `/app` though the same
+                    // mkdir): part of every later RUN's key.
+                    (Command::Workdir { .. }, _) => {
+                        sk.env.push_str(&step.text);
+                        sk.env.push('\n');
+                        if step.text.contains('$') {
+                            Some(sk.env.len())
+                        } else {
+                            None
+                        }
+                    }
+                    // A WORKDIR/COPY/ADD that expands a variable: its key is
+                    // the expanded text, so an ENV/ARG edit above it counts.
+                    _ if step.text.contains('$') => Some(sk.env.len()),
                     _ => None,
                 };
-                let mut text = step.text.clone();
+                let mut text = normalized_key(&ins.command, &step.text);
                 // Heredoc bodies are part of the instruction.
                 for h in &ins.heredocs {
                     text.push('\n');
@@ -769,6 +800,38 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<StageKeys> {
             sk
         })
         .collect()
+}
+
+/// A step's text as BuildKit keys it: a WORKDIR's path cleaned
+/// (`/app/` is `/app`: the frontend cleans it before its mkdir), a
+/// `--chmod` mode as the number it is (`0644` is `644`).
+fn normalized_key(command: &Command, text: &str) -> String {
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    match command {
+        Command::Workdir { .. } if words.len() == 2 && words[1].starts_with('/') => {
+            let mut clean = String::new();
+            for part in words[1].split('/').filter(|p| !p.is_empty() && *p != ".") {
+                clean.push('/');
+                clean.push_str(part);
+            }
+            if clean.is_empty() {
+                clean.push('/');
+            }
+            words[1] = clean;
+        }
+        Command::Copy(_) | Command::Add(_) => {
+            for w in words.iter_mut() {
+                let Some(mode) = w.strip_prefix("--chmod=") else {
+                    continue;
+                };
+                if let Ok(n) = u32::from_str_radix(mode, 8) {
+                    *w = format!("--chmod={n:o}");
+                }
+            }
+        }
+        _ => return text.to_string(),
+    }
+    words.join(" ")
 }
 
 /// Whether step `k` has the same key in the cached build (`prev`) as now

@@ -363,3 +363,57 @@ fn changed_regions_are_capped_per_stage() {
     assert_eq!(last(60), Status::Cached);
     assert_eq!(last(80), Status::Rebuilt);
 }
+
+/// Measured on Docker 28.5 (tests/buildkit/scenarios/copy-exclude-sources,
+/// copy-link-flags): `--exclude` patterns are relative to each source.
+#[test]
+fn exclude_patterns_are_relative_to_the_source() {
+    let src = "FROM alpine\nCOPY --exclude=docs --exclude=**/__pycache__ src/ /app/src/\nCOPY --exclude=*.txt config/ /app/config/\n";
+    assert_eq!(pattern(&sim(src, &[edit("src/docs/index.md")])), "CCC");
+    assert_eq!(pattern(&sim(src, &[edit("src/pkg/__pycache__/m.pyc")])), "CCC");
+    assert_eq!(pattern(&sim(src, &[edit("config/notes.txt")])), "CCC");
+    assert_eq!(pattern(&sim(src, &[edit("config/app.yml")])), "CCR");
+    assert_eq!(pattern(&sim(src, &[edit("src/pkg/mod.py")])), "CRR");
+    // `docs` is `src/docs` here, not a top-level `docs`.
+    assert_eq!(pattern(&sim(src, &[edit("src/docsite/a.md")])), "CRR");
+    // A wildcard source is matched from the context's root.
+    let glob = "FROM alpine\nCOPY --exclude=*.md *.md* /d/\n";
+    assert_eq!(pattern(&sim(glob, &[edit("README.md")])), "CC");
+}
+
+/// Measured on Docker 28.5 (scenarios copy-chmod, copy-link-below,
+/// heredoc-env, heredoc-copy-arg).
+#[test]
+fn keys_are_what_buildkit_keys() {
+    let with_previous = |prev: &str, cur: &str| {
+        let opts = Options {
+            previous: Some(prev.into()),
+            ..Options::default()
+        };
+        pattern(&sim_ctx(cur, &[], &BuildContext::default(), &opts))
+    };
+    // `--chmod=0644` is `--chmod=644`; 750 is another mode.
+    let c = "FROM alpine\nCOPY --chmod=644 a /a\nRUN x\n";
+    assert_eq!(with_previous(c, &c.replace("=644", "=0644")), "CCC");
+    assert_eq!(with_previous(c, &c.replace("=644", "=640")), "CRR");
+    // `WORKDIR /app/` is `WORKDIR /app`.
+    let w = "FROM alpine\nWORKDIR /app\nRUN x\n";
+    // ... but a RUN's cwd is the WORKDIR as written: the RUN reruns.
+    assert_eq!(with_previous(w, &w.replace("/app", "/app/")), "CCR");
+    let wc = "FROM alpine\nWORKDIR /app\nCOPY a .\n";
+    assert_eq!(with_previous(wc, &wc.replace("/app", "/app/")), "CCC");
+    assert_eq!(with_previous(wc, &wc.replace("/app", "//app/./")), "CCC");
+    assert_eq!(with_previous(w, &w.replace("/app", "/srv")), "CRR");
+    // A WORKDIR that expands an ENV edited above it.
+    let e = "FROM alpine\nENV HOME_DIR=/srv/app\nWORKDIR $HOME_DIR\nCOPY a .\n";
+    assert_eq!(with_previous(e, &e.replace("=/srv/app", "=/srv/b")), "CRR");
+    // An unquoted `COPY <<EOT` body expands its build args; a quoted one does not.
+    let h = "FROM alpine\nARG G=a\nWORKDIR /w\nCOPY <<EOT /x\ng=${G}\nEOT\n";
+    let q = "FROM alpine\nARG G=a\nWORKDIR /w\nCOPY <<\"EOT\" /x\ng=${G}\nEOT\n";
+    let arg = [Change::Arg {
+        name: "G".into(),
+        value: "b".into(),
+    }];
+    assert_eq!(pattern(&sim(h, &arg)), "CCR");
+    assert_eq!(pattern(&sim(q, &arg)), "CCC");
+}
