@@ -4,6 +4,12 @@
 //! 2 KB of wasm per call, 19 KB for the playground's handful of sorts. Here
 //! one non-generic merge sort orders indices through a `dyn` comparison, and
 //! only a short permutation is generic. Still O(n log n), still stable.
+//!
+//! Measured on 2026-12-02 (issue 14 asked to use std unless it costs more
+//! than 5 KB gzip): with these functions delegating to std's `sort_by_key`,
+//! `sort_by` and `sort` at the 19 call sites, `dist/` grew from 298.5 KB to
+//! 309.5 KB gzip (+11.0 KB), so this stays. `matches_the_standard_stable_sort`
+//! checks it against std's stable sort.
 
 use std::cmp::Ordering;
 
