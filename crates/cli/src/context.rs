@@ -1,9 +1,11 @@
 //! The build context: which folder it is, its `.dockerignore` and its file
 //! list, walked the way `docker build` walks it (excluded folders skipped).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use layerlab_core::simulate::dockerignore::DockerIgnore;
+use layerlab_core::simulate::dockerignore::{DockerIgnore, Folder};
 use layerlab_core::simulate::BuildContext;
 
 /// More files than this is not a build context but a mistake (`--context /`).
@@ -28,10 +30,11 @@ pub fn dir_for(file: &str, context: Option<&str>) -> Option<PathBuf> {
 /// Reads a build context folder: its `.dockerignore` (at most `max` bytes)
 /// and the paths of its files, relative and `/`-separated, sorted.
 ///
-/// Like `docker build`, a folder that `.dockerignore` excludes is not
-/// entered unless an exception (`!pattern`) may re-include something in it,
-/// and an excluded folder that cannot be read is skipped; a folder that is
-/// sent to the builder and cannot be read is an error, as it is for docker.
+/// The folders are walked as the core's [`DockerIgnore::folder`] says
+/// `docker build` walks them: an excluded folder is not entered unless an
+/// exception (`!pattern`) may re-include something in it, and an excluded
+/// folder that cannot be read is skipped; a folder that is sent to the
+/// builder and cannot be read is an error, as it is for docker.
 pub fn read(dir: &Path, max: u64) -> Result<BuildContext, String> {
     if !dir.is_dir() {
         return Err(format!("--context {}: not a directory", dir.display()));
@@ -61,9 +64,9 @@ pub fn read(dir: &Path, max: u64) -> Result<BuildContext, String> {
             };
             // `file_type` does not follow symlinks: a link to a folder is a file.
             if e.file_type().is_ok_and(|t| t.is_dir()) {
-                let out = ignore.excludes(&path);
-                if !out || may_reinclude(&ignore, &path) {
-                    todo.push((e.path(), path, out));
+                match ignore.folder(&path) {
+                    Folder::Skipped => {}
+                    walked => todo.push((e.path(), path, walked == Folder::Excluded)),
                 }
             } else {
                 files.push(path);
@@ -83,12 +86,26 @@ pub fn read(dir: &Path, max: u64) -> Result<BuildContext, String> {
     })
 }
 
-/// Whether an exception pattern may select something inside the excluded
-/// folder `dir`: moby's test (the exception starts with `dir/`), and any
-/// exception starting with `**` to be safe.
-fn may_reinclude(ignore: &DockerIgnore, dir: &str) -> bool {
-    let prefix = format!("{dir}/");
-    ignore.patterns.iter().any(|(pat, exception)| {
-        *exception && (format!("{pat}/").starts_with(&prefix) || pat.starts_with("**"))
-    })
+/// The build contexts `check` has read, by folder: files of one folder
+/// share one walk of it (and its error).
+#[derive(Default)]
+pub struct Contexts(HashMap<PathBuf, Result<Rc<BuildContext>, String>>);
+
+impl Contexts {
+    /// The context for `file`: `--context`, else the file's folder (none
+    /// for stdin).
+    pub fn get(
+        &mut self,
+        file: &str,
+        context: Option<&str>,
+        max: u64,
+    ) -> Result<Rc<BuildContext>, String> {
+        let Some(dir) = dir_for(file, context) else {
+            return Ok(Rc::default());
+        };
+        self.0
+            .entry(dir)
+            .or_insert_with_key(|dir| read(dir, max).map(Rc::new))
+            .clone()
+    }
 }

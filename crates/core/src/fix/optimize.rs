@@ -37,6 +37,33 @@ pub struct OptimizeOptions {
     pub existing_files: Vec<String>,
 }
 
+/// The files of the build context that fixes may create, under every name
+/// the caller looks for: Compose reads `compose.yaml`, `compose.yml`,
+/// `docker-compose.yml` and `docker-compose.yaml`.
+pub const CONTEXT_FILES: [&str; 5] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    ".dockerignore",
+];
+
+/// [`OptimizeOptions::existing_files`] from the names of [`CONTEXT_FILES`]
+/// found in the build context: any compose file is the `compose.yaml` a
+/// fix would add.
+pub fn existing_files<'a>(found: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    found
+        .into_iter()
+        .map(|f| {
+            if f.starts_with("compose") || f.starts_with("docker-compose") {
+                "compose.yaml".to_string()
+            } else {
+                f.to_string()
+            }
+        })
+        .collect()
+}
+
 impl OptimizeOptions {
     /// Whether a fix of `code` with `applicability` may be applied (the
     /// disabled codes aside).

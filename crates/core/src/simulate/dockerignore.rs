@@ -43,6 +43,38 @@ impl DockerIgnore {
         }
         excluded
     }
+
+    /// How `docker build` treats the context folder `dir` (relative,
+    /// `/`-separated) when it walks the context: an excluded folder is
+    /// entered only when an exception may re-include something in it
+    /// (moby's test: the exception starts with `dir/`; and any exception
+    /// starting with `**`, to be safe).
+    pub fn folder(&self, dir: &str) -> Folder {
+        if !self.excludes(dir) {
+            return Folder::Sent;
+        }
+        let prefix = format!("{dir}/");
+        let reincluded = self.patterns.iter().any(|(pat, exception)| {
+            *exception && (format!("{pat}/").starts_with(&prefix) || pat.starts_with("**"))
+        });
+        if reincluded {
+            Folder::Excluded
+        } else {
+            Folder::Skipped
+        }
+    }
+}
+
+/// A context folder as the walk of [`DockerIgnore::folder`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    /// Sent to the builder: walked, and a read error is an error.
+    Sent,
+    /// Excluded, but walked for the exceptions that may re-include a file
+    /// in it; a folder that cannot be read is skipped.
+    Excluded,
+    /// Excluded with nothing to re-include: not walked.
+    Skipped,
 }
 
 #[cfg(test)]
@@ -64,5 +96,15 @@ mod tests {
             !di.excludes("docs/guide.md"),
             "*.md only matches at the root"
         );
+    }
+
+    #[test]
+    fn excluded_folders_are_walked_only_for_their_exceptions() {
+        let di = DockerIgnore::parse("node_modules\nbuild\n!build/keep.txt\n");
+        assert_eq!(di.folder("src"), Folder::Sent);
+        assert_eq!(di.folder("node_modules"), Folder::Skipped);
+        assert_eq!(di.folder("build"), Folder::Excluded);
+        let any = DockerIgnore::parse("vendor\n!**/LICENSE\n");
+        assert_eq!(any.folder("vendor"), Folder::Excluded);
     }
 }

@@ -1,0 +1,137 @@
+//! `layerlab check`: the findings of every file, as text, JSON or SARIF.
+//! Every file is reported: one that cannot be read (or whose build context
+//! cannot) becomes an error entry and the others go on. Exit code 2 when a
+//! file could not be checked, else 1 when there are findings.
+
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use clap::ValueEnum;
+use layerlab_core::tips::{self, CheckOptions};
+
+use super::json;
+use crate::context::Contexts;
+use crate::input::read_source;
+use crate::report::{self, FileReport};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Dockerfiles to check (`-` for standard input).
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Only these rules: codes (LL301), names, or tips (tip3), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Never these rules: codes, names, or tips, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// The build context (default: the Dockerfile's folder); its .dockerignore and files are used.
+    #[arg(long, value_name = "DIR")]
+    context: Option<String>,
+    /// Do not read a build context.
+    #[arg(long)]
+    no_context: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
+    let opts = CheckOptions {
+        select: args.select,
+        ignore: args.ignore,
+        no_savings: false,
+    };
+    let mut contexts = Contexts::default();
+    let mut reports = Vec::new();
+    for file in &args.files {
+        let outcome = read_source(file, max).and_then(|src| {
+            let ctx = if args.no_context {
+                Rc::default()
+            } else {
+                contexts.get(file, args.context.as_deref(), max)?
+            };
+            let report = tips::check(&src, &ctx, &opts);
+            Ok((src, report))
+        });
+        if let (Err(e), CheckFormat::Text) = (&outcome, args.format) {
+            eprintln!("layerlab: {e}");
+        }
+        reports.push(FileReport {
+            file: file.clone(),
+            outcome,
+        });
+    }
+    match args.format {
+        CheckFormat::Text => print_text(&reports),
+        CheckFormat::Json => println!("{}", json!(json_reports(&reports))?),
+        CheckFormat::Sarif => println!("{}", json!(report::sarif(&reports))?),
+    }
+    let failed = reports.iter().any(|r| r.outcome.is_err());
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if findings(&reports).next().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Every finding of the files that could be checked.
+fn findings(reports: &[FileReport]) -> impl Iterator<Item = &tips::Finding> {
+    reports
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .flat_map(|(_, r)| &r.findings)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Each file's findings, then one summary line.
+fn print_text(reports: &[FileReport]) {
+    for r in reports {
+        if let Ok((src, report)) = &r.outcome {
+            print!("{}", report::text(&r.file, src, report));
+        }
+    }
+    let failed = reports.iter().filter(|r| r.outcome.is_err()).count();
+    let files_n = reports.len() - failed;
+    let failed_note = if failed == 0 {
+        String::new()
+    } else {
+        format!("; {failed} file{} could not be checked", plural(failed))
+    };
+    let findings_n = findings(reports).count();
+    if findings_n == 0 {
+        println!("no findings in {files_n} file{}{failed_note}", plural(files_n));
+    } else {
+        let fixable = findings(reports).filter(|f| f.fix.is_some()).count();
+        println!(
+            "{findings_n} finding{} ({fixable} with a fix: run `layerlab fix`){failed_note}",
+            plural(findings_n)
+        );
+    }
+}
+
+fn json_reports(reports: &[FileReport]) -> Vec<serde_json::Value> {
+    reports
+        .iter()
+        .map(|r| match &r.outcome {
+            Ok((_, rep)) => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics }),
+            Err(e) => serde_json::json!({ "file": r.file, "error": e }),
+        })
+        .collect()
+}
