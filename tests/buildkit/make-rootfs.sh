@@ -42,4 +42,14 @@ printf 'root:x:0:\nnogroup:x:65534:\napp:x:1000:\n' > "$dir/etc/group"
 mkdir -p "$dir/etc/apt/apt.conf.d"
 printf 'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb || true"; };\nBinary::apt::APT::Keep-Downloaded-Packages "false";\n' > "$dir/etc/apt/apt.conf.d/docker-clean"
 echo "$variant" > "$dir/etc/layerlab-base"
+# The corpus-apps suite: STUB_SHELL replaces /bin/sh and /bin/bash by the
+# stub shell (every RUN succeeds and runs nothing), STUB_EXTRA is a folder
+# copied over the rootfs (its /etc/stub-outputs, users, files the stage's
+# base image would hold).
+if [ -n "${STUB_SHELL:-}" ]; then
+    for sh in bin/sh bin/bash bin/ash bin/dash usr/bin/bash usr/bin/sh; do
+        rm -f "$dir/$sh"; cp "$STUB_SHELL" "$dir/$sh"; chmod 755 "$dir/$sh"
+    done
+fi
+if [ -n "${STUB_EXTRA:-}" ]; then cp -a "$STUB_EXTRA/." "$dir/"; fi
 tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$out" .

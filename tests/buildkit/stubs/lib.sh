@@ -15,6 +15,12 @@ die() { echo "$*" >&2; exit 1; }
 need() { [ -f "$1" ] || die "$STUB: cannot open $1: No such file or directory"; }
 
 # stub_install <cache dir> <package>...
+#
+# Installed packages are reproducible (no token): a package manager
+# installing the same versions writes the same files, so a rerun install
+# followed by `COPY --from` of its folder is cached by BuildKit, as with the
+# real tool. (Logs and timestamps real managers also write, e.g. dpkg's, are
+# not modelled; apt-get update's lists carry the date, as Debian's do.)
 stub_install() {
     cache=$1; shift
     n=0; hit=0
@@ -34,13 +40,41 @@ stub_install() {
     echo "$STUB: installed $n packages ($hit from cache $cache)"
 }
 
-# stub_build <output file> [<source file>...]: "compiles" and writes the output.
+# A fresh random token, one line with a fixed prefix: what a stub writes
+# where the real tool's output differs from run to run. verify-fixes masks
+# the token's value (the line and its place stay compared): see
+# docs/fix-contract.md and verify::mask_tokens.
+STUB_TOKEN_PREFIX="layerlab-stub-token: "
+stub_token() {
+    echo "$STUB_TOKEN_PREFIX$(head -c 16 /dev/urandom | md5sum | cut -c1-32)"
+}
+
+# stub_build <output file> [<source file>...]: "compiles" and writes the
+# output of a reproducible tool (go build, cargo build, dotnet publish: the
+# same inputs give the same bytes). The output is a digest of what the real
+# tool reads: the source files, the command's arguments ($STUB_ARGS, set by
+# the stub: flags such as -ldflags from a build arg) and the toolchain (the
+# base image's /etc/layerlab-base, which a base update changes). A rerun
+# with the same inputs writes the same bytes, so BuildKit finds a later
+# `COPY --from=<stage>` of it cached, as with the real tool; any changed
+# input gives new bytes.
 stub_build() {
     out=$1; shift
     sleep 0.1
     mkdir -p "$(dirname "$out")"
-    { echo "built by $STUB"; cat "$@" 2>/dev/null | md5sum; } > "$out"
+    { echo "built by $STUB"; { cat "$@"; echo "args: $STUB_ARGS"; cat /etc/layerlab-base; } 2>/dev/null | md5sum; } > "$out"
     echo "$STUB: built $out"
+}
+
+# stub_build_fresh <output file> [<source file>...]: the output of a tool
+# that is not reproducible (a jar's entry timestamps, a bundler's build id):
+# stub_build's digest plus a fresh token, so every rerun writes new bytes
+# and a later `COPY --from=<stage>` of it runs again, as after the real
+# tool. (A stub that wrote the same bytes made BuildKit report such a copy
+# CACHED after its stage reran, which the real tool never allows.)
+stub_build_fresh() {
+    stub_build "$@"
+    stub_token >> "$1"
 }
 
 # Package names from a pip requirements file (comments and options dropped).

@@ -20,6 +20,9 @@ pub struct BaseImages {
     updates: u32,
     /// Extra `ENV` lines of every imported image (e.g. the stubs' `STUB_DL`).
     pub env: Vec<(String, String)>,
+    /// Environment of `make-rootfs.sh` (`STUB_SHELL`, `STUB_EXTRA`: the
+    /// corpus-apps suite's stub shell and files).
+    pub script_env: Vec<(String, String)>,
 }
 
 impl BaseImages {
@@ -31,6 +34,7 @@ impl BaseImages {
             original: HashMap::new(),
             updates: 0,
             env: Vec::new(),
+            script_env: Vec::new(),
         }
     }
 
@@ -41,6 +45,7 @@ impl BaseImages {
             .arg(&self.script)
             .arg(&tar)
             .arg(variant)
+            .envs(self.script_env.iter().map(|(k, v)| (k, v)))
             .output()
             .map_err(|e| format!("{}: {e}", self.script.display()))?;
         if !out.status.success() {
@@ -68,6 +73,21 @@ impl BaseImages {
                 Ok(())
             }
         }
+    }
+
+    /// Imports `tag` anew (a fresh variant) with `extra` as `STUB_EXTRA`
+    /// (the corpus-apps suite: files of that one image).
+    pub fn import_with(&mut self, daemon: &Daemon, tag: &str, extra: Option<&std::path::Path>) -> Result<(), String> {
+        let saved = self.script_env.clone();
+        self.script_env.retain(|(k, _)| k != "STUB_EXTRA");
+        if let Some(e) = extra {
+            self.script_env.push(("STUB_EXTRA".into(), e.to_string_lossy().into_owned()));
+        }
+        let id = self.import(daemon, tag, &format!("{tag} original"));
+        self.script_env = saved;
+        let id = id?;
+        self.original.insert(tag.to_string(), id);
+        Ok(())
     }
 
     /// A base image update: new content under the same tag.

@@ -30,6 +30,7 @@
 //! }
 //! ```
 
+pub mod apps;
 pub mod daemon;
 pub mod engine;
 pub mod images;
@@ -57,9 +58,14 @@ pub struct Oracle {
 }
 
 impl Oracle {
-    /// `target/buildkit/` of the workspace.
+    /// `target/buildkit/` of the workspace, or `$LAYERLAB_BUILDKIT_DIR`
+    /// (relative to the workspace): two runs of the same suite at once, each
+    /// with its own daemons.
     pub fn dir() -> PathBuf {
-        crate::root().join("target/buildkit")
+        match std::env::var_os("LAYERLAB_BUILDKIT_DIR") {
+            Some(d) if !d.is_empty() => crate::root().join(d),
+            _ => crate::root().join("target/buildkit"),
+        }
     }
 
     /// `tests/buildkit/scenarios/`.

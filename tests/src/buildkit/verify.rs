@@ -118,6 +118,17 @@ pub const DEFAULT_SUBSET: &[&str] = &[
 /// change the image on purpose.
 pub const UNSAFE_DEPS_CODES: &[&str] = &["LL301"];
 
+/// The rules whose unsafe fixes the "unsafe link" variant applies besides
+/// the safe fixes, on the current engine only: LL504's `COPY --link` (the
+/// frontend built into Docker 20.10 rejects the flag). No rule rewrites a
+/// `RUN` into a heredoc, so there is no heredoc variant.
+pub const UNSAFE_LINK_CODES: &[&str] = &["LL504"];
+
+/// The apps of the default run on the current engine (Docker 28.5): the
+/// ones whose "unsafe link" variant differs, cheapest first, bounded by
+/// time (`cargo xtask verify-fixes` runs every app there too).
+pub const DEFAULT_SUBSET_CURRENT: &[&str] = &["go-link"];
+
 /// Per-package stub times for these runs, as base image `ENV`: a download
 /// (skipped with a warm cache mount) and an install. Real managers spend
 /// seconds per package; these keep the whole run short while keeping the
@@ -310,6 +321,11 @@ pub struct Verified {
     /// The unsafe fixes the "unsafe deps" variant adds, as `CODE line N`
     /// (empty when it is the safe variant).
     pub unsafe_fixes: Vec<String>,
+    /// Safe fixes and the unsafe ones of [`UNSAFE_LINK_CODES`] (`COPY
+    /// --link`), built on the current engine when that makes another file.
+    pub unsafe_link: Option<Optimized>,
+    /// The unsafe fixes the "unsafe link" variant adds, as `CODE line N`.
+    pub link_fixes: Vec<String>,
     /// The simulator's source-edit rebuild seconds of the original.
     pub predicted: f64,
 }
@@ -326,6 +342,11 @@ impl Verified {
         self.speedup_of(self.unsafe_deps.as_ref()?)
     }
 
+    /// Original over "unsafe link" rebuild seconds, when that was built.
+    pub fn speedup_of_link(&self) -> Option<f64> {
+        self.speedup_of(self.unsafe_link.as_ref()?)
+    }
+
     fn speedup_of(&self, v: &Optimized) -> Option<f64> {
         let (o, n) = (
             self.original.rebuild_seconds()?,
@@ -338,6 +359,7 @@ impl Verified {
     pub fn variants(&self) -> Vec<(&'static str, &Optimized)> {
         let mut v = vec![("optimized", &self.optimized)];
         v.extend(self.unsafe_deps.as_ref().map(|u| ("unsafe deps", u)));
+        v.extend(self.unsafe_link.as_ref().map(|u| ("unsafe link", u)));
         v
     }
 
@@ -469,8 +491,58 @@ pub fn export_tree(oracle: &Oracle, image: &str, dir: &Path) -> Result<Tree, Str
     tree
 }
 
+/// The prefix of the stubs' run token line (`stub_token` in
+/// `tests/buildkit/stubs/lib.sh`): a build output's fresh random value,
+/// different on every build by design.
+pub const TOKEN_PREFIX: &[u8] = b"layerlab-stub-token: ";
+
+/// A file's content with the value of every stub token line blanked: a line
+/// that starts with [`TOKEN_PREFIX`] followed by 32 hex digits becomes the
+/// prefix alone. Everything else (other lines, the token line's place, a
+/// token line present on one side only) is kept, so two builds of the same
+/// output compare equal and anything else still differs.
+pub fn mask_tokens(content: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let is_token = |line: &[u8]| {
+        line.strip_prefix(TOKEN_PREFIX).is_some_and(|v| {
+            let v = v.strip_suffix(b"\n").unwrap_or(v);
+            v.len() == 32 && v.iter().all(u8::is_ascii_hexdigit)
+        })
+    };
+    if !content.windows(TOKEN_PREFIX.len()).any(|w| w == TOKEN_PREFIX) {
+        return std::borrow::Cow::Borrowed(content);
+    }
+    let mut out = Vec::with_capacity(content.len());
+    for line in content.split_inclusive(|b| *b == b'\n') {
+        if is_token(line) {
+            out.extend_from_slice(TOKEN_PREFIX);
+            if line.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Two entries equal under the contract: files compared with their stub
+/// tokens masked ([`mask_tokens`]).
+fn same_entry(a: Option<&Entry>, b: Option<&Entry>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => match (&x.node, &y.node) {
+            (Node::File(p), Node::File(q)) => {
+                (x.mode, x.uid, x.gid) == (y.mode, y.uid, y.gid) && mask_tokens(p) == mask_tokens(q)
+            }
+            _ => x == y,
+        },
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// Compares two filesystems under the contract: the differing paths that
-/// are allowed, and those that are not.
+/// are allowed, and those that are not. A file's stub token value
+/// ([`mask_tokens`]) is no difference.
 pub fn compare_trees(original: &Tree, optimized: &Tree) -> (Vec<String>, Vec<String>) {
     let (mut ok, mut bad) = (Vec::new(), Vec::new());
     let describe = |e: Option<&Entry>| match e.map(|e| &e.node) {
@@ -480,29 +552,29 @@ pub fn compare_trees(original: &Tree, optimized: &Tree) -> (Vec<String>, Vec<Str
         Some(Node::Symlink(t)) => format!("symlink → {t}"),
         Some(Node::Other) => "special file".into(),
     };
+    let mode_owner = |x: &Entry, y: &Entry| {
+        format!(
+            "mode/owner {:o} {}:{} vs {:o} {}:{}",
+            x.mode, x.uid, x.gid, y.mode, y.uid, y.gid
+        )
+    };
     let mut paths: Vec<&String> = original.keys().chain(optimized.keys()).collect();
     paths.sort();
     paths.dedup();
     for p in paths {
         let (a, b) = (original.get(p), optimized.get(p));
-        if a == b {
+        if same_entry(a, b) {
             continue;
         }
         let what = match (a, b) {
-            (
-                Some(Entry {
-                    node: Node::File(_),
-                    ..
-                }),
-                Some(Entry {
-                    node: Node::File(_),
-                    ..
-                }),
-            ) if a.map(|e| &e.node) != b.map(|e| &e.node) => format!("{p}: content differs"),
-            (Some(x), Some(y)) if x.node == y.node => format!(
-                "{p}: mode/owner {:o} {}:{} vs {:o} {}:{}",
-                x.mode, x.uid, x.gid, y.mode, y.uid, y.gid
-            ),
+            (Some(x), Some(y)) => match (&x.node, &y.node) {
+                (Node::File(c), Node::File(d)) if mask_tokens(c) != mask_tokens(d) => {
+                    format!("{p}: content differs")
+                }
+                (Node::File(_), Node::File(_)) => format!("{p}: {}", mode_owner(x, y)),
+                (m, n) if m == n => format!("{p}: {}", mode_owner(x, y)),
+                _ => format!("{p}: {} vs {}", describe(a), describe(b)),
+            },
             _ => format!("{p}: {} vs {}", describe(a), describe(b)),
         };
         let one_sided_dir = matches!(
@@ -542,7 +614,8 @@ fn run_variant(
     files: &[(String, String)],
 ) -> Variant {
     let started = std::time::Instant::now();
-    let stage = Oracle::dir()
+    let stage = oracle
+        .state
         .join("verify")
         .join(format!("{}.{label}", app.name));
     let mut v = Variant {
@@ -603,10 +676,31 @@ fn run_variant(
 /// The options of the "unsafe deps" variant: the safe fixes and the unsafe
 /// fixes of [`UNSAFE_DEPS_CODES`].
 pub fn unsafe_deps_options() -> OptimizeOptions {
+    unsafe_options(UNSAFE_DEPS_CODES)
+}
+
+/// The safe fixes and the unsafe fixes of the rules `codes`.
+pub fn unsafe_options(codes: &[&str]) -> OptimizeOptions {
     OptimizeOptions {
-        unsafe_codes: UNSAFE_DEPS_CODES.iter().map(|c| c.to_string()).collect(),
+        unsafe_codes: codes.iter().map(|c| c.to_string()).collect(),
         ..OptimizeOptions::default()
     }
+}
+
+/// The "unsafe link" run of an app ([`UNSAFE_LINK_CODES`]), when it makes
+/// another file than the safe fixes alone, with the unsafe fixes it adds.
+pub fn link_plan(app: &App) -> Option<(OptimizedText, Vec<String>)> {
+    let ctx = app.context();
+    let safe = optimize(&app.dockerfile, &ctx, &OptimizeOptions::default());
+    let link = optimize(&app.dockerfile, &ctx, &unsafe_options(UNSAFE_LINK_CODES));
+    let added: Vec<String> = link
+        .applied
+        .iter()
+        .filter(|a| a.applicability == Applicability::Unsafe)
+        .map(|a| format!("{} line {}", a.code, a.line))
+        .collect();
+    (link.text != safe.text || link.files.len() != safe.files.len())
+        .then(|| (OptimizedText::of(link), added))
 }
 
 /// The two optimizer runs of an app: safe fixes, and "unsafe deps" when it
@@ -656,9 +750,15 @@ impl OptimizedText {
     }
 }
 
-/// Verifies one app on the oracle.
+/// Verifies one app on the oracle; on the current engine also its "unsafe
+/// link" variant ([`link_plan`]).
 pub fn verify(oracle: &mut Oracle, app: &App) -> Verified {
     let (safe, deps) = plans(app);
+    let link = if oracle.engine() == super::Engine::Current {
+        link_plan(app)
+    } else {
+        None
+    };
     let original = run_variant(oracle, app, "original", &app.dockerfile, &[]);
     let mut build = |label: &str, plan: &OptimizedText, layer_lines: Vec<usize>| {
         let variant = run_variant(oracle, app, label, &plan.text, &plan.files);
@@ -683,12 +783,18 @@ pub fn verify(oracle: &mut Oracle, app: &App) -> Verified {
         }
         None => (None, Vec::new()),
     };
+    let (unsafe_link, link_fixes) = match &link {
+        Some((plan, added)) => (Some(build("unsafe-link", plan, Vec::new())), added.clone()),
+        None => (None, Vec::new()),
+    };
     Verified {
         name: app.name.clone(),
         original,
         optimized,
         unsafe_deps,
         unsafe_fixes,
+        unsafe_link,
+        link_fixes,
         predicted: safe.before,
     }
 }
@@ -777,6 +883,57 @@ mod tests {
                 "rust-cargo-flat",    // cargo build, no src/ folder (the placeholder's)
             ]
         );
+    }
+
+    #[test]
+    fn stub_tokens_are_masked_and_nothing_else() {
+        let a = b"built by go\nabc  -\nlayerlab-stub-token: 0123456789abcdef0123456789abcdef\n";
+        let b = b"built by go\nabc  -\nlayerlab-stub-token: fedcba9876543210fedcba9876543210\n";
+        assert_eq!(mask_tokens(a), mask_tokens(b));
+        // Another build (other sources), a missing token line, or a token
+        // line of another shape still differ.
+        let other = b"built by go\nabd  -\nlayerlab-stub-token: fedcba9876543210fedcba9876543210\n";
+        assert_ne!(mask_tokens(a), mask_tokens(other));
+        assert_ne!(mask_tokens(a), mask_tokens(b"built by go\nabc  -\n"));
+        let short = b"built by go\nabc  -\nlayerlab-stub-token: 0123\n";
+        assert_ne!(mask_tokens(a), mask_tokens(short));
+        let e = |node| Entry {
+            node,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+        };
+        let mut x = Tree::new();
+        x.insert("/app/app".into(), e(Node::File(a.to_vec())));
+        let mut y = Tree::new();
+        y.insert("/app/app".into(), e(Node::File(b.to_vec())));
+        assert_eq!(compare_trees(&x, &y), (vec![], vec![]));
+        y.insert(
+            "/app/app".into(),
+            Entry {
+                mode: 0o755,
+                ..e(Node::File(b.to_vec()))
+            },
+        );
+        assert_eq!(compare_trees(&x, &y).1, vec!["/app/app: mode/owner 644 0:0 vs 755 0:0".to_string()]);
+        y.insert("/app/app".into(), e(Node::File(other.to_vec())));
+        assert_eq!(compare_trees(&x, &y).1, vec!["/app/app: content differs".to_string()]);
+    }
+
+    #[test]
+    fn the_link_variant_is_built_where_ll504_applies() {
+        let mut with_link = Vec::new();
+        for app in App::load_all().unwrap() {
+            if let Some((plan, added)) = link_plan(&app) {
+                assert!(added.iter().all(|a| a.starts_with("LL504 ")), "{}: {added:?}", app.name);
+                assert!(plan.text.contains("--link"), "{}", app.name);
+                with_link.push(app.name.clone());
+            }
+        }
+        eprintln!("unsafe link variants: {with_link:?}");
+        for name in DEFAULT_SUBSET_CURRENT {
+            assert!(with_link.iter().any(|a| a == name), "{name} has no link variant: {with_link:?}");
+        }
     }
 
     #[test]
