@@ -269,6 +269,27 @@ pub fn test_all(_args: &[String]) -> ExitCode {
         }
     }
 
+    // 7. Real-world files built for real: every ../shared/corpus-apps
+    //    Dockerfile on Docker 28.5 with stub images and a stub shell,
+    //    rebuilt after each standard change, against the simulator (under
+    //    CI=true a missing corpus or engine fails it).
+    step("corpus-apps on BuildKit (private dockerd: Docker 28.5)");
+    match ensure_system_packages("the corpus-apps BuildKit suite", BUILDKIT_PACKAGES) {
+        Ok(true) => t.cargo_test(
+            "corpus-apps BuildKit suite (real-world files vs the simulator)",
+            &mut suite(
+                &cargo,
+                "buildkit_apps",
+                ("LAYERLAB_BUILDKIT", "1".as_ref()),
+                &[],
+            ),
+        ),
+        Ok(false) => t.skipped += 1,
+        Err(e) => {
+            t.check("corpus-apps BuildKit suite", Err(e));
+        }
+    }
+
     eprintln!("\nfinished in {:.0?}", started.elapsed());
     if !t.failures.is_empty() {
         eprintln!("\x1b[31mfailures:\x1b[0m");
