@@ -162,11 +162,11 @@ pub const RULE_DOCS: &[RuleDoc] = &[
         name: "cache-mount-defeated",
         tip: 5,
         summary: "A cache mount is emptied by --no-cache-dir or a cache cleanup",
-        what: "Finds a `RUN` with a cache mount that also empties the cache it mounts:\n`pip install --no-cache-dir`, `rm -rf /root/.cache/pip`, `npm cache clean`,\n`rm -rf /var/lib/apt/lists/*` or `apt-get clean` under an apt cache mount,\n`apk add --no-cache` under an apk cache mount, `yarn cache clean`,\n`go clean -modcache`.",
+        what: "Finds a `RUN` with a cache mount that also empties the cache it mounts:\n`pip install --no-cache-dir`, `rm -rf /root/.cache/pip`, `pip cache\npurge`, `npm cache clean`, `rm -rf /var/lib/apt/lists/*` or `apt-get clean` under an apt cache mount,\n`apk add --no-cache` under an apk cache mount, `yarn cache clean`,\n`go clean -modcache`.",
         why: "The cache mount exists to keep downloads between builds. Telling the\npackage manager not to cache, or deleting the cache at the end of the\ncommand, leaves the mount empty: the next build downloads everything\nagain, exactly as without the mount.",
         bad: "FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask\n",
         good: "FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
-        fix_safety: "Safe: the fix removes the flag or the cleanup command; what is deleted\nlives in the mount, not in the image.",
+        fix_safety: "Safe: the fix removes the flag or the cleanup command; what is deleted\nlives in the mount, not in the image. A cleanup that is not a command of\nits own (in a pipeline, after `||`, in a control-flow body) is reported\nwithout a fix, and the finding says why.",
     },
     RuleDoc {
         code: "LL504",

@@ -43,6 +43,29 @@ pub fn module_doc(file: &str) -> String {
 }
 
 /// Splits a rule's module doc into sections and examples.
+/// The build context a rule's documented examples assume: the ❌ and ✅
+/// examples of LL302 (no `.dockerignore`) are about the context, not the
+/// Dockerfile; every other rule's examples need none.
+pub fn example_context(code: &str, bad: bool) -> crate::simulate::BuildContext {
+    if code == "LL302" {
+        crate::simulate::BuildContext {
+            files: Some(vec![
+                ".git/HEAD".into(),
+                "node_modules/x/index.js".into(),
+                "server.js".into(),
+                "package.json".into(),
+            ]),
+            dockerignore: if bad {
+                None
+            } else {
+                Some(".git\nnode_modules\n".into())
+            },
+        }
+    } else {
+        crate::simulate::BuildContext::default()
+    }
+}
+
 pub fn parse_doc(rule: &Rule, file: &str) -> RuleDoc {
     let doc = module_doc(file);
     let mut d = RuleDoc {

@@ -1,7 +1,7 @@
 //! Rule vectors: every documented ❌ example fires its rule and every ✅
 //! example does not; fixes re-parse cleanly and reach a fixed point.
 
-use super::docs::parse_doc;
+use super::docs::{example_context, parse_doc};
 use super::registry::RULES;
 use super::*;
 use crate::fix::optimize::{optimize, OptimizeOptions};
@@ -40,27 +40,6 @@ fn codes(src: &str, ctx: &BuildContext) -> Vec<&'static str> {
         },
     );
     r.findings.iter().map(|f| f.code).collect()
-}
-
-/// The context a rule's examples assume.
-fn example_context(code: &str, bad: bool) -> BuildContext {
-    if code == "LL302" {
-        BuildContext {
-            files: Some(vec![
-                ".git/HEAD".into(),
-                "node_modules/x/index.js".into(),
-                "server.js".into(),
-                "package.json".into(),
-            ]),
-            dockerignore: if bad {
-                None
-            } else {
-                Some(".git\nnode_modules\n".into())
-            },
-        }
-    } else {
-        BuildContext::default()
-    }
 }
 
 #[test]

@@ -273,7 +273,9 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     let name = cx.model.stages[st].name.clone().unwrap_or_else(|| st.to_string());
                     format!("stage `{name}`, which the final stage `{final_name}` is built on,")
                 };
-                out.push(cx.finding(&META, ins.span, format!("{whose} keeps build tools ({}): build in a separate stage and copy only the result, or remove them in the same RUN", tools.join(", "))));
+                let mut f = cx.finding(&META, ins.span, format!("{whose} keeps build tools ({}): build in a separate stage and copy only the result, or remove them in the same RUN", tools.join(", ")));
+                f.no_fix = Some(NO_FIX_TOOLS.to_string());
+                out.push(f);
             }
         }
     }
@@ -306,15 +308,21 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             return out;
         }
         let from = &cx.df.instructions[cx.df.stages[root].from];
-        let f = match (kind, compiles) {
+        let mut f = match (kind, compiles) {
             ("jdk", _) => cx.finding(&META, from.span, format!("the final image runs on `{image}`, a JDK: the compiler and tools ship with the app, where a JRE image (a `-jre` tag, or distroless java) runs it; build in a separate stage if it compiles here")),
             (_, Some(step)) => cx.finding(&META, cx.df.instructions[step.instruction].span, format!("the project is compiled in the final stage on `{image}`, so the whole SDK ships with it: compile in a build stage and copy the output into a slim runtime image")),
             (_, None) => cx.finding(&META, from.span, format!("the final image runs on `{image}`, a full SDK: copy the built program into a slim runtime image instead")),
         };
+        f.no_fix = Some(NO_FIX_SDK.to_string());
         out.push(f);
     }
     out
 }
+
+/// Why a kept toolchain has no fix (shown with the finding).
+const NO_FIX_TOOLS: &str = "which later steps still need the tools cannot be known from the Dockerfile: remove them in the RUN that uses them (`apt-get purge --auto-remove`, `apk del`), or build in a stage of its own";
+/// Why an SDK base has no fix.
+const NO_FIX_SDK: &str = "which files the app needs at run time cannot be known from the Dockerfile: build in a stage of its own and copy them into a runtime image";
 
 #[cfg(test)]
 mod tests {

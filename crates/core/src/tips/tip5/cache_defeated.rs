@@ -1,7 +1,7 @@
 //! ## What it does
 //! Finds a `RUN` with a cache mount that also empties the cache it mounts:
-//! `pip install --no-cache-dir`, `rm -rf /root/.cache/pip`, `npm cache clean`,
-//! `rm -rf /var/lib/apt/lists/*` or `apt-get clean` under an apt cache mount,
+//! `pip install --no-cache-dir`, `rm -rf /root/.cache/pip`, `pip cache
+//! purge`, `npm cache clean`, `rm -rf /var/lib/apt/lists/*` or `apt-get clean` under an apt cache mount,
 //! `apk add --no-cache` under an apk cache mount, `yarn cache clean`,
 //! `go clean -modcache`.
 //!
@@ -25,7 +25,9 @@
 //!
 //! ## Fix safety
 //! Safe: the fix removes the flag or the cleanup command; what is deleted
-//! lives in the mount, not in the image.
+//! lives in the mount, not in the image. A cleanup that is not a command of
+//! its own (in a pipeline, after `||`, in a control-flow body) is reported
+//! without a fix, and the finding says why.
 
 use super::super::util::{cache_targets, find_words};
 use super::super::{Ctx, Finding, RuleMeta};
@@ -57,6 +59,8 @@ const DEFEATERS: &[(&[&str], &str, bool)] = &[
         false,
     ),
     (&["rm", "-rf", "~/.cache/pip"], "/root/.cache/pip", false),
+    (&["pip", "cache", "purge"], "/root/.cache/pip", false),
+    (&["pip", "cache", "remove"], "/root/.cache/pip", false),
     (&["npm", "cache", "clean", "--force"], "/root/.npm", false),
     (&["npm", "cache", "clean"], "/root/.npm", false),
     (
@@ -110,6 +114,11 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     files: Vec::new(),
                     commands,
                 });
+            } else {
+                f.no_fix = Some(format!(
+                    "Layerlab removes `{}` only where it stands alone, joined by `&&` or `;`; here it is part of a longer command, a pipeline, an `||` or a control-flow body, or a comment is in the way: remove it by hand",
+                    words.join(" ")
+                ));
             }
             out.push(f);
         }
