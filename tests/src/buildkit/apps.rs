@@ -564,9 +564,18 @@ impl AppResult {
     }
 }
 
-/// Normalizes an instruction's text: continuations and blank runs joined.
+/// Normalizes an instruction's text: comment lines inside continuations
+/// dropped (BuildKit's parser drops them), continuations and blank runs
+/// joined.
 fn norm(s: &str) -> String {
-    s.replace("\\\r\n", " ")
+    let s: Vec<&str> = s
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || !l.trim_start().starts_with('#'))
+        .map(|(_, l)| l)
+        .collect();
+    s.join("\n")
+        .replace("\\\r\n", " ")
         .replace("\\\n", " ")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -909,5 +918,9 @@ mod tests {
         assert!(same_text("RUN go build -ldflags \"-X main.v=$VERSION\" -o /app .", "RUN go build -ldflags \"-X main.v=1.2\" -o /app ."));
         assert!(same_text("COPY --from=build /app/${NAME} /usr/bin/", "COPY --from=build /app/server /usr/bin/"));
         assert!(!same_text("RUN npm ci", "RUN npm run build"));
+        assert!(same_text(
+            "RUN pip install -r requirements.txt \\\n    # Remove temporary files\n    && rm -rf /root/.cache",
+            "RUN pip install -r requirements.txt     && rm -rf /root/.cache"
+        ));
     }
 }
