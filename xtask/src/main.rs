@@ -5,6 +5,7 @@
 //! - `cargo xtask test`: every suite, ending with `N passed, N failed`.
 //! - `cargo xtask verify-fixes`: original and optimized app Dockerfiles on
 //!   real BuildKit (equivalence contract, speedup table).
+//! - `cargo xtask screenshot`: `docs/screenshot.png` from the real page.
 //!
 //! Tools live in a project-local folder (`target/tools`, or `$LAYERLAB_TOOLS`),
 //! never globally. System packages (chromium, chromedriver, docker.io) are
@@ -15,6 +16,7 @@ mod bench_web;
 mod docs;
 mod fuzz;
 mod glue;
+mod screenshot;
 mod size;
 mod suites;
 mod tools;
@@ -34,6 +36,7 @@ commands:
   fuzz [parse|fix] [SECONDS]  run a fuzz target: the parser, or the fix contract (cargo-fuzz, default 60 s)
   wasm-size [--top N]  wasm bytes the parser adds (baseline cdylib vs one calling parse)
   bench-web [--profile] [--large]  measure the playground in headless Chromium (first analysis, keystroke p95, large pastes; --large: only those; needs dist/)
+  screenshot  build dist/ and take docs/screenshot.png (the README's picture) from the real page
   docs    regenerate docs/tips/*.md and the playground's rule table from the rules' doc comments
   verify-fixes [NAME]  build every app Dockerfile original and optimized on BuildKit: equivalence and speedup table";
 
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("dist") => tools::ensure_web_tools().and_then(|t| suites::dist(&t)),
         Some("tools") => tools::ensure_web_tools().map(|_| ()),
         Some("docs") => docs::run(),
+        Some("screenshot") => screenshot::screenshot(),
         Some("bench-web") => bench_web::bench_web(&args[1..]),
         Some("test") => return suites::test_all(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
