@@ -16,6 +16,7 @@ use std::path::Path;
 
 use crate::tools::Tools;
 use crate::util::run;
+use crate::wasm::{self, put_leb};
 
 const PREFIXES: [&str; 4] = ["__wbg_", "__wbindgen_", "wasm_bindgen__", "__externref_"];
 
@@ -147,64 +148,20 @@ impl ShortNames<'_> {
     }
 }
 
-fn leb(b: &[u8], i: &mut usize) -> Result<u32, String> {
-    let (mut r, mut shift) = (0u32, 0);
-    loop {
-        let x = *b.get(*i).ok_or("glue: truncated wasm")?;
-        *i += 1;
-        r |= u32::from(x & 0x7f) << shift;
-        if x < 0x80 {
-            return Ok(r);
-        }
-        shift += 7;
-        if shift > 28 {
-            return Err("glue: bad LEB128 in wasm".into());
-        }
-    }
-}
-
-fn put_leb(out: &mut Vec<u8>, mut n: u32) {
-    loop {
-        let x = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(x);
-            return;
-        }
-        out.push(x | 0x80);
-    }
-}
-
-fn name<'a>(b: &'a [u8], i: &mut usize) -> Result<&'a str, String> {
-    let len = leb(b, i)? as usize;
-    let s = b.get(*i..*i + len).ok_or("glue: truncated name")?;
-    *i += len;
-    std::str::from_utf8(s).map_err(|_| "glue: a wasm name is not UTF-8".to_string())
-}
-
 /// Copies `wasm`, renaming import fields (section 2) and exports (section 7)
 /// through `rename`; other sections are copied byte for byte.
 fn rename_wasm(
-    wasm: &[u8],
+    module: &[u8],
     rename: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Result<Vec<u8>, String> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("glue: not a wasm module".into());
-    }
-    let mut out = wasm[..8].to_vec();
-    let mut i = 8;
-    while i < wasm.len() {
-        let id = wasm[i];
-        i += 1;
-        let size = leb(wasm, &mut i)? as usize;
-        let body = wasm.get(i..i + size).ok_or("glue: truncated section")?;
-        i += size;
-        let new_body = match id {
-            2 => rename_entries(body, rename, true)?,
-            7 => rename_entries(body, rename, false)?,
-            _ => body.to_vec(),
+    let mut out = wasm::HEADER.to_vec();
+    for section in wasm::sections(module).map_err(|e| format!("glue: {e}"))? {
+        let new_body = match section.id {
+            2 => rename_entries(section.body, rename, true)?,
+            7 => rename_entries(section.body, rename, false)?,
+            _ => section.body.to_vec(),
         };
-        out.push(id);
+        out.push(section.id);
         put_leb(&mut out, new_body.len() as u32);
         out.extend_from_slice(&new_body);
     }
@@ -216,52 +173,45 @@ fn rename_entries(
     rename: &mut dyn FnMut(&str) -> Option<String>,
     imports: bool,
 ) -> Result<Vec<u8>, String> {
-    let mut i = 0;
-    let count = leb(body, &mut i)?;
+    let glue = |e: String| format!("glue: {e}");
+    let mut r = wasm::Reader::new(body);
+    let count = r.leb().map_err(glue)? as u32;
     let mut out = Vec::with_capacity(body.len());
     put_leb(&mut out, count);
     for _ in 0..count {
         if imports {
-            let start = i;
-            name(body, &mut i)?;
-            out.extend_from_slice(&body[start..i]);
+            let start = r.pos;
+            r.name().map_err(glue)?;
+            out.extend_from_slice(&body[start..r.pos]);
         }
-        let field = name(body, &mut i)?;
+        let field = r.name().map_err(glue)?;
         let new = rename(field).unwrap_or_else(|| field.to_string());
         put_leb(&mut out, new.len() as u32);
         out.extend_from_slice(new.as_bytes());
         // The description: kind byte, then its fields.
-        let start = i;
-        let kind = *body.get(i).ok_or("glue: truncated entry")?;
-        i += 1;
+        let start = r.pos;
+        let kind = r.byte().map_err(glue)?;
         match (imports, kind) {
             // An export's index, or a function import's type index.
             (false, _) | (true, 0) => {
-                leb(body, &mut i)?;
+                r.leb().map_err(glue)?;
             }
             (true, 1) => {
-                i += 1; // reftype
-                limits(body, &mut i)?;
+                r.byte().map_err(glue)?; // reftype
+                r.limits().map_err(glue)?;
             }
-            (true, 2) => limits(body, &mut i)?,
-            (true, 3) => i += 2, // valtype, mutability
+            (true, 2) => r.limits().map_err(glue)?,
+            (true, 3) => {
+                r.bytes(2).map_err(glue)?; // valtype, mutability
+            }
             (true, k) => return Err(format!("glue: import kind {k} is not handled")),
         }
-        out.extend_from_slice(body.get(start..i).ok_or("glue: truncated entry")?);
+        out.extend_from_slice(&body[start..r.pos]);
     }
-    if i != body.len() {
+    if r.pos != body.len() {
         return Err("glue: trailing bytes in an import or export section".into());
     }
     Ok(out)
-}
-
-fn limits(b: &[u8], i: &mut usize) -> Result<(), String> {
-    let flags = leb(b, i)?;
-    leb(b, i)?;
-    if flags & 1 != 0 {
-        leb(b, i)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

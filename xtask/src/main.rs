@@ -22,6 +22,7 @@ mod suites;
 mod tools;
 mod util;
 mod verify;
+mod wasm;
 mod wasm_size;
 
 use std::process::ExitCode;

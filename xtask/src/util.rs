@@ -1,23 +1,12 @@
 //! Small helpers: paths, running commands, reporting.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// The workspace root (the parent of `xtask/`).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask has a parent")
-        .to_path_buf()
-}
-
-/// Whether we run under CI (`CI=true`), where nothing may be skipped.
-pub fn is_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false)
-}
+/// The workspace root, and whether we run under CI (`CI=true`, where
+/// nothing may be skipped): the test harness's, so xtask and the suites
+/// agree on both.
+pub use layerlab_tests::{is_ci, root};
 
 /// Whether we are root (apt-get can install system packages).
 pub fn is_root() -> bool {

@@ -18,6 +18,7 @@ use std::process::Command;
 
 use crate::size::gzip_len;
 use crate::util::{root, run, step};
+use crate::wasm::{sections, Reader};
 
 const TARGET: &str = "wasm32-unknown-unknown";
 
@@ -176,79 +177,6 @@ pub fn wasm_size(args: &[String]) -> Result<(), String> {
         print_top(&b_bytes, top)?;
     }
     Ok(())
-}
-
-// ---- a minimal wasm reader: sections, function bodies, names ----
-
-struct Section<'a> {
-    id: u8,
-    /// Bytes including the id and the size prefix.
-    total: usize,
-    body: &'a [u8],
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Result<u8, String> {
-        let v = *self.b.get(self.pos).ok_or("truncated wasm")?;
-        self.pos += 1;
-        Ok(v)
-    }
-    fn leb(&mut self) -> Result<u64, String> {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let byte = self.byte()?;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(v);
-            }
-            shift += 7;
-            if shift > 63 {
-                return Err("bad LEB128 in wasm".into());
-            }
-        }
-    }
-    fn bytes(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let s = self.b.get(self.pos..self.pos + n).ok_or("truncated wasm")?;
-        self.pos += n;
-        Ok(s)
-    }
-    fn name(&mut self) -> Result<&'a str, String> {
-        let n = self.leb()? as usize;
-        std::str::from_utf8(self.bytes(n)?).map_err(|_| "bad name in wasm".to_string())
-    }
-    fn limits(&mut self) -> Result<(), String> {
-        let flags = self.byte()?;
-        self.leb()?;
-        if flags & 1 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
-}
-
-fn sections(b: &[u8]) -> Result<Vec<Section<'_>>, String> {
-    if b.get(..4) != Some(b"\0asm") {
-        return Err("not a wasm module".into());
-    }
-    let mut r = Reader { b, pos: 8 };
-    let mut out = Vec::new();
-    while r.pos < b.len() {
-        let start = r.pos;
-        let id = r.byte()?;
-        let len = r.leb()? as usize;
-        let body = r.bytes(len)?;
-        out.push(Section {
-            id,
-            total: r.pos - start,
-            body,
-        });
-    }
-    Ok(out)
 }
 
 /// Lists the largest function bodies, named from the `name` section.
