@@ -40,7 +40,7 @@ fn doc_examples(rule: &Rule) -> Vec<(String, String)> {
     let doc = parse_doc(rule, &file);
     let (mut out, mut label, mut block): (Vec<(String, String)>, Option<&str>, Option<String>) =
         (Vec::new(), None, None);
-    let mut count = |l: &str, out: &Vec<(String, String)>| {
+    let count = |l: &str, out: &Vec<(String, String)>| {
         let n = out.iter().filter(|(k, _)| k.starts_with(l)).count();
         if n == 0 {
             l.to_string()
@@ -139,7 +139,11 @@ fn fixed(out: &mut String, what: &str, src: &str, o: &Optimized) {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
         };
-        let _ = writeln!(out, "applied {} ({safety}, round {}): {}", a.code, a.round, a.title);
+        let _ = writeln!(
+            out,
+            "applied {} ({safety}, round {}): {}",
+            a.code, a.round, a.title
+        );
     }
     for r in &o.rejected {
         let _ = writeln!(out, "rejected {}: {}", r.fix.title, r.reason);
@@ -177,7 +181,11 @@ fn render(rule: &Rule, src: &str, ctx: &BuildContext) -> String {
             f.start.line, f.start.column, f.end.line, f.end.column, f.code, f.message
         );
         for l in &f.labels {
-            let _ = writeln!(out, "  label @{}..{}: {}", l.span.start, l.span.end, l.message);
+            let _ = writeln!(
+                out,
+                "  label @{}..{}: {}",
+                l.span.start, l.span.end, l.message
+            );
         }
         match (&f.fix, &f.no_fix) {
             (Some(fx), _) => {
@@ -199,7 +207,11 @@ fn render(rule: &Rule, src: &str, ctx: &BuildContext) -> String {
         }
     }
     for d in &r.diagnostics {
-        let _ = writeln!(out, "diagnostic {}:{} {}", d.start.line, d.start.column, d.message);
+        let _ = writeln!(
+            out,
+            "diagnostic {}:{} {}",
+            d.start.line, d.start.column, d.message
+        );
     }
     let safe = fix_with(rule, src, ctx, false);
     fixed(&mut out, "fixed (safe fixes)", src, &safe);
@@ -259,7 +271,10 @@ fn every_rule_matches_its_snapshots() {
 /// Every fixture folder belongs to a rule (a renamed code leaves none behind).
 #[test]
 fn every_fixture_folder_is_a_rule() {
-    for e in std::fs::read_dir(root().join("tests/fixtures")).unwrap().flatten() {
+    for e in std::fs::read_dir(root().join("tests/fixtures"))
+        .unwrap()
+        .flatten()
+    {
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
             RULES.iter().any(|r| r.meta.code == name),

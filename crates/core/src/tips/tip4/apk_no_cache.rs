@@ -23,9 +23,9 @@
 //! Safe: `--no-cache` fetches a fresh index for this command and keeps
 //! nothing; the installed packages are the same.
 
-use super::super::util::{find_op, has_cache_mount_for, run_script};
+use super::super::util::{has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::fix::Applicability;
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -36,37 +36,19 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for step in &cx.model.steps {
-        let ins = &cx.df.instructions[step.instruction];
-        for op in step
-            .packages
-            .iter()
-            .filter(|o| o.manager == Manager::Apk && o.action == Action::Install)
-        {
-            if op.has_flag("--no-cache")
-                || has_cache_mount_for(ins, Manager::Apk)
-                || run_script(ins).contains("/var/cache/apk")
-            {
-                continue;
-            }
-            let at = find_op(cx, ins, step, op, "add");
-            let mut f = cx.finding(
-                &META,
-                at.unwrap_or(ins.span),
-                "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string(),
-            );
-            if let Some(s) = at {
-                f.fix = Some(Fix {
-                    title: "Add --no-cache".into(),
-                    applicability: Applicability::Safe,
-                    edits: vec![TextEdit::insert(s.end as usize, " --no-cache")],
-                    files: Vec::new(),
-                    commands: CommandChanges::flag("--no-cache"),
-                });
-            }
-            out.push(f);
-        }
-    }
-    out
+    super::missing_flag(
+        cx,
+        &META,
+        "--no-cache",
+        Applicability::Safe,
+        |ins, op| {
+            let kept = op.manager == Manager::Apk
+                && op.action == Action::Install
+                && !op.has_flag("--no-cache")
+                && !has_cache_mount_for(ins, Manager::Apk)
+                && !run_script(ins).contains("/var/cache/apk");
+            kept.then_some("add")
+        },
+        |_| "`apk add` keeps its index in /var/cache/apk: add --no-cache".to_string(),
+    )
 }

@@ -27,9 +27,8 @@
 //! a locale). The fix adds `--no-install-recommends` after `install`; check
 //! the image still works.
 
-use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::fix::Applicability;
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -41,17 +40,22 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for step in &cx.model.steps {
-        let ins = &cx.df.instructions[step.instruction];
-        for op in &step.packages {
+    super::missing_flag(
+        cx,
+        &META,
+        "--no-install-recommends",
+        Applicability::Unsafe,
+        |_, op| {
             if op.manager != Manager::Apt
                 || op.action != Action::Install
                 || op.has_flag("--no-install-recommends")
                 || op.command.contains("APT::Install-Recommends")
             {
-                continue;
+                return None;
             }
+            // An upgrade replaces what is installed; the packages it names
+            // are already there, and the image's base decides what they
+            // recommend.
             let sub = op
                 .command
                 .split_whitespace()
@@ -62,35 +66,19 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                     )
                 })
                 .unwrap_or("install");
-            if sub != "install" && sub != "build-dep" {
-                // An upgrade replaces what is installed; the packages it
-                // names are already there, and the image's base decides
-                // what they recommend.
-                continue;
+            match sub {
+                "build-dep" => Some("build-dep"),
+                "install" => Some("install"),
+                _ => None,
             }
-            let at = find_op(cx, ins, step, op, sub);
-            let span = at.unwrap_or(ins.span);
-            let mut f = cx.finding(
-                &META,
-                span,
-                format!(
-                    "`{}` installs recommended packages too; add --no-install-recommends",
-                    op.command
-                ),
-            );
-            if let Some(s) = at {
-                f.fix = Some(Fix {
-                    title: "Add --no-install-recommends".into(),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![TextEdit::insert(s.end as usize, " --no-install-recommends")],
-                    files: Vec::new(),
-                    commands: CommandChanges::flag("--no-install-recommends"),
-                });
-            }
-            out.push(f);
-        }
-    }
-    out
+        },
+        |op| {
+            format!(
+                "`{}` installs recommended packages too; add --no-install-recommends",
+                op.command
+            )
+        },
+    )
 }
 
 #[cfg(test)]
@@ -114,8 +102,14 @@ mod tests {
 
     #[test]
     fn installs_fire_upgrades_do_not() {
-        assert_eq!(fires("FROM debian\nRUN apt-get update && apt-get install -y curl\n"), 1);
-        assert_eq!(fires("FROM debian\nRUN apt install -y curl && apt-get -qqy install git\n"), 2);
+        assert_eq!(
+            fires("FROM debian\nRUN apt-get update && apt-get install -y curl\n"),
+            1
+        );
+        assert_eq!(
+            fires("FROM debian\nRUN apt install -y curl && apt-get -qqy install git\n"),
+            2
+        );
         assert_eq!(fires("FROM debian\nRUN apt-get build-dep -y python3\n"), 1);
         for src in [
             "FROM debian\nRUN apt-get update && apt-get upgrade -y\n",
