@@ -14,8 +14,8 @@
 //! elsewhere.
 //!
 //! Runs only with `LAYERLAB_BUILDKIT=1` (as `cargo xtask test` sets it); one
-//! test per scenario build. `cargo test -p layerlab-tests --test buildkit --
-//! NAME` runs the scenarios whose name contains NAME.
+//! test per scenario build and engine. `cargo test -p layerlab-tests --test
+//! buildkit -- NAME…` runs the scenarios whose name contains a NAME.
 
 use layerlab_tests::buildkit::predict::simulated;
 use layerlab_tests::buildkit::{
@@ -31,6 +31,73 @@ fn short(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
     }
+}
+
+/// Parser parity on the current engine (see `buildkit::parity`): returns
+/// (passed, failed).
+fn parse_parity(oracle: &Oracle, failures: &mut Vec<String>) -> (usize, usize) {
+    use layerlab_tests::buildkit::parity;
+    let t = Instant::now();
+    let Some(root) = parity::corpus_dir() else {
+        let msg = "the shared corpus (../shared/corpus) is missing".to_string();
+        if layerlab_tests::is_ci() {
+            failures.push(format!("parse parity: {msg}"));
+            return (0, 1);
+        }
+        println!("\n\x1b[1;33m!!! parse parity NOT RUN: {msg}\x1b[0m\n");
+        return (0, 0);
+    };
+    let known = parity::known_differences();
+    let work = oracle.state.join("parity");
+    let files = parity::corpus_files(&root);
+    let (mut agree, mut rejected, mut args, mut kept, mut unknown) =
+        (0, 0, 0, Vec::new(), Vec::new());
+    for rel in &files {
+        match parity::check(&oracle.daemon, &work, &root, rel) {
+            Ok(p) => {
+                rejected += p.buildkit.is_some() as usize;
+                args += p.message.as_deref().is_some_and(parity::needs_build_args) as usize;
+                if p.agrees() {
+                    agree += 1;
+                    if known.iter().any(|(k, _)| k == rel) {
+                        unknown.push(format!(
+                            "{rel}: listed in parse-differences.tsv but now agrees"
+                        ));
+                    }
+                } else if let Some((_, why)) = known.iter().find(|(k, _)| k == rel) {
+                    kept.push(format!("{rel}: {why}"));
+                } else {
+                    unknown.push(format!(
+                        "{rel}: BuildKit {}, Layerlab {}",
+                        p.buildkit
+                            .as_deref()
+                            .map_or("accepts it".into(), |e| format!("rejects it ({e})")),
+                        p.layerlab
+                            .as_deref()
+                            .map_or("reports no syntax error".into(), |e| format!(
+                                "reports `{e}`"
+                            ))
+                    ));
+                }
+            }
+            Err(e) => unknown.push(e),
+        }
+    }
+    println!(
+        "\nparse parity on {}: {agree}/{} corpus files agree (BuildKit rejects {rejected} as syntax; {args} more need build args, `base name ($X) should not be blank`, no syntax error), {} known differences, {:.1}s",
+        oracle.describe(),
+        files.len(),
+        kept.len(),
+        t.elapsed().as_secs_f64()
+    );
+    for k in &kept {
+        println!("    kept: {k}");
+    }
+    for u in &unknown {
+        println!("    \x1b[31mdiffers: {u}\x1b[0m");
+        failures.push(format!("parse parity: {u}"));
+    }
+    (files.len() - unknown.len().min(files.len()), unknown.len())
 }
 
 /// What one engine did.
@@ -53,8 +120,17 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let started = Instant::now();
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let scenarios = match Scenario::load_all(&Oracle::scenarios_dir()) {
+    // NAME arguments: run the scenarios whose name contains any of them.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    // LAYERLAB_BUILDKIT_SCENARIOS=DIR: another folder of scenarios (e.g.
+    // tests/buildkit/findings, the known disagreements).
+    let dir = std::env::var_os("LAYERLAB_BUILDKIT_SCENARIOS")
+        .map(|d| layerlab_tests::root().join(d))
+        .unwrap_or_else(Oracle::scenarios_dir);
+    let scenarios = match Scenario::load_all(&dir) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("cannot read the scenarios: {e}");
@@ -64,7 +140,7 @@ fn main() -> ExitCode {
     };
     let (selected, filtered): (Vec<Scenario>, Vec<Scenario>) = scenarios
         .into_iter()
-        .partition(|s| filter.as_deref().is_none_or(|f| s.name.contains(f)));
+        .partition(|s| filters.is_empty() || filters.iter().any(|f| s.name.contains(f.as_str())));
     let filtered_out: usize = filtered.iter().map(Scenario::builds).sum();
 
     let (mut passed, mut failed, mut ignored) = (0, 0, 0);
@@ -238,6 +314,13 @@ fn main() -> ExitCode {
             }
             println!("{:<28} {:.1}s", "", t.elapsed().as_secs_f64());
             let _ = std::io::stdout().flush();
+        }
+        if engine == Engine::Current
+            && (filters.is_empty() || filters.iter().any(|f| f == "parse-parity"))
+        {
+            let (p, f) = parse_parity(&oracle, &mut failures);
+            passed += p;
+            failed += f;
         }
         drop(oracle); // stops the daemon
         tally.seconds = t0.elapsed().as_secs_f64();

@@ -8,6 +8,8 @@
 //! - [`daemon`]: starts a private `dockerd` of an engine under
 //!   `target/buildkit/<suite>/<engine>/`, stops it by pid.
 //! - [`rawjson`]: reads the current engine's `--progress=rawjson` builds.
+//! - [`parity`]: the parser against the current engine's own parse
+//!   (`docker buildx build --call=check`) on the shared corpus.
 //! - [`images`]: base images made with `docker import` from a busybox rootfs
 //!   with stub package managers (`tests/buildkit/make-rootfs.sh`, `stubs/`).
 //! - [`scenario`]: scenario files and the Dockerfile step numbering.
@@ -34,6 +36,7 @@ pub mod apps;
 pub mod daemon;
 pub mod engine;
 pub mod images;
+pub mod parity;
 pub mod predict;
 pub mod rawjson;
 pub mod runner;
