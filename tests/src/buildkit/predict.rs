@@ -126,7 +126,10 @@ pub fn simulated(s: &Scenario, build: usize) -> Vec<Outcome> {
     } else {
         froms.into_iter().map(Some).collect()
     };
-    let sims: Vec<(Option<usize>, Vec<(usize, Outcome)>)> = froms
+    // Per simulation: the build its changes start after, and (stage, outcome)
+    // of every compared step.
+    type Sim = (Option<usize>, Vec<(usize, Outcome)>);
+    let sims: Vec<Sim> = froms
         .iter()
         .map(|&from| {
             let (changes, previous) = match from {

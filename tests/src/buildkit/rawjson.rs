@@ -69,7 +69,7 @@ pub fn parse(text: &str) -> BuildLog {
         let Ok(v) = serde_json::from_str::<Value>(line) else {
             let t = line.trim();
             if outer_error.is_none() && (t.starts_with("ERROR:") || t.starts_with("error:")) {
-                outer_error = Some(t.splitn(2, ':').nth(1).unwrap_or("").trim().to_string());
+                outer_error = t.split_once(':').map(|(_, e)| e.trim().to_string());
             }
             continue;
         };
