@@ -272,7 +272,19 @@ pub fn simulate(
         .map(|(k, _)| k.clone())
         .collect();
 
+    // Per stage, the build args (and the ENVs made from them) that changed,
+    // as they stand at its end.
+    let mut stage_tainted: Vec<Vec<String>> = Vec::with_capacity(model.stages.len());
     for (si, stage) in model.stages.iter().enumerate() {
+        // A stage built FROM another inherits that stage's build args:
+        // current BuildKit keeps them in the environment of its RUNs
+        // (measured on Docker 28.5: a new value of an ARG the base stage
+        // uses only in a LABEL reruns every RUN of the stage built on it).
+        let inherited: Vec<String> = stage
+            .base_stage
+            .filter(|&b| b < si)
+            .and_then(|b| stage_tainted.get(b).cloned())
+            .unwrap_or_default();
         // This stage's keys before and after the Dockerfile edit, and how
         // much of their environments is the same.
         let stage_keys = prev_keys.as_ref().map(|pk| {
@@ -285,7 +297,7 @@ pub fn simulate(
                 .count();
             (prev, cur, same_env)
         });
-        let mut tainted: Vec<String> = Vec::new();
+        let mut tainted: Vec<String> = inherited.clone();
         let mut dirty = false;
         let mut content = Content::default();
         let mut step_no = 0usize;
@@ -363,7 +375,7 @@ pub fn simulate(
                     model,
                     step,
                     &edits,
-                    &tainted,
+                    (&tainted, &inherited),
                     &global_tainted,
                     &stage_changed,
                     &stage_content,
@@ -408,6 +420,7 @@ pub fn simulate(
         }
         stage_changed[si] = dirty;
         stage_content[si] = content;
+        stage_tainted.push(tainted);
         let deps = stage
             .base_stage
             .into_iter()
@@ -461,7 +474,9 @@ fn own_reason(
     model: &BuildModel,
     step: &crate::model::Step,
     edits: &[String],
-    tainted: &[String],
+    // The changed args and ENVs in scope, and those of them inherited from
+    // the stage this one is built FROM.
+    (tainted, inherited): (&[String], &[String]),
     global_tainted: &[String],
     stage_changed: &[bool],
     stage_content: &[Content],
@@ -495,6 +510,12 @@ fn own_reason(
         if let Some(a) = env.find(|v| tainted.contains(v)) {
             return Some(format!(
                 "{what}: {a} changed (ARG values are in every later RUN's environment)"
+            ));
+        }
+        if let Some(a) = inherited.first() {
+            return Some(format!(
+                "{what}: {a} changed (the build args of stage {} are in the environment of the stages built FROM it)",
+                stage.base_stage.map(|b| stage_label(model, b)).unwrap_or_default()
             ));
         }
         for m in &step.inputs.mounts {

@@ -417,3 +417,27 @@ fn keys_are_what_buildkit_keys() {
     assert_eq!(pattern(&sim(h, &arg)), "CCR");
     assert_eq!(pattern(&sim(q, &arg)), "CCC");
 }
+
+#[test]
+fn a_stage_built_from_another_inherits_its_build_args() {
+    // Measured on Docker 28.5 (corpus-apps: apprise-api): the ARGs of stage
+    // `base`, used there only in a LABEL, are in the environment of every
+    // RUN of the stage built FROM it, so a new value reruns them; a stage
+    // built FROM an image does not inherit them.
+    let src = "FROM alpine AS base\nRUN echo base\nARG VERSION\nLABEL v=$VERSION\n\nFROM alpine AS other\nRUN echo other\n\nFROM base AS runtime\nCOPY --from=other /o /o\nRUN echo runtime\n";
+    let s = sim(
+        src,
+        &[Change::Arg {
+            name: "VERSION".into(),
+            value: "2".into(),
+        }],
+    );
+    // base: FROM, RUN (before the ARG); other: FROM, RUN; runtime: FROM
+    // base, COPY, RUN (the inherited ARG in its environment).
+    assert_eq!(pattern(&s), "CCCCCCR");
+    let run = s.steps.iter().find(|o| o.text == "RUN echo runtime").unwrap();
+    assert_eq!(
+        run.reason,
+        "RUN echo runtime: VERSION changed (the build args of stage `base` are in the environment of the stages built FROM it)"
+    );
+}
