@@ -288,7 +288,10 @@ impl Lesson {
                         )
                     }
                     Goal::CacheMount => {
-                        let n = findings.iter().filter(|f| f.code == "LL502").count();
+                        let n = findings
+                            .iter()
+                            .filter(|f| f.code == crate::tips::registry::Code::LL502)
+                            .count();
                         (
                             n == 0,
                             format!("{n} install{} without", if n == 1 { "" } else { "s" }),

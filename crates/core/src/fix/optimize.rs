@@ -70,7 +70,10 @@ impl OptimizeOptions {
     pub fn allows(&self, code: &str, applicability: Applicability) -> bool {
         applicability == Applicability::Safe
             || self.unsafe_fixes
-            || self.unsafe_codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+            || self
+                .unsafe_codes
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(code))
     }
 }
 
@@ -231,8 +234,10 @@ pub fn optimize(src: &str, ctx: &BuildContext, opts: &OptimizeOptions) -> Optimi
             break;
         }
         let apply = |fixes: &[(AppliedFix, &super::Fix)]| {
-            let edits: Vec<super::TextEdit> =
-                fixes.iter().flat_map(|(_, x)| x.edits.iter().cloned()).collect();
+            let edits: Vec<super::TextEdit> = fixes
+                .iter()
+                .flat_map(|(_, x)| x.edits.iter().cloned())
+                .collect();
             let next = apply_edits(&text, &edits).0;
             let next_df = crate::syntax::parse(&next);
             let worse = (next_df.diagnostics.len() > df.diagnostics.len())
@@ -294,9 +299,10 @@ fn new_diagnostic(before: &crate::Dockerfile, after: &crate::Dockerfile) -> Stri
 
 /// Structural fixes (moves and splits) go first: later fixes edit the moved text.
 fn priority(code: &str) -> u8 {
-    match code {
-        "LL301" | "LL201" | "LL202" => 0,
-        "LL503" | "LL502" => 1,
+    use crate::tips::registry::Code;
+    match Code::parse(code) {
+        Some(Code::LL301 | Code::LL201 | Code::LL202) => 0,
+        Some(Code::LL503 | Code::LL502) => 1,
         _ => 2,
     }
 }
@@ -413,7 +419,10 @@ mod tests {
             "# syntax=docker/dockerfile:1\nFROM rust:1.78 AS build\nWORKDIR /usr/src/app\nCOPY Cargo.toml Cargo.lock* ./\nRUN --mount=type=cache,target=/usr/local/cargo/registry \\\n    mkdir src && touch src/main.rs && cargo fetch && rm -r src\nCOPY . .\nRUN --mount=type=cache,target=/usr/local/cargo/registry cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /usr/src/app/target/release/app /usr/local/bin/app\nCMD [\"app\"]\n"
         );
         let codes: Vec<&str> = o.applied.iter().map(|a| a.code).collect();
-        assert!(codes.contains(&"LL301") && !codes.contains(&"LL504"), "{codes:?}");
+        assert!(
+            codes.contains(&"LL301") && !codes.contains(&"LL504"),
+            "{codes:?}"
+        );
         let safe = optimize(src, &ctx, &OptimizeOptions::default());
         assert!(!safe.applied.iter().any(|a| a.code == "LL301"));
         assert!(opts.allows("LL301", Applicability::Unsafe));

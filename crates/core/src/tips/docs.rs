@@ -1,7 +1,7 @@
 //! Rule documentation, read from each rule file's `//!` comment.
 //!
 //! Pure: callers pass the file text in (`cargo xtask docs` reads the files;
-//! tests use `include_str!`). The sections are fixed: `What it does`,
+//! tests read them from disk too). The sections are fixed: `What it does`,
 //! `Why it slows the build`, `Example` (a ❌ Bad and a ✅ Good fenced
 //! block) and `Fix safety`.
 
@@ -47,7 +47,7 @@ pub fn module_doc(file: &str) -> String {
 /// examples of LL302 (no `.dockerignore`) are about the context, not the
 /// Dockerfile; every other rule's examples need none.
 pub fn example_context(code: &str, bad: bool) -> crate::simulate::BuildContext {
-    if code == "LL302" {
+    if code == super::registry::Code::LL302 {
         crate::simulate::BuildContext {
             files: Some(vec![
                 ".git/HEAD".into(),

@@ -1,5 +1,14 @@
 //! The registry: every rule, with its stable code. Codes never change
 //! meaning; a retired rule's code is not reused.
+//!
+//! **The one list.** [`registry!`] below is the only place a rule is
+//! registered (besides `pub mod` in its tip's `mod.rs`): it makes the
+//! [`Code`] enum, so a rule named anywhere in Rust (`Code::LL301`) is
+//! checked by the compiler, and [`RULES`], from which the checker, the
+//! optimizer, the CLI's SARIF rule table, the generated docs
+//! (`cargo xtask docs`: `docs/tips/*.md` and the playground's rule table)
+//! and the rule tests all read. A test holds each rule's `META.code` to its
+//! entry here.
 
 use super::{tip1, tip2, tip3, tip4, tip5};
 use super::{Ctx, Finding, RuleMeta};
@@ -13,50 +22,91 @@ pub struct Rule {
     pub file: &'static str,
 }
 
-macro_rules! rule {
-    ($module:path, $file:literal) => {{
-        use $module as m;
-        Rule {
-            meta: m::META,
-            check: m::check,
-            file: $file,
+macro_rules! registry {
+    ($($code:ident => $tip:ident :: $module:ident),* $(,)?) => {
+        /// A rule's code, as a type: `Code::LL301.as_str()` is `"LL301"`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($code),*
         }
-    }};
+
+        impl Code {
+            /// Every code, in the order of [`RULES`].
+            pub const ALL: &'static [Code] = &[$(Code::$code),*];
+
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code)),*
+                }
+            }
+
+            /// The rule with this code.
+            pub fn rule(self) -> &'static Rule {
+                &RULES[self as usize]
+            }
+
+            /// The code spelled `s` (any case).
+            pub fn parse(s: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+            }
+        }
+
+        /// Every rule, in the order of [`Code`].
+        pub const RULES: &[Rule] = &[
+            $(Rule {
+                meta: $tip::$module::META,
+                check: $tip::$module::check,
+                file: concat!(stringify!($tip), "/", stringify!($module), ".rs"),
+            }),*
+        ];
+    };
 }
 
-pub const RULES: &[Rule] = &[
-    rule!(tip1::dev_server, "tip1/dev_server.rs"),
-    rule!(
-        tip2::volatile_before_stable,
-        "tip2/volatile_before_stable.rs"
-    ),
-    rule!(tip2::apt_update_alone, "tip2/apt_update_alone.rs"),
-    rule!(
-        tip3::broad_copy_before_install,
-        "tip3/broad_copy_before_install.rs"
-    ),
-    rule!(tip3::missing_dockerignore, "tip3/missing_dockerignore.rs"),
-    rule!(tip4::apt_recommends, "tip4/apt_recommends.rs"),
-    rule!(tip4::package_cache_kept, "tip4/package_cache_kept.rs"),
-    rule!(tip4::dev_dependencies, "tip4/dev_dependencies.rs"),
-    rule!(
-        tip4::toolchain_in_final_stage,
-        "tip4/toolchain_in_final_stage.rs"
-    ),
-    rule!(tip4::apk_no_cache, "tip4/apk_no_cache.rs"),
-    rule!(tip4::dnf_weak_deps, "tip4/dnf_weak_deps.rs"),
-    rule!(tip5::missing_syntax, "tip5/missing_syntax.rs"),
-    rule!(
-        tip5::install_without_cache_mount,
-        "tip5/install_without_cache_mount.rs"
-    ),
-    rule!(tip5::cache_defeated, "tip5/cache_defeated.rs"),
-    rule!(tip5::copy_link, "tip5/copy_link.rs"),
-];
+registry! {
+    LL101 => tip1::dev_server,
+    LL201 => tip2::volatile_before_stable,
+    LL202 => tip2::apt_update_alone,
+    LL301 => tip3::broad_copy_before_install,
+    LL302 => tip3::missing_dockerignore,
+    LL401 => tip4::apt_recommends,
+    LL402 => tip4::package_cache_kept,
+    LL404 => tip4::dev_dependencies,
+    LL405 => tip4::toolchain_in_final_stage,
+    LL406 => tip4::apk_no_cache,
+    LL407 => tip4::dnf_weak_deps,
+    LL501 => tip5::missing_syntax,
+    LL502 => tip5::install_without_cache_mount,
+    LL503 => tip5::cache_defeated,
+    LL504 => tip5::copy_link,
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
 
 /// The rule with this code.
 pub fn by_code(code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.meta.code.eq_ignore_ascii_case(code))
+    Code::parse(code).map(Code::rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_is_registered_under_its_own_code() {
+        assert_eq!(Code::ALL.len(), RULES.len());
+        for (code, rule) in Code::ALL.iter().zip(RULES) {
+            assert_eq!(rule.meta.code, code.as_str(), "{}", rule.file);
+            assert_eq!(code.rule().meta.code, rule.meta.code);
+        }
+        assert_eq!(
+            by_code("ll301").map(|r| r.meta.name),
+            Some("broad-copy-before-install")
+        );
+        assert!(by_code("LL999").is_none());
+        assert!("LL502" == Code::LL502 && "LL501" != Code::LL502);
+    }
 }
