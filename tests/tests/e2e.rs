@@ -136,7 +136,7 @@ fn page_makes_no_request_after_load() {
 // ---------------------------------------------------------------------------
 // The playground's features, one test each.
 
-#[path = "../../crates/playground/src/share.rs"]
+#[path = "../../crates/playground/src/view/share.rs"]
 #[allow(dead_code)]
 mod share;
 

@@ -5,11 +5,14 @@
 //! it carries `data-layerlab-frame` (embed.html), and nothing otherwise:
 //! `embed.js` then calls [`mount`] for each widget on a host page.
 //!
-//! Shape: one reducer (`state.rs`), one component per file, each with a
-//! `Properties` struct. Helper modules hold no component: `examples`
-//! (compiled-in Dockerfiles), `share` (the share-link codec), `highlight`
-//! (the editor's token colouring), `dom` (storage, clipboard, download),
-//! and the view functions `tip_frame`, `diff_view`, `toolbar` and `rule_page`.
+//! Shape (yew's function_todomvc): `state/` holds one small state and one
+//! pure reducer per page component, each around the shared `Editor` state;
+//! `components/` holds the yew function components, one a file, each with
+//! its `Properties`; `view/` holds plain view functions and the codecs and
+//! formatters they use (share links, highlighting, markdown, seconds). At
+//! the root: `settle` (the tiers' hook and the editor callbacks), `dom`
+//! (storage, clipboard, download, performance marks), the compiled-in
+//! `examples` and `lesson_files`, and the generated `generated_rules`.
 //! User text only ever reaches the DOM as text nodes or form values, never
 //! as HTML.
 
@@ -18,40 +21,14 @@
 #[global_allocator]
 static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-mod app;
-mod change_panel;
-mod copy_button;
-mod diff_view;
+mod components;
 mod dom;
-mod editor;
-mod editor_line;
 mod examples;
-mod findings_list;
-mod frame;
 mod generated_rules;
-mod gutter_marker;
-mod highlight;
-mod instruction_list;
 mod lesson_files;
-mod lesson_view;
-mod log_import;
-mod markdown;
-mod num;
-mod optimize_view;
-mod pyramid;
-mod rule_page;
 mod settle;
-mod share;
 mod state;
-mod tip_cache;
-mod tip_copy;
-mod tip_dev_loop;
-mod tip_download;
-mod tip_frame;
-mod tip_order;
-mod toolbar;
-mod widget;
-mod workshop;
+mod view;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -78,12 +55,12 @@ fn main() {
     };
     if body.has_attribute("data-layerlab-app") {
         add_styles(&head);
-        yew::Renderer::<app::App>::new().render();
+        yew::Renderer::<components::app::App>::new().render();
     } else if body.has_attribute("data-layerlab-frame") {
         add_styles(&head);
         // Rule links leave the iframe for the playground next to it.
         dom::set_rules_base("./");
-        yew::Renderer::<frame::Frame>::new().render();
+        yew::Renderer::<components::frame::Frame>::new().render();
     }
 }
 
@@ -97,9 +74,9 @@ pub fn mount(root: web_sys::Element, source: String, playground: String) {
     if let Some(parent) = root.parent_node() {
         add_styles(&parent);
     }
-    yew::Renderer::<widget::Widget>::with_root_and_props(
+    yew::Renderer::<components::widget::Widget>::with_root_and_props(
         root,
-        widget::WidgetProps {
+        components::widget::WidgetProps {
             source: source.into(),
             on_analysis: None,
         },

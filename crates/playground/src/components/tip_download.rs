@@ -6,11 +6,11 @@ use std::rc::Rc;
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use yew::prelude::*;
 
-use crate::num::F0;
+use crate::view::num::F0;
 
-use crate::diff_view::{diff_view, is_change};
+use crate::view::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{optimize_with, subject, tip_frame, Frame};
+use crate::view::tip_frame::{optimize_with, subject, tip_frame, Frame};
 
 const EXAMPLE: &str = "FROM node:20-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
 
@@ -105,7 +105,7 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
             title: "download less",
             shows_problem: shows,
             using_example: *use_example,
-            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
+            large: crate::view::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -7,12 +7,13 @@ use std::rc::Rc;
 use layerlab_core::lessons::Lesson;
 use yew::prelude::*;
 
-use crate::editor::Editor;
-use crate::findings_list::FindingsList;
-use crate::pyramid::Pyramid;
-use crate::settle::dispatch;
-use crate::state::{Action, State};
-use crate::{dom, lesson_files, markdown};
+use crate::components::editor::Editor as EditorView;
+use crate::components::findings_list::FindingsList;
+use crate::components::pyramid::Pyramid;
+use crate::settle::{self, on};
+use crate::state::{EditorAction, LessonAction, LessonState};
+use crate::view::markdown;
+use crate::{dom, lesson_files};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonViewProps {
@@ -28,28 +29,29 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
     let (n, lesson) = (props.number, props.lesson.clone());
     let state = use_reducer(move || {
         let text = dom::load(&lesson_files::text_key(n)).unwrap_or_else(|| lesson.starter.clone());
-        State::for_lesson(lesson, text)
+        LessonState::new(lesson, text)
     });
-    crate::settle::use_tiers(&state);
+    let to: Callback<LessonAction> = state.dispatcher().to_callback();
+    let ed_to = to.reform(LessonAction::Editor);
+    let ed = &state.editor;
+    settle::use_tiers(ed, &ed_to);
+    let complete = state.complete();
     {
-        let (state2, on_done, done) = (state.clone(), props.on_done.clone(), props.done);
-        use_effect_with(state.analysis.version, move |_| {
-            dom::save(&lesson_files::text_key(n), &state2.analysis.text);
-            if !done && state2.lesson_complete() {
+        let (text, on_done, done) = (ed.analysis.text.clone(), props.on_done.clone(), props.done);
+        use_effect_with(ed.analysis.version, move |_| {
+            dom::save(&lesson_files::text_key(n), &text);
+            if !done && complete {
                 on_done.emit(n);
             }
         });
     }
-    let on_input = dispatch(&state, Action::SetSource);
-    let on_cursor = dispatch(&state, Action::SetCursor);
-    let on_select = dispatch(&state, Action::SelectLine);
-    let act = |a: fn() -> Action| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(a()))
-    };
+    let on_input = settle::input(&ed_to);
+    let on_cursor = on(&ed_to, EditorAction::SetCursor);
+    let on_select = on(&ed_to, EditorAction::SelectLine);
+    let on_hint = to.reform(|_: MouseEvent| LessonAction::RevealHint);
+    let on_solution = to.reform(|_: MouseEvent| LessonAction::RevealSolution);
     let l = &props.lesson;
-    let complete = state.lesson_complete();
-    let a = state.analysis.clone();
+    let a = ed.analysis.clone();
     html! {
         <article class="lesson" data-testid="lesson" data-complete={complete.to_string()}>
             <section class="pane">
@@ -72,9 +74,9 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
                     { for l.hints.iter().take(state.hints_shown).map(|h| html! { <li data-testid="hint">{markdown::inline(h)}</li> }) }
                 </ol>
                 <div class="buttons">
-                    <button type="button" onclick={act(|| Action::RevealHint)} disabled={state.hints_shown >= l.hints.len()} data-testid="hint-button">
+                    <button type="button" onclick={on_hint} disabled={state.hints_shown >= l.hints.len()} data-testid="hint-button">
                         {format!("Show a hint ({} left)", l.hints.len().saturating_sub(state.hints_shown))}</button>
-                    <button type="button" onclick={act(|| Action::RevealSolution)} disabled={state.solution_shown} data-testid="solution-button">{"Reveal the solution"}</button>
+                    <button type="button" onclick={on_solution} disabled={state.solution_shown} data-testid="solution-button">{"Reveal the solution"}</button>
                 </div>
                 if state.solution_shown {
                     <pre class="code-block" tabindex="0" aria-label="The solution" data-testid="solution">{l.solution.clone()}</pre>
@@ -82,10 +84,10 @@ pub fn lesson_view(props: &LessonViewProps) -> Html {
             </section>
             <section class="pane">
                 <h2>{"Your Dockerfile"}</h2>
-                <Editor analysis={a.clone()} text={state.text().clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                <EditorView analysis={a.clone()} text={ed.text().clone()} cursor_line={ed.cursor_line} select_line={ed.select_line} {on_input} {on_cursor} />
                 <FindingsList analysis={a.clone()} on_select={on_select.clone()} />
                 <h3>{"Layer pyramid"}</h3>
-                <Pyramid analysis={a} simulation={None} log={None} cursor_line={state.cursor_line} {on_select} />
+                <Pyramid analysis={a} simulation={None} log={None} cursor_line={ed.cursor_line} {on_select} />
             </section>
         </article>
     }

@@ -6,25 +6,26 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::change_panel::ChangePanel;
-use crate::editor::Editor;
+use crate::components::change_panel::ChangePanel;
+use crate::components::editor::Editor as EditorView;
 use crate::examples::{DEFAULT_EXAMPLE, EXAMPLES};
-use crate::findings_list::FindingsList;
-use crate::instruction_list::InstructionList;
-use crate::log_import::log_import;
-use crate::optimize_view::OptimizeView;
-use crate::pyramid::Pyramid;
-use crate::rule_page::rule_page;
-use crate::settle::dispatch_to;
-use crate::state::{Action, ChangeChoice, Route, State, Theme};
-use crate::tip_cache::TipCache;
-use crate::tip_copy::TipCopy;
-use crate::tip_dev_loop::TipDevLoop;
-use crate::tip_download::TipDownload;
-use crate::tip_order::TipOrder;
-use crate::toolbar::{toolbar, Toolbar};
-use crate::workshop::Workshop;
-use crate::{dom, lesson_files, share};
+use crate::components::findings_list::FindingsList;
+use crate::components::instruction_list::InstructionList;
+use crate::view::log_import::log_import;
+use crate::components::optimize_view::OptimizeView;
+use crate::components::pyramid::Pyramid;
+use crate::view::rule_page::rule_page;
+use crate::settle::{self, on};
+use crate::state::{AppAction, AppState, ChangeChoice, Editor, EditorAction, Route, Theme};
+use crate::components::tip_cache::TipCache;
+use crate::components::tip_copy::TipCopy;
+use crate::components::tip_dev_loop::TipDevLoop;
+use crate::components::tip_download::TipDownload;
+use crate::components::tip_order::TipOrder;
+use crate::view::toolbar::{toolbar, Toolbar};
+use crate::components::workshop::Workshop;
+use crate::view::share;
+use crate::{dom, lesson_files};
 
 const SOURCE_KEY: &str = "layerlab.source";
 const THEME_KEY: &str = "layerlab.theme";
@@ -54,7 +55,7 @@ fn read_hash() -> (Route, Option<Result<String, ()>>) {
     (Route::Main, None)
 }
 
-fn initial_state() -> State {
+fn initial_state() -> AppState {
     let (route, shared) = read_hash();
     let theme = Theme::parse(&dom::load(THEME_KEY).unwrap_or_default());
     let (source, notice) = match shared {
@@ -71,15 +72,19 @@ fn initial_state() -> State {
             None,
         ),
     };
-    let mut s = State::new(source, theme, route);
-    s.notice = notice;
-    s.done = dom::load(lesson_files::DONE_KEY)
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    s.presenter = dom::load(PRESENTER_KEY).is_some_and(|v| v == "on");
-    s
+    let mut editor = Editor::new(source);
+    editor.notice = notice;
+    AppState {
+        editor,
+        theme,
+        route,
+        done: dom::load(lesson_files::DONE_KEY)
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+        presenter: dom::load(PRESENTER_KEY).is_some_and(|v| v == "on"),
+    }
 }
 
 /// The app's callbacks, made once.
@@ -96,6 +101,10 @@ struct AppCallbacks {
     clear: Callback<()>,
     dismiss: Callback<MouseEvent>,
     example: Callback<usize>,
+    /// Editor actions; the tiers' hook sends through it.
+    editor: Callback<EditorAction>,
+    done: Callback<usize>,
+    presenter: Callback<bool>,
 }
 
 #[function_component(App)]
@@ -104,21 +113,21 @@ pub fn app() -> Html {
     let share_url = use_state(|| None::<String>);
     // Routing and share links arriving later (hashchange).
     {
-        let state = state.clone();
+        let d = state.dispatcher();
         use_effect_with((), move |_| {
             dom::mark("layerlab:first-analysis");
             let on_hash = Closure::<dyn Fn()>::new(move || {
                 let (route, shared) = read_hash();
-                match shared {
-                    Some(Ok(text)) => state.dispatch(Action::LoadSource(
+                d.dispatch(match shared {
+                    Some(Ok(text)) => AppAction::Editor(EditorAction::LoadSource(
                         text,
                         "Loaded the Dockerfile from the share link.".into(),
                     )),
-                    Some(Err(())) => state.dispatch(Action::Notice(Some(
+                    Some(Err(())) => AppAction::Editor(EditorAction::Notice(Some(
                         "This share link is damaged: it could not be read.".into(),
                     ))),
-                    None => state.dispatch(Action::SetRoute(route)),
-                }
+                    None => AppAction::SetRoute(route),
+                })
             });
             if let Some(w) = web_sys::window() {
                 let _ = w.add_event_listener_with_callback(
@@ -129,14 +138,51 @@ pub fn app() -> Html {
             on_hash.forget();
         });
     }
+    // Callbacks are made once (one memo, not a hook per callback) and stay
+    // the same across renders, so the views fed only by the settled
+    // analysis skip keystroke renders.
+    let cbs = {
+        let (d, share_url) = (state.dispatcher(), share_url.setter());
+        use_memo((), move |_| {
+            let app: Callback<AppAction> = d.to_callback();
+            let ed = app.reform(AppAction::Editor);
+            let example = {
+                let ed = ed.clone();
+                Callback::from(move |i: usize| {
+                    share_url.set(None);
+                    ed.emit(EditorAction::LoadSource(
+                        EXAMPLES[i].text.to_string(),
+                        format!("Loaded the example: {}.", EXAMPLES[i].label),
+                    ))
+                })
+            };
+            AppCallbacks {
+                input: settle::input(&ed),
+                apply: on(&ed, EditorAction::Apply),
+                toggle_fix: on(&ed, EditorAction::ToggleFix),
+                import: on(&ed, EditorAction::ImportLog),
+                cursor: on(&ed, EditorAction::SetCursor),
+                select: on(&ed, EditorAction::SelectLine),
+                change: on(&ed, EditorAction::SetChange),
+                unsafe_fixes: on(&ed, EditorAction::SetUnsafeFixes),
+                clear: on(&ed, |_: ()| EditorAction::ClearLog),
+                dismiss: on(&ed, |_: MouseEvent| EditorAction::Notice(None)),
+                theme: app.reform(AppAction::SetTheme),
+                done: app.reform(AppAction::LessonDone),
+                presenter: app.reform(AppAction::SetPresenter),
+                editor: ed,
+                example,
+            }
+        })
+    };
+    let ed = &state.editor;
     // Autosave, and the deep tier once typing pauses.
-    crate::settle::use_tiers(&state);
+    settle::use_tiers(ed, &cbs.editor);
     {
-        let state2 = state.clone();
-        use_effect_with(state.analysis.version, move |_| {
-            let text = &state2.analysis.text;
-            if !dom::save(SOURCE_KEY, text) {
-                state2.dispatch(Action::Notice(Some(format!(
+        let (text, to) = (ed.analysis.text.clone(), cbs.editor.clone());
+        use_effect_with(ed.analysis.version, move |_| {
+            if !dom::save(SOURCE_KEY, &text) {
+                to.emit(EditorAction::Notice(Some(format!(
                     "This text ({} KB) is too large for the browser's storage, so it is not autosaved: \
                      copy it somewhere safe before you leave the page.",
                     text.len() / 1024
@@ -159,39 +205,6 @@ pub fn app() -> Html {
             },
         );
     }
-    // Callbacks are made once (one memo, not a hook per callback) and stay
-    // the same across renders, so the views fed only by the settled
-    // analysis skip keystroke renders.
-    let cbs = {
-        let (d, share_url) = (state.dispatcher(), share_url.setter());
-        use_memo((), move |_| {
-            let to = |f| dispatch_to(&d, f);
-            let example = {
-                let d = d.clone();
-                Callback::from(move |i: usize| {
-                    share_url.set(None);
-                    d.dispatch(Action::LoadSource(
-                        EXAMPLES[i].text.to_string(),
-                        format!("Loaded the example: {}.", EXAMPLES[i].label),
-                    ))
-                })
-            };
-            AppCallbacks {
-                input: to(Action::SetSource),
-                apply: to(Action::Apply),
-                toggle_fix: to(Action::ToggleFix),
-                import: to(Action::ImportLog),
-                cursor: dispatch_to(&d, Action::SetCursor),
-                select: dispatch_to(&d, Action::SelectLine),
-                theme: dispatch_to(&d, Action::SetTheme),
-                change: dispatch_to(&d, Action::SetChange),
-                unsafe_fixes: dispatch_to(&d, Action::SetUnsafeFixes),
-                clear: dispatch_to(&d, |_: ()| Action::ClearLog),
-                dismiss: dispatch_to(&d, |_: MouseEvent| Action::Notice(None)),
-                example,
-            }
-        })
-    };
     let on_input = cbs.input.clone();
     let on_apply = cbs.apply.clone();
     let on_cursor = cbs.cursor.clone();
@@ -203,7 +216,7 @@ pub fn app() -> Html {
             share_url.set(Some(format!(
                 "{}#/s/{}",
                 dom::base_url(),
-                share::encode(state.source())
+                share::encode(state.editor.source())
             )))
         })
     };
@@ -214,8 +227,8 @@ pub fn app() -> Html {
     let on_import = cbs.import.clone();
     let on_clear = cbs.clear.clone();
     let dismiss = cbs.dismiss.clone();
-    let a = state.analysis.clone();
-    let settled = state.settled.clone();
+    let a = ed.analysis.clone();
+    let settled = ed.settled.clone();
     let header = html! {
         <header class="top">
             <div>
@@ -223,7 +236,7 @@ pub fn app() -> Html {
                 <p class="tagline">{"Why is your docker build slow? Paste a Dockerfile and see its layers."}</p>
             </div>
             { toolbar(Toolbar { theme: state.theme, share_url: (*share_url).clone(), on_example, on_share, on_theme }) }
-            { for state.notice.clone().map(|n| html! {
+            { for ed.notice.clone().map(|n| html! {
                 <p class="notice" role="status" data-testid="notice">{n}{" "}<button type="button" onclick={dismiss} aria-label="Dismiss the notice">{"×"}</button></p>
             }) }
         </header>
@@ -232,14 +245,7 @@ pub fn app() -> Html {
         return html! { <>{header}{ rule_page(code.as_deref()) }</> };
     }
     if let Route::Workshop(lesson) = state.route {
-        let on_done = {
-            let state = state.clone();
-            Callback::from(move |n| state.dispatch(Action::LessonDone(n)))
-        };
-        let on_presenter = {
-            let state = state.clone();
-            Callback::from(move |on| state.dispatch(Action::SetPresenter(on)))
-        };
+        let (on_done, on_presenter) = (cbs.done.clone(), cbs.presenter.clone());
         return html! { <>{header}<Workshop {lesson} done={state.done.clone()} presenter={state.presenter} {on_done} {on_presenter} /></> };
     }
     html! {
@@ -248,15 +254,15 @@ pub fn app() -> Html {
             <main class="workspace" id="main">
                 <section class="pane" aria-labelledby="editor-title">
                     <h2 id="editor-title">{"Dockerfile"}</h2>
-                    <Editor analysis={a.clone()} text={state.text().clone()} cursor_line={state.cursor_line} select_line={state.select_line} {on_input} {on_cursor} />
+                    <EditorView analysis={a.clone()} text={ed.text().clone()} cursor_line={ed.cursor_line} select_line={ed.select_line} {on_input} {on_cursor} />
                     <FindingsList analysis={settled.clone()} on_select={on_select.clone()} />
                 </section>
                 <section class="pane" aria-labelledby="pyramid-title">
                     <h2 id="pyramid-title">{"Layer pyramid"}</h2>
-                    <Pyramid analysis={a.clone()} simulation={state.simulation.clone()} log={state.log.clone()} cursor_line={state.cursor_line} on_select={on_select.clone()} />
+                    <Pyramid analysis={a.clone()} simulation={ed.simulation.clone()} log={ed.log.clone()} cursor_line={ed.cursor_line} on_select={on_select.clone()} />
                     <h2 id="change-title">{"What does this change rebuild?"}</h2>
-                    <ChangePanel analysis={a.clone()} change={state.change.clone()} simulation={state.simulation.clone()}
-                        optimized_seconds={state.optimized_seconds} {on_change} />
+                    <ChangePanel analysis={a.clone()} change={ed.change.clone()} simulation={ed.simulation.clone()}
+                        optimized_seconds={ed.optimized_seconds} {on_change} />
                 </section>
             </main>
             <section class="band" aria-labelledby="tips-title">
@@ -271,13 +277,13 @@ pub fn app() -> Html {
             </section>
             <section class="band" aria-labelledby="optimize-title">
                 <h2 id="optimize-title">{"Optimize"}</h2>
-                <OptimizeView analysis={settled.clone()} deep={state.deep.clone()} disabled={state.disabled.clone()} unsafe_fixes={state.unsafe_fixes}
+                <OptimizeView analysis={settled.clone()} deep={ed.deep.clone()} disabled={ed.disabled.clone()} unsafe_fixes={ed.unsafe_fixes}
                     on_toggle={on_toggle_fix} {on_unsafe} on_apply={on_apply.clone()} />
             </section>
             <section class="band two" aria-label="Build log and instructions">
                 <div>
                     <h2 id="log-title">{"Import a build log"}</h2>
-                    { log_import(state.log.as_ref(), on_import, on_clear) }
+                    { log_import(ed.log.as_ref(), on_import, on_clear) }
                 </div>
                 <div>
                     <h2 id="analysis-title">{"Instructions"}</h2>

@@ -7,11 +7,11 @@ use layerlab_core::simulate::BuildContext;
 use layerlab_core::tips::scenarios::{times, times_of};
 use yew::prelude::*;
 
-use crate::num::{F0, F1};
+use crate::view::num::{F0, F1};
 
-use crate::diff_view::{diff_view, is_change};
+use crate::view::diff_view::{diff_view, is_change};
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, optimize_with, subject, tip_frame, Frame};
+use crate::view::tip_frame::{example_of, optimize_with, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipCacheProps {
@@ -60,7 +60,7 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
             title: "keep downloads in a cache mount",
             shows_problem: shows,
             using_example: *use_example,
-            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
+            large: crate::view::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -48,7 +48,7 @@ pub fn toolbar(props: Toolbar) -> Html {
                 <label class="inline share-out">{"Link "}
                     <input type="text" readonly=true value={url.clone()} data-testid="share-url" size="28" />
                 </label>
-                { crate::copy_button::copy_button(url.clone(), "Copy link", None) }
+                { crate::view::copy_button::copy_button(url.clone(), "Copy link", None) }
             }
             <button type="button" onclick={theme} data-testid="theme" aria-label={format!("Colour theme: {} (click to change)", props.theme.name())}>
                 { match props.theme { Theme::System => "◐ System", Theme::Light => "☀ Light", Theme::Dark => "☾ Dark" } }

@@ -8,11 +8,11 @@ use layerlab_core::tips::{tip1::compose, Ctx};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::num::{F0, F1};
+use crate::view::num::{F0, F1};
 
-use crate::copy_button::copy_button;
+use crate::view::copy_button::copy_button;
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, tip_frame, Frame};
+use crate::view::tip_frame::{example_of, subject, tip_frame, Frame};
 
 /// Estimated seconds to stop and start the container after a rebuild.
 const RESTART_SECONDS: f64 = 2.0;
@@ -76,7 +76,7 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
             title: "develop with a bind mount or compose watch",
             shows_problem: shows,
             using_example: *use_example,
-            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
+            large: crate::view::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

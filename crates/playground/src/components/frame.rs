@@ -19,8 +19,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 use crate::state::{Analysis, Deep};
-use crate::widget::Widget;
-use crate::{dom, share};
+use crate::components::widget::Widget;
+use crate::dom;
+use crate::view::share;
 
 /// The largest Dockerfile a host may send (bytes).
 const MAX_TEXT: usize = 1 << 20;

@@ -8,10 +8,10 @@ use layerlab_core::model::{is_tree, Source, StepKind};
 use layerlab_core::simulate::{simulate, BuildContext, Change, Options, Status};
 use yew::prelude::*;
 
-use crate::num::F0;
+use crate::view::num::F0;
 
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, tip_frame, Frame};
+use crate::view::tip_frame::{example_of, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipCopyProps {
@@ -143,7 +143,7 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
             title: "copy only what each step needs",
             shows_problem: shows,
             using_example: *use_example,
-            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
+            large: crate::view::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::highlight::Segment;
+use crate::view::highlight::Segment;
 
 #[derive(Properties)]
 pub struct EditorLineProps {

@@ -11,7 +11,7 @@ use crate::state::Analysis;
 
 /// The rule code whose `bad` example is the tip's prepared example.
 pub fn example_of(code: &str) -> &'static str {
-    crate::rule_page::rule_doc(code)
+    crate::view::rule_page::rule_doc(code)
         .map(|r| r.bad)
         .unwrap_or("")
 }

@@ -10,10 +10,10 @@ use layerlab_core::simulate::BuildContext;
 use layerlab_core::tips::scenarios::{times, Scenarios};
 use yew::prelude::*;
 
-use crate::num::F0;
+use crate::view::num::F0;
 
 use crate::state::Analysis;
-use crate::tip_frame::{example_of, subject, tip_frame, Frame};
+use crate::view::tip_frame::{example_of, subject, tip_frame, Frame};
 
 #[derive(Properties, PartialEq)]
 pub struct TipOrderProps {
@@ -231,7 +231,7 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
             title: "order steps as an inverted pyramid",
             shows_problem: shows,
             using_example: *use_example,
-            large: crate::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
+            large: crate::view::tip_frame::too_large(&props.analysis).then_some(props.analysis.source.len()),
             on_toggle: toggle,
         },
         html! {

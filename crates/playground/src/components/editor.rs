@@ -21,8 +21,8 @@ use std::rc::Rc;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::editor_line::EditorLine;
-use crate::highlight::{self, Segment};
+use crate::components::editor_line::EditorLine;
+use crate::view::highlight::{self, Segment};
 use crate::state::Analysis;
 
 /// Files up to this many lines are drawn whole.
@@ -52,7 +52,7 @@ pub struct EditorProps {
     pub on_cursor: Callback<u32>,
 }
 
-use crate::gutter_marker::{GutterMarker, Marker};
+use crate::components::gutter_marker::{GutterMarker, Marker};
 
 /// One highlighted line and what it was computed from, kept between edits.
 struct CachedLine {
@@ -221,7 +221,7 @@ fn highlighted(
 }
 
 fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
-    let rule = crate::rule_page::rule_doc;
+    let rule = crate::view::rule_page::rule_doc;
     let mut out: Vec<Marker> = a
         .findings
         .iter()

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::lesson_files;
-use crate::lesson_view::LessonView;
+use crate::components::lesson_view::LessonView;
 
 #[derive(Properties, PartialEq)]
 pub struct WorkshopProps {

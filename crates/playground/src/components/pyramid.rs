@@ -9,7 +9,7 @@ use layerlab_core::model::{cost::Churn, StepKind};
 use layerlab_core::simulate::Status;
 use yew::prelude::*;
 
-use crate::num::{F0, F1};
+use crate::view::num::{F0, F1};
 
 use crate::state::{Analysis, LogImport, Sim};
 

@@ -4,10 +4,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::num::F0;
+use crate::view::num::F0;
 
-use crate::copy_button::copy_button;
-use crate::diff_view::diff_view;
+use crate::view::copy_button::copy_button;
+use crate::view::diff_view::diff_view;
 use crate::state::{Analysis, Deep};
 
 #[derive(Properties, PartialEq)]
@@ -42,7 +42,7 @@ pub fn optimize_view(props: &OptimizeViewProps) -> Html {
         let on = !props.disabled.iter().any(|d| d == code);
         let n = o.applied.iter().filter(|f| f.code == code).count();
         let title = o.applied.iter().find(|f| f.code == code).map(|f| f.title.clone())
-            .or_else(|| crate::rule_page::rule_doc(code).map(|r| r.summary.to_string())).unwrap_or_default();
+            .or_else(|| crate::view::rule_page::rule_doc(code).map(|r| r.summary.to_string())).unwrap_or_default();
         let onchange = {
             let (cb, code) = (props.on_toggle.clone(), code.to_string());
             Callback::from(move |_: Event| cb.emit(code.clone()))

@@ -8,7 +8,7 @@ use layerlab_core::simulate::{Change, Status};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::num::{F0, F1};
+use crate::view::num::{F0, F1};
 
 use crate::state::{Analysis, ChangeChoice, Sim};
 

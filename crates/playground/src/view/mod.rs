@@ -1,0 +1,15 @@
+//! Plain view functions (no component, no hook) and the codecs and
+//! formatters the views use: `share` (the share-link codec), `highlight`
+//! (a line's token colouring), `markdown` (lesson text as text nodes),
+//! `num` (seconds without the float formatter).
+
+pub mod copy_button;
+pub mod diff_view;
+pub mod highlight;
+pub mod log_import;
+pub mod markdown;
+pub mod num;
+pub mod rule_page;
+pub mod share;
+pub mod tip_frame;
+pub mod toolbar;
