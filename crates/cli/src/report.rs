@@ -1,6 +1,7 @@
 //! Rendering check reports: text with source snippets, and SARIF 2.1.0.
 
 use layerlab_core::fix::Applicability;
+use layerlab_core::checks::{self, BuildCheck};
 use layerlab_core::tips::{registry::RULES, Level, Report};
 use serde_json::{json, Value};
 
@@ -17,6 +18,67 @@ const SNIPPET_LEAD: usize = 40;
 pub struct FileReport {
     pub file: String,
     pub outcome: Result<(String, Report), String>,
+    /// BuildKit's build checks of the file (`layerlab_core::checks`).
+    pub checks: Vec<BuildCheck>,
+}
+
+/// The build checks as text, after the tips' findings:
+/// `file:line:col: RuleName [buildkit] message`, the rule's URL below.
+pub fn checks_text(file: &str, checks: &[BuildCheck]) -> String {
+    let mut out = String::new();
+    for c in checks {
+        let lines = if c.start.line == c.end.line {
+            format!("line {}", c.start.line)
+        } else {
+            format!("lines {}-{}", c.start.line, c.end.line)
+        };
+        let sev = if c.error { " error" } else { "" };
+        out.push_str(&format!(
+            "{file}:{}:{}: {} [buildkit{sev}] {}\n  = {lines}: {}\n  = {}\n\n",
+            c.start.line, c.start.column, c.rule, c.message, c.description, c.url
+        ));
+    }
+    out
+}
+
+/// `docker buildx build --call=check,format=json`'s shape for one file:
+/// `warnings` (ruleName, description, url, detail, location.ranges with
+/// lines) and `sources` (filename, language, data in base64).
+pub fn buildkit_json(file: &str, src: &str, checks: &[BuildCheck]) -> Value {
+    let warnings: Vec<Value> = checks
+        .iter()
+        .map(|c| {
+            json!({
+                "ruleName": c.rule,
+                "description": c.description,
+                "url": c.url,
+                "detail": c.message,
+                "location": { "ranges": [{ "start": { "line": c.start.line }, "end": { "line": c.end.line } }] },
+            })
+        })
+        .collect();
+    json!({
+        "warnings": warnings,
+        "sources": [{ "filename": file, "data": base64(src.as_bytes()), "language": "Dockerfile" }],
+    })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for ch in bytes.chunks(3) {
+        let n = (u32::from(ch[0]) << 16)
+            | (u32::from(*ch.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*ch.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= ch.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// ruff-style text: `file:line:col: CODE [tip N] message`, the source lines
@@ -210,12 +272,30 @@ impl<'a> SourceMap<'a> {
     }
 }
 
+/// A SARIF location: the file and the region of `span`.
+fn location(map: &SourceMap, uri: &str, span: layerlab_core::Span, from: layerlab_core::Position, to: layerlab_core::Position) -> Value {
+    let (start, end) = (map.utf16(span.start), map.utf16(span.end));
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri },
+            "region": {
+                "startLine": from.line,
+                "startColumn": from.column,
+                "endLine": to.line,
+                "endColumn": to.column,
+                "charOffset": start,
+                "charLength": end - start,
+            }
+        }
+    })
+}
+
 /// A SARIF 2.1.0 log for the reports (columns in UTF-16 code units, SARIF's
 /// default `columnKind`). A file that could not be read is an error
 /// notification of the run's invocation, with its artifact location, and
 /// the invocation is then not `executionSuccessful`.
 pub fn sarif(reports: &[FileReport]) -> Value {
-    let rules: Vec<Value> = RULES
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
             json!({
@@ -229,7 +309,10 @@ pub fn sarif(reports: &[FileReport]) -> Value {
         .collect();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
-    for FileReport { file, outcome } in reports {
+    // Build-check rules follow the tips' rules, only those reported (so a
+    // log without build checks is what it was before they existed).
+    let mut build_rules: Vec<&'static str> = Vec::new();
+    for FileReport { file, outcome, checks } in reports {
         let uri = if file == "-" { "stdin" } else { file.as_str() };
         let (src, report) = match outcome {
             Ok((src, report)) => (src, report),
@@ -248,25 +331,12 @@ pub fn sarif(reports: &[FileReport]) -> Value {
                 .iter()
                 .position(|r| r.meta.code == f.code)
                 .unwrap_or(0);
-            let (start, end) = (map.utf16(f.span.start), map.utf16(f.span.end));
             let mut result = json!({
                 "ruleId": f.code,
                 "ruleIndex": index,
                 "level": if f.level == Level::Warning { "warning" } else { "note" },
                 "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": {
-                            "startLine": f.start.line,
-                            "startColumn": f.start.column,
-                            "endLine": f.end.line,
-                            "endColumn": f.end.column,
-                            "charOffset": start,
-                            "charLength": end - start,
-                        }
-                    }
-                }],
+                "locations": [location(&map, uri, f.span, f.start, f.end)],
                 "properties": { "tip": f.tip },
             });
             if let Some(why) = &f.no_fix {
@@ -286,6 +356,34 @@ pub fn sarif(reports: &[FileReport]) -> Value {
                 }
             }
             results.push(result);
+        }
+        for c in checks {
+            let index = match build_rules.iter().position(|r| *r == c.rule) {
+                Some(i) => i,
+                None => {
+                    build_rules.push(c.rule);
+                    build_rules.len() - 1
+                }
+            };
+            results.push(json!({
+                "ruleId": c.rule,
+                "ruleIndex": RULES.len() + index,
+                "level": if c.error { "error" } else { "warning" },
+                "message": { "text": c.message },
+                "locations": [location(&map, uri, c.span, c.start, c.end)],
+                "properties": { "group": checks::GROUP },
+            }));
+        }
+    }
+    for name in build_rules {
+        if let Some(r) = checks::RULES.iter().find(|r| r.name == name) {
+            rules.push(json!({
+                "id": r.name,
+                "name": r.name,
+                "shortDescription": { "text": r.description },
+                "helpUri": r.url,
+                "properties": { "group": checks::GROUP },
+            }));
         }
     }
     let mut invocation = json!({ "executionSuccessful": notifications.is_empty() });

@@ -5,6 +5,7 @@
 //! the CLI and the tests all call it.
 
 pub mod buildlog;
+pub mod checks;
 pub mod fix;
 pub mod lessons;
 pub mod model;

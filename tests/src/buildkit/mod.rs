@@ -33,6 +33,7 @@
 //! ```
 
 pub mod apps;
+pub mod checks;
 pub mod daemon;
 pub mod engine;
 pub mod images;

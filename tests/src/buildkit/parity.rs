@@ -85,21 +85,28 @@ fn is_parse_phase(message: &str) -> bool {
         || message.contains("no such host"))
 }
 
-/// Runs one file through the engine's check.
-pub fn check(daemon: &Daemon, work: &Path, root: &Path, rel: &str) -> Result<Parity, String> {
-    let src = std::fs::read(root.join(rel)).map_err(|e| format!("{rel}: {e}"))?;
-    let src = String::from_utf8_lossy(&src).into_owned();
+/// Writes `src` (its `# syntax=` lines blanked) into `work` and runs
+/// `docker buildx build --call=check,format=json` on it, with an empty
+/// context.
+pub fn call_check(daemon: &Daemon, work: &Path, src: &str) -> Result<std::process::Output, String> {
     let ctx = work.join("ctx");
     std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
     let df = work.join("Dockerfile");
-    std::fs::write(&df, without_syntax_directive(&src)).map_err(|e| e.to_string())?;
-    let out = daemon
+    std::fs::write(&df, without_syntax_directive(src)).map_err(|e| e.to_string())?;
+    daemon
         .docker()
         .args(["buildx", "build", "--call=check,format=json", "-f"])
         .arg(&df)
         .arg(&ctx)
         .output()
-        .map_err(|e| format!("docker buildx: {e}"))?;
+        .map_err(|e| format!("docker buildx: {e}"))
+}
+
+/// Runs one file through the engine's check.
+pub fn check(daemon: &Daemon, work: &Path, root: &Path, rel: &str) -> Result<Parity, String> {
+    let src = std::fs::read(root.join(rel)).map_err(|e| format!("{rel}: {e}"))?;
+    let src = String::from_utf8_lossy(&src).into_owned();
+    let out = call_check(daemon, work, &src)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let message = match stdout.find('{') {
         Some(i) => {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use clap::ValueEnum;
+use layerlab_core::checks::{self, ChecksOptions};
 use layerlab_core::tips::{self, CheckOptions};
 
 use super::json;
@@ -22,10 +23,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
-    /// Only these rules: codes (LL301), names, or tips (tip3), comma-separated.
+    /// Only these rules: codes (LL301), names, tips (tip3), BuildKit's build checks by name (FromAsCasing) or all of them (buildkit), comma-separated.
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
-    /// Never these rules: codes, names, or tips, comma-separated.
+    /// Never these rules: codes, names, tips, build checks or buildkit, comma-separated.
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
     /// The build context (default: the Dockerfile's folder); its .dockerignore and files are used.
@@ -41,9 +42,15 @@ enum CheckFormat {
     Text,
     Json,
     Sarif,
+    /// BuildKit's build checks only, in the shape of `docker buildx build --call=check,format=json`.
+    BuildkitJson,
 }
 
 pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
+    let build_opts = ChecksOptions {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let opts = CheckOptions {
         select: args.select,
         ignore: args.ignore,
@@ -61,23 +68,36 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
             let report = tips::check(&src, &ctx, &opts);
             Ok((src, report))
         });
-        if let (Err(e), CheckFormat::Text) = (&outcome, args.format) {
+        if let (Err(e), CheckFormat::Text | CheckFormat::BuildkitJson) = (&outcome, args.format) {
             eprintln!("layerlab: {e}");
         }
+        let checks = match &outcome {
+            Ok((src, _)) => checks::check(src, &build_opts),
+            Err(_) => Vec::new(),
+        };
         reports.push(FileReport {
             file: file.clone(),
             outcome,
+            checks,
         });
     }
     match args.format {
         CheckFormat::Text => print_text(&reports),
         CheckFormat::Json => println!("{}", json!(json_reports(&reports))?),
         CheckFormat::Sarif => println!("{}", json!(report::sarif(&reports))?),
+        CheckFormat::BuildkitJson => {
+            for r in &reports {
+                if let Ok((src, _)) = &r.outcome {
+                    println!("{}", json!(report::buildkit_json(&r.file, src, &r.checks))?);
+                }
+            }
+        }
     }
+    let build_n: usize = reports.iter().map(|r| r.checks.len()).sum();
     let failed = reports.iter().any(|r| r.outcome.is_err());
     Ok(if failed {
         ExitCode::from(2)
-    } else if findings(&reports).next().is_some() {
+    } else if findings(&reports).next().is_some() || build_n > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -105,6 +125,7 @@ fn print_text(reports: &[FileReport]) {
     for r in reports {
         if let Ok((src, report)) = &r.outcome {
             print!("{}", report::text(&r.file, src, report));
+            print!("{}", report::checks_text(&r.file, &r.checks));
         }
     }
     let failed = reports.iter().filter(|r| r.outcome.is_err()).count();
@@ -115,12 +136,19 @@ fn print_text(reports: &[FileReport]) {
         format!("; {failed} file{} could not be checked", plural(failed))
     };
     let findings_n = findings(reports).count();
-    if findings_n == 0 {
+    let build_n: usize = reports.iter().map(|r| r.checks.len()).sum();
+    let build_note = match build_n {
+        0 => String::new(),
+        n => format!("; {n} BuildKit build check warning{}", plural(n)),
+    };
+    if findings_n == 0 && build_n > 0 {
+        println!("no tip findings in {files_n} file{}{build_note}{failed_note}", plural(files_n));
+    } else if findings_n == 0 {
         println!("no findings in {files_n} file{}{failed_note}", plural(files_n));
     } else {
         let fixable = findings(reports).filter(|f| f.fix.is_some()).count();
         println!(
-            "{findings_n} finding{} ({fixable} with a fix: run `layerlab fix`){failed_note}",
+            "{findings_n} finding{} ({fixable} with a fix: run `layerlab fix`){build_note}{failed_note}",
             plural(findings_n)
         );
     }
@@ -130,7 +158,8 @@ fn json_reports(reports: &[FileReport]) -> Vec<serde_json::Value> {
     reports
         .iter()
         .map(|r| match &r.outcome {
-            Ok((_, rep)) => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics }),
+            Ok((_, rep)) if r.checks.is_empty() => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics }),
+            Ok((_, rep)) => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics, "buildChecks": r.checks }),
             Err(e) => serde_json::json!({ "file": r.file, "error": e }),
         })
         .collect()

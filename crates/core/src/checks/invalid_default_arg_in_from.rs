@@ -1,0 +1,64 @@
+//! InvalidDefaultArgInFrom: a FROM whose image, with the global ARGs'
+//! defaults, is empty or no valid image name.
+//!
+//! **What it reports**: `FROM $IMAGE` (or `FROM repo:${TAG}`, …) where
+//! expanding the global ARGs with their default values alone gives an empty
+//! or invalid reference: an ARG without a default, or a default that does
+//! not make a name (`dockerfile2llb/convert.go`,
+//! `validateBaseImagesWithDefaultArgs`).
+//!
+//! **Why**: a plain `docker build` without `--build-arg` then fails; a
+//! default that builds keeps the file usable as is.
+//!
+//! **Example**: ❌ `ARG TAG` then `FROM alpine:$TAG` ✅ `ARG TAG=3.20` then
+//! `FROM alpine:$TAG`.
+
+use super::Cx;
+use crate::syntax::shell::{expand_limited, Limits};
+use crate::syntax::Command;
+
+pub const NAME: &str = "InvalidDefaultArgInFrom";
+pub const DESCRIPTION: &str = "Default value for global ARG results in an empty or invalid base image name";
+pub const URL: &str = "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/";
+
+/// The global ARGs with their defaults, each default expanded with the ones
+/// before it (`None`: declared without a default).
+pub fn global_defaults(cx: &Cx) -> Vec<(String, Option<String>)> {
+    let df = cx.df;
+    let mut env: Vec<(String, Option<String>)> = Vec::new();
+    let mut limits = Limits {
+        max_len: 1 << 20,
+        budget: 1 << 24,
+    };
+    for &i in &df.global_args {
+        let Command::Arg { args } = &df.instructions[i].command else { continue };
+        for a in args {
+            let value = a.default.as_ref().map(|d| {
+                let look = |n: &str| env.iter().rev().find(|(k, _)| k == n).and_then(|(_, v)| v.clone());
+                expand_limited(d, df.escape, &look, &mut limits).map_or_else(|_| d.clone(), |(v, _)| v)
+            });
+            env.push((a.name.clone(), value));
+        }
+    }
+    env
+}
+
+pub fn check(cx: &mut Cx) {
+    let df = cx.df;
+    let env = global_defaults(cx);
+    let look = |n: &str| env.iter().rev().find(|(k, _)| k == n).and_then(|(_, v)| v.clone());
+    let mut limits = Limits {
+        max_len: 1 << 20,
+        budget: 1 << 24,
+    };
+    for st in &df.stages {
+        let ins = &df.instructions[st.from];
+        let Command::From { image, .. } = &ins.command else { continue };
+        let Ok((name, _)) = expand_limited(image, df.escape, &look, &mut limits) else {
+            continue;
+        };
+        if !super::reference::is_valid(&name) {
+            cx.report(ins, format!("Default value for ARG {image} results in empty or invalid base image name"));
+        }
+    }
+}
