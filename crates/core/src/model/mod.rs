@@ -140,7 +140,8 @@ pub struct Inputs {
     /// Working directory and user the step runs with.
     pub workdir: String,
     pub user: Option<String>,
-    /// `COPY --link`: the copy does not depend on earlier layers.
+    /// `COPY --link` that BuildKit reuses after a change below it (the copy
+    /// does not depend on earlier layers; see [`link_is_reused`]).
     pub link: bool,
 }
 
@@ -762,6 +763,15 @@ fn add_read(reads: &mut Vec<usize>, read_by: &mut [usize], reader: usize, s: usi
     }
 }
 
+/// Whether BuildKit reuses a `COPY --link` when a layer below it changes.
+/// Measured on Docker 28.5 (tests/buildkit/scenarios/copy-link-chmod): a
+/// linked copy with `--chmod` (`755`, `0755`) reruns; a plain one, or one
+/// with a numeric `--chown` or `--exclude`, is reused. (A `--chown` by user
+/// name is not measured: that build failed on the stub image.)
+pub fn link_is_reused(c: &CopyArgs) -> bool {
+    c.chmod.is_none()
+}
+
 fn copy_inputs(
     c: &CopyArgs,
     esc: char,
@@ -769,7 +779,7 @@ fn copy_inputs(
     inputs: &mut Inputs,
     read: &mut dyn FnMut(usize),
 ) -> (f64, Churn) {
-    inputs.link = c.link;
+    inputs.link = c.link && link_is_reused(c);
     for s in c.sources.iter().chain(std::iter::once(&c.dest)) {
         inputs.expands.extend(referenced_vars(s, esc));
     }

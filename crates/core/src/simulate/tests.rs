@@ -441,3 +441,17 @@ fn a_stage_built_from_another_inherits_its_build_args() {
         "RUN echo runtime: VERSION changed (the build args of stage `base` are in the environment of the stages built FROM it)"
     );
 }
+
+/// Measured on Docker 28.5 (tests/buildkit/scenarios/copy-link-chmod): a
+/// `COPY --link --chmod` reruns after a change below it; without `--chmod`
+/// (or with a numeric `--chown`) the linked copy is reused.
+#[test]
+fn linked_copy_with_chmod_is_not_reused() {
+    let src = "FROM alpine\nRUN echo one > /one\nCOPY --link --chmod=755 s/ /a/\nCOPY --link s/ /b/\nCOPY --link --chown=1000:1000 s/ /c/\nCOPY --link --chmod=0755 s/a /d/a\nRUN x\n";
+    let opts = Options {
+        previous: Some(src.into()),
+        ..Options::default()
+    };
+    let s = sim_ctx(&src.replace("one >", "two >"), &[], &BuildContext::default(), &opts);
+    assert_eq!(pattern(&s), "CRRCCRR");
+}

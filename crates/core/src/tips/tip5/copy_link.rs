@@ -34,7 +34,7 @@
 //! frontend (Docker 20.10 without `# syntax=`) reject the flag.
 
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, TextEdit};
+use crate::edit::{Applicability, Fix, TextEdit};
 use crate::syntax::Command;
 
 pub const META: RuleMeta = RuleMeta {
@@ -55,6 +55,11 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             continue;
         };
         if c.link || c.from.is_none() || !c.dest.starts_with('/') || c.parents {
+            continue;
+        }
+        // With --chmod, BuildKit reruns even a linked copy after a change
+        // below it (measured on Docker 28.5): --link would not be reused.
+        if !crate::model::link_is_reused(c) {
             continue;
         }
         let mut f = cx.finding(
