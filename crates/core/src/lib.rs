@@ -1,12 +1,18 @@
 //! Layerlab's pure core: text in, values out.
 //!
-//! The pipeline runs one way: **parse → model → analyze (tips) → simulate → fix**.
+//! The pipeline runs one way: **parse (`syntax`) → model → simulate → tips
+//! (the rules, which ask the simulator) → fix (the optimizer, which runs the
+//! rules)**, with `edit` (the fix types the rules build) and `glob` below
+//! the model. `tests/layering.rs` fails on any `crate::` path that points up
+//! this order.
 //! This crate does no IO and depends on no web crate; the playground (wasm),
 //! the CLI and the tests all call it.
 
 pub mod buildlog;
 pub mod checks;
+pub mod edit;
 pub mod fix;
+pub mod glob;
 pub mod lessons;
 pub mod model;
 pub mod num;

@@ -246,9 +246,9 @@ pub fn is_manifest(path: &str) -> bool {
     let named = |base: &str| {
         MANIFESTS.iter().any(|m| {
             if m.contains('/') {
-                crate::simulate::glob::matches(m, name)
+                crate::glob::matches(m, name)
             } else {
-                crate::simulate::glob::matches(m, base)
+                crate::glob::matches(m, base)
             }
         })
     };
@@ -263,7 +263,7 @@ pub fn is_manifest(path: &str) -> bool {
         && MANIFESTS
             .iter()
             .filter(|m| !m.contains(['*', '/']))
-            .any(|m| crate::simulate::glob::matches(base, m))
+            .any(|m| crate::glob::matches(base, m))
 }
 
 /// Whether a COPY source is a tree of the project's code: a directory or

@@ -3,7 +3,7 @@
 //! cleaned paths relative to the context root, and a pattern that matches a
 //! directory excludes everything in it.
 
-use super::glob;
+use crate::glob;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DockerIgnore {

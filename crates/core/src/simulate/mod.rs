@@ -45,7 +45,7 @@
 //! its destination when its sources changed.
 
 pub mod dockerignore;
-pub mod glob;
+pub use crate::glob;
 pub mod log;
 
 use serde::Serialize;

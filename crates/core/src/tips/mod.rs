@@ -23,7 +23,7 @@ pub mod util;
 
 use serde::Serialize;
 
-use crate::fix::Fix;
+use crate::edit::Fix;
 use crate::model::BuildModel;
 use crate::simulate::BuildContext;
 use crate::syntax::{Dockerfile, LineIndex, Position, Span};
@@ -233,7 +233,7 @@ pub fn check(src: &str, context: &BuildContext, opts: &CheckOptions) -> Report {
         let budget = savings_budget(src.len());
         for f in findings.iter_mut().filter(|f| f.fix.is_some()).take(budget) {
             if let Some(fix) = &f.fix {
-                let (fixed, _) = crate::fix::apply_edits(src, &fix.edits);
+                let (fixed, _) = crate::edit::apply_edits(src, &fix.edits);
                 let mut ctx2 = context.clone();
                 if let Some(di) = fix.files.iter().find(|n| n.path == ".dockerignore") {
                     ctx2.dockerignore = Some(di.content.clone());

@@ -240,7 +240,7 @@ fn apt_update_merge_keeps_the_install() {
             ..CheckOptions::default()
         },
     );
-    let (fixed, _) = crate::fix::apply_edits(src, &r.findings[0].fix.as_ref().expect("fix").edits);
+    let (fixed, _) = crate::edit::apply_edits(src, &r.findings[0].fix.as_ref().expect("fix").edits);
     assert_eq!(fixed, "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update && apt-get install -y curl\nRUN make\n");
     // Through the optimizer too, with the code copied first: no install is lost.
     let src = "FROM debian:bookworm\nWORKDIR /opt\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
@@ -261,7 +261,7 @@ fn reorder_moves_system_packages_above_the_code() {
         .iter()
         .find(|f| f.code == "LL201")
         .expect("LL201");
-    let (fixed, _) = crate::fix::apply_edits(src, &f.fix.as_ref().unwrap().edits);
+    let (fixed, _) = crate::edit::apply_edits(src, &f.fix.as_ref().unwrap().edits);
     assert_eq!(fixed, "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5\nCOPY . .\nCMD [\"python\", \"app.py\"]\n");
     // Past a RUN it may depend on, or an ENV: still a cost (BuildKit re-runs
     // it), reported with the reason there is no fix.
@@ -365,7 +365,7 @@ fn broad_copy_split_covers_every_ecosystem() {
             .findings
             .first()
             .unwrap_or_else(|| panic!("no LL301 for {install}"));
-        let (fixed, _) = crate::fix::apply_edits(&src, &f.fix.as_ref().expect("fix").edits);
+        let (fixed, _) = crate::edit::apply_edits(&src, &f.fix.as_ref().expect("fix").edits);
         let dest = if expect.ends_with('/') { "" } else { " ./" };
         let want = format!("FROM {image}\nWORKDIR /app\nCOPY {expect}{dest}\nRUN {install}\nCOPY . .\nCMD [\"run\"]\n");
         assert_eq!(fixed, want, "{install}");
@@ -385,7 +385,7 @@ fn broad_copy_split_covers_every_ecosystem() {
             ..CheckOptions::default()
         },
     );
-    let (fixed, _) = crate::fix::apply_edits(src, &r.findings[0].fix.as_ref().unwrap().edits);
+    let (fixed, _) = crate::edit::apply_edits(src, &r.findings[0].fix.as_ref().unwrap().edits);
     assert!(
         fixed.contains("COPY package.json ./\nRUN npm ci\nCOPY . .\n"),
         "{fixed}"

@@ -171,7 +171,7 @@ pub fn run_command_span(ins: &Instruction) -> Span {
 /// stays last. `None` when the command text does not end in a command (it
 /// ends in `;`, `&`, `|`, an open quote, or has a heredoc), where `&&`
 /// would not parse or would land inside the quote.
-pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: bool) -> Option<crate::fix::TextEdit> {
+pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: bool) -> Option<crate::edit::TextEdit> {
     use super::script::{pieces, Piece};
     if !ins.heredocs.is_empty() {
         return None;
@@ -191,31 +191,31 @@ pub fn append_command(cx: &super::Ctx, ins: &Instruction, cmd: &str, own_line: b
     if let Some(Piece::Comment(c)) = ps.get(last + 1) {
         if !cx.src[end..c.start as usize].contains('\n') {
             // `… curl # note` → `… curl && cmd # note`
-            let edit = crate::fix::TextEdit::insert(c.start as usize, format!("&& {cmd} "));
-            return checked(cx, ins, edit, &crate::fix::CommandChanges::adds(cmd));
+            let edit = crate::edit::TextEdit::insert(c.start as usize, format!("&& {cmd} "));
+            return checked(cx, ins, edit, &crate::edit::CommandChanges::adds(cmd));
         }
     }
     let text = if own_line {
         format!(
             "{}{}&& {cmd}",
-            crate::fix::continuation(cx.src, cx.df.escape),
+            crate::edit::continuation(cx.src, cx.df.escape),
             continuation_indent(cx.src, ins)
         )
     } else {
         format!(" && {cmd}")
     };
-    checked(cx, ins, crate::fix::TextEdit::insert(end, text), &crate::fix::CommandChanges::adds(cmd))
+    checked(cx, ins, crate::edit::TextEdit::insert(end, text), &crate::edit::CommandChanges::adds(cmd))
 }
 
 /// `edit` if the fix contract's own reader agrees it changes the RUN's
-/// commands only as `declared` ([`crate::fix::invariants::run_keeps_commands`]).
+/// commands only as `declared` ([`crate::edit::invariants::run_keeps_commands`]).
 pub fn checked(
     cx: &super::Ctx,
     ins: &Instruction,
-    edit: crate::fix::TextEdit,
-    declared: &crate::fix::CommandChanges,
-) -> Option<crate::fix::TextEdit> {
-    crate::fix::invariants::run_keeps_commands(cx.src, cx.df.escape, ins, std::slice::from_ref(&edit), declared)
+    edit: crate::edit::TextEdit,
+    declared: &crate::edit::CommandChanges,
+) -> Option<crate::edit::TextEdit> {
+    crate::edit::invariants::run_keeps_commands(cx.src, cx.df.escape, ins, std::slice::from_ref(&edit), declared)
         .then_some(edit)
 }
 

@@ -44,7 +44,7 @@
 //! it is marked unsafe because it adds a file the project may not want.
 
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, NewFile};
+use crate::edit::{Applicability, Fix, NewFile};
 use crate::model::shell;
 use crate::syntax::Command;
 

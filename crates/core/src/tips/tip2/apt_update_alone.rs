@@ -30,7 +30,7 @@
 //! Otherwise no fix is offered.
 
 use super::super::{Ctx, Finding, Label, RuleMeta};
-use crate::fix::{line_range, Applicability, Fix, TextEdit};
+use crate::edit::{line_range, Applicability, Fix, TextEdit};
 use crate::model::{shell, Action, Manager, StepKind};
 use crate::syntax::Command;
 

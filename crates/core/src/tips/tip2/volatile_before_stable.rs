@@ -63,7 +63,7 @@
 //! environment. No fix when the ARG declares several variables.
 
 use super::super::{Ctx, Finding, Label, RuleMeta};
-use crate::fix::{line_range, Applicability, Fix};
+use crate::edit::{line_range, Applicability, Fix};
 use crate::model::{shell, Action, Churn, Source, Step, StepKind};
 use crate::syntax::{Command, Instruction, MountType};
 
@@ -570,14 +570,14 @@ fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) ->
     if between.iter().all(|(_, i)| carried.iter().any(|c| std::ptr::eq(*c, *i))) {
         return Err(format!("{name} is already just above its first use"));
     }
-    let nl = crate::fix::newline(cx.src);
+    let nl = crate::edit::newline(cx.src);
     let mut block = String::new();
     let mut edits = Vec::new();
     for c in &carried {
         let r = line_range(cx.src, c.span);
         block.push_str(r.text(cx.src).trim_end_matches(['\r', '\n']));
         block.push_str(nl);
-        edits.push(crate::fix::TextEdit::delete(r));
+        edits.push(crate::edit::TextEdit::delete(r));
     }
     let (title, at) = match use_at {
         Some(u) => {
@@ -596,7 +596,7 @@ fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) ->
             (format!("Move the ARG {name} to the end of its stage (no step uses it)"), end)
         }
     };
-    edits.push(crate::fix::TextEdit::insert(at, block));
+    edits.push(crate::edit::TextEdit::insert(at, block));
     Ok(Fix {
         title,
         applicability: if unsafe_reason.is_some() { Applicability::Unsafe } else { Applicability::Safe },
@@ -723,7 +723,7 @@ fn safe_move(cx: &Ctx, st: &crate::model::StageModel, s: usize, to: usize) -> Re
     Ok(Fix {
         title: format!("Move line {} above line {}", step.line, cx.model.steps[to].line),
         applicability: Applicability::Safe,
-        edits: crate::fix::move_lines(cx.src, line_range(cx.src, ins.span), line_range(cx.src, target.span).start as usize),
+        edits: crate::edit::move_lines(cx.src, line_range(cx.src, ins.span), line_range(cx.src, target.span).start as usize),
         files: Vec::new(),
         commands: Default::default(),
     })
@@ -792,7 +792,7 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
             f.fix = Some(Fix {
                 title: format!("Move line {} above line {}", sj.line, volatile.line),
                 applicability: Applicability::Safe,
-                edits: crate::fix::move_lines(cx.src, moved, at),
+                edits: crate::edit::move_lines(cx.src, moved, at),
                 files: Vec::new(),
                 commands: Default::default(),
             });
@@ -804,7 +804,7 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
 #[cfg(test)]
 mod tests {
     use crate::fix::optimize::{optimize, OptimizeOptions};
-    use crate::fix::Applicability;
+    use crate::edit::Applicability;
     use crate::simulate::BuildContext;
     use crate::tips::{check, CheckOptions, Finding};
 

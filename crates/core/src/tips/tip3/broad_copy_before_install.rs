@@ -108,7 +108,7 @@ use super::deps::{
     copy_lines, entries, kind, manifests_for, ops_before, satisfied, subcommand,
     written_commands, Copied, Kind,
 };
-use crate::fix::{line_range, newline, Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{line_range, newline, Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Manager, PackageOp, Step};
 use crate::syntax::Command;
 
@@ -709,7 +709,7 @@ fn move_after(src: &str, copies: &[Copied], to: usize) -> Vec<TextEdit> {
             edits.push(TextEdit::delete(block));
             edits.push(TextEdit::insert(to, format!("{nl}{text}")));
         } else {
-            edits.extend(crate::fix::move_lines(src, block, to));
+            edits.extend(crate::edit::move_lines(src, block, to));
         }
     }
     edits

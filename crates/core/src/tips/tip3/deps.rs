@@ -589,7 +589,7 @@ pub fn delete_group(
     ins: &Instruction,
     written: &[Written],
     group: std::ops::RangeInclusive<usize>,
-) -> Option<crate::fix::TextEdit> {
+) -> Option<crate::edit::TextEdit> {
     let (m, n) = (*group.start(), *group.end());
     let esc = cx.df.escape;
     let cmd = super::super::util::run_command_span(ins);
@@ -627,8 +627,8 @@ pub fn delete_group(
                 .replace(&format!("{esc}\n"), " ")
         })
         .collect();
-    let edit = crate::fix::TextEdit::delete(span);
-    let declared = crate::fix::CommandChanges {
+    let edit = crate::edit::TextEdit::delete(span);
+    let declared = crate::edit::CommandChanges {
         removed,
         ..Default::default()
     };

@@ -38,7 +38,7 @@
 //! for its version, say) would be left out, so the fix is unsafe.
 
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, Fix, NewFile};
+use crate::edit::{Applicability, Fix, NewFile};
 use crate::model::{is_tree, Source, StepKind};
 
 pub const META: RuleMeta = RuleMeta {

@@ -25,7 +25,7 @@
 
 use super::super::util::{has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::Applicability;
+use crate::edit::Applicability;
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {

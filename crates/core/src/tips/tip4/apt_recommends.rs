@@ -28,7 +28,7 @@
 //! the image still works.
 
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::Applicability;
+use crate::edit::Applicability;
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {

@@ -50,7 +50,7 @@
 
 use super::super::util::find_op;
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager, PackageOp, Step};
 use crate::syntax::Command;
 
@@ -141,7 +141,9 @@ fn bundle_without(script: &str) -> bool {
     crate::model::shell::commands(script).iter().any(|c| {
         matches!(c.program_name(), "bundle" | "bundler")
             && c.args().first().is_some_and(|a| a == "config")
-            && c.args().iter().any(|a| a == "without" || a.starts_with("--without"))
+            && c.args()
+                .iter()
+                .any(|a| a == "without" || a.starts_with("--without"))
     })
 }
 
@@ -234,7 +236,9 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
         let script = super::super::util::run_script(ins);
         without = without || bundle_without(&script);
         let env_has = |name: &str| {
-            env_of(cx, &steps, k, name) || (name == "BUNDLE_WITHOUT" && without) || script.contains(&format!("{name}="))
+            env_of(cx, &steps, k, name)
+                || (name == "BUNDLE_WITHOUT" && without)
+                || script.contains(&format!("{name}="))
         };
         for op in step
             .packages
@@ -254,7 +258,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             } else {
                 format!(
                     "in stage `{}`, which the final image is built on",
-                    cx.model.stages[step.stage].name.clone().unwrap_or_else(|| step.stage.to_string())
+                    cx.model.stages[step.stage]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| step.stage.to_string())
                 )
             };
             let mut f = cx.finding(
@@ -307,9 +314,13 @@ fn copied_dev_dependencies(cx: &Ctx, final_steps: &[&Step]) -> Vec<Finding> {
                     let env_has = |name: &str| env_of(cx, &steps, k, name);
                     dev_problem(o, &env_has)?;
                     let at = format!("{}/{dir}", s.inputs.workdir.trim_end_matches('/'));
-                    let covered = from_abs.is_empty() || at == from_abs || at.starts_with(&format!("{from_abs}/"));
+                    let covered = from_abs.is_empty()
+                        || at == from_abs
+                        || at.starts_with(&format!("{from_abs}/"));
                     let pruned = steps[k + 1..].iter().any(|p| prunes(cx, p, o.manager))
-                        || final_steps[c + 1..].iter().any(|p| prunes(cx, p, o.manager));
+                        || final_steps[c + 1..]
+                            .iter()
+                            .any(|p| prunes(cx, p, o.manager));
                     (covered && !pruned).then_some((s, o, dir))
                 })
             });
@@ -400,7 +411,7 @@ mod tests {
     fn the_fix_adds_the_flag_in_the_final_stage_only() {
         let src = "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
         let f = &ll404(src)[0];
-        let (out, _) = crate::fix::apply_edits(src, &f.fix.as_ref().expect("fix").edits);
+        let (out, _) = crate::edit::apply_edits(src, &f.fix.as_ref().expect("fix").edits);
         assert_eq!(out, "FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n");
         let src = "FROM node:20 AS builder\nRUN pnpm i\nFROM builder AS prod\nCMD [\"pnpm\", \"start\"]\n";
         let f = &ll404(src)[0];

@@ -27,7 +27,7 @@
 
 use super::super::util::{append_command, find_words, has_cache_mount_for, run_script};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix};
+use crate::edit::{Applicability, CommandChanges, Fix};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {

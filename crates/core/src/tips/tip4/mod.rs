@@ -8,7 +8,7 @@ pub mod package_cache_kept;
 pub mod toolchain_in_final_stage;
 
 use super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{PackageOp, Step};
 use crate::syntax::Instruction;
 

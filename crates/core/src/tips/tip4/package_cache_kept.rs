@@ -32,7 +32,7 @@
 
 use super::super::util::{append_command, find_words, has_cache_mount_for};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -61,9 +61,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 )
                 .unwrap_or(ins.span);
                 let mut f = cx.finding(&META, span, "the apt package lists stay in this layer: remove /var/lib/apt/lists/* in the same RUN (or use a cache mount)".to_string());
-                if let Some(edit) =
-                    append_command(cx, ins, "rm -rf /var/lib/apt/lists/*", true)
-                {
+                if let Some(edit) = append_command(cx, ins, "rm -rf /var/lib/apt/lists/*", true) {
                     f.fix = Some(Fix {
                         title: "Remove the apt lists in the same RUN".into(),
                         applicability: Applicability::Safe,

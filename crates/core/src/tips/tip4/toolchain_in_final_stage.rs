@@ -171,7 +171,11 @@ fn removed_in_run(cmds: &[SimpleCommand]) -> Option<Vec<String>> {
     for c in cmds {
         let name = c.program_name();
         let args = c.args();
-        let sub = args.iter().find(|a| !a.starts_with('-')).map(String::as_str).unwrap_or("");
+        let sub = args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .unwrap_or("");
         let names = || -> Vec<String> {
             let mut out = Vec::new();
             let mut skip = false;
@@ -212,7 +216,10 @@ fn removed_in_run(cmds: &[SimpleCommand]) -> Option<Vec<String>> {
             }
             ("apt-mark", "auto") => marked_auto = true,
             ("apt-get" | "apt" | "aptitude", "purge" | "remove" | "autoremove") => {
-                let auto = sub == "autoremove" || args.iter().any(|a| a == "--auto-remove" || a == "--autoremove");
+                let auto = sub == "autoremove"
+                    || args
+                        .iter()
+                        .any(|a| a == "--auto-remove" || a == "--autoremove");
                 if auto && marked_auto {
                     return None;
                 }
@@ -270,7 +277,10 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
                 let whose = if st == final_stage {
                     "the final image".to_string()
                 } else {
-                    let name = cx.model.stages[st].name.clone().unwrap_or_else(|| st.to_string());
+                    let name = cx.model.stages[st]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| st.to_string());
                     format!("stage `{name}`, which the final stage `{final_name}` is built on,")
                 };
                 let mut f = cx.finding(&META, ins.span, format!("{whose} keeps build tools ({}): build in a separate stage and copy only the result, or remove them in the same RUN", tools.join(", ")));

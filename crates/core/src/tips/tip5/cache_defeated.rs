@@ -31,7 +31,7 @@
 
 use super::super::util::{cache_targets, find_words};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::paths_overlap;
 use crate::syntax::{Command, Span};
 

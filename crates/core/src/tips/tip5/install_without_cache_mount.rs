@@ -41,7 +41,7 @@
 
 use super::super::util::{flag_insert_point, has_cache_mount_for};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{continuation, Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{continuation, Applicability, CommandChanges, Fix, TextEdit};
 use crate::model::{Action, Manager};
 
 /// Keeps downloaded .debs for the cache mount: the image's docker-clean

@@ -27,7 +27,7 @@
 //! (Builders without access to Docker Hub need the frontend image mirrored.)
 
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::fix::{newline, Applicability, Fix, TextEdit};
+use crate::edit::{newline, Applicability, Fix, TextEdit};
 use crate::syntax::{Command, Span};
 
 pub const META: RuleMeta = RuleMeta {

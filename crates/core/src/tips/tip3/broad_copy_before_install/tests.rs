@@ -1,7 +1,7 @@
 //! LL301's pass/fail vectors and the exact text of its fixes.
 
 use crate::fix::optimize::{optimize, OptimizeOptions};
-use crate::fix::Applicability;
+use crate::edit::Applicability;
 use crate::simulate::BuildContext;
 use crate::tips::{check, CheckOptions, Finding};
 
@@ -398,7 +398,7 @@ fn every_fix_keeps_the_text_contract() {
     for src in srcs {
         for f in ll301(src, &BuildContext::default()) {
             let fix = f.fix.expect("a fix");
-            crate::fix::invariants::check_fix(src, &fix).unwrap_or_else(|e| panic!("{src}: {e}"));
+            crate::edit::invariants::check_fix(src, &fix).unwrap_or_else(|e| panic!("{src}: {e}"));
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Path patterns as Docker uses them: Go's `filepath.Match` (`*`, `?`,
 //! `[a-z]`, `[^a]`, `\` escapes; `*` never crosses `/`) plus `**` for any
 //! number of directories (moby/patternmatcher, used by `.dockerignore`).
+//!
+//! Below the model in the pipeline: the model prices `COPY` globs with it,
+//! the simulator and `.dockerignore` match paths with it.
 
 /// Whether `pattern` matches the whole of `path`.
 pub fn matches(pattern: &str, path: &str) -> bool {

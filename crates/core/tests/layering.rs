@@ -1,0 +1,168 @@
+//! The core's pipeline, enforced: a module may use only modules of a lower
+//! layer (`use crate::…` and `crate::…` paths in its non-test code). The
+//! layers, lowest first, as ARCHITECTURE.md draws them:
+//!
+//! 0. `num`, `sort`: small utilities.
+//! 1. `syntax` (the parser), `glob` (Docker's path patterns), `buildlog`
+//!    (BuildKit's progress log).
+//! 2. `edit`: text edits and the fix types the rules build.
+//! 3. `model`: what each step reads, runs and costs.
+//! 4. `simulate`: BuildKit's cache rules.
+//! 5. `tips`: the rules (they ask the simulator what a change reruns).
+//! 6. `fix` (the optimizer, which runs the rules), `checks` (BuildKit's
+//!    build checks), `outline`.
+//! 7. `lessons`: the workshop's goals, measured with all of the above.
+//!
+//! Why a test and not a crate per stage (typst's layout, which the issue
+//! prefers): the stages share one `Span`/`Diagnostic` vocabulary and the
+//! playground builds one wasm from them; splitting is open work, and this
+//! test already fails on any back edge, so the split can follow the same
+//! lines without surprises.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+const LAYERS: &[&[&str]] = &[
+    &["num", "sort"],
+    &["syntax", "glob", "buildlog"],
+    &["edit"],
+    &["model"],
+    &["simulate"],
+    &["tips"],
+    &["fix", "checks", "outline"],
+    &["lessons"],
+];
+
+fn layer(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+/// `crate::X` names that lib.rs re-exports from a module.
+fn reexported_from(name: &str) -> Option<&'static str> {
+    const SYNTAX: &[&str] = &[
+        "parse", "Command", "Diagnostic", "Directive", "Dockerfile", "Flag", "Heredoc",
+        "Instruction", "LineIndex", "Position", "Severity", "Span", "Spanned", "Stage",
+    ];
+    if SYNTAX.contains(&name) {
+        Some("syntax")
+    } else if name == "outline" || name == "OutlineItem" {
+        Some("outline")
+    } else {
+        None
+    }
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The top-level modules `code` names through `crate::`.
+fn used_modules(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    for (i, _) in code.match_indices("crate::") {
+        // `$crate::` in a macro, or a path such as `layerlab_crate::`.
+        if code[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$') {
+            continue;
+        }
+        let rest = &code[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            // `use crate::{a::b, c}`: the first name of each item.
+            let mut depth = 0;
+            let mut item_start = true;
+            for (k, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => item_start = true,
+                    c if item_start && (c.is_alphanumeric() || c == '_') => {
+                        out.insert(ident(&group[k..]));
+                        item_start = false;
+                    }
+                    _ => {}
+                }
+            }
+        } else {
+            out.insert(ident(rest));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_module_uses_one_above_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    all.sort();
+    let mut violations = Vec::new();
+    let mut edges = BTreeSet::new();
+    for path in &all {
+        let rel = path.strip_prefix(&src).unwrap();
+        let module = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
+        if module == "lib" || rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // Test code may reach anything: cut the file at its test module.
+        // Comments (docs may point up the pipeline) are not edges.
+        let code: String = text
+            .split("\n#[cfg(test)]\n")
+            .next()
+            .unwrap_or("")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let Some(own) = layer(&module) else {
+            violations.push(format!("{}: module `{module}` has no layer in LAYERS", rel.display()));
+            continue;
+        };
+        for used in used_modules(&code) {
+            let used = reexported_from(&used).map(str::to_string).unwrap_or(used);
+            if used == module {
+                continue;
+            }
+            edges.insert(format!("{module} -> {used}"));
+            match layer(&used) {
+                None => violations.push(format!("{}: uses `crate::{used}`, which has no layer", rel.display())),
+                Some(l) if l >= own => violations.push(format!(
+                    "{}: `{module}` (layer {own}) uses `{used}` (layer {l})",
+                    rel.display()
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "the pipeline has back edges:\n  {}\nedges: {edges:?}",
+        violations.join("\n  ")
+    );
+}
+
+#[test]
+fn the_reader_sees_grouped_and_plain_paths() {
+    let code = "use crate::{model::Step, syntax::{Span, Command}};\nfn f() { crate::sort::sort_by(); $crate::x; other_crate::y; }";
+    let got: Vec<String> = used_modules(code).into_iter().collect();
+    assert_eq!(got, ["model", "sort", "syntax"]);
+}
