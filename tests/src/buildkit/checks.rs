@@ -14,8 +14,8 @@
 //! There is no registry here, and BuildKit runs most rules (LegacyKeyValueFormat,
 //! SecretsUsedInArgOrEnv on ENV, UndefinedVar, …) only once every base image
 //! has resolved, while it dispatches the instructions. So before each check
-//! every base image the file names (expanded with its global ARGs'
-//! defaults) is tagged locally as one stub image (busybox, `images.rs`):
+//! every image the file names (FROM, `COPY --from`, `RUN --mount=from=`,
+//! expanded with its global ARGs' defaults) is tagged locally as one stub image (busybox, `images.rs`):
 //! BuildKit then resolves them all and runs every rule. Rules that read a
 //! base image's own config (UndefinedVar on a variable the real image sets)
 //! see the stub's, which Layerlab does not model; a file that needs build
@@ -55,19 +55,37 @@ pub fn base_images(src: &str) -> Vec<String> {
     }
     let mut stages = BTreeSet::new();
     let mut out = Vec::new();
+    let add = |image: &str, stages: &BTreeSet<String>, out: &mut Vec<String>| {
+        let img = shell::expand(image, df.escape, &|n| {
+            env.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone())
+        })
+        .unwrap_or_default();
+        let lower = img.to_ascii_lowercase();
+        let index = !img.is_empty() && img.bytes().all(|b| b.is_ascii_digit());
+        if !img.is_empty() && !index && lower != "scratch" && !stages.contains(&lower) && !out.contains(&img) {
+            out.push(img);
+        }
+    };
+    // Images named by FROM, COPY --from and RUN --mount=from= all resolve.
     for ins in &df.instructions {
-        if let Command::From { image, name, .. } = &ins.command {
-            let img = shell::expand(image, df.escape, &|n| {
-                env.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone())
-            })
-            .unwrap_or_default();
-            let lower = img.to_ascii_lowercase();
-            if !img.is_empty() && lower != "scratch" && !stages.contains(&lower) && !out.contains(&img) {
-                out.push(img);
+        match &ins.command {
+            Command::From { image, name, .. } => {
+                add(image, &stages, &mut out);
+                if let Some(n) = name {
+                    stages.insert(n.to_ascii_lowercase());
+                }
             }
-            if let Some(n) = name {
-                stages.insert(n.to_ascii_lowercase());
+            Command::Copy(c) | Command::Add(c) => {
+                if let Some(f) = &c.from {
+                    add(f, &stages, &mut out);
+                }
             }
+            Command::Run { mounts, .. } => {
+                for f in mounts.iter().filter_map(|m| m.from.as_deref()) {
+                    add(f, &stages, &mut out);
+                }
+            }
+            _ => {}
         }
     }
     out

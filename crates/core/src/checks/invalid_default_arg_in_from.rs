@@ -21,11 +21,27 @@ pub const NAME: &str = "InvalidDefaultArgInFrom";
 pub const DESCRIPTION: &str = "Default value for global ARG results in an empty or invalid base image name";
 pub const URL: &str = "https://docs.docker.com/go/dockerfile/rule/invalid-default-arg-in-from/";
 
-/// The global ARGs with their defaults, each default expanded with the ones
-/// before it (`None`: declared without a default).
+/// BuildKit's automatic platform ARGs, as on a linux/amd64 builder (the
+/// rig's): FROM sees them whether or not the file declares them.
+pub const PLATFORM_ARGS: &[(&str, &str)] = &[
+    ("TARGETPLATFORM", "linux/amd64"),
+    ("TARGETOS", "linux"),
+    ("TARGETARCH", "amd64"),
+    ("TARGETVARIANT", ""),
+    ("BUILDPLATFORM", "linux/amd64"),
+    ("BUILDOS", "linux"),
+    ("BUILDARCH", "amd64"),
+    ("BUILDVARIANT", ""),
+];
+
+/// The variables FROM lines see: the platform ARGs, then the global ARGs
+/// with their defaults, each default expanded with the ones before it
+/// (`None`: declared without a default; a platform ARG declared so keeps
+/// its value).
 pub fn global_defaults(cx: &Cx) -> Vec<(String, Option<String>)> {
     let df = cx.df;
-    let mut env: Vec<(String, Option<String>)> = Vec::new();
+    let mut env: Vec<(String, Option<String>)> =
+        PLATFORM_ARGS.iter().map(|(k, v)| (k.to_string(), Some(v.to_string()))).collect();
     let mut limits = Limits {
         max_len: 1 << 20,
         budget: 1 << 24,
@@ -33,10 +49,14 @@ pub fn global_defaults(cx: &Cx) -> Vec<(String, Option<String>)> {
     for &i in &df.global_args {
         let Command::Arg { args } = &df.instructions[i].command else { continue };
         for a in args {
-            let value = a.default.as_ref().map(|d| {
-                let look = |n: &str| env.iter().rev().find(|(k, _)| k == n).and_then(|(_, v)| v.clone());
-                expand_limited(d, df.escape, &look, &mut limits).map_or_else(|_| d.clone(), |(v, _)| v)
-            });
+            let value = match &a.default {
+                Some(d) => {
+                    let look = |n: &str| env.iter().rev().find(|(k, _)| k == n).and_then(|(_, v)| v.clone());
+                    Some(expand_limited(d, df.escape, &look, &mut limits).map_or_else(|_| d.clone(), |(v, _)| v))
+                }
+                None if PLATFORM_ARGS.iter().any(|(k, _)| *k == a.name) => continue,
+                None => None,
+            };
             env.push((a.name.clone(), value));
         }
     }

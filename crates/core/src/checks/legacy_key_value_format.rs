@@ -10,7 +10,7 @@
 //!
 //! **Example**: ❌ `ENV NODE_ENV production` ✅ `ENV NODE_ENV=production`.
 //!
-//! Reported once per instruction, at its lines.
+//! Reported once per instruction, at its first line (as BuildKit does).
 
 use super::Cx;
 use crate::syntax::Command;
@@ -29,7 +29,7 @@ pub fn check(cx: &mut Cx) {
         };
         if pairs.iter().any(|p| p.legacy) {
             let msg = format!("\"{name} key=value\" should be used instead of legacy \"{name} key value\" format");
-            cx.report(ins, msg);
+            cx.report_line(ins, false, msg);
         }
     }
 }

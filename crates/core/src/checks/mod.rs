@@ -18,8 +18,10 @@ mod duplicate_stage_name;
 mod from_as_casing;
 mod from_platform_flag_const_disallowed;
 mod invalid_default_arg_in_from;
+mod json_args_recommended;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
+mod multiple_instructions_disallowed;
 mod no_empty_continuation;
 mod reference;
 mod reserved_stage_name;
@@ -67,7 +69,9 @@ rules!(
     no_empty_continuation,
     duplicate_stage_name,
     reserved_stage_name,
+    json_args_recommended,
     maintainer_deprecated,
+    multiple_instructions_disallowed,
     legacy_key_value_format,
     secrets_used_in_arg_or_env,
     invalid_default_arg_in_from,
@@ -166,6 +170,21 @@ impl Cx<'_> {
         });
     }
 
+    /// Reports at one line of `ins`: its first (`last == false`) or its
+    /// last, where BuildKit reports some rules of a multi-line instruction.
+    pub fn report_line(&mut self, ins: &Instruction, last: bool, message: String) {
+        self.report(ins, message);
+        let f = self.out.last_mut().expect("just reported");
+        if last {
+            f.start = Position { line: ins.end.line, column: 1 };
+        } else {
+            f.end = Position { line: ins.start.line, column: ins.start.column.max(f.end.column) };
+            if ins.end.line != ins.start.line {
+                f.end.column = ins.start.column;
+            }
+        }
+    }
+
     /// The keyword of `ins` as written.
     pub fn keyword_text(&self, ins: &Instruction) -> &str {
         ins.keyword_span.text(self.src)
@@ -218,3 +237,60 @@ pub fn check(src: &str, opts: &ChecksOptions) -> Vec<BuildCheck> {
     run(src, &crate::syntax::parse(src), opts)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(src: &str) -> Vec<(&'static str, u32, bool)> {
+        check(src, &ChecksOptions::default()).into_iter().map(|f| (f.rule, f.start.line, f.error)).collect()
+    }
+
+    #[test]
+    fn the_check_directive_skips_and_makes_errors() {
+        let src = "FROM alpine as b\nENV A 1\n";
+        assert_eq!(rules(src), [("FromAsCasing", 1, false), ("LegacyKeyValueFormat", 2, false)]);
+        let skip = "# check=skip=FromAsCasing\n".to_string() + src;
+        assert_eq!(rules(&skip), [("LegacyKeyValueFormat", 3, false)]);
+        assert!(rules(&("# check=skip=all\n".to_string() + src)).is_empty());
+        let err = "# check=skip=LegacyKeyValueFormat;error=true\n".to_string() + src;
+        assert_eq!(rules(&err), [("FromAsCasing", 2, true)]);
+    }
+
+    #[test]
+    fn select_and_ignore_by_name_or_group() {
+        let src = "FROM alpine as b\nENV A 1\nMAINTAINER x\n";
+        let only = |sel: &[&str], ign: &[&str]| {
+            let o = ChecksOptions {
+                select: sel.iter().map(|s| s.to_string()).collect(),
+                ignore: ign.iter().map(|s| s.to_string()).collect(),
+            };
+            check(src, &o).len()
+        };
+        assert_eq!(only(&[], &[]), 3);
+        assert_eq!(only(&["buildkit"], &[]), 3);
+        assert_eq!(only(&["maintainerdeprecated"], &[]), 1);
+        assert_eq!(only(&["LL301"], &[]), 0);
+        assert_eq!(only(&[], &["buildkit"]), 0);
+        assert_eq!(only(&[], &["FromAsCasing"]), 2);
+        assert!(is_selector("BuildKit") && is_selector("JSONArgsRecommended") && !is_selector("LL301"));
+    }
+
+    #[test]
+    fn every_rule_has_buildkit_s_url() {
+        for r in RULES {
+            let c: Vec<char> = r.name.chars().collect();
+            let mut kebab = String::new();
+            for (i, &ch) in c.iter().enumerate() {
+                let after_lower = i > 0 && c[i - 1].is_ascii_lowercase();
+                let word_start = i > 0 && c[i - 1].is_ascii_uppercase() && c.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+                if ch.is_ascii_uppercase() && (after_lower || word_start) {
+                    kebab.push('-');
+                }
+                kebab.push(ch.to_ascii_lowercase());
+            }
+            assert_eq!(r.url, format!("https://docs.docker.com/go/dockerfile/rule/{kebab}/"), "{}", r.name);
+            assert!(!r.experimental);
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! NoEmptyContinuation: an empty line inside an instruction's continuations.
 //!
 //! **What it reports**: an instruction continued with the escape character
-//! over a blank line, once, at the instruction's lines.
+//! over a blank line, once, at the instruction's last line (as BuildKit
+//! does).
 //!
 //! **Why**: the blank line is silently skipped today, but BuildKit will make
 //! it an error in a future release (`parser/parser.go`, its warnings).
@@ -32,7 +33,7 @@ pub fn check(cx: &mut Cx) {
             d.next();
         }
         if hit {
-            cx.report(ins, "Empty continuation line".into());
+            cx.report_line(ins, true, "Empty continuation line".into());
         }
     }
 }

@@ -1,0 +1,53 @@
+//! `check` with BuildKit's build checks: shown after the tips, selected by
+//! name or group, and printed in Docker's own JSON shape.
+
+mod common;
+
+use common::layerlab;
+
+const SRC: &str = "FROM alpine as b\nENV A 1\nCMD [\"sh\"]\n";
+
+#[test]
+fn text_shows_build_checks_with_their_url() {
+    let (code, out, _) = layerlab(&["check", "-", "--no-context", "--select", "buildkit"], SRC.as_bytes());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("-:1:1: FromAsCasing [buildkit] 'as' and 'FROM' keywords' casing do not match\n"), "{out}");
+    assert!(out.contains("  = https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/\n"), "{out}");
+    assert!(out.ends_with("no tip findings in 1 file; 2 BuildKit build check warnings\n"), "{out}");
+}
+
+#[test]
+fn ignore_by_group_or_name() {
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--ignore", "buildkit"], SRC.as_bytes());
+    assert!(!out.contains("[buildkit]"), "{out}");
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--ignore", "FromAsCasing"], SRC.as_bytes());
+    assert!(!out.contains("FromAsCasing") && out.contains("LegacyKeyValueFormat"), "{out}");
+}
+
+#[test]
+fn buildkit_json_has_docker_s_shape() {
+    let (code, out, _) = layerlab(&["check", "-", "--no-context", "--format", "buildkit-json"], SRC.as_bytes());
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w = &v["warnings"][1];
+    assert_eq!(w["ruleName"], "LegacyKeyValueFormat");
+    assert_eq!(w["description"], "Legacy key/value format with whitespace separator should not be used");
+    assert_eq!(w["url"], "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/");
+    assert_eq!(w["detail"], "\"ENV key=value\" should be used instead of legacy \"ENV key value\" format");
+    assert_eq!(w["location"]["ranges"][0]["start"]["line"], 2);
+    assert_eq!(w["location"]["ranges"][0]["end"]["line"], 2);
+    // Docker's base64 of the same bytes.
+    assert_eq!(v["sources"][0]["data"], "RlJPTSBhbHBpbmUgYXMgYgpFTlYgQSAxCkNNRCBbInNoIl0K");
+    assert_eq!(v["sources"][0]["language"], "Dockerfile");
+}
+
+#[test]
+fn sarif_carries_the_rule_url() {
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--format", "sarif"], SRC.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &v["runs"][0];
+    let result = run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "FromAsCasing").unwrap();
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "FromAsCasing");
+    assert_eq!(rule["helpUri"], "https://docs.docker.com/go/dockerfile/rule/from-as-casing/");
+}
