@@ -357,8 +357,15 @@ pub fn run_scenario(
 ) -> Result<Vec<BuildObservation>, String> {
     let work = work_root.join(&s.name);
     let _ = fs::remove_dir_all(&work);
-    copy_tree(&s.dir.join("context"), &work.join("context"))
-        .map_err(|e| format!("{}: copying context: {e}", s.name))?;
+    // An empty context has no folder in git (a fresh clone has none).
+    let context = s.dir.join("context");
+    if context.is_dir() {
+        copy_tree(&context, &work.join("context"))
+            .map_err(|e| format!("{}: copying context: {e}", s.name))?;
+    } else {
+        fs::create_dir_all(work.join("context"))
+            .map_err(|e| format!("{}: creating an empty context: {e}", s.name))?;
+    }
     // A clean slate: no cache from other scenarios, original base images.
     daemon.run(&["builder", "prune", "--all", "--force"])?;
     let mut tags: Vec<String> = (0..s.builds())
