@@ -1153,3 +1153,42 @@ fn tip_2_shows_the_volatile_arg_and_findings_say_why_there_is_no_fix() {
         "No fix: line 3 is in stage app, which this stage builds on: install it in app above line 3 (or in a stage both build on)"
     );
 }
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn build_checks_are_listed_apart_as_docker_build_prints_them() {
+    let b = Browser::start();
+    b.open("/");
+    wait_settled(&b);
+    b.set_editor_text("FROM alpine as build\nENV A 1\nRUN echo hi\n");
+    b.wait_for("the build checks", || b.all("build-check").len() == 2);
+    let rows: Vec<(String, Option<String>)> = b
+        .all("build-check")
+        .iter()
+        .map(|e| (b.session.text(e).unwrap_or_default(), b.attr(e, "data-rule")))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "line 1 FromAsCasing: 'as' and 'FROM' keywords' casing do not match".to_string(),
+                Some("FromAsCasing".to_string())
+            ),
+            (
+                "line 2 LegacyKeyValueFormat: \"ENV key=value\" should be used instead of legacy \"ENV key value\" format".to_string(),
+                Some("LegacyKeyValueFormat".to_string())
+            ),
+        ]
+    );
+    let href = b.execute("return document.querySelector('[data-testid=build-check] a').getAttribute('href')");
+    assert_eq!(href.as_str(), Some("https://docs.docker.com/go/dockerfile/rule/from-as-casing/"));
+    assert!(b.text("build-checks").starts_with("Docker build checks (2): what `docker build` will warn about"));
+    // Hidden and shown again; the tips' findings stay.
+    b.session.click(&b.el("build-checks-toggle")).unwrap();
+    b.wait_for("the checks hidden", || b.all("build-check").is_empty());
+    b.session.click(&b.el("build-checks-toggle")).unwrap();
+    b.wait_for("the checks shown", || b.all("build-check").len() == 2);
+    // A clean file has none and no group.
+    b.set_editor_text("FROM alpine AS build\nENV A=1\nRUN echo hi\n");
+    b.wait_for("no build checks", || b.session.find("[data-testid=build-checks]").is_err());
+}

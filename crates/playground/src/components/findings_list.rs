@@ -20,10 +20,14 @@ pub struct FindingsListProps {
 #[function_component(FindingsList)]
 pub fn findings_list(props: &FindingsListProps) -> Html {
     let a = &props.analysis;
+    let checks = html! { <BuildChecks analysis={a.clone()} on_select={props.on_select.clone()} /> };
     if a.findings.is_empty() && a.df.diagnostics.is_empty() {
-        return html! { <p class="muted findings-none" data-testid="findings-none">{"No findings: this Dockerfile already follows the five tips."}</p> };
+        return html! { <>
+            <p class="muted findings-none" data-testid="findings-none">{"No findings: this Dockerfile already follows the five tips."}</p>
+            {checks}
+        </> };
     }
-    html! {
+    html! { <>
         <ul class="findings" aria-label="Findings">
             { for a.df.diagnostics.iter().take(MAX_LISTED).map(|d| {
                 let (cb, line) = (props.on_select.clone(), d.start.line);
@@ -47,5 +51,45 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
                     a.df.diagnostics.len() + a.findings.len() - MAX_LISTED)}</li>
             }
         </ul>
+        {checks}
+    </> }
+}
+
+/// Docker's build checks, as `docker build` prints them: a group of its
+/// own under the tips' findings, in its own colour, with a switch to hide
+/// them. Each links to BuildKit's page for the rule.
+#[function_component(BuildChecks)]
+fn build_checks(props: &FindingsListProps) -> Html {
+    let shown = use_state(|| true);
+    let list = &props.analysis.checks;
+    if list.is_empty() {
+        return html! {};
+    }
+    let toggle = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(!*shown))
+    };
+    html! {
+        <section class="build-checks" data-testid="build-checks" aria-label="Docker build checks">
+            <h3 class="bc-title">{format!("Docker build checks ({}): what `docker build` will warn about", list.len())}
+                {" "}<button type="button" onclick={toggle} aria-expanded={(*shown).to_string()} data-testid="build-checks-toggle">
+                    { if *shown { "Hide" } else { "Show" } }</button></h3>
+            if *shown {
+                <ul class="findings bc">
+                    { for list.iter().take(MAX_LISTED).map(|c| {
+                        let (cb, line) = (props.on_select.clone(), c.start.line);
+                        html! {
+                            <li data-testid="build-check" data-rule={c.rule}>
+                                <button type="button" class="line-btn" onclick={Callback::from(move |_| cb.emit(line))} aria-label={format!("Go to line {line}")}>{format!("line {line}")}</button>
+                                {" "}<a href={c.url} target="_blank" rel="noopener noreferrer">{c.rule}</a>{": "}{c.message.clone()}
+                            </li>
+                        }
+                    }) }
+                    if list.len() > MAX_LISTED {
+                        <li class="muted">{format!("… and {} more", list.len() - MAX_LISTED)}</li>
+                    }
+                </ul>
+            }
+        </section>
     }
 }

@@ -22,6 +22,9 @@ pub struct Analysis {
     pub df: Dockerfile,
     pub model: BuildModel,
     pub findings: Vec<Finding>,
+    /// Docker's build checks (`docker build --check`): what the user's next
+    /// build prints, a group of its own beside the five tips.
+    pub checks: Vec<layerlab_core::checks::BuildCheck>,
     pub outline: Vec<OutlineItem>,
     pub scenarios: Scenarios,
     /// (first, last) 1-based line of each instruction.
@@ -86,6 +89,7 @@ impl Analysis {
                 ..Default::default()
             },
         );
+        let checks = layerlab_core::checks::run(&source, &df, &Default::default());
         let outline = layerlab_core::outline::outline_of(&source, &df);
         let scenarios = scenarios::scenarios(&df, &model, &ctx);
         let index = LineIndex::new(&source);
@@ -101,6 +105,7 @@ impl Analysis {
             df,
             model,
             findings,
+            checks,
             outline,
             scenarios,
             lines,
