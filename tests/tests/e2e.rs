@@ -1183,6 +1183,15 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
     let href = b.execute("return document.querySelector('[data-testid=build-check] a').getAttribute('href')");
     assert_eq!(href.as_str(), Some("https://docs.docker.com/go/dockerfile/rule/from-as-casing/"));
     assert!(b.text("build-checks").starts_with("Docker build checks (2): what `docker build` will warn about"));
+    // In the gutter too, in their own colour, with BuildKit's page.
+    let marks = b.execute("return [...document.querySelectorAll('[data-testid=build-check-marker]')].map(m => [m.dataset.line, m.dataset.code, m.querySelector('a').getAttribute('href')])");
+    assert_eq!(
+        marks,
+        serde_json::json!([
+            ["1", "FromAsCasing", "https://docs.docker.com/go/dockerfile/rule/from-as-casing/"],
+            ["2", "LegacyKeyValueFormat", "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/"]
+        ])
+    );
     // Hidden and shown again; the tips' findings stay.
     b.session.click(&b.el("build-checks-toggle")).unwrap();
     b.wait_for("the checks hidden", || b.all("build-check").is_empty());

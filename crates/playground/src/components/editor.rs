@@ -233,6 +233,7 @@ fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
                 .map(|r| r.summary.to_string())
                 .unwrap_or_else(|| f.name.to_string()),
             message: f.message.clone(),
+            url: None,
         })
         .collect();
     out.extend(a.df.diagnostics.iter().map(|d| Marker {
@@ -241,6 +242,16 @@ fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
         tip: 0,
         title: "Syntax".into(),
         message: d.message.clone(),
+        url: None,
+    }));
+    // Docker's build checks: tip 0, BuildKit's rule name and page.
+    out.extend(a.checks.iter().map(|c| Marker {
+        line: c.start.line,
+        code: c.rule,
+        tip: 0,
+        title: c.description.to_string(),
+        message: c.message.clone(),
+        url: Some(c.url),
     }));
     out.into_iter().map(Rc::new).collect()
 }

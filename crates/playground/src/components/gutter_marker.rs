@@ -15,6 +15,8 @@ pub struct Marker {
     pub tip: u8,
     pub title: String,
     pub message: String,
+    /// BuildKit's page, for a Docker build check (drawn in its own colour).
+    pub url: Option<&'static str>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -30,23 +32,33 @@ pub fn gutter_marker(props: &GutterMarkerProps) -> Html {
     let id = format!("diag-{}", props.index);
     let style = format!("top: calc({} * 1.5em + 0.5rem)", m.line.saturating_sub(1));
     let syntax = m.code.is_empty();
+    let check = m.url.is_some();
     let label = if syntax {
         format!("Syntax error on line {}", m.line)
     } else {
         format!("{} on line {}: {}", m.code, m.line, m.title)
     };
+    let testid = match (syntax, check) {
+        (true, _) => "syntax-error",
+        (_, true) => "build-check-marker",
+        _ => "diagnostic",
+    };
     html! {
-        <span class={classes!("mk", syntax.then_some("mk-err"))} {style} data-testid={if syntax { "syntax-error" } else { "diagnostic" }}
+        <span class={classes!("mk", syntax.then_some("mk-err"), check.then_some("mk-bc"))} {style} data-testid={testid}
             data-tip={m.tip.to_string()} data-code={m.code} data-line={m.line.to_string()}>
             <button type="button" class="mk-btn" aria-label={label} aria-describedby={id.clone()}>
-                { if syntax { "✖" } else { "●" } }
+                { if syntax { "✖" } else if check { "▲" } else { "●" } }
             </button>
             <span class="pop" role="tooltip" {id}>
-                <strong>{ if syntax { "Syntax".to_string() } else { format!("{} · tip {}", m.code, m.tip) } }</strong>
+                <strong>{ if syntax { "Syntax".to_string() } else if check { format!("{} · Docker build check", m.code) } else { format!("{} · tip {}", m.code, m.tip) } }</strong>
                 <span class="pop-msg">{m.message.clone()}</span>
                 if !syntax {
                     <span class="pop-tip">{m.title.clone()}</span>
-                    { crate::dom::rule_link(m.code, format!("Read rule {}", m.code)) }
+                    if let Some(url) = m.url {
+                        <a href={url} target="_blank" rel="noopener noreferrer">{format!("Read {} on docs.docker.com", m.code)}</a>
+                    } else {
+                        { crate::dom::rule_link(m.code, format!("Read rule {}", m.code)) }
+                    }
                 }
             </span>
         </span>
