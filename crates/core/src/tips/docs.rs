@@ -1,7 +1,7 @@
 //! Rule documentation, read from each rule file's `//!` comment.
 //!
 //! Pure: callers pass the file text in (`cargo xtask docs` reads the files;
-//! tests read them from disk too). The sections are fixed: `What it does`,
+//! tests, through the registry's `include_str!`s). The sections are fixed: `What it does`,
 //! `Why it slows the build`, `Example` (a ❌ Bad and a ✅ Good fenced
 //! block) and `Fix safety`.
 

@@ -51,6 +51,14 @@ macro_rules! registry {
             }
         }
 
+        /// Every rule's source file, in the order of [`RULES`] (for the
+        /// rule tests, which read the doc comments: compiled in, the core
+        /// does no IO).
+        #[cfg(test)]
+        pub(crate) const SOURCES: &[&str] = &[
+            $(include_str!(concat!(stringify!($tip), "/", stringify!($module), ".rs"))),*
+        ];
+
         /// Every rule, in the order of [`Code`].
         pub const RULES: &[Rule] = &[
             $(Rule {

@@ -6,13 +6,14 @@ use super::registry::RULES;
 use super::*;
 use crate::fix::optimize::{optimize, OptimizeOptions};
 
-/// A rule's source file, by the path the registry gives (read from disk:
-/// the registry is the one list of rule files).
-fn rule_file(path: &str) -> String {
-    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src/tips")
-        .join(path);
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+/// A rule's source file, by the path the registry gives (compiled in by
+/// the registry, the one list of rule files).
+fn rule_file(path: &str) -> &'static str {
+    let i = RULES
+        .iter()
+        .position(|r| r.file == path)
+        .unwrap_or_else(|| panic!("{path} is not in the registry"));
+    super::registry::SOURCES[i]
 }
 
 fn codes(src: &str, ctx: &BuildContext) -> Vec<&'static str> {
@@ -31,7 +32,7 @@ fn codes(src: &str, ctx: &BuildContext) -> Vec<&'static str> {
 fn every_rule_documents_all_sections() {
     let mut seen = Vec::new();
     for rule in RULES {
-        let d = parse_doc(rule, &rule_file(rule.file));
+        let d = parse_doc(rule, rule_file(rule.file));
         assert!(
             !d.what.is_empty() && !d.why.is_empty() && !d.fix_safety.is_empty(),
             "{}: missing a section",
@@ -59,7 +60,7 @@ fn every_rule_documents_all_sections() {
 #[test]
 fn bad_examples_fire_and_good_examples_do_not() {
     for rule in RULES {
-        let d = parse_doc(rule, &rule_file(rule.file));
+        let d = parse_doc(rule, rule_file(rule.file));
         for bad in &d.bad {
             let found = codes(bad, &example_context(rule.meta.code, true));
             assert!(
@@ -82,7 +83,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
 #[test]
 fn fixes_reparse_cleanly_and_reach_a_fixed_point() {
     for rule in RULES {
-        let d = parse_doc(rule, &rule_file(rule.file));
+        let d = parse_doc(rule, rule_file(rule.file));
         for bad in &d.bad {
             let ctx = example_context(rule.meta.code, true);
             for unsafe_fixes in [false, true] {
