@@ -160,7 +160,8 @@ impl Browser {
         self.session.send_keys(&editor, text).expect("type");
     }
 
-    /// The editor's current value.
+    /// The editor's current value (of a text over 20,000 lines, the window
+    /// of lines the textarea holds: `data-held` is the first).
     pub fn editor_value(&self) -> String {
         let v = self
             .session
@@ -170,9 +171,23 @@ impl Browser {
     }
 
     /// Sets the editor's whole text at once (for texts too long to type) and
-    /// fires the `input` event the page listens to.
+    /// fires the `input` event the page listens to. When the textarea holds
+    /// a window of a long text, select-all comes first, as a person would
+    /// do to replace it all: a new value alone stands for the window.
     pub fn set_editor_text(&self, text: &str) {
         let editor = self.el("editor");
+        let held = self
+            .session
+            .execute(
+                "return !!arguments[0].dataset.held",
+                vec![Session::element_value(&editor)],
+            )
+            .expect("held");
+        if held.as_bool() == Some(true) {
+            self.session
+                .send_keys(&editor, &format!("{}a{}", keys::CONTROL, keys::NULL))
+                .expect("select all");
+        }
         self.session
             .execute(
                 "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",

@@ -870,16 +870,19 @@ fn a_huge_paste_is_kept_and_analyzed_up_to_the_limit() {
     let b = Browser::start();
     b.open("/");
     wait_settled(&b);
-    // 726 KB, 36,000 lines: more than the 256 KB the page analyzes.
-    let unit = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\n";
-    let text = unit.repeat(12_000);
+    // 748 KB in 18,000 lines: more than the 256 KB the page analyzes, fewer
+    // lines than the 20,000 above which the textarea holds a window (the
+    // 200,000-line test covers that).
+    let unit = "FROM python:3.12\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt -r requirements-test.txt\n";
+    let text = unit.repeat(6_000);
     b.set_editor_text(&text);
     b.wait_for("the too-large notice", || {
         b.session.find("[data-testid=too-large]").is_ok()
     });
     let notice = b.text("too-large");
+    let size = format!("{} KB (18001 lines)", text.len() / 1024);
     assert!(
-        notice.contains("726 KB (36001 lines)") && notice.contains("first 255 KB"),
+        notice.contains(&size) && notice.contains("first 255 KB"),
         "{notice}"
     );
     assert_eq!(b.editor_value(), text, "every character is kept");
@@ -887,17 +890,15 @@ fn a_huge_paste_is_kept_and_analyzed_up_to_the_limit() {
     let heights = b.execute("const t = document.querySelector('[data-testid=editor]'); return [t.scrollHeight, document.querySelector('.hl').scrollHeight]");
     let (t, h) = (heights[0].as_f64().unwrap(), heights[1].as_f64().unwrap());
     assert!((t - h).abs() <= 30.0, "textarea {t}px, overlay {h}px");
-    // The analyzed part: whole stages only, fewer than all 36,000 instructions.
+    // The analyzed part: whole lines (one instruction each), fewer than all
+    // 18,000.
     let count = || b.text("instruction-count").parse::<usize>().unwrap_or(0);
-    b.wait_for("the analysis of the first part", || count() > 10_000);
+    b.wait_for("the analysis of the first part", || count() > 3_000);
     let count = count();
-    assert!(
-        count > 10_000 && count < 36_000 && count % 3 == 0,
-        "{count}"
-    );
+    assert!(count > 3_000 && count < 18_000, "{count}");
     // Backspace at the start of the first unanalyzed line joins it to the
     // analyzed part: the overlay keeps the textarea's lines meanwhile.
-    let first_rest = 4_228 * unit.len();
+    let first_rest: usize = text.split_inclusive('\n').take(count).map(str::len).sum();
     b.execute(&format!("const t = document.querySelector('[data-testid=editor]'); t.focus(); t.setSelectionRange({first_rest}, {first_rest});"));
     b.session
         .send_keys(&b.el("editor"), keys::BACKSPACE)
@@ -917,12 +918,13 @@ fn a_huge_paste_is_kept_and_analyzed_up_to_the_limit() {
     b.wait_for("the analysis of the edit to settle", || {
         b.execute("return document.getElementById('editor-status').textContent")
             .as_str()
-            .is_some_and(|s| s.starts_with("36000 lines"))
+            .is_some_and(|s| s.starts_with("18000 lines"))
     });
     std::thread::sleep(std::time::Duration::from_millis(600));
     b.session.click(&b.el("optimized-apply")).unwrap();
     b.wait_for("the applied fixes", || b.editor_value() != before);
-    let after = b.editor_value();
+    // The fixes add lines: past 20,000 the textarea holds a window.
+    let after = whole_text(&b);
     let tail = &text[text.len() - 300_000..];
     assert!(after.ends_with(tail), "the unanalyzed rest is unchanged");
     assert!(
@@ -998,24 +1000,57 @@ fn typing_into_a_large_file_draws_at_once_and_analyzes_after() {
 /// The overlay's drawn lines against the textarea's: the window starts at
 /// `.hl`'s `data-first`, every drawn line has the text of the textarea line
 /// of its number, the window covers the visible lines, and the line numbers
-/// drawn are the same lines. `total` is the textarea's line count.
+/// drawn are the same lines. `total` is the text's line count; above 20,000
+/// lines the textarea holds just the drawn lines (`data-held`: the first).
 fn assert_overlay_matches_textarea(b: &Browser, total: usize) {
     let got = b.execute(
         "const hl = document.querySelector('.hl'); const first = +hl.dataset.first;
          const drawn = [...hl.querySelectorAll('.l')].map(l => l.textContent);
-         const lines = document.querySelector('[data-testid=editor]').value.split('\\n');
-         const bad = drawn.findIndex((t, i) => t !== lines[first - 1 + i]);
+         const area = document.querySelector('[data-testid=editor]');
+         const held = area.dataset.held ? +area.dataset.held : 0;
+         const lines = area.value.split('\\n');
+         const bad = drawn.findIndex((t, i) => t !== lines[first - (held || 1) + i]);
          const nums = document.querySelector('.nums').textContent.trim().split('\\n');
          const box = document.querySelector('.code');
-         const visible = Math.floor(box.scrollTop / box.scrollHeight * lines.length) + 1;
-         return [first, drawn.length, bad, lines.length, +nums[0], nums.length, visible];",
+         const total = parseInt(document.getElementById('editor-status').textContent);
+         const visible = Math.floor(box.scrollTop / box.scrollHeight * total) + 1;
+         return [first, drawn.length, bad, total, +nums[0], nums.length, visible, held, lines.length];",
     );
     let n = |i: usize| got[i].as_i64().unwrap_or(-1);
-    assert_eq!(n(3), total as i64, "textarea lines: {got}");
-    assert_eq!(n(2), -1, "drawn line {} differs from the textarea's: {got}", n(0) + n(2));
-    assert!(n(1) >= 128 && n(1) < 1000, "a window of lines, not all: {got}");
-    assert!(n(0) <= n(6) && n(6) + 20 < n(0) + n(1), "the window covers the visible lines: {got}");
-    assert_eq!((n(4), n(5)), (n(0), n(1)), "line numbers of the drawn lines: {got}");
+    assert_eq!(n(3), total as i64, "the text's lines: {got}");
+    if total > 20_000 {
+        // The textarea holds only the drawn lines.
+        assert_eq!(
+            (n(7), n(8)),
+            (n(0), n(1)),
+            "the textarea holds the drawn lines: {got}"
+        );
+    } else {
+        assert_eq!(
+            (n(7), n(8)),
+            (0, total as i64),
+            "the textarea holds the whole text: {got}"
+        );
+    }
+    assert_eq!(
+        n(2),
+        -1,
+        "drawn line {} differs from the textarea's: {got}",
+        n(0) + n(2)
+    );
+    assert!(
+        n(1) >= 128 && n(1) < 1000,
+        "a window of lines, not all: {got}"
+    );
+    assert!(
+        n(0) <= n(6) && n(6) + 20 < n(0) + n(1),
+        "the window covers the visible lines: {got}"
+    );
+    assert_eq!(
+        (n(4), n(5)),
+        (n(0), n(1)),
+        "line numbers of the drawn lines: {got}"
+    );
 }
 
 /// The hostile inputs of issue 11, built here: each was seconds or
@@ -1036,20 +1071,38 @@ fn hostile_inputs() -> Vec<(&'static str, String)> {
         ("ARG doubling", doubling("ARG")),
     ]
     .into_iter()
-    // Not the 200,000-line paste (3 MB): Chromium lays out the textarea's
-    // 200,000 lines natively, about 1 s a pass, and in some runs that
-    // layout lands in one task of 3.6-4.6 s (measured with `cargo xtask
-    // bench-web --large`: bimodal, 0.3 s or about 4 s, with every build
-    // since the editor draws only a window of lines). Issue 11 stays open
-    // for it: the textarea itself would have to hold only a window of the
-    // text.
-    .chain(layerlab_tests::large::pastes().into_iter().filter(|(n, _)| *n != "200,000 lines"))
+    .chain(layerlab_tests::large::pastes())
     .collect()
+}
+
+/// The editor's whole text: the textarea's value or, when it holds a window
+/// of a long text, what select-all and copy put on the clipboard (a copy
+/// event with a clipboard of its own, as the browser sends one).
+fn whole_text(b: &Browser) -> String {
+    let area = b.el("editor");
+    let held =
+        b.execute("return document.querySelector('[data-testid=editor]').dataset.held || ''");
+    if held.as_str().unwrap_or_default().is_empty() {
+        return b.editor_value();
+    }
+    b.session
+        .send_keys(&area, &format!("{}a{}", keys::CONTROL, keys::NULL))
+        .unwrap();
+    b.execute(
+        "const a = document.querySelector('[data-testid=editor]'); const dt = new DataTransfer();
+         a.dispatchEvent(new ClipboardEvent('copy', { clipboardData: dt, bubbles: true, cancelable: true }));
+         return dt.getData('text/plain');",
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
 }
 
 /// The longest task the page ran since `watch_long_tasks`, in ms.
 fn longest_task(b: &Browser) -> f64 {
-    b.execute("return window.__longest || 0").as_f64().unwrap_or(0.0)
+    b.execute("return window.__longest || 0")
+        .as_f64()
+        .unwrap_or(0.0)
 }
 
 fn watch_long_tasks(b: &Browser) {
@@ -1074,19 +1127,40 @@ fn hostile_core_inputs_never_freeze_the_page_for_a_second() {
         // The deep tier (optimizer) follows a 250 ms pause.
         std::thread::sleep(std::time::Duration::from_millis(1500));
         let worst = longest_task(&b);
-        assert!(worst < 1000.0, "{name} (paste): a {worst:.0} ms task froze the page");
-        assert_eq!(b.editor_value().len(), text.len(), "{name}: text kept");
+        assert!(
+            worst < 1000.0,
+            "{name} (paste): a {worst:.0} ms task froze the page"
+        );
+        let kept = whole_text(&b);
+        let differs = kept.bytes().zip(text.bytes()).position(|(a, b)| a != b);
+        assert!(
+            kept == text,
+            "{name}: text kept ({} of {} bytes, first difference at {differs:?})",
+            kept.len(),
+            text.len()
+        );
         // Above 500 entries the findings list counts the rest.
         let status = b.execute("return document.getElementById('editor-status').textContent");
         let status = status.as_str().unwrap_or_default();
         let count = |what: &str| -> usize {
-            status.split(", ").find_map(|p| p.strip_suffix(what)).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+            status
+                .split(", ")
+                .find_map(|p| p.strip_suffix(what))
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0)
         };
         let entries = count(" findings") + count(" syntax errors");
-        let listed = b.all("finding").len() + b.execute("return document.querySelectorAll('.findings li.err').length").as_u64().unwrap_or(0) as usize;
+        let listed = b.all("finding").len()
+            + b.execute("return document.querySelectorAll('.findings li.err').length")
+                .as_u64()
+                .unwrap_or(0) as usize;
         if entries > 500 {
             assert_eq!(listed, 500, "{name}: {status}");
-            assert_eq!(b.text("findings-more"), format!("… and {} more (the first 500 are listed)", entries - 500), "{name}");
+            assert_eq!(
+                b.text("findings-more"),
+                format!("… and {} more (the first 500 are listed)", entries - 500),
+                "{name}"
+            );
         } else {
             assert_eq!(listed, entries, "{name}: {status}");
         }
@@ -1096,15 +1170,23 @@ fn hostile_core_inputs_never_freeze_the_page_for_a_second() {
         if total > 1000 {
             for at in ["c.scrollHeight / 2", "c.scrollHeight"] {
                 watch_long_tasks(&b);
-                b.execute(&format!("const c = document.querySelector('.code'); c.scrollTop = {at};"));
+                b.execute(&format!(
+                    "const c = document.querySelector('.code'); c.scrollTop = {at};"
+                ));
                 b.wait_for("the window to follow the scroll", || {
-                    let first = b.execute("return +document.querySelector('.hl').dataset.first").as_u64().unwrap_or(0);
+                    let first = b
+                        .execute("return +document.querySelector('.hl').dataset.first")
+                        .as_u64()
+                        .unwrap_or(0);
                     first as usize > total / 3
                 });
                 std::thread::sleep(std::time::Duration::from_millis(300));
                 assert_overlay_matches_textarea(&b, total);
                 let worst = longest_task(&b);
-                assert!(worst < 1000.0, "{name} (scrolled to {at}): a {worst:.0} ms task froze the page");
+                assert!(
+                    worst < 1000.0,
+                    "{name} (scrolled to {at}): a {worst:.0} ms task froze the page"
+                );
             }
         }
         // As a share link, for those a link can carry.
@@ -1114,9 +1196,92 @@ fn hostile_core_inputs_never_freeze_the_page_for_a_second() {
             b.wait_for("the shared text", || b.editor_value() == text);
             std::thread::sleep(std::time::Duration::from_millis(1500));
             let worst = longest_task(&b);
-            assert!(worst < 1000.0, "{name} (share link): a {worst:.0} ms task froze the page");
+            assert!(
+                worst < 1000.0,
+                "{name} (share link): a {worst:.0} ms task froze the page"
+            );
         }
     }
+}
+
+/// The editor's status: its line count.
+fn status_lines(b: &Browser) -> u64 {
+    let s = b.execute("return document.getElementById('editor-status').textContent");
+    s.as_str()
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+#[ignore = "needs dist/ and Chromium: run `cargo xtask test`"]
+fn a_200000_line_text_is_edited_through_the_window_the_textarea_holds() {
+    let b = Browser::start();
+    b.open("/");
+    wait_settled(&b);
+    let text: String = (0..200_000).map(|i| format!("RUN echo {i}\n")).collect();
+    let total = 200_001; // the last line is empty
+    b.set_editor_text(&text);
+    b.wait_for("the long text's status", || status_lines(&b) == total);
+    // Pasted with the caret at its end: the window is at the end, in view.
+    let held = || {
+        b.execute("return +(document.querySelector('[data-testid=editor]').dataset.held || 0)")
+            .as_u64()
+            .unwrap_or(0)
+    };
+    assert!(held() > 199_000, "the window follows the caret: {}", held());
+    assert_overlay_matches_textarea(&b, total as usize);
+    // Scrolled to the middle, the window follows; typing there edits that
+    // line of the whole text.
+    b.execute("const c = document.querySelector('.code'); c.scrollTop = c.scrollHeight / 2;");
+    b.wait_for("the window to move", || (90_000..110_000).contains(&held()));
+    assert_overlay_matches_textarea(&b, total as usize);
+    let first = held() as usize; // 1-based: the first line the textarea holds
+                                 // A line in view, inside the window.
+    let visible = b.execute(&format!("const c = document.querySelector('.code'); return Math.floor(c.scrollTop / c.scrollHeight * {total}) + 1")).as_u64().unwrap() as usize;
+    let target = visible + 5;
+    b.execute(&format!(
+        "const a = document.querySelector('[data-testid=editor]'); a.focus();
+         const lines = a.value.split('\\n'); let at = 0;
+         for (let i = 0; i < {k}; i++) at += lines[i].length + 1;
+         at += lines[{k}].length; a.setSelectionRange(at, at);",
+        k = target - first
+    ));
+    let area = b.el("editor");
+    b.session.send_keys(&area, " typed").unwrap();
+    b.wait_for("the edit to reach the state", || {
+        b.execute(&format!("return [...document.querySelectorAll('.hl .l')].some(l => l.textContent === 'RUN echo {} typed')", target - 1))
+            .as_bool()
+            .unwrap_or(false)
+    });
+    // Away to the top and back: the edit is in the text, not in the window.
+    b.execute("document.querySelector('.code').scrollTop = 0;");
+    b.wait_for("the window at the top", || held() == 1);
+    assert_overlay_matches_textarea(&b, total as usize);
+    let value = b.editor_value();
+    assert!(
+        value.starts_with("RUN echo 0\nRUN echo 1\n"),
+        "{}",
+        &value[..40]
+    );
+    let expected = text.replacen(
+        &format!("RUN echo {}\n", target - 1),
+        &format!("RUN echo {} typed\n", target - 1),
+        1,
+    );
+    assert!(
+        whole_text(&b) == expected,
+        "select-all and copy give the whole edited text"
+    );
+    // Select-all then typing replaces the whole text, which the textarea
+    // then holds whole again.
+    b.session
+        .send_keys(&area, &format!("{}a{}", keys::CONTROL, keys::NULL))
+        .unwrap();
+    b.session.send_keys(&area, "FROM scratch").unwrap();
+    b.wait_for("the one-line text", || status_lines(&b) == 1);
+    assert_eq!(held(), 0, "the textarea holds the whole text");
+    assert_eq!(b.editor_value(), "FROM scratch");
 }
 
 #[test]
@@ -1140,7 +1305,14 @@ fn tip_2_shows_the_volatile_arg_and_findings_say_why_there_is_no_fix() {
         .unwrap();
     b.wait_for("the cheaper order", || b.text("order-arg-cost") != before);
     let after = b.text("order-arg-cost");
-    let secs = |t: &str| t.trim_start_matches("After a new GIT_SHA: ").split(' ').next().unwrap_or("").parse::<f64>().unwrap_or(-1.0);
+    let secs = |t: &str| {
+        t.trim_start_matches("After a new GIT_SHA: ")
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .parse::<f64>()
+            .unwrap_or(-1.0)
+    };
     assert!(secs(&after) < secs(&before), "{before} -> {after}");
     // A slow install after a COPY in the stage it builds on: reported, with
     // the reason there is no fix.
@@ -1165,7 +1337,12 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
     let rows: Vec<(String, Option<String>)> = b
         .all("build-check")
         .iter()
-        .map(|e| (b.session.text(e).unwrap_or_default(), b.attr(e, "data-rule")))
+        .map(|e| {
+            (
+                b.session.text(e).unwrap_or_default(),
+                b.attr(e, "data-rule"),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -1180,16 +1357,31 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
             ),
         ]
     );
-    let href = b.execute("return document.querySelector('[data-testid=build-check] a').getAttribute('href')");
-    assert_eq!(href.as_str(), Some("https://docs.docker.com/go/dockerfile/rule/from-as-casing/"));
-    assert!(b.text("build-checks").starts_with("Docker build checks (2): what `docker build` will warn about"));
+    let href = b.execute(
+        "return document.querySelector('[data-testid=build-check] a').getAttribute('href')",
+    );
+    assert_eq!(
+        href.as_str(),
+        Some("https://docs.docker.com/go/dockerfile/rule/from-as-casing/")
+    );
+    assert!(b
+        .text("build-checks")
+        .starts_with("Docker build checks (2): what `docker build` will warn about"));
     // In the gutter too, in their own colour, with BuildKit's page.
     let marks = b.execute("return [...document.querySelectorAll('[data-testid=build-check-marker]')].map(m => [m.dataset.line, m.dataset.code, m.querySelector('a').getAttribute('href')])");
     assert_eq!(
         marks,
         serde_json::json!([
-            ["1", "FromAsCasing", "https://docs.docker.com/go/dockerfile/rule/from-as-casing/"],
-            ["2", "LegacyKeyValueFormat", "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/"]
+            [
+                "1",
+                "FromAsCasing",
+                "https://docs.docker.com/go/dockerfile/rule/from-as-casing/"
+            ],
+            [
+                "2",
+                "LegacyKeyValueFormat",
+                "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/"
+            ]
         ])
     );
     // Hidden and shown again; the tips' findings stay.
@@ -1199,5 +1391,7 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
     b.wait_for("the checks shown", || b.all("build-check").len() == 2);
     // A clean file has none and no group.
     b.set_editor_text("FROM alpine AS build\nENV A=1\nRUN echo hi\n");
-    b.wait_for("no build checks", || b.session.find("[data-testid=build-checks]").is_err());
+    b.wait_for("no build checks", || {
+        b.session.find("[data-testid=build-checks]").is_err()
+    });
 }

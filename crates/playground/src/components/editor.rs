@@ -14,16 +14,24 @@
 //! steps of [`STEP`] lines as the box scrolls); padding stands in for the
 //! rest, and the overlay's minimum width for its longest line, so the box
 //! keeps the text's full size and the textarea never scrolls on its own.
-//! A 200,000-line paste then lays out a few hundred lines, not all of them.
+//! Above [`HOLD_ABOVE`] lines the textarea, too, holds only a window of the
+//! text (`view::held`): Chromium lays out every line a textarea holds, about
+//! 1 s for 200,000. The state keeps the whole text; an input splices the
+//! window back into it, and scrolling moves the window (keeping the
+//! selection where both windows have it). Select-all stands for the whole
+//! text: copy, cut and typing over it act on all of it. Moving the window
+//! resets the browser's undo history, as any new value does.
 
 use std::rc::Rc;
 
-use web_sys::{Element, HtmlTextAreaElement};
+use wasm_bindgen::JsCast;
+use web_sys::{ClipboardEvent, Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::editor_line::EditorLine;
-use crate::view::highlight::{self, Segment};
 use crate::state::Analysis;
+use crate::view::held::{self, Held, HOLD_ABOVE, HOLD_MAX};
+use crate::view::highlight::{self, Segment};
 
 /// Files up to this many lines are drawn whole.
 const DRAW_ALL: usize = 1000;
@@ -256,40 +264,6 @@ fn markers(a: &Analysis) -> Vec<Rc<Marker>> {
     out.into_iter().map(Rc::new).collect()
 }
 
-/// 1-based line of UTF-16 offset `pos` in `text`.
-fn line_of(text: &str, pos: u32) -> u32 {
-    let mut units = 0u32;
-    let mut line = 1;
-    for c in text.chars() {
-        if units >= pos {
-            break;
-        }
-        units += c.len_utf16() as u32;
-        if c == '\n' {
-            line += 1;
-        }
-    }
-    line
-}
-
-/// UTF-16 (start, end) of 1-based `line` in `text`, line ending excluded.
-fn line_range(text: &str, line: u32) -> (u32, u32) {
-    let (mut units, mut current, mut start) = (0u32, 1u32, None);
-    for c in text.chars() {
-        if current == line && start.is_none() {
-            start = Some(units);
-        }
-        if c == '\n' {
-            if current == line {
-                return (start.unwrap_or(units), units);
-            }
-            current += 1;
-        }
-        units += c.len_utf16() as u32;
-    }
-    (start.unwrap_or(units), units)
-}
-
 /// The lines to draw, `start..end`, for the box's scroll position: the
 /// visible lines and a margin, rounded out to [`STEP`]. Read from the ratio
 /// of scroll offset to scroll height, so zoom and font size do not matter.
@@ -297,13 +271,87 @@ fn window_of(scroller: &Element, total: usize) -> (usize, usize) {
     if total <= DRAW_ALL {
         return (0, total);
     }
-    let height = f64::from(scroller.scroll_height().max(1));
-    let lines = |px: i32| (f64::from(px.max(0)) / height * total as f64) as usize;
-    let first = lines(scroller.scroll_top());
-    let shown = lines(scroller.client_height()) + 1;
+    let (first, shown) = visible(scroller, total);
     let start = first.saturating_sub(MARGIN) / STEP * STEP;
     let end = ((first + shown + MARGIN) / STEP + 1) * STEP;
     (start.min(total), end.min(total))
+}
+
+/// The first visible line (0-based) and how many lines are visible, by the
+/// ratio of scroll offset to scroll height.
+fn visible(scroller: &Element, total: usize) -> (usize, usize) {
+    let height = f64::from(scroller.scroll_height().max(1));
+    let lines = |px: i32| (f64::from(px.max(0)) / height * total as f64) as usize;
+    (
+        lines(scroller.scroll_top()),
+        lines(scroller.client_height()) + 1,
+    )
+}
+
+/// Whether the held window still covers the visible lines with half a
+/// margin to spare (or reaches the text's edge).
+fn covers(h: Held, scroller: &Element, total: usize) -> bool {
+    let (first, shown) = visible(scroller, total);
+    (h.start == 0 || first >= h.start + MARGIN / 2)
+        && (h.end() >= total || first + shown + MARGIN / 2 <= h.end())
+}
+
+fn focused(area: &HtmlTextAreaElement) -> bool {
+    let el: &Element = area.unchecked_ref();
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|a| &a == el)
+}
+
+/// Whether the textarea's whole value is selected.
+fn all_selected(area: &HtmlTextAreaElement) -> bool {
+    let len = area.value().encode_utf16().count() as u32;
+    matches!(
+        (area.selection_start(), area.selection_end()),
+        (Ok(Some(0)), Ok(Some(e))) if e == len && len > 0
+    )
+}
+
+/// Makes the textarea hold `new` of `text` (`starts`: its line starts)
+/// instead of `old` (`None`: the whole text). A focused selection keeps its
+/// place in the text when the new window has both ends (select-all stays
+/// all); a caret the new window lacks is blurred, so typing cannot land on
+/// the wrong line.
+fn hold(area: &HtmlTextAreaElement, old: Option<Held>, new: Held, text: &str, starts: &[usize]) {
+    let value = area.value();
+    let base = old.map_or(0, |h| h.start);
+    let in_text = |pos: u32| {
+        let (l, c) = held::line_col(&value, pos);
+        (base + l, c)
+    };
+    let sel = match (area.selection_start(), area.selection_end()) {
+        (Ok(Some(s)), Ok(Some(e))) => Some((in_text(s), in_text(e))),
+        _ => None,
+    };
+    let shown = held::shown(text, starts, new);
+    let had_focus = focused(area);
+    area.set_value(&shown);
+    if !had_focus {
+        return;
+    }
+    if new.all {
+        area.select();
+        return;
+    }
+    let back = |(l, c): (usize, u32)| {
+        l.checked_sub(new.start)
+            .filter(|&l| l < new.lines)
+            .and_then(|l| held::offset(&shown, l, c))
+    };
+    match sel.map(|(s, e)| (back(s), back(e))) {
+        Some((Some(s), Some(e))) => {
+            let _ = area.set_selection_range(s, e);
+        }
+        _ => {
+            let _ = area.blur();
+        }
+    }
 }
 
 /// Display columns of the text's widest line (tabs to the next multiple of
@@ -326,13 +374,6 @@ fn widest_line(text: &str) -> usize {
     widest.max(col)
 }
 
-/// Byte offsets where each line of `rest` starts.
-fn line_starts(rest: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(rest.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let node = use_node_ref();
@@ -347,14 +388,54 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let marks = use_memo(props.analysis.clone(), |a| markers(a));
     let widest = use_memo(props.text.clone(), |t| widest_line(t));
+    let starts = use_memo(props.text.clone(), |t| held::line_starts(t));
     let window = use_state_eq(|| (0usize, 2 * STEP));
+    // The lines the textarea holds (`None`: all of them), the newest text
+    // and its line starts (an input may come before the render that brings
+    // its text back), and a line to scroll into view after the render.
+    let held_ref = use_mut_ref(|| None::<Held>);
+    let latest = use_mut_ref(|| (props.text.clone(), starts.clone()));
+    *latest.borrow_mut() = (props.text.clone(), starts.clone());
+    let scroll_to = use_mut_ref(|| None::<usize>);
+    let force = use_force_update();
     {
-        let node = node.clone();
+        let (node, scroller, held_ref, force) = (
+            node.clone(),
+            scroller.clone(),
+            held_ref.clone(),
+            force.clone(),
+        );
+        let starts = starts.clone();
         use_effect_with(props.text.clone(), move |value| {
-            if let Some(area) = node.cast::<HtmlTextAreaElement>() {
+            let Some(area) = node.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let total = starts.len();
+            let cur = *held_ref.borrow();
+            if total > HOLD_ABOVE {
+                // A long text from outside (an example, a fix, a dropped
+                // file) or typed: hold the window in view.
+                let h = match (cur, scroller.cast::<Element>()) {
+                    (Some(h), _) => h.clamp(total),
+                    (None, Some(el)) => {
+                        let (s, e) = window_of(&el, total);
+                        Held::of(s, e, total)
+                    }
+                    (None, None) => Held::of(0, 2 * STEP, total),
+                };
+                if cur != Some(h) || area.value() != held::shown(value, &starts, h) {
+                    hold(&area, cur, h, value, &starts);
+                    *held_ref.borrow_mut() = Some(h);
+                    force.force_update();
+                }
+            } else {
                 // A textarea's value always has LF line endings; the state
                 // keeps the exact text (a share link may carry CRLF).
                 let shown = value.replace("\r\n", "\n").replace('\r', "\n");
+                if cur.is_some() {
+                    *held_ref.borrow_mut() = None;
+                    force.force_update();
+                }
                 if area.value() != shown {
                     area.set_value(&shown);
                 }
@@ -362,38 +443,113 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     {
-        let (node, scroller) = (node.clone(), scroller.clone());
+        let (node, scroller, held_ref, latest, force) = (
+            node.clone(),
+            scroller.clone(),
+            held_ref.clone(),
+            latest.clone(),
+            force.clone(),
+        );
         use_effect_with(props.select_line, move |sel| {
             if let (Some((line, _)), Some(area)) = (sel, node.cast::<HtmlTextAreaElement>()) {
-                let (s, e) = line_range(&area.value(), *line);
+                let (text, starts) = latest.borrow().clone();
+                let total = starts.len();
+                let at = (*line as usize).saturating_sub(1).min(total - 1);
+                let cur = *held_ref.borrow();
+                if let Some(h) = cur {
+                    if !(h.start..h.end()).contains(&at) {
+                        let new = held::around(at, 40, total, MARGIN, STEP);
+                        hold(&area, cur, new, &text, &starts);
+                        *held_ref.borrow_mut() = Some(new);
+                        force.force_update();
+                    }
+                }
+                let base = held_ref.borrow().map_or(0, |h| h.start);
+                let value = area.value();
+                let local = at - base;
+                let s = held::offset(&value, local, 0).unwrap_or(0);
+                let e = held::offset(&value, local, u32::MAX).unwrap_or(s);
                 let _ = area.focus();
                 let _ = area.set_selection_range(s, e);
                 if let Some(box_) = scroller.cast::<Element>() {
                     // Two lines of context above, by the lines' share of the
                     // box's height (the window follows on the scroll event).
-                    let total = area.value().split('\n').count().max(1);
-                    let above = line.saturating_sub(3) as f64 / total as f64;
+                    let above = at.saturating_sub(2) as f64 / total as f64;
                     box_.set_scroll_top((above * f64::from(box_.scroll_height())) as i32);
                 }
             }
         });
     }
-    let oninput = {
+    // An edit: the new text is the textarea's value, or that spliced into
+    // the text around the window held. A text that grows past
+    // `HOLD_ABOVE` lines (a paste) is cut to a window around the caret at
+    // once, before the browser lays it out; one that shrinks below goes
+    // back into the textarea whole.
+    let apply: Rc<dyn Fn(&HtmlTextAreaElement)> = {
         let (on_input, on_cursor) = (props.on_input.clone(), props.on_cursor.clone());
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
+        let (held_ref, latest, scroll_to) = (held_ref.clone(), latest.clone(), scroll_to.clone());
+        Rc::new(move |area: &HtmlTextAreaElement| {
             let value = area.value();
-            if let Ok(Some(pos)) = area.selection_start() {
-                on_cursor.emit(line_of(&value, pos));
+            let pos = area.selection_start().ok().flatten().unwrap_or(0);
+            let cur = *held_ref.borrow();
+            let (full, base) = {
+                let (text, starts) = &*latest.borrow();
+                match cur {
+                    Some(h) if !h.all => (held::splice(text, starts, h, &value), h.start),
+                    _ => (value.clone(), 0),
+                }
+            };
+            let (l, col) = held::line_col(&value, pos);
+            let line = base + l;
+            let starts = Rc::new(held::line_starts(&full));
+            let total = starts.len();
+            let grown = cur
+                .filter(|h| !h.all)
+                .map(|h| Held {
+                    lines: value.split('\n').count(),
+                    ..h
+                })
+                .filter(|h| h.lines <= HOLD_MAX);
+            let next = if total <= HOLD_ABOVE {
+                None
+            } else {
+                grown.or_else(|| Some(held::around(line, 40, total, MARGIN, STEP)))
+            };
+            if next != cur.map(|h| Held { all: false, ..h }) || cur.is_some_and(|h| h.all) {
+                let shown = match next {
+                    Some(h) => held::shown(&full, &starts, h),
+                    None => full.replace("\r\n", "\n"),
+                };
+                if shown != value {
+                    area.set_value(&shown);
+                    let local = line - next.map_or(0, |h| h.start);
+                    if let Some(at) = held::offset(&shown, local, col) {
+                        let _ = area.set_selection_range(at, at);
+                    }
+                    *scroll_to.borrow_mut() = Some(line);
+                }
+                *held_ref.borrow_mut() = next;
             }
-            on_input.emit(value);
+            on_cursor.emit(line as u32 + 1);
+            let full: Rc<str> = full.into();
+            *latest.borrow_mut() = (full.clone(), starts);
+            on_input.emit(full.to_string());
         })
     };
+    let oninput = {
+        let apply = apply.clone();
+        Callback::from(move |e: InputEvent| apply(&e.target_unchecked_into()))
+    };
     let cursor = {
-        let on_cursor = props.on_cursor.clone();
+        let (on_cursor, held_ref) = (props.on_cursor.clone(), held_ref.clone());
         move |area: HtmlTextAreaElement| {
+            let mut held = held_ref.borrow_mut();
+            if let Some(h) = held.as_mut() {
+                h.all = h.all && all_selected(&area);
+            }
+            let base = held.map_or(0, |h| h.start) as u32;
             if let Ok(Some(pos)) = area.selection_start() {
-                on_cursor.emit(line_of(&area.value(), pos));
+                on_cursor.emit(base + held::line_col(&area.value(), pos).0 as u32 + 1);
             }
         }
     };
@@ -402,12 +558,48 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |e: KeyboardEvent| cursor(e.target_unchecked_into()))
     };
     let onclick = Callback::from(move |e: MouseEvent| cursor(e.target_unchecked_into()));
+    // Select-all in a held window stands for the whole text.
+    let onkeydown = {
+        let held_ref = held_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(h) = held_ref.borrow_mut().as_mut() {
+                if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("a") {
+                    h.all = true;
+                }
+            }
+        })
+    };
+    let clipboard = |cut: bool| {
+        let (held_ref, latest, apply) = (held_ref.clone(), latest.clone(), apply.clone());
+        Callback::from(move |e: Event| {
+            let all = held_ref.borrow().is_some_and(|h| h.all);
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let Some(data) = e
+                .dyn_ref::<ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+            else {
+                return;
+            };
+            if !all || !all_selected(&area) {
+                return;
+            }
+            let text = latest.borrow().0.clone();
+            if data.set_data("text/plain", &text).is_ok() {
+                e.prevent_default();
+                if cut {
+                    area.set_value("");
+                    apply(&area);
+                }
+            }
+        })
+    };
+    let (oncopy, oncut) = (clipboard(false), clipboard(true));
 
     let text: &str = &props.text;
     let (lines, end) = (&lines.0, lines.1);
     let cut = end < text.len();
     let rest_starts = use_memo((props.text.clone(), end), |(t, end)| {
-        line_starts(&t[*end..])
+        held::line_starts(&t[*end..])
     });
     let rest = &text[end..];
     let count = if cut {
@@ -416,7 +608,8 @@ pub fn editor(props: &EditorProps) -> Html {
         lines.len()
     };
     // The window of drawn lines: set from the box after every render (a new
-    // text may leave it elsewhere) and on every scroll.
+    // text may leave it elsewhere) and on every scroll; while the textarea
+    // holds a window, the lines it holds.
     {
         let (scroller, window) = (scroller.clone(), window.clone());
         use_effect_with((props.text.clone(), count), move |(_, count)| {
@@ -425,20 +618,58 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         });
     }
+    {
+        let (scroller, latest, scroll_to) = (scroller.clone(), latest.clone(), scroll_to.clone());
+        use_effect(move || {
+            let line = scroll_to.borrow_mut().take();
+            if let (Some(line), Some(el)) = (line, scroller.cast::<Element>()) {
+                // The caret's line a few lines above the box's bottom, as
+                // the browser leaves it after a paste.
+                let total = latest.borrow().1.len().max(1) as f64;
+                let px = f64::from(el.scroll_height()) / total;
+                let top = (line as f64 + 4.0) * px - f64::from(el.client_height());
+                el.set_scroll_top(top.max(0.0) as i32);
+            }
+        });
+    }
     let onscroll = {
-        let window = window.clone();
+        let (window, held_ref, node, latest) = (
+            window.clone(),
+            held_ref.clone(),
+            node.clone(),
+            latest.clone(),
+        );
         Callback::from(move |e: Event| {
             let el: Element = e.target_unchecked_into();
-            window.set(window_of(&el, count));
+            let cur = *held_ref.borrow();
+            match (cur, node.cast::<HtmlTextAreaElement>()) {
+                (Some(h), Some(area)) => {
+                    let (text, starts) = latest.borrow().clone();
+                    let total = starts.len();
+                    if !covers(h, &el, total) {
+                        let (s, e) = window_of(&el, total);
+                        let new = Held {
+                            all: h.all,
+                            ..Held::of(s, e, total)
+                        };
+                        hold(&area, cur, new, &text, &starts);
+                        *held_ref.borrow_mut() = Some(new);
+                        force.force_update();
+                    }
+                }
+                _ => window.set(window_of(&el, count)),
+            }
         })
     };
-    let (start, stop) = if count <= DRAW_ALL {
+    let held_now = held_ref.borrow().map(|h| h.clamp(count));
+    let (start, stop) = if let Some(h) = held_now {
+        (h.start, h.end())
+    } else if count <= DRAW_ALL {
         (0, count)
     } else {
         let (s, e) = *window;
         (s.min(count), e.min(count).max(s.min(count)))
     };
-    // Padding for the lines not drawn, above and below the window.
     let pad = |base: &str| {
         format!(
             "padding-top: calc({base} + {start} * 1.5em); padding-bottom: calc({base} + {} * 1.5em)",
@@ -504,7 +735,12 @@ pub fn editor(props: &EditorProps) -> Html {
                         autocapitalize="off"
                         autocomplete="off"
                         wrap="off"
+                        style={held_now.map(|_| pad("0.5rem"))}
+                        data-held={held_now.map(|h| (h.start + 1).to_string())}
                         {oninput}
+                        {onkeydown}
+                        {oncopy}
+                        {oncut}
                         {onkeyup}
                         {onclick}
                     />

@@ -1,10 +1,12 @@
 //! Plain view functions (no component, no hook) and the codecs and
 //! formatters the views use: `share` (the share-link codec), `highlight`
 //! (a line's token colouring), `markdown` (lesson text as text nodes),
-//! `num` (seconds without the float formatter).
+//! `num` (seconds without the float formatter), `held` (the window of lines
+//! the editor's textarea holds for a very long text).
 
 pub mod copy_button;
 pub mod diff_view;
+pub mod held;
 pub mod highlight;
 pub mod log_import;
 pub mod markdown;
