@@ -625,6 +625,15 @@ fn every_rule_has_a_page_at_its_fragment() {
         assert_eq!(b.attr(&b.el("rule-page"), "data-code").unwrap(), code);
         assert!(b.text("rule-page").contains("Why it slows the build"));
     }
+    // Docker's build checks, by BuildKit's name: their generated pages.
+    for name in layerlab_core::checks::RULES.iter().map(|r| r.name) {
+        b.session.goto(&b.server.url(&format!("/#/rules/{name}"))).unwrap();
+        b.wait_for("the check's page", || {
+            b.session.find("[data-testid=rule-page]").is_ok_and(|e| b.attr(&e, "data-code").as_deref() == Some(name))
+        });
+        let page = b.text("rule-page");
+        assert!(page.contains("What it reports") && page.contains("❌ Bad") && page.contains("on docs.docker.com"), "{page}");
+    }
     b.session.goto(&b.server.url("/#/rules")).unwrap();
     b.wait_for("the index", || {
         b.execute("return document.querySelectorAll('.rules li a').length")
@@ -632,6 +641,8 @@ fn every_rule_has_a_page_at_its_fragment() {
             .unwrap()
             >= 15
     });
+    let listed = b.execute("return document.querySelectorAll('[data-testid=check-index] li a').length");
+    assert_eq!(listed.as_u64(), Some(layerlab_core::checks::RULES.len() as u64));
 }
 
 const LOG: &str = "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n\
@@ -1367,19 +1378,22 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
     assert!(b
         .text("build-checks")
         .starts_with("Docker build checks (2): what `docker build` will warn about"));
-    // In the gutter too, in their own colour, with BuildKit's page.
-    let marks = b.execute("return [...document.querySelectorAll('[data-testid=build-check-marker]')].map(m => [m.dataset.line, m.dataset.code, m.querySelector('a').getAttribute('href')])");
+    // In the gutter too, in their own colour, with Layerlab's page of the
+    // rule and BuildKit's.
+    let marks = b.execute("return [...document.querySelectorAll('[data-testid=build-check-marker]')].map(m => [m.dataset.line, m.dataset.code, ...[...m.querySelectorAll('a')].map(a => a.getAttribute('href'))])");
     assert_eq!(
         marks,
         serde_json::json!([
             [
                 "1",
                 "FromAsCasing",
+                "#/rules/FromAsCasing",
                 "https://docs.docker.com/go/dockerfile/rule/from-as-casing/"
             ],
             [
                 "2",
                 "LegacyKeyValueFormat",
+                "#/rules/LegacyKeyValueFormat",
                 "https://docs.docker.com/go/dockerfile/rule/legacy-key-value-format/"
             ]
         ])
@@ -1394,4 +1408,12 @@ fn build_checks_are_listed_apart_as_docker_build_prints_them() {
     b.wait_for("no build checks", || {
         b.session.find("[data-testid=build-checks]").is_err()
     });
+    // An invalid `# check=` directive fails the build: BuildKit's message.
+    b.set_editor_text("# check=skip=all;Error=true\nFROM alpine as build\n");
+    b.wait_for("the options error", || b.session.find("[data-testid=build-checks-error]").is_ok());
+    assert_eq!(
+        b.text("build-checks-error"),
+        "failed to parse check options: invalid check option \"Error\""
+    );
+    assert!(b.all("build-check").is_empty());
 }

@@ -20,6 +20,9 @@ pub struct FileReport {
     pub outcome: Result<(String, Report), String>,
     /// BuildKit's build checks of the file (`layerlab_core::checks`).
     pub checks: Vec<BuildCheck>,
+    /// BuildKit's error when the check options (the `# check=` directive or
+    /// `BUILDKIT_DOCKERFILE_CHECK`) are invalid: the build would fail.
+    pub checks_error: Option<String>,
 }
 
 /// The build checks as text, after the tips' findings:
@@ -44,7 +47,8 @@ pub fn checks_text(file: &str, checks: &[BuildCheck]) -> String {
 /// `docker buildx build --call=check,format=json`'s shape for one file:
 /// `warnings` (ruleName, description, url, detail, location.ranges with
 /// lines) and `sources` (filename, language, data in base64).
-pub fn buildkit_json(file: &str, src: &str, checks: &[BuildCheck]) -> Value {
+/// An invalid check option is BuildKit's `buildError` (no warnings).
+pub fn buildkit_json(file: &str, src: &str, checks: &[BuildCheck], error: Option<&str>) -> Value {
     let warnings: Vec<Value> = checks
         .iter()
         .map(|c| {
@@ -57,10 +61,14 @@ pub fn buildkit_json(file: &str, src: &str, checks: &[BuildCheck]) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut out = json!({
         "warnings": warnings,
         "sources": [{ "filename": file, "data": base64(src.as_bytes()), "language": "Dockerfile" }],
-    })
+    });
+    if let Some(e) = error {
+        out["buildError"] = json!({ "message": e });
+    }
+    out
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -312,8 +320,15 @@ pub fn sarif(reports: &[FileReport]) -> Value {
     // Build-check rules follow the tips' rules, only those reported (so a
     // log without build checks is what it was before they existed).
     let mut build_rules: Vec<&'static str> = Vec::new();
-    for FileReport { file, outcome, checks } in reports {
+    for FileReport { file, outcome, checks, checks_error } in reports {
         let uri = if file == "-" { "stdin" } else { file.as_str() };
+        if let Some(message) = checks_error {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("build checks: {message}") },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+            }));
+        }
         let (src, report) = match outcome {
             Ok((src, report)) => (src, report),
             Err(message) => {

@@ -51,3 +51,39 @@ fn sarif_carries_the_rule_url() {
     assert_eq!(rule["id"], "FromAsCasing");
     assert_eq!(rule["helpUri"], "https://docs.docker.com/go/dockerfile/rule/from-as-casing/");
 }
+
+#[test]
+fn the_build_arg_replaces_the_check_directive() {
+    let src = format!("# check=skip=FromAsCasing\n{SRC}");
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--select", "buildkit"], src.as_bytes());
+    assert!(!out.contains("FromAsCasing") && out.contains("LegacyKeyValueFormat"), "{out}");
+    let arg = "BUILDKIT_DOCKERFILE_CHECK=skip=LegacyKeyValueFormat;error=true";
+    let (code, out, _) = layerlab(&["check", "-", "--no-context", "--select", "buildkit", "--build-arg", arg], src.as_bytes());
+    assert_eq!(code, 1);
+    assert!(out.starts_with("-:2:1: FromAsCasing [buildkit error] 'as' and 'FROM' keywords' casing do not match\n"), "{out}");
+    assert!(!out.contains("LegacyKeyValueFormat"), "{out}");
+    // Any other build argument is refused: `check` would ignore it.
+    let (code, _, err) = layerlab(&["check", "-", "--build-arg", "VERSION=2"], SRC.as_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("`check` reads one build argument, BUILDKIT_DOCKERFILE_CHECK=<options> (got \"VERSION=2\")"), "{err}");
+}
+
+#[test]
+fn invalid_check_options_are_buildkit_s_build_error() {
+    let src = format!("# check=skip=all;Error=true\n{SRC}");
+    let message = "failed to parse check options: invalid check option \"Error\"";
+    let (code, out, _) = layerlab(&["check", "-", "--no-context", "--select", "buildkit"], src.as_bytes());
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("-: build checks: error: {message} (the build fails)\n")), "{out}");
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--format", "buildkit-json"], src.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["buildError"]["message"], message);
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--format", "json"], src.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["buildChecksError"], message);
+    let (_, out, _) = layerlab(&["check", "-", "--no-context", "--format", "sarif"], src.as_bytes());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let n = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(n["message"]["text"], format!("build checks: {message}"));
+}

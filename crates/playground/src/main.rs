@@ -12,7 +12,8 @@
 //! formatters they use (share links, highlighting, markdown, seconds). At
 //! the root: `settle` (the tiers' hook and the editor callbacks), `dom`
 //! (storage, clipboard, download, performance marks), the compiled-in
-//! `examples` and `lesson_files`, and the generated `generated_rules`.
+//! `examples` and `lesson_files`, and the generated `generated_rules` and
+//! `generated_checks` (the rule reference).
 //! User text only ever reaches the DOM as text nodes or form values, never
 //! as HTML.
 
@@ -24,6 +25,7 @@ static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocat
 mod components;
 mod dom;
 mod examples;
+mod generated_checks;
 mod generated_rules;
 mod lesson_files;
 mod settle;

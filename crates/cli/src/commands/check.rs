@@ -35,6 +35,21 @@ pub struct Args {
     /// Do not read a build context.
     #[arg(long)]
     no_context: bool,
+    /// A build argument, as `docker build --build-arg`: only
+    /// `BUILDKIT_DOCKERFILE_CHECK=<options>` changes the checks (it replaces
+    /// the `# check=` directive, as in BuildKit).
+    #[arg(long = "build-arg", value_name = "NAME=VALUE", value_parser = build_check_arg)]
+    build_arg: Vec<String>,
+}
+
+/// `--build-arg`: only `BUILDKIT_DOCKERFILE_CHECK=…` is read by `check`.
+fn build_check_arg(s: &str) -> Result<String, String> {
+    match s.split_once('=') {
+        Some(("BUILDKIT_DOCKERFILE_CHECK", v)) => Ok(v.to_string()),
+        _ => Err(format!(
+            "`check` reads one build argument, BUILDKIT_DOCKERFILE_CHECK=<options> (got {s:?})"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -50,6 +65,7 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
     let build_opts = ChecksOptions {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        build_arg: args.build_arg.last().cloned(),
     };
     let opts = CheckOptions {
         select: args.select,
@@ -71,14 +87,18 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
         if let (Err(e), CheckFormat::Text | CheckFormat::BuildkitJson) = (&outcome, args.format) {
             eprintln!("layerlab: {e}");
         }
-        let checks = match &outcome {
-            Ok((src, _)) => checks::check(src, &build_opts),
-            Err(_) => Vec::new(),
+        let (checks, checks_error) = match &outcome {
+            Ok((src, _)) => {
+                let df = layerlab_core::parse(src);
+                (checks::run(src, &df, &build_opts), checks::options_error(&df, &build_opts))
+            }
+            Err(_) => (Vec::new(), None),
         };
         reports.push(FileReport {
             file: file.clone(),
             outcome,
             checks,
+            checks_error,
         });
     }
     match args.format {
@@ -88,12 +108,13 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
         CheckFormat::BuildkitJson => {
             for r in &reports {
                 if let Ok((src, _)) = &r.outcome {
-                    println!("{}", json!(report::buildkit_json(&r.file, src, &r.checks))?);
+                    let v = report::buildkit_json(&r.file, src, &r.checks, r.checks_error.as_deref());
+                    println!("{}", json!(v)?);
                 }
             }
         }
     }
-    let build_n: usize = reports.iter().map(|r| r.checks.len()).sum();
+    let build_n: usize = reports.iter().map(|r| r.checks.len() + r.checks_error.is_some() as usize).sum();
     let failed = reports.iter().any(|r| r.outcome.is_err());
     Ok(if failed {
         ExitCode::from(2)
@@ -126,6 +147,9 @@ fn print_text(reports: &[FileReport]) {
         if let Ok((src, report)) = &r.outcome {
             print!("{}", report::text(&r.file, src, report));
             print!("{}", report::checks_text(&r.file, &r.checks));
+            if let Some(e) = &r.checks_error {
+                println!("{}: build checks: error: {e} (the build fails)\n", r.file);
+            }
         }
     }
     let failed = reports.iter().filter(|r| r.outcome.is_err()).count();
@@ -158,6 +182,7 @@ fn json_reports(reports: &[FileReport]) -> Vec<serde_json::Value> {
     reports
         .iter()
         .map(|r| match &r.outcome {
+            Ok((_, rep)) if r.checks_error.is_some() => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics, "buildChecks": r.checks, "buildChecksError": r.checks_error }),
             Ok((_, rep)) if r.checks.is_empty() => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics }),
             Ok((_, rep)) => serde_json::json!({ "file": r.file, "findings": rep.findings, "diagnostics": rep.diagnostics, "buildChecks": r.checks }),
             Err(e) => serde_json::json!({ "file": r.file, "error": e }),

@@ -1,13 +1,34 @@
 //! DuplicateStageName: two stages with the same name.
 //!
-//! **What it reports**: a FROM whose stage name (case-insensitive) an earlier
-//! stage already has, at the later FROM.
+//! ## What it reports
 //!
-//! **Why**: `COPY --from=name` and `--target name` can only mean one of
-//! them; BuildKit reports it (`dockerfile2llb/convert.go`).
+//! A FROM whose stage name (case-insensitive) an earlier stage already has,
+//! at the later FROM.
 //!
-//! **Example**: ❌ `FROM a AS build` … `FROM b AS build`
-//! ✅ `FROM a AS build-a` … `FROM b AS build-b`.
+//! ## Why
+//!
+//! `COPY --from=name` and `--target name` can only mean one of them; BuildKit
+//! reports it (`dockerfile2llb/convert.go`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM golang:1.23 AS build
+//! RUN go build -o /app .
+//! FROM node:22 AS build
+//! RUN npm run build
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM golang:1.23 AS build-go
+//! RUN go build -o /app .
+//! FROM node:22 AS build-web
+//! RUN npm run build
+//! ```
 
 use super::Cx;
 

@@ -1,13 +1,29 @@
 //! FromAsCasing: `FROM image as name` with `as` in another case than `FROM`.
 //!
-//! **What it reports**: a FROM whose keyword is all upper case and whose
-//! `AS` is not, or all lower case and whose `as` is not (a keyword of mixed
-//! case is left to ConsistentInstructionCasing).
+//! ## What it reports
 //!
-//! **Why**: consistent casing keeps a Dockerfile readable; BuildKit reports
-//! it (`instructions/parse.go`, `doesFromCaseMatchAsCase`).
+//! A FROM whose keyword is all upper case and whose `AS` is not, or all lower
+//! case and whose `as` is not (a keyword of mixed case is left to
+//! ConsistentInstructionCasing).
 //!
-//! **Example**: ❌ `FROM debian:12 as builder` ✅ `FROM debian:12 AS builder`.
+//! ## Why
+//!
+//! Consistent casing keeps a Dockerfile readable; BuildKit reports it
+//! (`instructions/parse.go`, `doesFromCaseMatchAsCase`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM debian:12 as builder
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM debian:12 AS builder
+//! ```
 
 use super::Cx;
 use crate::syntax::Command;

@@ -1,16 +1,33 @@
 //! FromPlatformFlagConstDisallowed: `FROM --platform=linux/amd64 …`.
 //!
-//! **What it reports**: a FROM whose `--platform` is a constant (no
-//! variable), unless the stage's name contains the platform's OS or
-//! architecture (`FROM --platform=linux/arm64 … AS build-arm64` is a
-//! deliberate per-platform stage) (`dockerfile2llb/convert.go`).
+//! ## What it reports
 //!
-//! **Why**: a constant platform makes every build of the file, for any
-//! `--platform`, use that one, usually emulated; `$BUILDPLATFORM` or
-//! `$TARGETPLATFORM` say which is meant.
+//! A FROM whose `--platform` is a constant (no variable), unless the stage's
+//! name contains the platform's OS or architecture (`FROM
+//! --platform=linux/arm64 … AS build-arm64` is a deliberate per-platform
+//! stage) (`dockerfile2llb/convert.go`).
 //!
-//! **Example**: ❌ `FROM --platform=linux/amd64 node:22`
-//! ✅ `FROM --platform=$BUILDPLATFORM node:22`.
+//! ## Why
+//!
+//! A constant platform makes every build of the file, for any `--platform`,
+//! use that one, usually emulated; `$BUILDPLATFORM` or `$TARGETPLATFORM` say
+//! which is meant.
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM --platform=linux/amd64 node:22
+//! RUN npm ci
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM --platform=$BUILDPLATFORM node:22
+//! RUN npm ci
+//! ```
 
 use super::Cx;
 use crate::syntax::Command;

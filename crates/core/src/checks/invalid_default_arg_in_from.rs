@@ -1,17 +1,36 @@
 //! InvalidDefaultArgInFrom: a FROM whose image, with the global ARGs'
+//!
+//! ## What it reports
+//!
+//! `FROM $IMAGE` (or `FROM repo:${TAG}`, …) where expanding the global ARGs
+//! with their default values alone gives an empty or invalid reference: an
+//! ARG without a default, or a default that does not make a name
+//! (`dockerfile2llb/convert.go`, `validateBaseImagesWithDefaultArgs`).
+//!
+//! ## Why
+//!
+//! A plain `docker build` without `--build-arg` then fails; a default that
+//! builds keeps the file usable as is.
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! ARG TAG
+//! FROM alpine:$TAG
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! ARG TAG=3.20
+//! FROM alpine:$TAG
+//! ```
+//!
+//! ## Notes
+//!
 //! defaults, is empty or no valid image name.
-//!
-//! **What it reports**: `FROM $IMAGE` (or `FROM repo:${TAG}`, …) where
-//! expanding the global ARGs with their default values alone gives an empty
-//! or invalid reference: an ARG without a default, or a default that does
-//! not make a name (`dockerfile2llb/convert.go`,
-//! `validateBaseImagesWithDefaultArgs`).
-//!
-//! **Why**: a plain `docker build` without `--build-arg` then fails; a
-//! default that builds keeps the file usable as is.
-//!
-//! **Example**: ❌ `ARG TAG` then `FROM alpine:$TAG` ✅ `ARG TAG=3.20` then
-//! `FROM alpine:$TAG`.
 
 use super::Cx;
 use crate::syntax::shell::{expand_limited, Limits};

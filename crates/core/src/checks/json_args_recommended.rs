@@ -1,20 +1,39 @@
 //! JSONArgsRecommended: CMD or ENTRYPOINT in shell form.
 //!
-//! **What it reports**: `CMD command args` or `ENTRYPOINT command args`
-//! (not a JSON array) in a stage whose shell was not set by a SHELL
-//! instruction, in it or in the stages it is built on (BuildKit's
-//! `dispatchCmd`/`dispatchEntrypoint`).
+//! ## What it reports
 //!
-//! **Why**: the shell form runs the command as `/bin/sh -c …`, so the shell
-//! is PID 1 and the process does not get the signals `docker stop` sends;
-//! it is killed after the timeout instead of shutting down cleanly.
+//! `CMD command args` or `ENTRYPOINT command args` (not a JSON array) in a
+//! stage whose shell was not set by a SHELL instruction, in it or in the
+//! stages it is built on (BuildKit's `dispatchCmd`/`dispatchEntrypoint`).
 //!
-//! **Example**: ❌ `CMD node server.js` ✅ `CMD ["node", "server.js"]`.
+//! ## Why
+//!
+//! The shell form runs the command as `/bin/sh -c …`, so the shell is PID 1
+//! and the process does not get the signals `docker stop` sends; it is killed
+//! after the timeout instead of shutting down cleanly.
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! CMD node server.js
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! CMD ["node", "server.js"]
+//! ```
+//!
+//! ## Notes
 //!
 //! Reported at the instruction's first line, as BuildKit does.
 //!
-//! A base image that sets its own shell (in its config) silences the rule
-//! in BuildKit; Layerlab does not know base images' configs.
+//! A base image that sets its own shell (in its config) silences the rule in
+//! BuildKit; Layerlab does not know base images' configs.
 
 use super::Cx;
 use crate::syntax::Command;

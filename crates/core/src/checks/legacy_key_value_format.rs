@@ -1,14 +1,34 @@
 //! LegacyKeyValueFormat: `ENV key value` and `LABEL key value`.
 //!
-//! **What it reports**: an ENV or LABEL in the legacy form, the key and the
-//! value separated by whitespace instead of `=`.
+//! ## What it reports
 //!
-//! **Why**: the legacy form takes one pair only and everything after the
-//! first space as the value, so `ENV A 1 B 2` sets `A` to `1 B 2`; BuildKit
-//! deprecates it and reports it on every build (`instructions/parse.go`,
-//! `parseKvps`' `NoDelim`).
+//! An ENV or LABEL in the legacy form, the key and the value separated by
+//! whitespace instead of `=`.
 //!
-//! **Example**: ❌ `ENV NODE_ENV production` ✅ `ENV NODE_ENV=production`.
+//! ## Why
+//!
+//! The legacy form takes one pair only and everything after the first space
+//! as the value, so `ENV A 1 B 2` sets `A` to `1 B 2`; BuildKit deprecates it
+//! and reports it on every build (`instructions/parse.go`, `parseKvps`'
+//! `NoDelim`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! ENV NODE_ENV production
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! ENV NODE_ENV=production
+//! ```
+//!
+//! ## Notes
 //!
 //! Reported once per instruction, at its first line (as BuildKit does).
 

@@ -1,13 +1,30 @@
 //! MaintainerDeprecated: the MAINTAINER instruction.
 //!
-//! **What it reports**: every MAINTAINER.
+//! ## What it reports
 //!
-//! **Why**: MAINTAINER is deprecated; a label carries the author and tools
-//! read it (`org.opencontainers.image.authors`). BuildKit reports it while it
-//! parses the instruction (`instructions/parse.go`).
+//! Every MAINTAINER.
 //!
-//! **Example**: ❌ `MAINTAINER Jane <jane@example.com>`
-//! ✅ `LABEL org.opencontainers.image.authors="jane@example.com"`.
+//! ## Why
+//!
+//! MAINTAINER is deprecated; a label carries the author and tools read it
+//! (`org.opencontainers.image.authors`). BuildKit reports it while it parses
+//! the instruction (`instructions/parse.go`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20
+//! MAINTAINER Jane <jane@example.com>
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20
+//! LABEL org.opencontainers.image.authors="jane@example.com"
+//! ```
 
 use super::Cx;
 use crate::syntax::Command;

@@ -6,15 +6,19 @@
 //! it). They follow `frontend/dockerfile/linter/ruleset.go` and the places
 //! BuildKit runs them (`instructions/parse.go`, `dockerfile2llb/convert.go`).
 //!
-//! [`run`] is a separate entry point from [`crate::tips::check`]: the
-//! playground does not call it yet, so its code is not in the wasm.
+//! [`run`] is a separate entry point from [`crate::tips::check`]; the CLI
+//! and the playground call both. `docs` makes the rules' pages from their
+//! doc comments (`docs/checks/`, the playground's rule reference).
 //!
 //! The `# check=skip=<names|all>;error=true` directive is read as BuildKit
 //! reads it; `experimental=<names|all>` turns experimental rules on (none of
 //! the rules here is experimental). Parity with Docker 28.5 on the shared
 //! corpora: `tests/build_checks_parity.rs`.
 
+mod consistent_instruction_casing;
+pub mod docs;
 mod duplicate_stage_name;
+mod expose_proto_casing;
 mod from_as_casing;
 mod from_platform_flag_const_disallowed;
 mod invalid_default_arg_in_from;
@@ -23,11 +27,13 @@ mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod multiple_instructions_disallowed;
 mod no_empty_continuation;
+mod redundant_target_platform;
 mod reference;
 mod reserved_stage_name;
 mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
 
+use crate::syntax::dump::go_quote;
 use crate::syntax::{Dockerfile, Instruction, Position, Span};
 use serde::Serialize;
 
@@ -51,6 +57,12 @@ pub struct Rule {
 
 macro_rules! rules {
     ($($module:ident),* $(,)?) => {
+        /// The rule files' text, in the order of [`RULES`] (for the docs
+        /// tests, which read the doc comments: compiled in, the core does
+        /// no IO).
+        #[cfg(test)]
+        pub(crate) const SOURCES: &[&str] = &[$(include_str!(concat!(stringify!($module), ".rs"))),*];
+
         /// Every build check, in BuildKit's order of `ruleset.go`.
         pub const RULES: &[Rule] = &[$(Rule {
             name: $module::NAME,
@@ -67,15 +79,18 @@ rules!(
     stage_name_casing,
     from_as_casing,
     no_empty_continuation,
+    consistent_instruction_casing,
     duplicate_stage_name,
     reserved_stage_name,
     json_args_recommended,
     maintainer_deprecated,
     multiple_instructions_disallowed,
     legacy_key_value_format,
+    redundant_target_platform,
     secrets_used_in_arg_or_env,
     invalid_default_arg_in_from,
     from_platform_flag_const_disallowed,
+    expose_proto_casing,
 );
 
 /// One finding of a build check.
@@ -103,6 +118,9 @@ pub struct ChecksOptions {
     pub select: Vec<String>,
     /// Never these rules (names or `buildkit`).
     pub ignore: Vec<String>,
+    /// The `BUILDKIT_DOCKERFILE_CHECK` build argument: when set, BuildKit
+    /// reads it instead of the file's `# check=` directive (not merged).
+    pub build_arg: Option<String>,
 }
 
 /// The `# check=` directive: `skip=A,B|all`, `error=true`,
@@ -117,26 +135,51 @@ pub struct CheckDirective {
 }
 
 impl CheckDirective {
-    /// Reads the first `# check=` directive of `df`.
+    /// Reads the first `# check=` directive of `df`, leniently (an invalid
+    /// option is left out; [`options_error`] says what BuildKit says).
     pub fn of(df: &Dockerfile) -> CheckDirective {
+        Self::parse(directive_value(df).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// BuildKit's `linter.ParseLintOptions`: up to three `;`-separated
+    /// `key=value` options (a third keeps any further `;`), keys `skip`,
+    /// `experimental` (a comma list or `all`) and `error` (Go's
+    /// `strconv.ParseBool`), case-sensitive. The error is BuildKit's
+    /// message, which fails the build.
+    pub fn parse(value: &str) -> Result<CheckDirective, String> {
         let mut d = CheckDirective::default();
-        let Some(dir) = df.directives.iter().find(|d| d.name.eq_ignore_ascii_case("check")) else {
-            return d;
-        };
-        for part in dir.value.split(';') {
-            let Some((k, v)) = part.split_once('=') else { continue };
-            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
-            let names = || v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-            match k.as_str() {
-                "skip" if v.eq_ignore_ascii_case("all") => d.skip_all = true,
-                "skip" => d.skip.extend(names()),
-                "error" => d.error = v.eq_ignore_ascii_case("true"),
-                "experimental" if v.eq_ignore_ascii_case("all") => d.experimental_all = true,
-                "experimental" => d.experimental.extend(names()),
-                _ => {}
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(d);
+        }
+        let list = |v: &str| v.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>();
+        for part in value.splitn(3, ';') {
+            let Some((k, v)) = part.split_once('=') else {
+                return Err(format!("invalid check option {}", go_quote(part)));
+            };
+            let v = v.trim();
+            match k.trim() {
+                "skip" if v == "all" => d.skip_all = true,
+                "skip" => d.skip = list(v),
+                "experimental" if v == "all" => d.experimental_all = true,
+                "experimental" => d.experimental = list(v),
+                "error" => {
+                    d.error = match v {
+                        "1" | "t" | "T" | "TRUE" | "true" | "True" => true,
+                        "0" | "f" | "F" | "FALSE" | "false" | "False" => false,
+                        _ => {
+                            return Err(format!(
+                                "failed to parse check option {}: strconv.ParseBool: parsing {}: invalid syntax",
+                                go_quote(part),
+                                go_quote(v)
+                            ))
+                        }
+                    }
+                }
+                k => return Err(format!("invalid check option {}", go_quote(k))),
             }
         }
-        d
+        Ok(d)
     }
 
     fn enabled(&self, rule: &Rule) -> bool {
@@ -145,6 +188,27 @@ impl CheckDirective {
         }
         !(self.skip_all || self.skip.iter().any(|n| n == rule.name))
     }
+}
+
+/// The value of the first `# check=` directive, if any.
+fn directive_value(df: &Dockerfile) -> Option<&str> {
+    df.directives
+        .iter()
+        .find(|d| d.name.eq_ignore_ascii_case("check"))
+        .map(|d| d.value.as_str())
+}
+
+/// The check options BuildKit reads for `df`: the `BUILDKIT_DOCKERFILE_CHECK`
+/// build argument when set, else the file's `# check=` directive.
+pub fn options(df: &Dockerfile, opts: &ChecksOptions) -> Result<CheckDirective, String> {
+    let value = opts.build_arg.as_deref().or_else(|| directive_value(df)).unwrap_or_default();
+    CheckDirective::parse(value).map_err(|e| format!("failed to parse check options: {e}"))
+}
+
+/// BuildKit's error when the check options are invalid (its build, and
+/// `docker build --check`, fail with it; [`run`] then reports nothing).
+pub fn options_error(df: &Dockerfile, opts: &ChecksOptions) -> Option<String> {
+    options(df, opts).err()
 }
 
 /// What a rule sees, and where it reports.
@@ -207,7 +271,9 @@ pub fn is_selector(s: &str) -> bool {
 /// Runs the build checks on a parsed file, in source order (BuildKit's
 /// order within one instruction: the rules' order here).
 pub fn run(src: &str, df: &Dockerfile, opts: &ChecksOptions) -> Vec<BuildCheck> {
-    let directive = CheckDirective::of(df);
+    let Ok(directive) = options(df, opts) else {
+        return Vec::new();
+    };
     let mut all = Vec::new();
     for rule in RULES {
         if !directive.enabled(rule)
@@ -257,6 +323,44 @@ mod tests {
         assert_eq!(rules(&err), [("FromAsCasing", 2, true)]);
     }
 
+    fn with_arg(src: &str, arg: &str) -> (Vec<&'static str>, Option<String>) {
+        let o = ChecksOptions { build_arg: Some(arg.into()), ..ChecksOptions::default() };
+        let df = crate::syntax::parse(src);
+        (run(src, &df, &o).into_iter().map(|f| f.rule).collect(), options_error(&df, &o))
+    }
+
+    #[test]
+    fn the_build_arg_replaces_the_directive() {
+        let src = "# check=skip=FromAsCasing\nFROM alpine as b\nENV A 1\n";
+        assert_eq!(rules(src), [("LegacyKeyValueFormat", 3, false)]);
+        assert_eq!(with_arg(src, "skip=LegacyKeyValueFormat"), (vec!["FromAsCasing"], None));
+        assert_eq!(with_arg(src, ""), (vec!["FromAsCasing", "LegacyKeyValueFormat"], None));
+        assert_eq!(with_arg(src, "skip=all"), (vec![], None));
+        let errors = check(src, &ChecksOptions { build_arg: Some("error=1".into()), ..Default::default() });
+        assert!(errors.len() == 2 && errors.iter().all(|f| f.error));
+    }
+
+    #[test]
+    fn invalid_options_fail_with_buildkit_s_message() {
+        let src = "FROM alpine as b\n";
+        let err = |arg: &str| with_arg(src, arg);
+        assert_eq!(err("skip"), (vec![], Some("failed to parse check options: invalid check option \"skip\"".into())));
+        assert_eq!(err("Skip=all"), (vec![], Some("failed to parse check options: invalid check option \"Skip\"".into())));
+        assert_eq!(
+            err("error=yes"),
+            (vec![], Some("failed to parse check options: failed to parse check option \"error=yes\": strconv.ParseBool: parsing \"yes\": invalid syntax".into()))
+        );
+        // A third option keeps the rest: `experimental=B;x` is one value,
+        // and `error=true;x` is no bool.
+        assert!(err("skip=A;error=true;experimental=B;x").1.is_none());
+        assert!(err("skip=A;experimental=B;error=true;x").1.is_some());
+        assert!(err("skip=A;skip=B;error=true;x").1.is_some());
+        // The directive, when no build arg replaces it.
+        let df = crate::syntax::parse("# check=oops\nFROM alpine\n");
+        assert_eq!(options_error(&df, &ChecksOptions::default()).as_deref(), Some("failed to parse check options: invalid check option \"oops\""));
+        assert!(options_error(&df, &ChecksOptions { build_arg: Some("skip=all".into()), ..Default::default() }).is_none());
+    }
+
     #[test]
     fn select_and_ignore_by_name_or_group() {
         let src = "FROM alpine as b\nENV A 1\nMAINTAINER x\n";
@@ -264,6 +368,7 @@ mod tests {
             let o = ChecksOptions {
                 select: sel.iter().map(|s| s.to_string()).collect(),
                 ignore: ign.iter().map(|s| s.to_string()).collect(),
+                build_arg: None,
             };
             check(src, &o).len()
         };

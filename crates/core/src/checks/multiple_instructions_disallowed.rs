@@ -1,14 +1,36 @@
 //! MultipleInstructionsDisallowed: two CMD, ENTRYPOINT or HEALTHCHECK in one
+//!
+//! ## What it reports
+//!
+//! Each CMD, ENTRYPOINT or HEALTHCHECK that a later one of the same kind in
+//! the same stage overrides, at the earlier one (BuildKit's
+//! `validateUsedOnce`).
+//!
+//! ## Why
+//!
+//! Only the last one takes effect; the earlier ones are dead text that a
+//! reader takes for the image's command.
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20
+//! CMD ["a"]
+//! CMD ["b"]
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20
+//! CMD ["b"]
+//! ```
+//!
+//! ## Notes
+//!
 //! stage.
-//!
-//! **What it reports**: each CMD, ENTRYPOINT or HEALTHCHECK that a later one
-//! of the same kind in the same stage overrides, at the earlier one
-//! (BuildKit's `validateUsedOnce`).
-//!
-//! **Why**: only the last one takes effect; the earlier ones are dead text
-//! that a reader takes for the image's command.
-//!
-//! **Example**: ❌ `CMD ["a"]` then `CMD ["b"]` ✅ only `CMD ["b"]`.
 
 use super::Cx;
 use crate::syntax::Command;

@@ -1,14 +1,33 @@
 //! NoEmptyContinuation: an empty line inside an instruction's continuations.
 //!
-//! **What it reports**: an instruction continued with the escape character
-//! over a blank line, once, at the instruction's last line (as BuildKit
-//! does).
+//! ## What it reports
 //!
-//! **Why**: the blank line is silently skipped today, but BuildKit will make
-//! it an error in a future release (`parser/parser.go`, its warnings).
+//! An instruction continued with the escape character over a blank line,
+//! once, at the instruction's last line (as BuildKit does).
 //!
-//! **Example**: ❌ `RUN apt-get update && \`, an empty line, `apt-get install -y curl`
-//! ✅ the same without the empty line.
+//! ## Why
+//!
+//! The blank line is silently skipped today, but BuildKit will make it an
+//! error in a future release (`parser/parser.go`, its warnings).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && \
+//!
+//!     apt-get install -y curl
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && \
+//!     apt-get install -y curl
+//! ```
 
 use super::Cx;
 

@@ -1,12 +1,28 @@
 //! ReservedStageName: a stage named `scratch` or `context`.
 //!
-//! **What it reports**: `FROM image AS scratch` and `FROM image AS context`.
+//! ## What it reports
 //!
-//! **Why**: `scratch` is the empty image and `context` the build context in
-//! `COPY --from` and `--build-context`; a stage of that name is ambiguous
+//! `FROM image AS scratch` and `FROM image AS context`.
+//!
+//! ## Why
+//!
+//! `scratch` is the empty image and `context` the build context in `COPY
+//! --from` and `--build-context`; a stage of that name is ambiguous
 //! (`dockerfile2llb/convert.go`).
 //!
-//! **Example**: ❌ `FROM alpine AS scratch` ✅ `FROM alpine AS base`.
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20 AS scratch
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM alpine:3.20 AS base
+//! ```
 
 use super::Cx;
 

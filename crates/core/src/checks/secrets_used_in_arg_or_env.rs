@@ -1,15 +1,34 @@
 //! SecretsUsedInArgOrEnv: an ARG or ENV whose name says it holds a secret.
 //!
-//! **What it reports**: an ARG or ENV key with one of the words `apikey`,
-//! `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`, `secret`
-//! or `token` (any case) as the whole name or as an `_`-separated part, and
-//! without the word `public` (BuildKit's `validateNoSecretKey`).
+//! ## What it reports
 //!
-//! **Why**: ARG and ENV values are kept in the image's history and config,
-//! readable by anyone with the image; a secret belongs in a secret mount
-//! (`RUN --mount=type=secret`).
+//! An ARG or ENV key with one of the words `apikey`, `auth`, `credential(s)`,
+//! `key`, `password`, `pword`, `passwd`, `secret` or `token` (any case) as
+//! the whole name or as an `_`-separated part, and without the word `public`
+//! (BuildKit's `validateNoSecretKey`).
 //!
-//! **Example**: ❌ `ARG GITHUB_TOKEN` ✅ `RUN --mount=type=secret,id=github_token …`.
+//! ## Why
+//!
+//! ARG and ENV values are kept in the image's history and config, readable by
+//! anyone with the image; a secret belongs in a secret mount (`RUN
+//! --mount=type=secret`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! ARG GITHUB_TOKEN
+//! RUN GITHUB_TOKEN=$GITHUB_TOKEN npm ci
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM node:22
+//! RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN npm ci
+//! ```
 
 use super::Cx;
 use crate::syntax::Command;

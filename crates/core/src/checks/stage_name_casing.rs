@@ -1,13 +1,28 @@
 //! StageNameCasing: a stage name with upper-case letters.
 //!
-//! **What it reports**: `FROM image AS Name` where the name is not all lower
-//! case.
+//! ## What it reports
 //!
-//! **Why**: stage names are case-insensitive (BuildKit lower-cases them), so
-//! `Builder` and `builder` are the same stage; writing them lower case says
-//! so (`instructions/parse.go`, `parseFrom`).
+//! `FROM image AS Name` where the name is not all lower case.
 //!
-//! **Example**: ❌ `FROM node:22 AS Builder` ✅ `FROM node:22 AS builder`.
+//! ## Why
+//!
+//! Stage names are case-insensitive (BuildKit lower-cases them), so `Builder`
+//! and `builder` are the same stage; writing them lower case says so
+//! (`instructions/parse.go`, `parseFrom`).
+//!
+//! ## Example
+//!
+//! ❌ Bad:
+//!
+//! ```dockerfile
+//! FROM node:22 AS Builder
+//! ```
+//!
+//! ✅ Good:
+//!
+//! ```dockerfile
+//! FROM node:22 AS builder
+//! ```
 
 use super::Cx;
 use crate::syntax::Command;

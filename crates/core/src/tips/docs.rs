@@ -42,6 +42,24 @@ pub fn module_doc(file: &str) -> String {
     out
 }
 
+/// A module doc's `## ` sections, as (heading, trimmed body); the text
+/// before the first heading has the heading "".
+pub fn sections(doc: &str) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), String::new())];
+    for line in doc.lines() {
+        if let Some(h) = line.strip_prefix("## ") {
+            out.push((h.trim().to_string(), String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    for (_, body) in &mut out {
+        *body = body.trim().to_string();
+    }
+    out
+}
+
 /// Splits a rule's module doc into sections and examples.
 /// The build context a rule's documented examples assume: the ❌ and ✅
 /// examples of LL302 (no `.dockerignore`) are about the context, not the
@@ -75,29 +93,15 @@ pub fn parse_doc(rule: &Rule, file: &str) -> RuleDoc {
         summary: rule.meta.summary.into(),
         ..RuleDoc::default()
     };
-    let mut section = String::new();
-    let mut body = String::new();
-    let flush = |section: &str, body: &mut String, d: &mut RuleDoc| {
-        let text = body.trim().to_string();
-        match section {
+    for (section, text) in sections(&doc) {
+        match section.as_str() {
             "What it does" => d.what = text,
             "Why it slows the build" => d.why = text,
             "Example" => d.example = text,
             "Fix safety" => d.fix_safety = text,
             _ => {}
         }
-        body.clear();
-    };
-    for line in doc.lines() {
-        if let Some(h) = line.strip_prefix("## ") {
-            flush(&section, &mut body, &mut d);
-            section = h.trim().to_string();
-        } else {
-            body.push_str(line);
-            body.push('\n');
-        }
     }
-    flush(&section, &mut body, &mut d);
     // Fenced `dockerfile` blocks after a ❌ or ✅ marker.
     let mut mark: Option<bool> = None;
     let mut in_block = false;

@@ -62,6 +62,14 @@ pub fn findings_list(props: &FindingsListProps) -> Html {
 fn build_checks(props: &FindingsListProps) -> Html {
     let shown = use_state(|| true);
     let list = &props.analysis.checks;
+    if let Some(e) = &props.analysis.checks_error {
+        return html! {
+            <section class="build-checks" data-testid="build-checks" aria-label="Docker build checks">
+                <h3 class="bc-title">{"Docker build checks: the build fails"}</h3>
+                <p class="err" data-testid="build-checks-error">{e.clone()}</p>
+            </section>
+        };
+    }
     if list.is_empty() {
         return html! {};
     }

@@ -55,7 +55,8 @@ pub fn gutter_marker(props: &GutterMarkerProps) -> Html {
                 if !syntax {
                     <span class="pop-tip">{m.title.clone()}</span>
                     if let Some(url) = m.url {
-                        <a href={url} target="_blank" rel="noopener noreferrer">{format!("Read {} on docs.docker.com", m.code)}</a>
+                        { crate::dom::rule_link(m.code, format!("Read {}", m.code)) }{" · "}
+                        <a href={url} target="_blank" rel="noopener noreferrer">{"docs.docker.com"}</a>
                     } else {
                         { crate::dom::rule_link(m.code, format!("Read rule {}", m.code)) }
                     }

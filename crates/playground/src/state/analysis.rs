@@ -25,6 +25,9 @@ pub struct Analysis {
     /// Docker's build checks (`docker build --check`): what the user's next
     /// build prints, a group of its own beside the five tips.
     pub checks: Vec<layerlab_core::checks::BuildCheck>,
+    /// BuildKit's error for an invalid `# check=` directive (the build
+    /// fails with it; no check runs).
+    pub checks_error: Option<String>,
     pub outline: Vec<OutlineItem>,
     pub scenarios: Scenarios,
     /// (first, last) 1-based line of each instruction.
@@ -90,6 +93,7 @@ impl Analysis {
             },
         );
         let checks = layerlab_core::checks::run(&source, &df, &Default::default());
+        let checks_error = layerlab_core::checks::options_error(&df, &Default::default());
         let outline = layerlab_core::outline::outline_of(&source, &df);
         let scenarios = scenarios::scenarios(&df, &model, &ctx);
         let index = LineIndex::new(&source);
@@ -106,6 +110,7 @@ impl Analysis {
             model,
             findings,
             checks,
+            checks_error,
             outline,
             scenarios,
             lines,

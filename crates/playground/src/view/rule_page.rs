@@ -1,7 +1,9 @@
-//! The tip reference: every rule's generated documentation at `#/rules/CODE`.
+//! The rule reference: every tip rule's generated documentation at
+//! `#/rules/CODE`, and every Docker build check's at `#/rules/<Name>`.
 
 use yew::prelude::*;
 
+use crate::generated_checks::{CheckDoc, CHECK_DOCS};
 use crate::generated_rules::{RuleDoc, RULE_DOCS};
 
 /// A doc paragraph with `code` spans, as text nodes.
@@ -21,12 +23,31 @@ fn page(r: &RuleDoc) -> Html {
             <p class="muted">{format!("Tip {} · ", r.tip)}{r.summary}</p>
             <h3>{"What it does"}</h3>{prose(r.what)}
             <h3>{"Why it slows the build"}</h3>{prose(r.why)}
-            <h3>{"Example"}</h3>
-            <div class="two">
-                <div><h4>{"❌ Bad"}</h4><pre class="code-block" tabindex="0">{r.bad}</pre></div>
-                <div><h4>{"✅ Good"}</h4><pre class="code-block" tabindex="0">{r.good}</pre></div>
-            </div>
+            <h3>{"Example"}</h3>{examples(r.bad, r.good)}
             <h3>{"Fix safety"}</h3>{prose(r.fix_safety)}
+        </article>
+    }
+}
+
+fn examples(bad: &'static str, good: &'static str) -> Html {
+    html! {
+        <div class="two">
+            <div><h4>{"❌ Bad"}</h4><pre class="code-block" tabindex="0">{bad}</pre></div>
+            <div><h4>{"✅ Good"}</h4><pre class="code-block" tabindex="0">{good}</pre></div>
+        </div>
+    }
+}
+
+fn check_page(c: &CheckDoc) -> Html {
+    html! {
+        <article class="rule" data-testid="rule-page" data-code={c.name}>
+            <h2>{c.name}</h2>
+            <p class="muted">{"Docker build check · "}{c.title}</p>
+            <h3>{"What it reports"}</h3>{prose(c.what)}
+            <h3>{"Why"}</h3>{prose(c.why)}
+            <h3>{"Example"}</h3>{examples(c.bad, c.good)}
+            if !c.notes.is_empty() { <h3>{"Notes"}</h3>{prose(c.notes)} }
+            <p><a href={c.url} target="_blank" rel="noopener noreferrer">{format!("{} on docs.docker.com", c.name)}</a></p>
         </article>
     }
 }
@@ -36,21 +57,29 @@ pub fn rule_doc(code: &str) -> Option<&'static RuleDoc> {
     RULE_DOCS.iter().find(|r| r.code == code)
 }
 
-/// The page of rule `code`, or the index of all rules (None). A view
+/// The page of rule `code` (a tip rule's code or a build check's name), or
+/// the index of all rules (None). A view
 /// helper, not a component: the app renders it only on a `#/rules` route.
 pub fn rule_page(code: Option<&str>) -> Html {
     let doc = code.and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
+    let check = code.and_then(|c| CHECK_DOCS.iter().find(|r| r.name.eq_ignore_ascii_case(c)));
     html! {
         <main class="rules" id="main">
             <p><a href="#/">{"← Back to the playground"}</a>{" · "}<a href="#/rules">{"All rules"}</a></p>
-            { match (doc, code) {
-                (Some(r), _) => page(r),
-                (None, Some(c)) => html! { <p>{format!("No rule {c}.")}</p> },
-                (None, None) => html! {
+            { match (doc, check, code) {
+                (Some(r), _, _) => page(r),
+                (None, Some(c), _) => check_page(c),
+                (None, None, Some(c)) => html! { <p>{format!("No rule {c}.")}</p> },
+                (None, None, None) => html! {
                     <>
                         <h2>{"Rules"}</h2>
                         <ul>{ for RULE_DOCS.iter().map(|r| html! {
                             <li><a href={format!("#/rules/{}", r.code)}>{r.code}</a>{format!(" (tip {}) {}", r.tip, r.summary)}</li>
+                        }) }</ul>
+                        <h2>{"Docker's build checks"}</h2>
+                        <p class="muted">{"What `docker build` warns about, with BuildKit's names, messages and lines."}</p>
+                        <ul data-testid="check-index">{ for CHECK_DOCS.iter().map(|c| html! {
+                            <li><a href={format!("#/rules/{}", c.name)}>{c.name}</a>{" "}{c.title}</li>
                         }) }</ul>
                     </>
                 },
