@@ -7,6 +7,16 @@
 //!
 //! Values stay as written (no variable expansion); use
 //! [`super::shell::expand`] with an environment to expand them.
+//!
+//! One function an instruction (`from`, `run`, `copy_args`, …, dispatched
+//! by `typed`), each reading its flags through its own flag table
+//! (`RUN_FLAGS`, …) as `BFlags` does.
+//!
+//! Invariant: typing never fails the parse. A refused instruction is a
+//! `ParseError`, turned into text in one place ([`build`], through
+//! `ParseError::message`, in BuildKit's words: `buildkit_parity.rs`
+//! compares them) and kept as [`Instruction::error`], which `parse` makes a
+//! diagnostic; the instruction stays in the tree as [`Command::Invalid`].
 
 use super::lines::{self, RawInstr};
 use super::mount::{self, Mount};
@@ -143,7 +153,7 @@ pub struct ArgDef {
 
 /// Builds the public [`Instruction`] from a raw line-loop instruction,
 /// moving its strings rather than copying them.
-pub fn build(mut ri: RawInstr<'_>, escape: char) -> Instruction {
+pub fn build(mut ri: RawInstr<'_>) -> Instruction {
     let node = core::mem::replace(&mut ri.node, Err(String::new()));
     let mut ins = Instruction {
         keyword: String::new(),
@@ -166,9 +176,10 @@ pub fn build(mut ri: RawInstr<'_>, escape: char) -> Instruction {
     };
     match node {
         Ok(node) => {
-            match typed(&node, &ri.heredocs, &ri.line, escape) {
+            // The one place a typed error becomes text.
+            match typed(&node, &ri.heredocs, &ri.line) {
                 Ok(c) => ins.command = c,
-                Err(e) => ins.error = Some(e),
+                Err(e) => ins.error = Some(e.message()),
             }
             if ins.error.is_none() {
                 ins.error = ri.heredoc_error.take();
@@ -241,48 +252,197 @@ fn to_flag(f: Val, ri: &RawInstr<'_>) -> Flag {
     Flag { name, value, span }
 }
 
+/// A flag's type, as `bflag.go` declares it (`AddBool`, `AddString`,
+/// `AddStrings`).
 #[derive(Clone, Copy, PartialEq)]
-enum FlagType {
+enum FlagKind {
     Bool,
     Str,
+    /// May be given more than once.
     Strings,
 }
 
-/// Parsed flags (`BFlags`): name → values.
-struct Flags<'a>(Vec<(&'static str, FlagType, Vec<&'a str>)>);
+/// One flag an instruction accepts.
+struct FlagDecl {
+    name: &'static str,
+    kind: FlagKind,
+}
 
-impl Flags<'_> {
-    fn last(&self, n: &str) -> Option<&str> {
-        self.0
+const fn flag(name: &'static str, kind: FlagKind) -> FlagDecl {
+    FlagDecl { name, kind }
+}
+
+// The flag table of each instruction (parse.go's `req.flags.Add…` calls).
+const NO_FLAGS: &[FlagDecl] = &[];
+const FROM_FLAGS: &[FlagDecl] = &[flag("platform", FlagKind::Str)];
+const RUN_FLAGS: &[FlagDecl] = &[
+    flag("mount", FlagKind::Strings),
+    flag("network", FlagKind::Str),
+    flag("security", FlagKind::Str),
+    flag("device", FlagKind::Strings),
+];
+const ADD_FLAGS: &[FlagDecl] = &[
+    flag("chown", FlagKind::Str),
+    flag("chmod", FlagKind::Str),
+    flag("link", FlagKind::Bool),
+    flag("keep-git-dir", FlagKind::Bool),
+    flag("checksum", FlagKind::Str),
+    flag("exclude", FlagKind::Strings),
+    flag("unpack", FlagKind::Bool),
+];
+const COPY_FLAGS: &[FlagDecl] = &[
+    flag("from", FlagKind::Str),
+    flag("chown", FlagKind::Str),
+    flag("chmod", FlagKind::Str),
+    flag("link", FlagKind::Bool),
+    flag("parents", FlagKind::Bool),
+    flag("exclude", FlagKind::Strings),
+];
+const HEALTHCHECK_FLAGS: &[FlagDecl] = &[
+    flag("interval", FlagKind::Str),
+    flag("timeout", FlagKind::Str),
+    flag("start-period", FlagKind::Str),
+    flag("start-interval", FlagKind::Str),
+    flag("retries", FlagKind::Str),
+];
+
+/// Why BuildKit rejects an instruction: the errors of `instructions/parse.go`,
+/// `bflag.go` and `commands_runmount.go`, typed. [`ParseError::message`] is
+/// the one place they become text, in BuildKit's words (the parity test
+/// compares them with BuildKit's own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParseError<'a> {
+    FlagWithoutDashes(&'a str),
+    UnknownFlag(&'a str),
+    DuplicateFlag(&'a str),
+    MissingFlagValue(&'a str),
+    NotBoolean {
+        flag: &'a str,
+        value: &'a str,
+    },
+    /// A `--mount` BuildKit refuses ([`mount::parse_mount`]'s message).
+    Mount(String),
+    FromArguments,
+    InvalidStageName(&'a str),
+    UnsupportedNetwork(&'a str),
+    UnsupportedSecurity(&'a str),
+    ShellNotJson,
+    /// `<KEYWORD> requires at least one argument`.
+    AtLeastOne(&'static str),
+    /// `<KEYWORD> requires exactly one argument`.
+    ExactlyOne(&'static str),
+    /// ENV or LABEL with a key and no value.
+    TooManyArguments(&'static str),
+    /// COPY or ADD with a single argument.
+    NoDestination(&'static str),
+    HeredocDestination(&'static str),
+    EmptyVolume,
+    BlankArgName(&'a str),
+    ChainedOnbuild,
+    /// FROM or MAINTAINER after ONBUILD.
+    NotAnOnbuildTrigger(&'static str),
+    HealthcheckWithoutArgument,
+    HealthcheckNoneWithArguments,
+    HealthcheckWithoutCommand,
+    NegativeRetries,
+    InvalidRetries(&'a str),
+    UnknownHealthcheckType(&'a str),
+    Empty,
+    UnknownInstruction(&'a str),
+}
+
+impl ParseError<'_> {
+    /// BuildKit's message for the error.
+    pub(crate) fn message(&self) -> String {
+        use super::dump::go_quote;
+        use ParseError::*;
+        match self {
+            FlagWithoutDashes(a) => cat(&["arg should start with -- : ", a]),
+            UnknownFlag(n) => cat(&["unknown flag: ", n]),
+            DuplicateFlag(n) => cat(&["duplicate flag specified: ", n]),
+            MissingFlagValue(n) => cat(&["missing a value on flag: ", n]),
+            NotBoolean { flag, value } => cat(&[
+                "expecting boolean value for flag ",
+                flag,
+                ", not: ",
+                value,
+            ]),
+            Mount(m) => m.clone(),
+            FromArguments => "FROM requires either one or three arguments".into(),
+            InvalidStageName(n) => cat(&[
+                "invalid name for build stage: ",
+                &go_quote(n),
+                ", name can't start with a number or contain symbols",
+            ]),
+            UnsupportedNetwork(n) => cat(&["unsupported network mode ", &go_quote(n)]),
+            UnsupportedSecurity(s) => cat(&["unsupported security mode ", &go_quote(s)]),
+            ShellNotJson => "SHELL requires the arguments to be in JSON form".into(),
+            AtLeastOne(kw) => cat(&[kw, " requires at least one argument"]),
+            ExactlyOne(kw) => cat(&[kw, " requires exactly one argument"]),
+            TooManyArguments(kw) => cat(&["Bad input to ", kw, ", too many arguments"]),
+            NoDestination(kw) => cat(&[
+                kw,
+                " requires at least two arguments, but only one was provided. Destination could not be determined",
+            ]),
+            HeredocDestination(kw) => cat(&[kw, " cannot accept a heredoc as a destination"]),
+            EmptyVolume => "VOLUME specified can not be an empty string".into(),
+            BlankArgName(a) => cat(&["ARG names can not be blank: ", a]),
+            ChainedOnbuild => "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into(),
+            NotAnOnbuildTrigger(kw) => cat(&[kw, " isn't allowed as an ONBUILD trigger"]),
+            HealthcheckWithoutArgument => "HEALTHCHECK requires an argument".into(),
+            HealthcheckNoneWithArguments => "HEALTHCHECK NONE takes no arguments".into(),
+            HealthcheckWithoutCommand => "Missing command after HEALTHCHECK CMD".into(),
+            NegativeRetries => "--retries cannot be negative".into(),
+            InvalidRetries(r) => cat(&["invalid retries value: ", r]),
+            UnknownHealthcheckType(t) => {
+                cat(&["Unknown type ", &go_quote(t), " in HEALTHCHECK (try CMD)"])
+            }
+            Empty => "empty instruction".into(),
+            UnknownInstruction(kw) => cat(&["unknown instruction: ", kw]),
+        }
+    }
+}
+
+type Parsed<'a, T> = Result<T, ParseError<'a>>;
+
+/// The values given to each declared flag (`BFlags` after `Parse`), in the
+/// order of the instruction's flag table.
+struct Flags<'a> {
+    decl: &'static [FlagDecl],
+    values: Vec<Vec<&'a str>>,
+}
+
+impl<'a> Flags<'a> {
+    fn given(&self, n: &str) -> &[&'a str] {
+        self.decl
             .iter()
-            .find(|f| f.0 == n)
-            .and_then(|f| f.2.last().copied())
+            .position(|d| d.name == n)
+            .map_or(&[], |i| &self.values[i])
+    }
+    fn last(&self, n: &str) -> Option<&'a str> {
+        self.given(n).last().copied()
     }
     fn get(&self, n: &str) -> Option<String> {
         self.last(n).map(str::to_string)
     }
     fn all(&self, n: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .find(|f| f.0 == n)
-            .map(|f| f.2.iter().map(|v| v.to_string()).collect())
-            .unwrap_or_default()
+        strings(self.given(n))
     }
     fn bool(&self, n: &str) -> bool {
         self.last(n) == Some("true")
     }
 }
 
-/// `BFlags.Parse` with the flags a command declares.
-fn parse_flags<'a>(
-    node: &'a RawNode,
-    decl: &[(&'static str, FlagType)],
-) -> Result<Flags<'a>, String> {
-    let mut out = Flags(decl.iter().map(|(n, t)| (*n, *t, Vec::new())).collect());
+/// `BFlags.Parse` against an instruction's flag table.
+fn parse_flags<'a>(node: &'a RawNode, decl: &'static [FlagDecl]) -> Parsed<'a, Flags<'a>> {
+    let mut out = Flags {
+        decl,
+        values: decl.iter().map(|_| Vec::new()).collect(),
+    };
     for arg in &node.flags {
-        let a = &arg.text;
+        let a = arg.text.as_str();
         let Some(body) = a.strip_prefix("--") else {
-            return Err(cat(&["arg should start with -- : ", a]));
+            return Err(ParseError::FlagWithoutDashes(a));
         };
         if a == "--" {
             break;
@@ -291,38 +451,32 @@ fn parse_flags<'a>(
             Some((n, v)) => (n, Some(v)),
             None => (body, None),
         };
-        let Some(slot) = out.0.iter_mut().find(|f| f.0 == name) else {
-            return Err(cat(&["unknown flag: ", name]));
+        let Some(i) = decl.iter().position(|d| d.name == name) else {
+            return Err(ParseError::UnknownFlag(name));
         };
-        if !slot.2.is_empty() && slot.1 != FlagType::Strings {
-            return Err(cat(&["duplicate flag specified: ", name]));
+        let (kind, slot) = (decl[i].kind, &mut out.values[i]);
+        if !slot.is_empty() && kind != FlagKind::Strings {
+            return Err(ParseError::DuplicateFlag(name));
         }
-        match slot.1 {
-            FlagType::Bool => {
-                if value == Some("") {
-                    return Err(cat(&["missing a value on flag: ", name]));
-                }
-                let v = value.unwrap_or("");
-                if v.is_empty() || v.eq_ignore_ascii_case("true") {
-                    slot.2.push("true");
-                } else if v.eq_ignore_ascii_case("false") {
-                    slot.2.push("false");
-                } else {
-                    return Err(cat(&[
-                        "expecting boolean value for flag ",
-                        name,
-                        ", not: ",
-                        v,
-                    ]));
-                }
-            }
-            FlagType::Str | FlagType::Strings => match value {
-                None => return Err(cat(&["missing a value on flag: ", name])),
-                Some(v) => slot.2.push(v),
-            },
-        }
+        slot.push(flag_value(kind, name, value)?);
     }
     Ok(out)
+}
+
+/// A flag's value as `BFlags` stores it (`true`/`false` for a boolean).
+fn flag_value<'a>(kind: FlagKind, name: &'a str, value: Option<&'a str>) -> Parsed<'a, &'a str> {
+    match (kind, value) {
+        (_, Some("")) if kind == FlagKind::Bool => Err(ParseError::MissingFlagValue(name)),
+        (FlagKind::Bool, None) => Ok("true"),
+        (FlagKind::Bool, Some(v)) if v.eq_ignore_ascii_case("true") => Ok("true"),
+        (FlagKind::Bool, Some(v)) if v.eq_ignore_ascii_case("false") => Ok("false"),
+        (FlagKind::Bool, Some(v)) => Err(ParseError::NotBoolean {
+            flag: name,
+            value: v,
+        }),
+        (_, None) => Err(ParseError::MissingFlagValue(name)),
+        (_, Some(v)) => Ok(v),
+    }
 }
 
 fn values(node: &RawNode) -> Vec<&str> {
@@ -355,373 +509,328 @@ fn command_line(node: &RawNode, args: &[&str]) -> CommandLine {
     }
 }
 
-fn exactly_one(cmd: &str, args: &[&str]) -> Result<String, String> {
-    if args.len() != 1 {
-        return Err(cat(&[cmd, " requires exactly one argument"]));
-    }
-    Ok(args[0].to_string())
+/// One raw instruction on its way to a [`Command`]: its node, its argument
+/// values, the heredocs of its line and the line's text.
+struct Raw<'a> {
+    node: &'a RawNode,
+    args: Vec<&'a str>,
+    heredocs: &'a [lines::RawHeredoc],
+    line: &'a str,
 }
 
-fn kvps(args: &[&str], cmd: &str) -> Result<Vec<KeyValue>, String> {
-    if args.is_empty() {
-        return Err(cat(&[cmd, " requires at least one argument"]));
+impl<'a> Raw<'a> {
+    fn flags(&self, decl: &'static [FlagDecl]) -> Parsed<'a, Flags<'a>> {
+        parse_flags(self.node, decl)
     }
-    if args.len() % 3 != 0 {
-        return Err(cat(&["Bad input to ", cmd, ", too many arguments"]));
+    fn no_flags(&self) -> Parsed<'a, ()> {
+        self.flags(NO_FLAGS).map(drop)
     }
-    Ok(args
-        .chunks(3)
-        .map(|c| KeyValue {
-            key: c[0].to_string(),
-            value: c[1].to_string(),
-            legacy: c[2].is_empty(),
-        })
-        .collect())
+    fn command_line(&self) -> CommandLine {
+        command_line(self.node, &self.args)
+    }
+    fn exactly_one(&self, kw: &'static str) -> Parsed<'a, String> {
+        self.no_flags()?;
+        match self.args[..] {
+            [one] => Ok(one.to_string()),
+            _ => Err(ParseError::ExactlyOne(kw)),
+        }
+    }
+    /// At least one argument, all kept (EXPOSE, VOLUME, SHELL).
+    fn at_least_one(&self, kw: &'static str) -> Parsed<'a, Vec<String>> {
+        if self.args.is_empty() {
+            return Err(ParseError::AtLeastOne(kw));
+        }
+        Ok(strings(&self.args))
+    }
+    /// `parseKvps`: key, value, separator triples (ENV, LABEL).
+    fn kvps(&self, kw: &'static str) -> Parsed<'a, Vec<KeyValue>> {
+        self.no_flags()?;
+        let args = &self.args;
+        if args.is_empty() {
+            return Err(ParseError::AtLeastOne(kw));
+        }
+        if args.len() % 3 != 0 {
+            return Err(ParseError::TooManyArguments(kw));
+        }
+        Ok(args
+            .chunks(3)
+            .map(|c| KeyValue {
+                key: c[0].to_string(),
+                value: c[1].to_string(),
+                legacy: c[2].is_empty(),
+            })
+            .collect())
+    }
 }
 
-/// `ParseInstruction`.
-fn typed(
-    node: &RawNode,
-    heredocs: &[lines::RawHeredoc],
-    line: &str,
-    escape: char,
-) -> Result<Command, String> {
-    use FlagType::*;
+/// `ParseInstruction`: dispatch on the keyword, one function an instruction.
+fn typed<'a>(
+    node: &'a RawNode,
+    heredocs: &'a [lines::RawHeredoc],
+    line: &'a str,
+) -> Parsed<'a, Command> {
     let mut buf = [0u8; KW_MAX];
     let kw = lower_keyword(&node.cmd.text, &mut buf);
-    let args = values(node);
-    let no_flags = |n: &RawNode| parse_flags(n, &[]).map(drop);
-    Ok(match kw {
-        "from" => {
-            let f = parse_flags(node, &[("platform", Str)])?;
-            if args.len() != 1 && args.len() != 3 {
-                return Err("FROM requires either one or three arguments".into());
-            }
-            let mut name = None;
-            if args.len() == 3 {
-                if !args[1].eq_ignore_ascii_case("as") {
-                    return Err("FROM requires either one or three arguments".into());
-                }
-                let n = args[2].to_ascii_lowercase();
-                if !valid_stage_name(&n) {
-                    let q = super::dump::go_quote(args[2]);
-                    return Err(cat(&[
-                        "invalid name for build stage: ",
-                        &q,
-                        ", name can't start with a number or contain symbols",
-                    ]));
-                }
-                name = Some(n);
-            }
-            Command::From {
-                image: args[0].to_string(),
-                name,
-                platform: f.get("platform"),
-            }
-        }
-        "run" => {
-            let f = parse_flags(
-                node,
-                &[
-                    ("mount", Strings),
-                    ("network", Str),
-                    ("security", Str),
-                    ("device", Strings),
-                ],
-            )?;
-            let mounts = f
-                .all("mount")
-                .iter()
-                .map(|m| mount::parse_mount(m))
-                .collect::<Result<Vec<_>, _>>()?;
-            if let Some(n) = f.last("network") {
-                if !matches!(n, "default" | "none" | "host") && !n.contains('$') {
-                    return Err(cat(&[
-                        "unsupported network mode ",
-                        &super::dump::go_quote(n),
-                    ]));
-                }
-            }
-            if let Some(s) = f.last("security") {
-                if !matches!(s, "sandbox" | "insecure") && !s.contains('$') {
-                    return Err(cat(&[
-                        "unsupported security mode ",
-                        &super::dump::go_quote(s),
-                    ]));
-                }
-            }
-            Command::Run {
-                command: command_line(node, &args),
-                mounts,
-                network: f.get("network"),
-                security: f.get("security"),
-                devices: f.all("device"),
-            }
-        }
-        "cmd" => {
-            no_flags(node)?;
-            Command::Cmd {
-                command: command_line(node, &args),
-            }
-        }
-        "entrypoint" => {
-            no_flags(node)?;
-            Command::Entrypoint {
-                command: command_line(node, &args),
-            }
-        }
-        "shell" => {
-            no_flags(node)?;
-            if !node.json {
-                return Err("SHELL requires the arguments to be in JSON form".into());
-            }
-            if args.is_empty() {
-                return Err("SHELL requires at least one argument".into());
-            }
-            Command::Shell {
-                shell: strings(&args),
-            }
-        }
-        "label" => {
-            no_flags(node)?;
-            Command::Label {
-                pairs: kvps(&args, "LABEL")?,
-            }
-        }
-        "env" => {
-            no_flags(node)?;
-            Command::Env {
-                pairs: kvps(&args, "ENV")?,
-            }
-        }
-        "maintainer" => {
-            no_flags(node)?;
-            Command::Maintainer {
-                name: exactly_one("MAINTAINER", &args)?,
-            }
-        }
+    let r = Raw {
+        node,
+        args: values(node),
+        heredocs,
+        line,
+    };
+    match kw {
+        "from" => from(&r),
+        "run" => run(&r),
+        "cmd" => r.no_flags().map(|()| Command::Cmd {
+            command: r.command_line(),
+        }),
+        "entrypoint" => r.no_flags().map(|()| Command::Entrypoint {
+            command: r.command_line(),
+        }),
+        "shell" => shell(&r),
+        "label" => r.kvps("LABEL").map(|pairs| Command::Label { pairs }),
+        "env" => r.kvps("ENV").map(|pairs| Command::Env { pairs }),
+        "maintainer" => r
+            .exactly_one("MAINTAINER")
+            .map(|name| Command::Maintainer { name }),
         "expose" => {
-            no_flags(node)?;
-            if args.is_empty() {
-                return Err("EXPOSE requires at least one argument".into());
-            }
-            Command::Expose {
-                ports: strings(&args),
-            }
+            r.no_flags()?;
+            r.at_least_one("EXPOSE")
+                .map(|ports| Command::Expose { ports })
         }
-        "add" | "copy" => {
-            let add = kw == "add";
-            let kw = if add { "ADD" } else { "COPY" };
-            let decl: &[(&'static str, FlagType)] = if add {
-                &[
-                    ("chown", Str),
-                    ("chmod", Str),
-                    ("link", Bool),
-                    ("keep-git-dir", Bool),
-                    ("checksum", Str),
-                    ("exclude", Strings),
-                    ("unpack", Bool),
-                ]
-            } else {
-                &[
-                    ("from", Str),
-                    ("chown", Str),
-                    ("chmod", Str),
-                    ("link", Bool),
-                    ("parents", Bool),
-                    ("exclude", Strings),
-                ]
-            };
-            let f = parse_flags(node, decl)?;
-            if args.len() < 2 {
-                return Err(cat(&[
-                    kw,
-                    " requires at least two arguments, but only one was provided. Destination could not be determined",
-                ]));
+        "add" => copy_args(&r, "ADD", ADD_FLAGS).map(Command::Add),
+        "copy" => copy_args(&r, "COPY", COPY_FLAGS).map(Command::Copy),
+        "volume" => volume(&r),
+        "user" => r.exactly_one("USER").map(|user| Command::User { user }),
+        "workdir" => r
+            .exactly_one("WORKDIR")
+            .map(|path| Command::Workdir { path }),
+        "arg" => arg(&r),
+        "onbuild" => onbuild(&r),
+        "stopsignal" => r
+            .exactly_one("STOPSIGNAL")
+            .map(|signal| Command::Stopsignal { signal }),
+        "healthcheck" => healthcheck(&r),
+        "" => Err(ParseError::Empty),
+        _ => Err(ParseError::UnknownInstruction(&node.cmd.text)),
+    }
+}
+
+/// `parseFrom`: `FROM [--platform=…] image [AS name]`.
+fn from<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    let f = r.flags(FROM_FLAGS)?;
+    let name = match r.args[..] {
+        [_] => None,
+        [_, as_, n] if as_.eq_ignore_ascii_case("as") => {
+            let lower = n.to_ascii_lowercase();
+            if !valid_stage_name(&lower) {
+                return Err(ParseError::InvalidStageName(n));
             }
-            let (dest, srcs) = args
-                .split_last()
-                .map(|(d, s)| (d.to_string(), s))
-                .unwrap_or_default();
-            if lines::parse_heredoc(&dest).ok().flatten().is_some() {
-                return Err(cat(&[kw, " cannot accept a heredoc as a destination"]));
-            }
-            let mut sources = Vec::new();
-            let mut source_contents = Vec::new();
-            for s in srcs {
-                match lines::parse_heredoc(s).ok().flatten() {
-                    Some(h) => {
-                        let content = heredocs
-                            .iter()
-                            .find(|d| d.name == h.name)
-                            .map(|d| d.content.clone())
-                            .unwrap_or_default();
-                        let data = if h.chomp { chomp(&content) } else { content };
-                        source_contents.push(SourceContent {
-                            path: h.name,
-                            data,
-                            expand: h.expand,
-                        });
-                    }
-                    None => sources.push(s.to_string()),
-                }
-            }
-            let a = CopyArgs {
-                sources,
-                source_contents,
-                dest,
-                from: f.get("from"),
-                chown: f.get("chown"),
-                chmod: f.get("chmod"),
-                link: f.bool("link"),
-                parents: f.bool("parents"),
-                exclude: f.all("exclude"),
-                checksum: f.get("checksum"),
-                keep_git_dir: f.bool("keep-git-dir"),
-                unpack: f.get("unpack").map(|v| v == "true"),
-            };
-            if add {
-                Command::Add(a)
-            } else {
-                Command::Copy(a)
-            }
+            Some(lower)
         }
-        "volume" => {
-            no_flags(node)?;
-            if args.is_empty() {
-                return Err("VOLUME requires at least one argument".into());
-            }
-            if args.iter().any(|a| a.trim().is_empty()) {
-                return Err("VOLUME specified can not be an empty string".into());
-            }
-            Command::Volume {
-                paths: strings(&args),
-            }
-        }
-        "user" => {
-            no_flags(node)?;
-            Command::User {
-                user: exactly_one("USER", &args)?,
-            }
-        }
-        "workdir" => {
-            no_flags(node)?;
-            Command::Workdir {
-                path: exactly_one("WORKDIR", &args)?,
-            }
-        }
-        "arg" => {
-            no_flags(node)?;
-            if args.is_empty() {
-                return Err("ARG requires at least one argument".into());
-            }
-            let mut defs = Vec::new();
-            for a in &args {
-                let (name, default) = match a.split_once('=') {
-                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                    None => (a.to_string(), None),
-                };
-                if name.is_empty() {
-                    return Err(cat(&["ARG names can not be blank: ", a]));
-                }
-                defs.push(ArgDef { name, default });
-            }
-            Command::Arg { args: defs }
-        }
-        "onbuild" => {
-            no_flags(node)?;
-            let Next::Sub(child) = &node.next else {
-                return Err("ONBUILD requires at least one argument".into());
-            };
-            let mut buf = [0u8; KW_MAX];
-            match lower_keyword(&child.cmd.text, &mut buf) {
-                "onbuild" => {
-                    return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into())
-                }
-                "from" => return Err("FROM isn't allowed as an ONBUILD trigger".into()),
-                "maintainer" => return Err("MAINTAINER isn't allowed as an ONBUILD trigger".into()),
-                _ => {}
-            }
-            let trigger = typed(child, heredocs, line, escape)?;
-            Command::Onbuild {
-                trigger: Box::new(trigger),
-                expression: line[node.args_lo..node.args_hi].to_string(),
-            }
-        }
-        "stopsignal" => {
-            no_flags(node)?;
-            Command::Stopsignal {
-                signal: exactly_one("STOPSIGNAL", &args)?,
-            }
-        }
-        "healthcheck" => {
-            if args.is_empty() {
-                return Err("HEALTHCHECK requires an argument".into());
-            }
-            let typ = args[0];
-            if typ.eq_ignore_ascii_case("NONE") {
-                if args.len() != 1 {
-                    return Err("HEALTHCHECK NONE takes no arguments".into());
-                }
-                no_flags(node)?;
-                Command::Healthcheck(Healthcheck {
-                    none: true,
-                    command: None,
-                    interval: None,
-                    timeout: None,
-                    start_period: None,
-                    start_interval: None,
-                    retries: None,
-                })
-            } else if typ.eq_ignore_ascii_case("CMD") {
-                let f = parse_flags(
-                    node,
-                    &[
-                        ("interval", Str),
-                        ("timeout", Str),
-                        ("start-period", Str),
-                        ("start-interval", Str),
-                        ("retries", Str),
-                    ],
-                )?;
-                let cmd = &args[1..];
-                if cmd.is_empty() {
-                    return Err("Missing command after HEALTHCHECK CMD".into());
-                }
-                if let Some(r) = f.last("retries") {
-                    // strconv.Atoi-like: an optional sign, then digits.
-                    let (neg, digits) = match r.strip_prefix('-') {
-                        Some(d) => (true, d),
-                        None => (false, r.strip_prefix('+').unwrap_or(r)),
-                    };
-                    match parse_uint(digits, 10) {
-                        Some(n) if !neg && n <= i64::MAX as u64 || neg && n == 0 => {}
-                        Some(n) if neg && n <= 1 << 63 => {
-                            return Err("--retries cannot be negative".into())
-                        }
-                        _ => return Err(cat(&["invalid retries value: ", r])),
-                    }
-                }
-                Command::Healthcheck(Healthcheck {
-                    none: false,
-                    command: Some(command_line(node, cmd)),
-                    interval: f.get("interval"),
-                    timeout: f.get("timeout"),
-                    start_period: f.get("start-period"),
-                    start_interval: f.get("start-interval"),
-                    retries: f.get("retries"),
-                })
-            } else {
-                return Err(cat(&[
-                    "Unknown type ",
-                    &super::dump::go_quote(args[0]),
-                    " in HEALTHCHECK (try CMD)",
-                ]));
-            }
-        }
-        "" => return Err("empty instruction".into()),
-        _ => return Err(cat(&["unknown instruction: ", &node.cmd.text])),
+        _ => return Err(ParseError::FromArguments),
+    };
+    Ok(Command::From {
+        image: r.args[0].to_string(),
+        name,
+        platform: f.get("platform"),
     })
+}
+
+/// `parseRun`: mounts, network and security modes, devices.
+fn run<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    let f = r.flags(RUN_FLAGS)?;
+    let mounts = f
+        .given("mount")
+        .iter()
+        .map(|m| mount::parse_mount(m))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ParseError::Mount)?;
+    if let Some(n) = f.last("network") {
+        if !matches!(n, "default" | "none" | "host") && !n.contains('$') {
+            return Err(ParseError::UnsupportedNetwork(n));
+        }
+    }
+    if let Some(s) = f.last("security") {
+        if !matches!(s, "sandbox" | "insecure") && !s.contains('$') {
+            return Err(ParseError::UnsupportedSecurity(s));
+        }
+    }
+    Ok(Command::Run {
+        command: r.command_line(),
+        mounts,
+        network: f.get("network"),
+        security: f.get("security"),
+        devices: f.all("device"),
+    })
+}
+
+/// `parseShell`: JSON form only.
+fn shell<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    r.no_flags()?;
+    if !r.node.json {
+        return Err(ParseError::ShellNotJson);
+    }
+    r.at_least_one("SHELL")
+        .map(|shell| Command::Shell { shell })
+}
+
+/// `parseVolume`.
+fn volume<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    r.no_flags()?;
+    let paths = r.at_least_one("VOLUME")?;
+    if paths.iter().any(|a| a.trim().is_empty()) {
+        return Err(ParseError::EmptyVolume);
+    }
+    Ok(Command::Volume { paths })
+}
+
+/// `parseArg`: `name[=default]`, one or more.
+fn arg<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    r.no_flags()?;
+    if r.args.is_empty() {
+        return Err(ParseError::AtLeastOne("ARG"));
+    }
+    let mut args = Vec::with_capacity(r.args.len());
+    for &a in &r.args {
+        let (name, default) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a, None),
+        };
+        if name.is_empty() {
+            return Err(ParseError::BlankArgName(a));
+        }
+        args.push(ArgDef {
+            name: name.to_string(),
+            default,
+        });
+    }
+    Ok(Command::Arg { args })
+}
+
+/// `parseAdd` / `parseCopy` (`parseSourcesAndDest`): the last argument is
+/// the destination, heredoc sources are inline files.
+fn copy_args<'a>(r: &Raw<'a>, kw: &'static str, decl: &'static [FlagDecl]) -> Parsed<'a, CopyArgs> {
+    let f = r.flags(decl)?;
+    let Some((&dest, srcs)) = r.args.split_last().filter(|(_, s)| !s.is_empty()) else {
+        return Err(ParseError::NoDestination(kw));
+    };
+    if lines::parse_heredoc(dest).ok().flatten().is_some() {
+        return Err(ParseError::HeredocDestination(kw));
+    }
+    let mut sources = Vec::new();
+    let mut source_contents = Vec::new();
+    for &s in srcs {
+        match lines::parse_heredoc(s).ok().flatten() {
+            Some(h) => source_contents.push(inline_file(r.heredocs, h)),
+            None => sources.push(s.to_string()),
+        }
+    }
+    Ok(CopyArgs {
+        sources,
+        source_contents,
+        dest: dest.to_string(),
+        from: f.get("from"),
+        chown: f.get("chown"),
+        chmod: f.get("chmod"),
+        link: f.bool("link"),
+        parents: f.bool("parents"),
+        exclude: f.all("exclude"),
+        checksum: f.get("checksum"),
+        keep_git_dir: f.bool("keep-git-dir"),
+        unpack: f.get("unpack").map(|v| v == "true"),
+    })
+}
+
+/// A heredoc source of COPY/ADD with the body its line carries.
+fn inline_file(heredocs: &[lines::RawHeredoc], h: lines::RawHeredoc) -> SourceContent {
+    let content = heredocs
+        .iter()
+        .find(|d| d.name == h.name)
+        .map(|d| d.content.clone())
+        .unwrap_or_default();
+    let data = if h.chomp { chomp(&content) } else { content };
+    SourceContent {
+        path: h.name,
+        data,
+        expand: h.expand,
+    }
+}
+
+/// `parseOnBuild`: the trigger is typed like any instruction, except the
+/// three BuildKit refuses there.
+fn onbuild<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    r.no_flags()?;
+    let Next::Sub(child) = &r.node.next else {
+        return Err(ParseError::AtLeastOne("ONBUILD"));
+    };
+    let mut buf = [0u8; KW_MAX];
+    match lower_keyword(&child.cmd.text, &mut buf) {
+        "onbuild" => return Err(ParseError::ChainedOnbuild),
+        "from" => return Err(ParseError::NotAnOnbuildTrigger("FROM")),
+        "maintainer" => return Err(ParseError::NotAnOnbuildTrigger("MAINTAINER")),
+        _ => {}
+    }
+    let trigger = typed(child, r.heredocs, r.line)?;
+    Ok(Command::Onbuild {
+        trigger: Box::new(trigger),
+        expression: r.line[r.node.args_lo..r.node.args_hi].to_string(),
+    })
+}
+
+/// `parseHealthcheck`: `NONE`, or `CMD` with its options.
+fn healthcheck<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
+    let Some(&typ) = r.args.first() else {
+        return Err(ParseError::HealthcheckWithoutArgument);
+    };
+    if typ.eq_ignore_ascii_case("NONE") {
+        if r.args.len() != 1 {
+            return Err(ParseError::HealthcheckNoneWithArguments);
+        }
+        r.no_flags()?;
+        return Ok(Command::Healthcheck(Healthcheck {
+            none: true,
+            command: None,
+            interval: None,
+            timeout: None,
+            start_period: None,
+            start_interval: None,
+            retries: None,
+        }));
+    }
+    if !typ.eq_ignore_ascii_case("CMD") {
+        return Err(ParseError::UnknownHealthcheckType(typ));
+    }
+    let f = r.flags(HEALTHCHECK_FLAGS)?;
+    let cmd = &r.args[1..];
+    if cmd.is_empty() {
+        return Err(ParseError::HealthcheckWithoutCommand);
+    }
+    if let Some(retries) = f.last("retries") {
+        check_retries(retries)?;
+    }
+    Ok(Command::Healthcheck(Healthcheck {
+        none: false,
+        command: Some(command_line(r.node, cmd)),
+        interval: f.get("interval"),
+        timeout: f.get("timeout"),
+        start_period: f.get("start-period"),
+        start_interval: f.get("start-interval"),
+        retries: f.get("retries"),
+    }))
+}
+
+/// `--retries` as `strconv.Atoi` reads it (an optional sign, then digits),
+/// and not negative.
+fn check_retries(r: &str) -> Parsed<'_, ()> {
+    let (neg, digits) = match r.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, r.strip_prefix('+').unwrap_or(r)),
+    };
+    match parse_uint(digits, 10) {
+        Some(n) if !neg && n <= i64::MAX as u64 || neg && n == 0 => Ok(()),
+        Some(n) if neg && n <= 1 << 63 => Err(ParseError::NegativeRetries),
+        _ => Err(ParseError::InvalidRetries(r)),
+    }
 }
 
 /// `ChompHeredocContent`: strip leading tabs of every line.

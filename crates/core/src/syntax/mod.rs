@@ -242,7 +242,7 @@ pub fn parse(src: &str) -> Dockerfile {
     let mut instructions = Vec::with_capacity(lines.instrs.len());
     let mut ins_diags: Vec<Diag> = Vec::new();
     for ri in lines.instrs {
-        let ins = instructions::build(ri, escape);
+        let ins = instructions::build(ri);
         if let Some(e) = &ins.error {
             ins_diags.push((true, e.clone(), ins.span));
         }
