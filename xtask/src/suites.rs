@@ -293,6 +293,26 @@ pub fn test_all(_args: &[String]) -> ExitCode {
         }
     }
 
+    // 8. Docker's build checks on the engine: every rule's examples, the
+    //    check options and a sample of the corpora, live on Docker 28.5
+    //    against Layerlab's (the recorded parity is a core test).
+    step("build checks live (private dockerd: Docker 28.5)");
+    match ensure_system_packages("the live build-check suite", BUILDKIT_PACKAGES) {
+        Ok(true) => t.cargo_test(
+            "live build-check suite (Layerlab's vs docker build --check)",
+            &mut suite(
+                &cargo,
+                "build_checks_live",
+                ("LAYERLAB_BUILDKIT", "1".as_ref()),
+                &[],
+            ),
+        ),
+        Ok(false) => t.skipped += 1,
+        Err(e) => {
+            t.check("live build-check suite", Err(e));
+        }
+    }
+
     eprintln!("\nfinished in {:.0?}", started.elapsed());
     if !t.failures.is_empty() {
         eprintln!("\x1b[31mfailures:\x1b[0m");

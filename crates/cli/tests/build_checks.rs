@@ -62,6 +62,10 @@ fn the_build_arg_replaces_the_check_directive() {
     assert_eq!(code, 1);
     assert!(out.starts_with("-:2:1: FromAsCasing [buildkit error] 'as' and 'FROM' keywords' casing do not match\n"), "{out}");
     assert!(!out.contains("LegacyKeyValueFormat"), "{out}");
+    // An invalid one fails the whole run before any file, as Docker's.
+    let (code, out, err) = layerlab(&["check", "-", "--build-arg", "BUILDKIT_DOCKERFILE_CHECK=error=yes"], SRC.as_bytes());
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("failed to parse build-arg:BUILDKIT_DOCKERFILE_CHECK: failed to parse check option \"error=yes\": strconv.ParseBool: parsing \"yes\": invalid syntax"), "{err}");
     // Any other build argument is refused: `check` would ignore it.
     let (code, _, err) = layerlab(&["check", "-", "--build-arg", "VERSION=2"], SRC.as_bytes());
     assert_eq!(code, 2);

@@ -146,3 +146,59 @@ pub fn record(daemon: &Daemon, work: &Path, corpus: &str, root: &Path, rel: &str
     }
     Ok(lines)
 }
+
+/// One finding as compared: (rule, start line, end line, message).
+pub type Finding = (String, u32, u32, String);
+
+/// BuildKit's build checks of `src` right now (not recorded): its
+/// warnings and its `buildError` message, with `build_arg` as
+/// `--build-arg BUILDKIT_DOCKERFILE_CHECK=…` when set. Every base image the
+/// file names is tagged as the stub first, as for the recording.
+pub fn live(
+    daemon: &Daemon,
+    work: &Path,
+    src: &str,
+    build_arg: Option<&str>,
+) -> Result<(Vec<Finding>, Option<String>), String> {
+    for image in base_images(src) {
+        let _ = daemon.run(&["tag", STUB, &image]);
+    }
+    std::fs::create_dir_all(work.join("ctx")).map_err(|e| e.to_string())?;
+    let df = work.join("Dockerfile");
+    std::fs::write(&df, super::runner::without_syntax_directive(src)).map_err(|e| e.to_string())?;
+    let mut cmd = daemon.docker();
+    cmd.args(["buildx", "build", "--call=check,format=json", "-f"]).arg(&df);
+    if let Some(v) = build_arg {
+        cmd.arg("--build-arg").arg(format!("BUILDKIT_DOCKERFILE_CHECK={v}"));
+    }
+    let out = cmd.arg(work.join("ctx")).output().map_err(|e| format!("docker buildx: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let Some(i) = stdout.find('{') else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(format!("no JSON from the check: {}", err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")));
+    };
+    let v: serde_json::Value = serde_json::from_str(&stdout[i..]).map_err(|e| format!("the check's JSON: {e}"))?;
+    let error = v.get("buildError").and_then(|b| b.get("message")).and_then(|m| m.as_str()).map(str::to_string);
+    let mut found = Vec::new();
+    for w in v.get("warnings").and_then(|w| w.as_array()).into_iter().flatten() {
+        let text = |k: &str| w.get(k).and_then(|r| r.as_str()).unwrap_or("").to_string();
+        let range = w.get("location").and_then(|l| l.get("ranges")).and_then(|r| r.get(0));
+        let line = |k: &str| {
+            range.and_then(|r| r.get(k)).and_then(|p| p.get("line")).and_then(|l| l.as_u64()).unwrap_or(0) as u32
+        };
+        found.push((text("ruleName"), line("start"), line("end"), text("detail")));
+    }
+    Ok((found, error))
+}
+
+/// Layerlab's build checks of `src`, in the same shape as [`live`].
+pub fn layerlab(src: &str, build_arg: Option<&str>) -> (Vec<Finding>, Option<String>) {
+    let src = super::runner::without_syntax_directive(src);
+    let opts = layerlab_core::checks::ChecksOptions { build_arg: build_arg.map(str::to_string), ..Default::default() };
+    let df = layerlab_core::parse(&src);
+    let found = layerlab_core::checks::run(&src, &df, &opts)
+        .into_iter()
+        .map(|f| (f.rule.to_string(), f.start.line, f.end.line, f.message))
+        .collect();
+    (found, layerlab_core::checks::options_error(&df, &opts))
+}

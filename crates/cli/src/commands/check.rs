@@ -67,6 +67,13 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
         ignore: args.ignore.clone(),
         build_arg: args.build_arg.last().cloned(),
     };
+    // An invalid BUILDKIT_DOCKERFILE_CHECK fails Docker's whole request,
+    // before any file: here too (exit code 2).
+    if build_opts.build_arg.is_some() {
+        if let Some(e) = checks::options_error(&layerlab_core::parse(""), &build_opts) {
+            return Err(e);
+        }
+    }
     let opts = CheckOptions {
         select: args.select,
         ignore: args.ignore,

@@ -200,9 +200,16 @@ fn directive_value(df: &Dockerfile) -> Option<&str> {
 
 /// The check options BuildKit reads for `df`: the `BUILDKIT_DOCKERFILE_CHECK`
 /// build argument when set, else the file's `# check=` directive.
+/// The errors are BuildKit's (Docker 28.5, checked live): an invalid build
+/// argument fails the whole request, before any Dockerfile is read; an
+/// invalid directive is the file's `buildError`.
 pub fn options(df: &Dockerfile, opts: &ChecksOptions) -> Result<CheckDirective, String> {
-    let value = opts.build_arg.as_deref().or_else(|| directive_value(df)).unwrap_or_default();
-    CheckDirective::parse(value).map_err(|e| format!("failed to parse check options: {e}"))
+    match &opts.build_arg {
+        Some(arg) => CheckDirective::parse(arg)
+            .map_err(|e| format!("failed to parse build-arg:BUILDKIT_DOCKERFILE_CHECK: {e}")),
+        None => CheckDirective::parse(directive_value(df).unwrap_or_default())
+            .map_err(|e| format!("failed to parse check options: {e}")),
+    }
 }
 
 /// BuildKit's error when the check options are invalid (its build, and
@@ -344,11 +351,12 @@ mod tests {
     fn invalid_options_fail_with_buildkit_s_message() {
         let src = "FROM alpine as b\n";
         let err = |arg: &str| with_arg(src, arg);
-        assert_eq!(err("skip"), (vec![], Some("failed to parse check options: invalid check option \"skip\"".into())));
-        assert_eq!(err("Skip=all"), (vec![], Some("failed to parse check options: invalid check option \"Skip\"".into())));
+        let arg = "failed to parse build-arg:BUILDKIT_DOCKERFILE_CHECK: ";
+        assert_eq!(err("skip"), (vec![], Some(format!("{arg}invalid check option \"skip\""))));
+        assert_eq!(err("Skip=all"), (vec![], Some(format!("{arg}invalid check option \"Skip\""))));
         assert_eq!(
             err("error=yes"),
-            (vec![], Some("failed to parse check options: failed to parse check option \"error=yes\": strconv.ParseBool: parsing \"yes\": invalid syntax".into()))
+            (vec![], Some(format!("{arg}failed to parse check option \"error=yes\": strconv.ParseBool: parsing \"yes\": invalid syntax")))
         );
         // A third option keeps the rest: `experimental=B;x` is one value,
         // and `error=true;x` is no bool.
