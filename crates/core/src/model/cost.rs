@@ -152,49 +152,24 @@ pub fn run_churn(ops: &[PackageOp]) -> Churn {
     }
 }
 
-/// Well-known dependency manifests (file names, `*` allowed).
-pub const MANIFESTS: &[&str] = &[
+/// Dependency inputs no manager's spec names: requirement files, other
+/// lockfiles and project files, wrappers, toolchain pins (file names, `*`
+/// allowed). With the specs' manifests they are [`manifests`].
+pub const OTHER_MANIFESTS: &[&str] = &[
     "requirements*.txt",
     "requirements/*.txt",
     "constraints*.txt",
-    "Pipfile",
-    "Pipfile.lock",
-    "pyproject.toml",
-    "poetry.lock",
-    "uv.lock",
-    "setup.py",
-    "setup.cfg",
-    "package.json",
-    "package-lock.json",
     "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
     "pnpm-workspace.yaml",
     ".npmrc",
     ".yarnrc",
-    ".yarnrc.yml",
     ".yarn",
-    "go.mod",
-    "go.sum",
-    "Cargo.toml",
-    "Cargo.lock",
     "recipe.json",
-    "pom.xml",
-    "build.gradle",
-    "build.gradle.kts",
-    "settings.gradle",
-    "settings.gradle.kts",
-    "gradle.properties",
     "gradle",
     "gradlew",
     "mvnw",
     ".mvn",
-    "Gemfile",
-    "Gemfile.lock",
     "*.gemspec",
-    "composer.json",
-    "composer.lock",
-    "*.csproj",
     "*.fsproj",
     "*.sln",
     "packages.lock.json",
@@ -225,6 +200,12 @@ pub const MANIFESTS: &[&str] = &[
     ".tool-versions",
 ];
 
+/// Well-known dependency manifests (file names, `*` allowed): every
+/// manager's ([`super::packages::spec_manifests`]) and [`OTHER_MANIFESTS`].
+pub fn manifests() -> impl Iterator<Item = &'static str> {
+    super::packages::spec_manifests().chain(OTHER_MANIFESTS.iter().copied())
+}
+
 /// Folders of dependency inputs, not of the project's code: patches an
 /// install applies (pnpm's `patchedDependencies`, patch-package), vendored
 /// dependencies, and the build tools' own folders (the Maven and Gradle
@@ -233,7 +214,7 @@ pub const MANIFESTS: &[&str] = &[
 pub const DEPENDENCY_DIRS: &[&str] = &["patches", "vendor", ".mvn", "gradle", ".yarn", ".cargo"];
 
 /// Whether a context path (a COPY source) names a dependency manifest or
-/// dependency input: a file of [`MANIFESTS`], a pattern that names them
+/// dependency input: a file of [`manifests`], a pattern that names them
 /// (`Gemfile*`, `package*.json`), or a path in a [`DEPENDENCY_DIRS`] folder.
 pub fn is_manifest(path: &str) -> bool {
     let name = path.trim_start_matches("./").trim_end_matches('/');
@@ -244,7 +225,7 @@ pub fn is_manifest(path: &str) -> bool {
         return true;
     }
     let named = |base: &str| {
-        MANIFESTS.iter().any(|m| {
+        manifests().any(|m| {
             if m.contains('/') {
                 crate::glob::matches(m, name)
             } else {
@@ -260,8 +241,7 @@ pub fn is_manifest(path: &str) -> bool {
     // selects more than manifests.
     let wild = base.find(['*', '?', '[']);
     wild.is_some_and(|at| at > 0)
-        && MANIFESTS
-            .iter()
+        && manifests()
             .filter(|m| !m.contains(['*', '/']))
             .any(|m| crate::glob::matches(base, m))
 }
@@ -295,7 +275,7 @@ pub fn is_dir_like(path: &str) -> bool {
     let file_like = lower.ends_with("file")
         || (base.len() > 1 && base.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
         || matches!(lower.as_str(), "mvnw" | "gradlew" | "configure")
-        || MANIFESTS.contains(&base);
+        || manifests().any(|m| m == base);
     !file_like
 }
 

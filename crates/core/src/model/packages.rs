@@ -1,11 +1,26 @@
 //! Package-manager operations recognized in RUN commands: which manager,
 //! what it does, which packages it names and which manifests it reads.
+//!
+//! What Layerlab knows of each manager is one [`Spec`] in [`SPECS`]: the
+//! programs that run it, its subcommands, the flags that take a value, the
+//! manifests it reads, where it keeps its download cache and the
+//! [`Ecosystem`] (with its source files) it belongs to. The managers whose
+//! command lines need more than the table (`go`, `cargo`, `mvn`, `gradle`,
+//! `pip`, `uv`, the node managers, …) each have a reading function named in
+//! their spec.
+//!
+//! Invariant: a fact about a manager is stated once, in its spec, and read
+//! from there: the model's costs and churn, the simulator (what a re-run
+//! reads), [`super::cost::is_manifest`] and the rules ask
+//! [`Manager::spec`] or [`recognize`], never a table of their own of the
+//! same facts. `SPECS[m as usize].manager == m` for every manager (tested).
 
 use serde::Serialize;
 
 use super::shell::SimpleCommand;
 
-/// The package managers and build tools Layerlab knows.
+/// The package managers and build tools Layerlab knows, in the order of
+/// [`SPECS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Manager {
@@ -31,76 +46,454 @@ pub enum Manager {
     Dotnet,
 }
 
+/// A language ecosystem (or the system's packages).
+#[derive(Debug)]
+pub struct Ecosystem {
+    /// `python`, `node`, …; `system` for the OS package managers.
+    pub name: &'static str,
+    /// Extensions of its source files, the main language's first: a build
+    /// re-run makes new output when one of them changed.
+    pub sources: &'static [&'static str],
+}
+
+pub const SYSTEM: Ecosystem = Ecosystem {
+    name: "system",
+    sources: &[],
+};
+pub const PYTHON: Ecosystem = Ecosystem {
+    name: "python",
+    sources: &[".py"],
+};
+pub const NODE: Ecosystem = Ecosystem {
+    name: "node",
+    sources: &[
+        ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".json", ".css", ".scss", ".html", ".vue",
+        ".svelte",
+    ],
+};
+pub const GO: Ecosystem = Ecosystem {
+    name: "go",
+    sources: &[".go"],
+};
+pub const RUST: Ecosystem = Ecosystem {
+    name: "rust",
+    sources: &[".rs"],
+};
+pub const JAVA: Ecosystem = Ecosystem {
+    name: "java",
+    sources: &[
+        ".java",
+        ".kt",
+        ".groovy",
+        ".gradle",
+        ".kts",
+        ".xml",
+        ".properties",
+    ],
+};
+pub const RUBY: Ecosystem = Ecosystem {
+    name: "ruby",
+    sources: &[".rb", ".erb"],
+};
+pub const PHP: Ecosystem = Ecosystem {
+    name: "php",
+    sources: &[".php"],
+};
+pub const DOTNET: Ecosystem = Ecosystem {
+    name: "dotnet",
+    sources: &[".cs", ".fs", ".csproj", ".fsproj", ".razor", ".json"],
+};
+
+/// Everything Layerlab knows of one package manager.
+pub struct Spec {
+    pub manager: Manager,
+    /// Program names that run it (`apt-get`, `apt`, `aptitude`).
+    pub programs: &'static [&'static str],
+    /// What a variable naming it starts with (`$PIP`, `${NPM_CMD}`).
+    pub variables: &'static [&'static str],
+    pub ecosystem: &'static Ecosystem,
+    /// Subcommands that refresh the package index.
+    pub update: &'static [&'static str],
+    /// Subcommands that install.
+    pub install: &'static [&'static str],
+    /// Flags that take a value as the next word (so the value is not
+    /// mistaken for a package name).
+    pub value_flags: &'static [&'static str],
+    /// The manifests an install from them reads (a local project's for
+    /// pip; the default project file for dotnet).
+    pub manifests: &'static [&'static str],
+    /// The manager's own configuration an install reads too.
+    pub config: &'static [&'static str],
+    /// Where it keeps its download cache: the target of a
+    /// `RUN --mount=type=cache` that makes a re-run cheaper.
+    pub cache_targets: &'static [&'static str],
+    /// Reads one command line of it (its arguments after the program).
+    read: fn(&Spec, &SimpleCommand, &[String]) -> PackageOp,
+}
+
+const APT_VALUE_FLAGS: &[&str] = &["-o", "-t", "--target-release", "-c", "--option"];
+const APK_VALUE_FLAGS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "-p",
+    "--root",
+    "--arch",
+];
+const DNF_VALUE_FLAGS: &[&str] = &[
+    "--setopt",
+    "--enablerepo",
+    "--disablerepo",
+    "--installroot",
+    "--releasever",
+    "-x",
+    "--exclude",
+];
+const DNF_INSTALL: &[&str] = &["install", "upgrade", "update", "groupinstall", "reinstall"];
+const PIP_VALUE_FLAGS: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "-f",
+    "--find-links",
+    "--python",
+    "-p",
+    "--only-binary",
+    "--no-binary",
+    "--trusted-host",
+    "--group",
+    "--extra",
+    "--package",
+];
+const NODE_VALUE_FLAGS: &[&str] = &[
+    "--omit",
+    "--include",
+    "--prefix",
+    "-C",
+    "--dir",
+    "--filter",
+    "-w",
+    "--workspace",
+    "--registry",
+    "--cwd",
+    "--network-timeout",
+    "--network-concurrency",
+    "--modules-folder",
+    "--cache-folder",
+    "--global-folder",
+    "--mutex",
+    "--loglevel",
+    "--cache",
+    "--userconfig",
+    "--store-dir",
+    "--virtual-store-dir",
+    "--child-concurrency",
+    "--reporter",
+];
+const RUBY_VALUE_FLAGS: &[&str] = &[
+    "--without",
+    "--with",
+    "--path",
+    "-j",
+    "--jobs",
+    "--gemfile",
+    "-v",
+    "--version",
+    "--retry",
+];
+const RUBY_CACHE: &[&str] = &[
+    "/usr/local/bundle/cache",
+    "/root/.bundle/cache",
+    "/root/.gem",
+];
+
+/// A spec with nothing but its manager, programs and ecosystem; the rest
+/// is filled in field by field.
+const fn spec(
+    manager: Manager,
+    programs: &'static [&'static str],
+    ecosystem: &'static Ecosystem,
+    read: fn(&Spec, &SimpleCommand, &[String]) -> PackageOp,
+) -> Spec {
+    Spec {
+        manager,
+        programs,
+        variables: &[],
+        ecosystem,
+        update: &[],
+        install: &[],
+        value_flags: &[],
+        manifests: &[],
+        config: &[],
+        cache_targets: &[],
+        read,
+    }
+}
+
+/// The one table: every manager's spec, in the order of [`Manager`].
+pub static SPECS: &[Spec] = &[
+    Spec {
+        update: &["update"],
+        install: &[
+            "install",
+            "upgrade",
+            "dist-upgrade",
+            "full-upgrade",
+            "build-dep",
+        ],
+        value_flags: APT_VALUE_FLAGS,
+        cache_targets: &["/var/cache/apt", "/var/lib/apt"],
+        ..spec(
+            Manager::Apt,
+            &["apt-get", "apt", "aptitude"],
+            &SYSTEM,
+            system,
+        )
+    },
+    Spec {
+        update: &["update"],
+        install: &["add", "upgrade"],
+        value_flags: APK_VALUE_FLAGS,
+        cache_targets: &["/var/cache/apk", "/etc/apk/cache"],
+        ..spec(Manager::Apk, &["apk"], &SYSTEM, system)
+    },
+    Spec {
+        update: &["makecache"],
+        install: DNF_INSTALL,
+        value_flags: DNF_VALUE_FLAGS,
+        cache_targets: &["/var/cache/dnf"],
+        ..spec(Manager::Dnf, &["dnf"], &SYSTEM, system)
+    },
+    Spec {
+        update: &["makecache"],
+        install: DNF_INSTALL,
+        value_flags: DNF_VALUE_FLAGS,
+        cache_targets: &["/var/cache/yum"],
+        ..spec(Manager::Yum, &["yum"], &SYSTEM, system)
+    },
+    Spec {
+        update: &["makecache"],
+        install: &["install", "upgrade", "update"],
+        value_flags: DNF_VALUE_FLAGS,
+        cache_targets: &["/var/cache/dnf"],
+        ..spec(Manager::Microdnf, &["microdnf"], &SYSTEM, system)
+    },
+    Spec {
+        variables: &["pip", "pip3"],
+        install: &["install"],
+        value_flags: PIP_VALUE_FLAGS,
+        manifests: &["pyproject.toml", "setup.py", "setup.cfg"],
+        cache_targets: &["/root/.cache/pip"],
+        ..spec(Manager::Pip, &["pip", "pip3"], &PYTHON, |s, c, a| {
+            pip(s.manager, c, a)
+        })
+    },
+    Spec {
+        variables: &["pipenv"],
+        install: &["install", "sync"],
+        manifests: &["Pipfile", "Pipfile.lock"],
+        cache_targets: &["/root/.cache/pipenv", "/root/.cache/pip"],
+        ..spec(Manager::Pipenv, &["pipenv"], &PYTHON, manifest_op)
+    },
+    Spec {
+        variables: &["poetry"],
+        install: &["install", "sync"],
+        value_flags: &[
+            "--only",
+            "--with",
+            "--without",
+            "-E",
+            "--extras",
+            "-C",
+            "--directory",
+        ],
+        manifests: &["pyproject.toml", "poetry.lock"],
+        cache_targets: &["/root/.cache/pypoetry"],
+        ..spec(Manager::Poetry, &["poetry"], &PYTHON, poetry)
+    },
+    Spec {
+        variables: &["uv"],
+        value_flags: PIP_VALUE_FLAGS,
+        manifests: &["pyproject.toml", "uv.lock"],
+        cache_targets: &["/root/.cache/uv"],
+        ..spec(Manager::Uv, &["uv"], &PYTHON, uv)
+    },
+    Spec {
+        variables: &["npm"],
+        install: &["ci", "install", "i", "clean-install", "add"],
+        value_flags: NODE_VALUE_FLAGS,
+        manifests: &["package.json", "package-lock.json"],
+        cache_targets: &["/root/.npm"],
+        ..spec(Manager::Npm, &["npm"], &NODE, node)
+    },
+    Spec {
+        variables: &["yarn"],
+        install: &["install", "add"],
+        value_flags: NODE_VALUE_FLAGS,
+        manifests: &["package.json", "yarn.lock"],
+        config: &[".yarnrc.yml", ".yarn/releases"],
+        cache_targets: &[
+            "/usr/local/share/.cache/yarn",
+            "/root/.yarn/berry/cache",
+            "/root/.cache/yarn",
+        ],
+        ..spec(Manager::Yarn, &["yarn"], &NODE, node)
+    },
+    Spec {
+        variables: &["pnpm"],
+        install: &["install", "i", "add", "fetch"],
+        value_flags: NODE_VALUE_FLAGS,
+        manifests: &["package.json", "pnpm-lock.yaml"],
+        cache_targets: &[
+            "/pnpm/store",
+            "/root/.local/share/pnpm/store",
+            "/root/.pnpm-store",
+        ],
+        ..spec(Manager::Pnpm, &["pnpm"], &NODE, node)
+    },
+    Spec {
+        value_flags: &["-o", "-ldflags", "-tags", "-gcflags", "-mod", "-C"],
+        manifests: &["go.mod", "go.sum"],
+        cache_targets: &["/go/pkg/mod", "/root/go/pkg/mod", "/root/.cache/go-build"],
+        ..spec(Manager::Go, &["go"], &GO, go)
+    },
+    Spec {
+        value_flags: &[
+            "--target",
+            "-p",
+            "--package",
+            "--bin",
+            "--features",
+            "-F",
+            "--manifest-path",
+            "--profile",
+            "--root",
+            "-j",
+            "--path",
+        ],
+        manifests: &["Cargo.toml", "Cargo.lock"],
+        cache_targets: &[
+            "/usr/local/cargo/registry",
+            "/usr/local/cargo/git",
+            "/root/.cargo/registry",
+        ],
+        ..spec(Manager::Cargo, &["cargo"], &RUST, cargo)
+    },
+    Spec {
+        variables: &["mvn"],
+        value_flags: &["-f", "--file", "-s", "--settings", "-P", "-pl", "-T"],
+        manifests: &["pom.xml"],
+        cache_targets: &["/root/.m2"],
+        ..spec(Manager::Maven, &["mvn", "mvnw"], &JAVA, maven)
+    },
+    Spec {
+        variables: &["gradle"],
+        value_flags: &["-p", "--project-dir", "-x", "--exclude-task", "-b"],
+        manifests: &[
+            "build.gradle",
+            "build.gradle.kts",
+            "settings.gradle",
+            "settings.gradle.kts",
+            "gradle.properties",
+        ],
+        cache_targets: &["/root/.gradle", "/home/gradle/.gradle"],
+        ..spec(Manager::Gradle, &["gradle", "gradlew"], &JAVA, gradle)
+    },
+    Spec {
+        variables: &["bundle"],
+        install: &["install"],
+        value_flags: RUBY_VALUE_FLAGS,
+        manifests: &["Gemfile", "Gemfile.lock"],
+        cache_targets: RUBY_CACHE,
+        ..spec(Manager::Bundler, &["bundle", "bundler"], &RUBY, manifest_op)
+    },
+    Spec {
+        install: &["install"],
+        value_flags: RUBY_VALUE_FLAGS,
+        cache_targets: RUBY_CACHE,
+        ..spec(Manager::Gem, &["gem"], &RUBY, named_install)
+    },
+    Spec {
+        variables: &["composer"],
+        value_flags: &["-d", "--working-dir"],
+        manifests: &["composer.json", "composer.lock"],
+        cache_targets: &[
+            "/tmp/cache",
+            "/root/.composer/cache",
+            "/root/.cache/composer",
+        ],
+        ..spec(
+            Manager::Composer,
+            &["composer", "composer.phar"],
+            &PHP,
+            composer,
+        )
+    },
+    Spec {
+        value_flags: &[
+            "-c",
+            "--configuration",
+            "-o",
+            "--output",
+            "-r",
+            "--runtime",
+            "-f",
+            "--framework",
+            "-s",
+            "--source",
+            "-p",
+        ],
+        manifests: &["*.csproj"],
+        cache_targets: &["/root/.nuget/packages"],
+        ..spec(Manager::Dotnet, &["dotnet"], &DOTNET, dotnet)
+    },
+];
+
 impl Manager {
+    /// Its [`Spec`].
+    pub fn spec(self) -> &'static Spec {
+        &SPECS[self as usize]
+    }
+
     /// System package managers install OS packages (churn: system packages).
     pub fn is_system(self) -> bool {
-        matches!(
-            self,
-            Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf
-        )
+        self.spec().ecosystem.name == SYSTEM.name
     }
 
     /// The language ecosystem, for messages and examples.
     pub fn ecosystem(self) -> &'static str {
-        match self {
-            Manager::Apt | Manager::Apk | Manager::Dnf | Manager::Yum | Manager::Microdnf => {
-                "system"
-            }
-            Manager::Pip | Manager::Pipenv | Manager::Poetry | Manager::Uv => "python",
-            Manager::Npm | Manager::Yarn | Manager::Pnpm => "node",
-            Manager::Go => "go",
-            Manager::Cargo => "rust",
-            Manager::Maven | Manager::Gradle => "java",
-            Manager::Bundler | Manager::Gem => "ruby",
-            Manager::Composer => "php",
-            Manager::Dotnet => "dotnet",
-        }
+        self.spec().ecosystem.name
+    }
+
+    /// Extensions of the ecosystem's source files, the main language's first.
+    pub fn source_extensions(self) -> &'static [&'static str] {
+        self.spec().ecosystem.sources
     }
 
     /// Where the manager keeps its download cache: the target of a
     /// `RUN --mount=type=cache` that makes a re-run cheaper.
     pub fn cache_targets(self) -> &'static [&'static str] {
-        match self {
-            Manager::Apt => &["/var/cache/apt", "/var/lib/apt"],
-            Manager::Apk => &["/var/cache/apk", "/etc/apk/cache"],
-            Manager::Dnf | Manager::Microdnf => &["/var/cache/dnf"],
-            Manager::Yum => &["/var/cache/yum"],
-            Manager::Pip => &["/root/.cache/pip"],
-            Manager::Pipenv => &["/root/.cache/pipenv", "/root/.cache/pip"],
-            Manager::Poetry => &["/root/.cache/pypoetry"],
-            Manager::Uv => &["/root/.cache/uv"],
-            Manager::Npm => &["/root/.npm"],
-            Manager::Yarn => &[
-                "/usr/local/share/.cache/yarn",
-                "/root/.yarn/berry/cache",
-                "/root/.cache/yarn",
-            ],
-            Manager::Pnpm => &[
-                "/pnpm/store",
-                "/root/.local/share/pnpm/store",
-                "/root/.pnpm-store",
-            ],
-            Manager::Go => &["/go/pkg/mod", "/root/go/pkg/mod", "/root/.cache/go-build"],
-            Manager::Cargo => &[
-                "/usr/local/cargo/registry",
-                "/usr/local/cargo/git",
-                "/root/.cargo/registry",
-            ],
-            Manager::Maven => &["/root/.m2"],
-            Manager::Gradle => &["/root/.gradle", "/home/gradle/.gradle"],
-            Manager::Bundler | Manager::Gem => &[
-                "/usr/local/bundle/cache",
-                "/root/.bundle/cache",
-                "/root/.gem",
-            ],
-            Manager::Composer => &[
-                "/tmp/cache",
-                "/root/.composer/cache",
-                "/root/.cache/composer",
-            ],
-            Manager::Dotnet => &["/root/.nuget/packages"],
-        }
+        self.spec().cache_targets
     }
+}
+
+/// Every manifest and configuration file a manager's spec names.
+pub fn spec_manifests() -> impl Iterator<Item = &'static str> {
+    SPECS
+        .iter()
+        .flat_map(|s| s.manifests.iter().chain(s.config))
+        .copied()
 }
 
 /// What an operation does.
@@ -160,141 +553,9 @@ fn op(manager: Manager, action: Action, cmd: &SimpleCommand) -> PackageOp {
     }
 }
 
-/// Flags that take a value as the next word, per manager (so the value is
-/// not mistaken for a package name).
+/// Whether `flag` takes a value as the next word for `manager`.
 fn takes_value(manager: Manager, flag: &str) -> bool {
-    if flag.contains('=') {
-        return false;
-    }
-    match manager {
-        Manager::Apt => matches!(flag, "-o" | "-t" | "--target-release" | "-c" | "--option"),
-        Manager::Apk => matches!(
-            flag,
-            "-X" | "--repository" | "-t" | "--virtual" | "-p" | "--root" | "--arch"
-        ),
-        Manager::Dnf | Manager::Yum | Manager::Microdnf => {
-            matches!(
-                flag,
-                "--setopt"
-                    | "--enablerepo"
-                    | "--disablerepo"
-                    | "--installroot"
-                    | "--releasever"
-                    | "-x"
-                    | "--exclude"
-            )
-        }
-        Manager::Pip | Manager::Uv => matches!(
-            flag,
-            "-r" | "--requirement"
-                | "-c"
-                | "--constraint"
-                | "-e"
-                | "--editable"
-                | "-i"
-                | "--index-url"
-                | "--extra-index-url"
-                | "-t"
-                | "--target"
-                | "--prefix"
-                | "--root"
-                | "-f"
-                | "--find-links"
-                | "--python"
-                | "-p"
-                | "--only-binary"
-                | "--no-binary"
-                | "--trusted-host"
-                | "--group"
-                | "--extra"
-                | "--package"
-        ),
-        Manager::Poetry => matches!(
-            flag,
-            "--only" | "--with" | "--without" | "-E" | "--extras" | "-C" | "--directory"
-        ),
-        Manager::Npm | Manager::Pnpm | Manager::Yarn => {
-            matches!(
-                flag,
-                "--omit"
-                    | "--include"
-                    | "--prefix"
-                    | "-C"
-                    | "--dir"
-                    | "--filter"
-                    | "-w"
-                    | "--workspace"
-                    | "--registry"
-                    | "--cwd"
-                    | "--network-timeout"
-                    | "--network-concurrency"
-                    | "--modules-folder"
-                    | "--cache-folder"
-                    | "--global-folder"
-                    | "--mutex"
-                    | "--loglevel"
-                    | "--cache"
-                    | "--userconfig"
-                    | "--store-dir"
-                    | "--virtual-store-dir"
-                    | "--child-concurrency"
-                    | "--reporter"
-            )
-        }
-        Manager::Go => matches!(
-            flag,
-            "-o" | "-ldflags" | "-tags" | "-gcflags" | "-mod" | "-C"
-        ),
-        Manager::Cargo => matches!(
-            flag,
-            "--target"
-                | "-p"
-                | "--package"
-                | "--bin"
-                | "--features"
-                | "-F"
-                | "--manifest-path"
-                | "--profile"
-                | "--root"
-                | "-j"
-                | "--path"
-        ),
-        Manager::Maven => matches!(
-            flag,
-            "-f" | "--file" | "-s" | "--settings" | "-P" | "-pl" | "-T"
-        ),
-        Manager::Gradle => matches!(
-            flag,
-            "-p" | "--project-dir" | "-x" | "--exclude-task" | "-b"
-        ),
-        Manager::Bundler | Manager::Gem => matches!(
-            flag,
-            "--without"
-                | "--with"
-                | "--path"
-                | "-j"
-                | "--jobs"
-                | "--gemfile"
-                | "-v"
-                | "--version"
-                | "--retry"
-        ),
-        Manager::Composer => matches!(flag, "-d" | "--working-dir"),
-        Manager::Dotnet => matches!(
-            flag,
-            "-c" | "--configuration"
-                | "-o"
-                | "--output"
-                | "-r"
-                | "--runtime"
-                | "-f"
-                | "--framework"
-                | "-s"
-                | "--source"
-                | "-p"
-        ),
-        Manager::Pipenv => false,
-    }
+    !flag.contains('=') && manager.spec().value_flags.contains(&flag)
 }
 
 /// Positional words after the subcommand (flags and their values skipped).
@@ -342,314 +603,45 @@ fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// Recognizes a package-manager operation in one simple command.
+/// Recognizes a package-manager operation in one simple command: a wrapper
+/// is seen through ([`indirect`], `python -m`), then the spec whose program
+/// it runs reads it.
 pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
-    let name = cmd.program_name();
-    let args = cmd.args();
     if let Some(inner) = indirect(cmd) {
         let mut o = recognize(&inner)?;
         o.command = cmd.text();
         return Some(o);
     }
-    const KNOWN: &[&str] = &[
-        "apt-get",
-        "apt",
-        "aptitude",
-        "apk",
-        "dnf",
-        "yum",
-        "microdnf",
-        "pip",
-        "pip3",
-        "pipenv",
-        "poetry",
-        "uv",
-        "npm",
-        "yarn",
-        "pnpm",
-        "go",
-        "cargo",
-        "mvn",
-        "mvnw",
-        "gradle",
-        "gradlew",
-        "bundle",
-        "bundler",
-        "gem",
-        "composer",
-        "composer.phar",
-        "dotnet",
-    ];
-    let python_m = name.starts_with("python") && args.first().map(String::as_str) == Some("-m");
-    if !(KNOWN.contains(&name) || python_m) {
-        return None;
+    let name = cmd.program_name();
+    let args = cmd.args();
+    if name.starts_with("python") && args.first().map(String::as_str) == Some("-m") {
+        return python_module(args);
     }
-    // The first positional word (the subcommand), flags skipped.
-    let first = positionals(Manager::Npm, args)
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    match name {
-        "apt-get" | "apt" | "aptitude" => Some(system(
-            Manager::Apt,
-            cmd,
-            &["update"],
-            &[
-                "install",
-                "upgrade",
-                "dist-upgrade",
-                "full-upgrade",
-                "build-dep",
-            ],
-        )),
-        "apk" => Some(system(Manager::Apk, cmd, &["update"], &["add", "upgrade"])),
-        "dnf" => Some(system(
-            Manager::Dnf,
-            cmd,
-            &["makecache"],
-            &["install", "upgrade", "update", "groupinstall", "reinstall"],
-        )),
-        "yum" => Some(system(
-            Manager::Yum,
-            cmd,
-            &["makecache"],
-            &["install", "upgrade", "update", "groupinstall", "reinstall"],
-        )),
-        "microdnf" => Some(system(
-            Manager::Microdnf,
-            cmd,
-            &["makecache"],
-            &["install", "upgrade", "update"],
-        )),
-        "pip" | "pip3" => Some(pip(Manager::Pip, cmd, args)),
-        n if n.starts_with("python") && args.first().map(String::as_str) == Some("-m") => {
-            let module = args.get(1).map(String::as_str).unwrap_or("");
-            let inner = SimpleCommand {
-                words: args[1..].to_vec(),
-                assignments: Vec::new(),
-            };
-            match module {
-                "pip" => Some(pip(Manager::Pip, &inner, &args[2..])),
-                "pipenv" | "poetry" | "uv" => recognize(&inner),
-                _ => None,
-            }
-        }
-        "pipenv" => Some(manifest_op(
-            Manager::Pipenv,
-            cmd,
-            &first,
-            &["install", "sync"],
-            &["Pipfile", "Pipfile.lock"],
-        )),
-        "poetry" => {
-            let mut o = manifest_op(
-                Manager::Poetry,
-                cmd,
-                &first,
-                &["install", "sync"],
-                &["pyproject.toml", "poetry.lock"],
-            );
-            // `--only main` still installs the project; only `--no-root` does not.
-            if o.action == Action::Install && !o.has_flag("--no-root") {
-                o.reads_source = true;
-            }
-            Some(o)
-        }
-        "uv" => Some(uv(cmd, args)),
-        "npm" => Some(node(
-            Manager::Npm,
-            cmd,
-            &first,
-            &["package.json", "package-lock.json"],
-        )),
-        "yarn" => Some(node(
-            Manager::Yarn,
-            cmd,
-            &first,
-            &["package.json", "yarn.lock"],
-        )),
-        "pnpm" => Some(node(
-            Manager::Pnpm,
-            cmd,
-            &first,
-            &["package.json", "pnpm-lock.yaml"],
-        )),
-        "go" => Some(match first.as_str() {
-            "mod" if args.iter().any(|a| a == "download") => {
-                with_manifests(op(Manager::Go, Action::Install, cmd), &["go.mod", "go.sum"])
-            }
-            "get" => {
-                let mut o = op(Manager::Go, Action::Install, cmd);
-                o.packages = positionals(Manager::Go, args).into_iter().skip(1).collect();
-                with_manifests(o, &["go.mod", "go.sum"])
-            }
-            "install"
-                if positionals(Manager::Go, args)
-                    .iter()
-                    .skip(1)
-                    .any(|p| p.contains('@')) =>
-            {
-                // `go install golang.org/x/tools/gopls@latest`: a tool, not the project.
-                let mut o = op(Manager::Go, Action::Install, cmd);
-                o.reads_source = false;
-                o.packages = positionals(Manager::Go, args).into_iter().skip(1).collect();
-                o
-            }
-            "build" | "install" | "generate" | "test" | "vet" => {
-                with_manifests(op(Manager::Go, Action::Build, cmd), &["go.mod", "go.sum"])
-            }
-            _ => op(Manager::Go, Action::Other, cmd),
-        }),
-        "cargo" => Some(match first.as_str() {
-            "fetch" | "vendor" => with_manifests(
-                op(Manager::Cargo, Action::Install, cmd),
-                &["Cargo.toml", "Cargo.lock"],
-            ),
-            "build" | "install" | "test" | "check" | "chef" => {
-                let mut o = op(Manager::Cargo, Action::Build, cmd);
-                if first == "install" && !args.iter().any(|a| a == "--path") {
-                    // `cargo install ripgrep`: a tool from crates.io, not the project.
-                    o.action = Action::Install;
-                    o.reads_source = false;
-                    o.packages = positionals(Manager::Cargo, args)
-                        .into_iter()
-                        .skip(1)
-                        .collect();
-                    return Some(o);
-                }
-                if first == "chef" && args.iter().any(|a| a == "cook") {
-                    o.action = Action::Install;
-                    o.reads_source = false;
-                    return Some(with_manifests(o, &["recipe.json"]));
-                }
-                with_manifests(o, &["Cargo.toml", "Cargo.lock"])
-            }
-            _ => op(Manager::Cargo, Action::Other, cmd),
-        }),
-        "mvn" | "mvnw" => {
-            let goals: Vec<String> = positionals(Manager::Maven, args);
-            // `dependency:go-offline`, `dependency:resolve-plugins`, and the
-            // go-offline plugin (`de.qaware.maven:go-offline-maven-plugin:resolve-dependencies`).
-            let resolve = goals.iter().any(|g| {
-                g.starts_with("dependency:")
-                    || g.contains("go-offline")
-                    || g.ends_with(":resolve-dependencies")
-            });
-            let build = goals.iter().any(|g| {
-                matches!(
-                    g.as_str(),
-                    "package" | "install" | "verify" | "compile" | "deploy"
-                ) || g.contains("spring-boot:")
-            });
-            let action = if build {
-                Action::Build
-            } else if resolve {
-                Action::Install
-            } else {
-                Action::Other
-            };
-            Some(with_manifests(
-                op(Manager::Maven, action, cmd),
-                &["pom.xml"],
-            ))
-        }
-        "gradle" | "gradlew" => {
-            let tasks: Vec<String> = positionals(Manager::Gradle, args);
-            // `:app:shadowJar` runs `shadowJar` in project `app`.
-            let build = tasks.iter().any(|t| {
-                matches!(
-                    t.rsplit(':').next().unwrap_or(t),
-                    "build"
-                        | "assemble"
-                        | "bootJar"
-                        | "bootWar"
-                        | "jar"
-                        | "war"
-                        | "installDist"
-                        | "distTar"
-                        | "distZip"
-                        | "shadowJar"
-                        | "test"
-                        | "check"
-                        | "classes"
-                        | "compileJava"
-                        | "compileKotlin"
-                        | "nativeCompile"
-                        | "buildPlugin"
-                )
-            });
-            let deps = tasks
-                .iter()
-                .any(|t| t == "dependencies" || t == "downloadDependencies")
-                || args.iter().any(|a| a == "--refresh-dependencies");
-            let action = if build {
-                Action::Build
-            } else if deps {
-                Action::Install
-            } else {
-                Action::Other
-            };
-            Some(with_manifests(
-                op(Manager::Gradle, action, cmd),
-                &[
-                    "build.gradle",
-                    "build.gradle.kts",
-                    "settings.gradle",
-                    "settings.gradle.kts",
-                    "gradle.properties",
-                ],
-            ))
-        }
-        "bundle" | "bundler" => Some(manifest_op(
-            Manager::Bundler,
-            cmd,
-            &first,
-            &["install"],
-            &["Gemfile", "Gemfile.lock"],
-        )),
-        "gem" => Some(if first == "install" {
-            let mut o = op(Manager::Gem, Action::Install, cmd);
-            o.packages = positionals(Manager::Gem, args)
-                .into_iter()
-                .skip(1)
-                .collect();
-            o
-        } else {
-            op(Manager::Gem, Action::Other, cmd)
-        }),
-        "composer" | "composer.phar" => Some(match first.as_str() {
-            "install" => with_manifests(
-                op(Manager::Composer, Action::Install, cmd),
-                &["composer.json", "composer.lock"],
-            ),
-            "require" => {
-                let mut o = op(Manager::Composer, Action::Install, cmd);
-                o.packages = positionals(Manager::Composer, args)
-                    .into_iter()
-                    .skip(1)
-                    .collect();
-                with_manifests(o, &["composer.json", "composer.lock"])
-            }
-            "dump-autoload" | "dumpautoload" => op(Manager::Composer, Action::Build, cmd),
-            _ => op(Manager::Composer, Action::Other, cmd),
-        }),
-        "dotnet" => Some(match first.as_str() {
-            "restore" => {
-                let mut o = op(Manager::Dotnet, Action::Install, cmd);
-                o.manifests = positionals(Manager::Dotnet, args)
-                    .into_iter()
-                    .skip(1)
-                    .collect();
-                if o.manifests.is_empty() {
-                    o.manifests = strs(&["*.csproj"]);
-                }
-                o
-            }
-            "build" | "publish" | "test" | "pack" => op(Manager::Dotnet, Action::Build, cmd),
-            _ => op(Manager::Dotnet, Action::Other, cmd),
-        }),
+    let spec = SPECS.iter().find(|s| s.programs.contains(&name))?;
+    Some((spec.read)(spec, cmd, args))
+}
+
+/// `python -m pip …` (and `-m pipenv`, `-m poetry`, `-m uv`).
+fn python_module(args: &[String]) -> Option<PackageOp> {
+    let inner = SimpleCommand {
+        words: args[1..].to_vec(),
+        assignments: Vec::new(),
+    };
+    match args.get(1).map(String::as_str).unwrap_or("") {
+        "pip" => Some(pip(Manager::Pip, &inner, &args[2..])),
+        "pipenv" | "poetry" | "uv" => recognize(&inner),
         _ => None,
     }
+}
+
+/// The subcommand: the first positional word. Every manager's is found
+/// skipping flags as npm's take values (as it always was: the table is the
+/// largest, and a subcommand comes before most flags).
+fn subcommand(args: &[String]) -> String {
+    positionals(Manager::Npm, args)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// The command a wrapper runs, when it is a package manager in disguise:
@@ -661,10 +653,14 @@ fn indirect(cmd: &SimpleCommand) -> Option<SimpleCommand> {
     if name == "php" {
         let script = cmd.args().first()?;
         let base = script.rsplit('/').next().unwrap_or(script);
-        return matches!(base, "composer" | "composer.phar").then(|| SimpleCommand {
-            words: cmd.words[1..].to_vec(),
-            assignments: Vec::new(),
-        });
+        return Manager::Composer
+            .spec()
+            .programs
+            .contains(&base)
+            .then(|| SimpleCommand {
+                words: cmd.words[1..].to_vec(),
+                assignments: Vec::new(),
+            });
     }
     let var = prog.strip_prefix('$')?;
     let var = var
@@ -673,11 +669,8 @@ fn indirect(cmd: &SimpleCommand) -> Option<SimpleCommand> {
         .unwrap_or(var)
         .to_ascii_lowercase();
     let head = var.split(['_', '-']).next().unwrap_or("");
-    const MANAGERS: &[&str] = &[
-        "pip", "pip3", "pipenv", "poetry", "uv", "npm", "yarn", "pnpm", "mvn", "gradle", "bundle",
-        "composer",
-    ];
-    if !MANAGERS.contains(&head) || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    let named = SPECS.iter().any(|s| s.variables.contains(&head));
+    if !named || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
     let mut words = cmd.words.clone();
@@ -693,12 +686,15 @@ fn with_manifests(mut o: PackageOp, manifests: &[&str]) -> PackageOp {
     o
 }
 
-fn system(manager: Manager, cmd: &SimpleCommand, update: &[&str], install: &[&str]) -> PackageOp {
-    let pos = positionals(manager, cmd.args());
+/// apt, apk, dnf, yum, microdnf: an update or install subcommand, packages
+/// named after it.
+fn system(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let manager = spec.manager;
+    let pos = positionals(manager, args);
     let sub = pos.first().map(String::as_str).unwrap_or("");
-    let action = if update.contains(&sub) {
+    let action = if spec.update.contains(&sub) {
         Action::Update
-    } else if install.contains(&sub) {
+    } else if spec.install.contains(&sub) {
         Action::Install
     } else {
         Action::Other
@@ -711,21 +707,197 @@ fn system(manager: Manager, cmd: &SimpleCommand, update: &[&str], install: &[&st
     o
 }
 
-fn manifest_op(
-    manager: Manager,
-    cmd: &SimpleCommand,
-    first: &str,
-    install: &[&str],
-    manifests: &[&str],
-) -> PackageOp {
+/// pipenv, bundler: an install subcommand reads the spec's manifests (a
+/// bare `bundle` installs).
+fn manifest_op(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let first = subcommand(args);
+    let manager = spec.manager;
     let implicit_install = first.is_empty() && manager == Manager::Bundler;
-    if install.contains(&first) || implicit_install {
-        with_manifests(op(manager, Action::Install, cmd), manifests)
+    if spec.install.contains(&first.as_str()) || implicit_install {
+        with_manifests(op(manager, Action::Install, cmd), spec.manifests)
     } else {
         op(manager, Action::Other, cmd)
     }
 }
 
+/// poetry: as [`manifest_op`]; `--only main` still installs the project,
+/// only `--no-root` does not.
+fn poetry(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let mut o = manifest_op(spec, cmd, args);
+    if o.action == Action::Install && !o.has_flag("--no-root") {
+        o.reads_source = true;
+    }
+    o
+}
+
+/// gem: `gem install NAME…`, packages by name.
+fn named_install(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    if !spec.install.contains(&subcommand(args).as_str()) {
+        return op(spec.manager, Action::Other, cmd);
+    }
+    let mut o = op(spec.manager, Action::Install, cmd);
+    o.packages = positionals(spec.manager, args)
+        .into_iter()
+        .skip(1)
+        .collect();
+    o
+}
+
+/// go: `mod download` and `get` install, `install pkg@version` installs a
+/// tool, `build`/`install`/`generate`/`test`/`vet` build.
+fn go(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let go = Manager::Go;
+    let named = || -> Vec<String> { positionals(go, args).into_iter().skip(1).collect() };
+    match subcommand(args).as_str() {
+        "mod" if args.iter().any(|a| a == "download") => {
+            with_manifests(op(go, Action::Install, cmd), spec.manifests)
+        }
+        "get" => {
+            let mut o = op(go, Action::Install, cmd);
+            o.packages = named();
+            with_manifests(o, spec.manifests)
+        }
+        "install" if named().iter().any(|p| p.contains('@')) => {
+            // `go install golang.org/x/tools/gopls@latest`: a tool, not the project.
+            let mut o = op(go, Action::Install, cmd);
+            o.reads_source = false;
+            o.packages = named();
+            o
+        }
+        "build" | "install" | "generate" | "test" | "vet" => {
+            with_manifests(op(go, Action::Build, cmd), spec.manifests)
+        }
+        _ => op(go, Action::Other, cmd),
+    }
+}
+
+/// cargo: `fetch`/`vendor` install; `install NAME` installs a tool from
+/// crates.io; `chef cook` installs from cargo-chef's recipe; the rest of
+/// `build`/`install`/`test`/`check`/`chef` builds.
+fn cargo(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let cargo = Manager::Cargo;
+    let first = subcommand(args);
+    match first.as_str() {
+        "fetch" | "vendor" => with_manifests(op(cargo, Action::Install, cmd), spec.manifests),
+        "install" if !args.iter().any(|a| a == "--path") => {
+            // `cargo install ripgrep`: a tool from crates.io, not the project.
+            let mut o = op(cargo, Action::Install, cmd);
+            o.reads_source = false;
+            o.packages = positionals(cargo, args).into_iter().skip(1).collect();
+            o
+        }
+        "chef" if args.iter().any(|a| a == "cook") => {
+            let mut o = op(cargo, Action::Install, cmd);
+            o.reads_source = false;
+            with_manifests(o, &["recipe.json"])
+        }
+        "build" | "install" | "test" | "check" | "chef" => {
+            with_manifests(op(cargo, Action::Build, cmd), spec.manifests)
+        }
+        _ => op(cargo, Action::Other, cmd),
+    }
+}
+
+/// mvn: a lifecycle phase that packages builds, a dependency goal installs.
+fn maven(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let goals: Vec<String> = positionals(Manager::Maven, args);
+    // `dependency:go-offline`, `dependency:resolve-plugins`, and the
+    // go-offline plugin (`de.qaware.maven:go-offline-maven-plugin:resolve-dependencies`).
+    let resolve = goals.iter().any(|g| {
+        g.starts_with("dependency:")
+            || g.contains("go-offline")
+            || g.ends_with(":resolve-dependencies")
+    });
+    let build = goals.iter().any(|g| {
+        matches!(
+            g.as_str(),
+            "package" | "install" | "verify" | "compile" | "deploy"
+        ) || g.contains("spring-boot:")
+    });
+    goal_op(spec, cmd, build, resolve)
+}
+
+/// A build tool's goals or tasks read from the manifests: a build when one
+/// builds, else an install when one fetches dependencies.
+fn goal_op(spec: &Spec, cmd: &SimpleCommand, build: bool, deps: bool) -> PackageOp {
+    let action = match (build, deps) {
+        (true, _) => Action::Build,
+        (false, true) => Action::Install,
+        (false, false) => Action::Other,
+    };
+    with_manifests(op(spec.manager, action, cmd), spec.manifests)
+}
+
+/// gradle: a task that compiles or packages builds, `dependencies`
+/// installs.
+fn gradle(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let tasks: Vec<String> = positionals(Manager::Gradle, args);
+    // `:app:shadowJar` runs `shadowJar` in project `app`.
+    let build = tasks.iter().any(|t| {
+        matches!(
+            t.rsplit(':').next().unwrap_or(t),
+            "build"
+                | "assemble"
+                | "bootJar"
+                | "bootWar"
+                | "jar"
+                | "war"
+                | "installDist"
+                | "distTar"
+                | "distZip"
+                | "shadowJar"
+                | "test"
+                | "check"
+                | "classes"
+                | "compileJava"
+                | "compileKotlin"
+                | "nativeCompile"
+                | "buildPlugin"
+        )
+    });
+    let deps = tasks
+        .iter()
+        .any(|t| t == "dependencies" || t == "downloadDependencies")
+        || args.iter().any(|a| a == "--refresh-dependencies");
+    goal_op(spec, cmd, build, deps)
+}
+
+/// composer: `install` from the manifests, `require NAME…`, `dump-autoload`
+/// builds.
+fn composer(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let composer = Manager::Composer;
+    match subcommand(args).as_str() {
+        "install" => with_manifests(op(composer, Action::Install, cmd), spec.manifests),
+        "require" => {
+            let mut o = op(composer, Action::Install, cmd);
+            o.packages = positionals(composer, args).into_iter().skip(1).collect();
+            with_manifests(o, spec.manifests)
+        }
+        "dump-autoload" | "dumpautoload" => op(composer, Action::Build, cmd),
+        _ => op(composer, Action::Other, cmd),
+    }
+}
+
+/// dotnet: `restore` reads the project files it names (every `*.csproj`
+/// when none), `build`/`publish`/`test`/`pack` build.
+fn dotnet(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let dotnet = Manager::Dotnet;
+    match subcommand(args).as_str() {
+        "restore" => {
+            let mut o = op(dotnet, Action::Install, cmd);
+            o.manifests = positionals(dotnet, args).into_iter().skip(1).collect();
+            if o.manifests.is_empty() {
+                o.manifests = strs(spec.manifests);
+            }
+            o
+        }
+        "build" | "publish" | "test" | "pack" => op(dotnet, Action::Build, cmd),
+        _ => op(dotnet, Action::Other, cmd),
+    }
+}
+
+/// pip (and `uv pip`): `install` of requirement files, packages by name, or
+/// the local project (its manifests, and its source).
 fn pip(manager: Manager, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
     let pos = positionals(manager, args);
     if pos.first().map(String::as_str) != Some("install") {
@@ -741,8 +913,7 @@ fn pip(manager: Manager, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
         if path == "." || path.starts_with("./") || path.starts_with('/') || archive {
             if path == "." || (path.starts_with("./") && !archive) {
                 o.reads_source = true;
-                o.manifests
-                    .extend(strs(&["pyproject.toml", "setup.py", "setup.cfg"]));
+                o.manifests.extend(strs(Manager::Pip.spec().manifests));
             } else if archive && !path.starts_with('/') {
                 // `pip install dist/*.whl`: a package built from the source here.
                 o.reads_source = true;
@@ -754,8 +925,11 @@ fn pip(manager: Manager, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
     o
 }
 
-fn uv(cmd: &SimpleCommand, args: &[String]) -> PackageOp {
-    let pos = positionals(Manager::Uv, args);
+/// uv: `pip …` as pip, `pip sync FILE…`, `sync` and `add` from the
+/// project's manifests.
+fn uv(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let uv = Manager::Uv;
+    let pos = positionals(uv, args);
     match pos.first().map(String::as_str) {
         Some("pip") => {
             let inner: Vec<String> = args
@@ -770,51 +944,39 @@ fn uv(cmd: &SimpleCommand, args: &[String]) -> PackageOp {
                 .cloned()
                 .unwrap_or_default();
             if sub == "sync" {
-                let mut o = op(Manager::Uv, Action::Install, cmd);
-                o.manifests = positionals(Manager::Uv, &inner)
-                    .into_iter()
-                    .skip(1)
-                    .collect();
+                let mut o = op(uv, Action::Install, cmd);
+                o.manifests = positionals(uv, &inner).into_iter().skip(1).collect();
                 return o;
             }
-            let mut o = pip(Manager::Uv, cmd, &inner);
-            o.manager = Manager::Uv;
-            o
+            pip(uv, cmd, &inner)
         }
         Some("sync") => {
-            let mut o = with_manifests(
-                op(Manager::Uv, Action::Install, cmd),
-                &["pyproject.toml", "uv.lock"],
-            );
+            let mut o = with_manifests(op(uv, Action::Install, cmd), spec.manifests);
             o.reads_source = !o.has_flag("--no-install-project");
             o
         }
         Some("add") => {
-            let mut o = with_manifests(
-                op(Manager::Uv, Action::Install, cmd),
-                &["pyproject.toml", "uv.lock"],
-            );
+            let mut o = with_manifests(op(uv, Action::Install, cmd), spec.manifests);
             o.packages = pos.into_iter().skip(1).collect();
             o
         }
-        _ => op(Manager::Uv, Action::Other, cmd),
+        _ => op(uv, Action::Other, cmd),
     }
 }
 
-fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) -> PackageOp {
-    let args = cmd.args();
+/// npm, yarn, pnpm: an install subcommand (a bare `yarn`), a package script
+/// that installs, or one that builds.
+fn node(spec: &Spec, cmd: &SimpleCommand, args: &[String]) -> PackageOp {
+    let manager = spec.manager;
+    let first = subcommand(args);
+    let first = first.as_str();
     let pos = positionals(manager, args);
-    let install_words: &[&str] = match manager {
-        Manager::Npm => &["ci", "install", "i", "clean-install", "add"],
-        Manager::Yarn => &["install", "add"],
-        _ => &["install", "i", "add", "fetch"],
-    };
     // A bare `yarn` installs; `yarn --version`, `yarn -v`, `yarn --help` do not.
     let informational = args
         .iter()
         .any(|a| matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h"));
     if (manager == Manager::Yarn && first.is_empty() && !informational)
-        || install_words.contains(&first)
+        || spec.install.contains(&first)
     {
         let mut o = op(manager, Action::Install, cmd);
         o.packages = pos.into_iter().skip(1).collect();
@@ -822,12 +984,11 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
             // `npm install -g pnpm`: a tool, whatever the project's manifests say.
             return o;
         }
-        o.manifests = strs(manifests);
-        if manager == Manager::Yarn {
-            o.manifests.extend(strs(&[".yarnrc.yml", ".yarn/releases"]));
-        }
+        o.manifests = strs(spec.manifests);
+        o.manifests.extend(strs(spec.config));
         if manager == Manager::Pnpm && first == "fetch" {
-            o.manifests = strs(&["pnpm-lock.yaml"]);
+            // `pnpm fetch` reads the lockfile alone.
+            o.manifests = strs(&spec.manifests[1..]);
         }
         return o;
     }
@@ -844,7 +1005,7 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
         // `npm run install:all`): it reads the manifests, and whatever
         // else the script touches.
         let mut o = op(manager, Action::Install, cmd);
-        o.manifests = strs(manifests);
+        o.manifests = strs(spec.manifests);
         o.reads_source = true;
         return o;
     }
@@ -860,7 +1021,7 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
     let mut o = op(manager, action, cmd);
     if action == Action::Build {
         // A bundle includes the dependencies the manifests pin.
-        o.manifests = strs(manifests);
+        o.manifests = strs(spec.manifests);
     }
     o
 }
@@ -869,6 +1030,15 @@ fn node(manager: Manager, cmd: &SimpleCommand, first: &str, manifests: &[&str]) 
 mod tests {
     use super::super::shell::commands;
     use super::*;
+
+    #[test]
+    fn specs_are_in_the_order_of_manager() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert_eq!(s.manager as usize, i, "{:?}", s.manager);
+            assert_eq!(s.manager.spec().manager, s.manager);
+        }
+        assert_eq!(SPECS.len(), Manager::Dotnet as usize + 1);
+    }
 
     fn ops(s: &str) -> Vec<PackageOp> {
         commands(s).iter().filter_map(recognize).collect()

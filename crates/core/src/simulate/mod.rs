@@ -621,31 +621,6 @@ const NEUTRAL: &[&str] = &[
     "chown", "chmod", "export", "cd", "apt-get", "apt", "apk", "dnf", "yum",
 ];
 
-fn extensions(eco: &str) -> &'static [&'static str] {
-    match eco {
-        "go" => &[".go"],
-        "rust" => &[".rs"],
-        "java" => &[
-            ".java",
-            ".kt",
-            ".groovy",
-            ".gradle",
-            ".kts",
-            ".xml",
-            ".properties",
-        ],
-        "node" => &[
-            ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".json", ".css", ".scss", ".html",
-            ".vue", ".svelte",
-        ],
-        "dotnet" => &[".cs", ".fs", ".csproj", ".fsproj", ".razor", ".json"],
-        "python" => &[".py"],
-        "ruby" => &[".rb", ".erb"],
-        "php" => &[".php"],
-        _ => &[],
-    }
-}
-
 impl Content {
     /// Records that the content under `path` changed.
     fn changed(&mut self, path: String) {
@@ -737,7 +712,7 @@ impl Content {
                         }
                         crate::model::Action::Update => false,
                         crate::model::Action::Build => {
-                            let exts = extensions(op.manager.ecosystem());
+                            let exts = op.manager.source_extensions();
                             manifest_hit(&manifests)
                                 || self
                                     .files

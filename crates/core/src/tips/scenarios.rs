@@ -27,17 +27,11 @@ pub struct Scenarios {
 pub(crate) fn extension(model: &BuildModel) -> &'static str {
     for s in &model.steps {
         for o in &s.packages {
-            return match o.manager.ecosystem() {
-                "python" => "py",
-                "node" => "js",
-                "go" => "go",
-                "rust" => "rs",
-                "java" => "java",
-                "ruby" => "rb",
-                "php" => "php",
-                "dotnet" => "cs",
-                _ => continue,
-            };
+            // The ecosystem's main source extension, without its dot.
+            match o.manager.source_extensions().first() {
+                Some(e) => return e.trim_start_matches('.'),
+                None => continue,
+            }
         }
     }
     "txt"
