@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use layerlab_core::model::BuildModel;
-use layerlab_core::simulate::{self, BuildContext, Change, Options, Simulation, Status};
+use layerlab_core::simulate::{self, BuildContext, Change, Options, Reason, Simulation, Status};
 
 use super::{json, Format};
 use crate::context;
@@ -159,7 +159,7 @@ fn print_text(model: &BuildModel, sim: &Simulation) {
             "  {:>4}  {num:<7} {status}  {:>7.1}s  {}",
             o.line, o.seconds, o.text
         );
-        if o.status != Status::Cached || !o.reason.starts_with("inputs unchanged") {
+        if o.status != Status::Cached || o.reason != Reason::Unchanged {
             println!("{:>27}{}", "", o.reason);
         }
     }

@@ -604,7 +604,7 @@ fn strs(v: &[&str]) -> Vec<String> {
 }
 
 /// Recognizes a package-manager operation in one simple command: a wrapper
-/// is seen through ([`indirect`], `python -m`), then the spec whose program
+/// is seen through (`indirect`, `python -m`), then the spec whose program
 /// it runs reads it.
 pub fn recognize(cmd: &SimpleCommand) -> Option<PackageOp> {
     if let Some(inner) = indirect(cmd) {

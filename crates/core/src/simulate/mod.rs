@@ -43,6 +43,17 @@
 //! manifest changed; any other command, when any copied file changed; and
 //! any RUN, when its command, environment or base changed. A COPY changes
 //! its destination when its sources changed.
+//!
+//! [`simulate`] runs a [`Simulator`], one method a phase (the changes read,
+//! a stage, its ARG/ENV lines, a step, a step's own inputs, the notes).
+//!
+//! Invariant: the rules are BuildKit's, each cited above; there is no
+//! special case for a scenario of the oracle (`tests/buildkit/scenarios`
+//! are data). The simulator makes no text: why a step is cached, rebuilt
+//! or skipped is a [`Reason`] and a remark on the changes a [`Note`], made
+//! text only by their `Display` where they are shown (the CLI's report and
+//! JSON, the playground). Its cost is linear in the steps: per-step lookups
+//! are tables, a stage's changed regions are capped (`MAX_REGIONS`).
 
 pub mod dockerignore;
 pub use crate::glob;
@@ -130,7 +141,8 @@ pub struct StepOutcome {
     pub text: String,
     pub status: Status,
     pub cached: bool,
-    pub reason: String,
+    /// Why (rendered by its `Display`).
+    pub reason: Reason,
     /// Seconds this step costs in this build (0 when cached or skipped).
     pub seconds: f64,
 }
@@ -144,7 +156,7 @@ pub struct Simulation {
     /// The longest chain of stage rebuilds (stages build in parallel).
     pub critical_path_seconds: f64,
     /// Notes about the changes (an ignored path, an unknown build arg).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Simulation {
@@ -153,10 +165,195 @@ impl Simulation {
     }
 }
 
-fn stage_label(model: &BuildModel, s: usize) -> String {
-    match &model.stages[s].name {
-        Some(n) => format!("`{n}`"),
-        None => format!("#{s}"),
+/// A stage as the messages name it: `` `name` `` or `#index`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageName {
+    pub index: usize,
+    pub name: Option<String>,
+}
+
+impl StageName {
+    fn of(model: &BuildModel, s: usize) -> StageName {
+        StageName {
+            index: s,
+            name: model.stages[s].name.clone(),
+        }
+    }
+}
+
+impl core::fmt::Display for StageName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.name {
+            Some(n) => write!(f, "`{n}`"),
+            None => write!(f, "#{}", self.index),
+        }
+    }
+}
+
+/// What changed in something a step reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceChange {
+    /// A context file the step selects was edited.
+    ContextFile { path: String },
+    /// A path it reads from another stage has new content there.
+    StagePath { path: String, stage: StageName },
+    /// An image it reads from was updated.
+    Image { image: String },
+}
+
+/// Why a step is cached, rebuilt or skipped: the simulator's verdict,
+/// made text only where it is shown ([`Display`](core::fmt::Display):
+/// the CLI's report and JSON, the playground). Each `step` is the step's
+/// text, shown cut to 48 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The target does not need the stage: BuildKit does not build it.
+    StageNotNeeded {
+        stage: StageName,
+        target: Option<StageName>,
+    },
+    /// A cold build: nothing is cached.
+    FirstBuild,
+    /// The stage was never built before.
+    StageNeverBuilt { stage: StageName },
+    /// The instruction (or the environment above it) was edited.
+    InstructionChanged { step: String },
+    /// A build arg the FROM expands has a new value.
+    BaseArgChanged { step: String, arg: String },
+    /// The stage this one is built FROM reran.
+    BaseStageChanged { step: String, stage: StageName },
+    /// The base image was updated upstream.
+    BaseImageUpdated { step: String, image: String },
+    /// A build arg (or an ENV made from one) the step expands changed.
+    ArgExpanded { step: String, arg: String },
+    /// An ARG/ENV in a RUN's environment changed.
+    EnvChanged { step: String, var: String },
+    /// A build arg of the stage this one is built FROM changed (it is in
+    /// the RUN's environment).
+    InheritedArgChanged {
+        step: String,
+        var: String,
+        base: Option<StageName>,
+    },
+    /// What a read-only bind mount of the RUN reads changed.
+    BindMount { step: String, change: SourceChange },
+    /// A source of the COPY/ADD changed.
+    Source { step: String, change: SourceChange },
+    /// An earlier step of the stage reran (the chain rule).
+    AfterMiss { line: u32, step: String },
+    /// A `COPY --link` after a miss: reused and merged.
+    LinkReused,
+    /// Nothing it reads changed.
+    Unchanged,
+}
+
+/// A note about the changes themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The edited path is excluded by `.dockerignore`.
+    Ignored { path: String },
+    /// Only the modification time changed.
+    Touched { path: String },
+    /// A secret's contents changed.
+    Secret { id: String },
+    /// No ARG declares the build arg.
+    UndeclaredArg { name: String },
+}
+
+impl core::fmt::Display for SourceChange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SourceChange::ContextFile { path } => write!(f, "{path} changed"),
+            SourceChange::StagePath { path, stage } => {
+                write!(f, "{path} changed in stage {stage}")
+            }
+            SourceChange::Image { image } => write!(f, "image {image} was updated"),
+        }
+    }
+}
+
+impl core::fmt::Display for Reason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use Reason::*;
+        match self {
+            StageNotNeeded { stage, target } => {
+                write!(f, "stage {stage} is not needed for target ")?;
+                if let Some(t) = target {
+                    write!(f, "{t}")?;
+                }
+                f.write_str(": BuildKit does not build it")
+            }
+            FirstBuild => f.write_str("first build: nothing is cached yet"),
+            StageNeverBuilt { stage } => write!(
+                f,
+                "stage {stage} was never built before: nothing of it is cached"
+            ),
+            InstructionChanged { step } => write!(
+                f,
+                "{}: the instruction or its environment changed in the Dockerfile",
+                Short(step)
+            ),
+            BaseArgChanged { step, arg } => {
+                write!(f, "{}: build arg {arg} changed the base image", Short(step))
+            }
+            BaseStageChanged { step, stage } => {
+                write!(f, "{}: stage {stage} changed", Short(step))
+            }
+            BaseImageUpdated { step, image } => {
+                write!(f, "{}: base image {image} was updated", Short(step))
+            }
+            ArgExpanded { step, arg } => write!(f, "{}: build arg {arg} changed", Short(step)),
+            EnvChanged { step, var } => write!(
+                f,
+                "{}: {var} changed (ARG values are in every later RUN's environment)",
+                Short(step)
+            ),
+            InheritedArgChanged { step, var, base } => {
+                write!(
+                    f,
+                    "{}: {var} changed (the build args of stage ",
+                    Short(step)
+                )?;
+                if let Some(b) = base {
+                    write!(f, "{b}")?;
+                }
+                f.write_str(" are in the environment of the stages built FROM it)")
+            }
+            BindMount { step, change } => write!(f, "{}: bind mount: {change}", Short(step)),
+            Source { step, change } => write!(f, "{}: {change}", Short(step)),
+            AfterMiss { line, step } => write!(f, "after the miss at line {line} ({})", Short(step)),
+            LinkReused => f.write_str(
+                "COPY --link does not depend on earlier layers: the copy is reused and merged onto the new ones",
+            ),
+            Unchanged => f.write_str("inputs unchanged"),
+        }
+    }
+}
+
+impl core::fmt::Display for Note {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Note::Ignored { path } => write!(f, "{path} is excluded by .dockerignore: it is not in the build context, so editing it rebuilds nothing"),
+            Note::Touched { path } => write!(f, "{path}: only the modification time changed; BuildKit keys files by content, so nothing rebuilds"),
+            Note::Secret { id } => write!(f, "secret `{id}`: secret contents are not part of any cache key"),
+            Note::UndeclaredArg { name } => write!(
+                f,
+                "build arg `{name}` is not declared by any ARG: BuildKit ignores it (and warns)"
+            ),
+        }
+    }
+}
+
+// Reasons and notes serialize as the text they show (the CLI's JSON).
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -183,99 +380,181 @@ pub fn simulate(
     ctx: &BuildContext,
     opts: &Options,
 ) -> Simulation {
-    let ignore = ctx
-        .dockerignore
-        .as_deref()
-        .map(DockerIgnore::parse)
-        .unwrap_or_default();
-    let mut notes = Vec::new();
-    let mut edits: Vec<String> = Vec::new();
-    for c in changes {
-        match c {
-            Change::Edit { path } => {
-                let p = glob::clean(path);
-                if ignore.excludes(&p) {
-                    notes.push(format!("{p} is excluded by .dockerignore: it is not in the build context, so editing it rebuilds nothing"));
-                } else {
-                    edits.push(p);
+    Simulator::new(df, model, changes, ctx, opts).run()
+}
+
+/// The changes, sorted by what they touch.
+struct Changes<'a> {
+    /// Edited context paths (cleaned), those `.dockerignore` keeps.
+    edits: Vec<String>,
+    /// Build args with a new value.
+    args: Vec<&'a str>,
+    /// Base image updates (`None`: every image).
+    base_updates: Vec<&'a Option<String>>,
+    notes: Vec<Note>,
+}
+
+impl<'a> Changes<'a> {
+    fn read(changes: &'a [Change], ctx: &BuildContext) -> Changes<'a> {
+        let ignore = ctx.ignore();
+        let mut out = Changes {
+            edits: Vec::new(),
+            args: Vec::new(),
+            base_updates: Vec::new(),
+            notes: Vec::new(),
+        };
+        for c in changes {
+            match c {
+                Change::Edit { path } => {
+                    let p = glob::clean(path);
+                    if ignore.excludes(&p) {
+                        out.notes.push(Note::Ignored { path: p });
+                    } else {
+                        out.edits.push(p);
+                    }
                 }
+                Change::Touch { path } => out.notes.push(Note::Touched { path: path.clone() }),
+                Change::Secret { id } => out.notes.push(Note::Secret { id: id.clone() }),
+                Change::Arg { name, .. } => out.args.push(name),
+                Change::BaseUpdate { image } => out.base_updates.push(image),
             }
-            Change::Touch { path } => notes.push(format!("{path}: only the modification time changed; BuildKit keys files by content, so nothing rebuilds")),
-            Change::Secret { id } => notes.push(format!("secret `{id}`: secret contents are not part of any cache key")),
-            _ => {}
+        }
+        out
+    }
+}
+
+/// The simulator: BuildKit's cache rules applied stage by stage, step by
+/// step. One method a phase: [`Simulator::new`] reads the changes and the
+/// options, `stage` runs one stage (`metadata` for its ARG/ENV lines,
+/// `step` for each build step, whose own inputs `own_reason` judges),
+/// [`Simulator::run`] ends with the notes and the critical path.
+pub struct Simulator<'a> {
+    df: &'a Dockerfile,
+    model: &'a BuildModel,
+    opts: &'a Options,
+    changes: Changes<'a>,
+    target: Option<usize>,
+    needed: Vec<bool>,
+    /// Real seconds by instruction, when given.
+    real: Vec<Option<f64>>,
+    /// Stages never built before.
+    uncached: Vec<bool>,
+    /// Step keys of the cached build's stages and of this one's, when the
+    /// Dockerfile itself was edited.
+    keys: Option<(Vec<StageKeys>, Vec<StageKeys>)>,
+    /// Global build args with a new value.
+    global_tainted: Vec<String>,
+    /// Per stage done: whether it reran, what changed in it, the build
+    /// args (and ENVs made from them) changed at its end, when it ends.
+    stage_changed: Vec<bool>,
+    stage_content: Vec<Content>,
+    stage_tainted: Vec<Vec<String>>,
+    finish: Vec<f64>,
+    outcomes: Vec<StepOutcome>,
+}
+
+/// One stage while it is simulated.
+struct StageRun {
+    stage: usize,
+    /// Changed build args in scope, and those inherited from the stage it
+    /// is built FROM.
+    tainted: Vec<String>,
+    inherited: Vec<String>,
+    /// How much of the stage's environment is the same as in the cached
+    /// build (with `Simulator::keys`).
+    same_env: usize,
+    /// Build steps seen so far (for the step keys).
+    step_no: usize,
+    /// A step of the stage reran: every later one reruns.
+    dirty: bool,
+    /// The first step that reran: line and text.
+    first_miss: Option<(u32, String)>,
+    content: Content,
+    seconds: f64,
+}
+
+impl<'a> Simulator<'a> {
+    pub fn new(
+        df: &'a Dockerfile,
+        model: &'a BuildModel,
+        changes: &'a [Change],
+        ctx: &BuildContext,
+        opts: &'a Options,
+    ) -> Simulator<'a> {
+        let changes = Changes::read(changes, ctx);
+        let n = model.stages.len();
+        let target = match &opts.target {
+            Some(t) => model.stage_by_ref(t),
+            None => model.target,
+        };
+        let needed = target
+            .map(|t| model.needed_stages(t))
+            .unwrap_or_else(|| vec![false; n]);
+        // Real seconds by instruction (the first given for one wins) and the
+        // never-built stages, as tables: a lookup per step must not scan a list.
+        let mut real: Vec<Option<f64>> = vec![None; df.instructions.len()];
+        for &(i, secs) in opts.seconds.iter().rev() {
+            if let Some(r) = real.get_mut(i) {
+                *r = Some(secs);
+            }
+        }
+        let mut uncached = vec![false; n];
+        for &s in &opts.uncached_stages {
+            if let Some(u) = uncached.get_mut(s) {
+                *u = true;
+            }
+        }
+        let keys = opts.previous.as_deref().map(|p| {
+            let pdf = crate::syntax::parse(p);
+            let prev = step_keys(&pdf, &crate::model::build(&pdf, p));
+            (prev, step_keys(df, model))
+        });
+        let global_tainted = model
+            .global_args
+            .iter()
+            .filter(|(k, _)| changes.args.contains(&k.as_str()))
+            .map(|(k, _)| k.clone())
+            .collect();
+        Simulator {
+            df,
+            model,
+            opts,
+            changes,
+            target,
+            needed,
+            real,
+            uncached,
+            keys,
+            global_tainted,
+            stage_changed: vec![false; n],
+            stage_content: vec![Content::default(); n],
+            stage_tainted: Vec::with_capacity(n),
+            finish: vec![0.0; n],
+            outcomes: Vec::new(),
         }
     }
-    let changed_args: Vec<&str> = changes
-        .iter()
-        .filter_map(|c| {
-            if let Change::Arg { name, .. } = c {
-                Some(name.as_str())
-            } else {
-                None
-            }
-        })
-        .collect();
-    let base_updates: Vec<&Option<String>> = changes
-        .iter()
-        .filter_map(|c| {
-            if let Change::BaseUpdate { image } = c {
-                Some(image)
-            } else {
-                None
-            }
-        })
-        .collect();
-    let image_updated = |image: &str| base_updates.iter().any(|u| image_matches(u, image));
 
-    let target = match &opts.target {
-        Some(t) => model.stage_by_ref(t),
-        None => model.target,
-    };
-    let needed = target
-        .map(|t| model.needed_stages(t))
-        .unwrap_or_else(|| vec![false; model.stages.len()]);
-    // Real seconds by instruction (the first given for one wins) and the
-    // never-built stages, as tables: a lookup per step must not scan a list.
-    let mut real: Vec<Option<f64>> = vec![None; df.instructions.len()];
-    for &(i, secs) in opts.seconds.iter().rev() {
-        if let Some(r) = real.get_mut(i) {
-            *r = Some(secs);
+    /// Every stage in order, then the notes and the totals.
+    pub fn run(mut self) -> Simulation {
+        for si in 0..self.model.stages.len() {
+            self.stage(si);
         }
-    }
-    let overrides = |i: usize| real.get(i).copied().flatten();
-    let mut uncached = vec![false; model.stages.len()];
-    for &s in &opts.uncached_stages {
-        if let Some(u) = uncached.get_mut(s) {
-            *u = true;
+        self.undeclared_args();
+        let total = self.outcomes.iter().map(|o| o.seconds).sum();
+        let critical = self.target.map(|t| self.finish[t]).unwrap_or(0.0);
+        Simulation {
+            target: self.target,
+            steps: self.outcomes,
+            total_seconds: total,
+            critical_path_seconds: critical,
+            notes: self.changes.notes,
         }
     }
 
-    let mut stage_changed = vec![false; model.stages.len()];
-    // Content state per stage, for content-keyed reads of it.
-    let mut stage_content: Vec<Content> = vec![Content::default(); model.stages.len()];
-    let prev_keys: Option<Vec<StageKeys>> = opts.previous.as_deref().map(|p| {
-        let pdf = crate::syntax::parse(p);
-        step_keys(&pdf, &crate::model::build(&pdf, p))
-    });
-    let keys = if prev_keys.is_some() {
-        step_keys(df, model)
-    } else {
-        Vec::new()
-    };
-    let no_keys = StageKeys::default();
-    let mut finish = vec![0.0f64; model.stages.len()];
-    let mut outcomes = Vec::new();
-    let global_tainted: Vec<String> = model
-        .global_args
-        .iter()
-        .filter(|(k, _)| changed_args.contains(&k.as_str()))
-        .map(|(k, _)| k.clone())
-        .collect();
-
-    // Per stage, the build args (and the ENVs made from them) that changed,
-    // as they stand at its end.
-    let mut stage_tainted: Vec<Vec<String>> = Vec::with_capacity(model.stages.len());
-    for (si, stage) in model.stages.iter().enumerate() {
+    /// One stage: its steps, then what it leaves for the stages after it
+    /// and when it finishes (stages build in parallel after their inputs).
+    fn stage(&mut self, si: usize) {
+        let stage = &self.model.stages[si];
         // A stage built FROM another inherits that stage's build args:
         // current BuildKit keeps them in the environment of its RUNs
         // (measured on Docker 28.5: a new value of an ARG the base stage
@@ -283,174 +562,319 @@ pub fn simulate(
         let inherited: Vec<String> = stage
             .base_stage
             .filter(|&b| b < si)
-            .and_then(|b| stage_tainted.get(b).cloned())
+            .and_then(|b| self.stage_tainted.get(b).cloned())
             .unwrap_or_default();
-        // This stage's keys before and after the Dockerfile edit, and how
-        // much of their environments is the same.
-        let stage_keys = prev_keys.as_ref().map(|pk| {
-            let (prev, cur) = (pk.get(si).unwrap_or(&no_keys), &keys[si]);
-            let same_env = prev
-                .env
-                .bytes()
-                .zip(cur.env.bytes())
-                .take_while(|(a, b)| a == b)
-                .count();
-            (prev, cur, same_env)
-        });
-        let mut tainted: Vec<String> = inherited.clone();
-        let mut dirty = false;
-        let mut content = Content::default();
-        let mut step_no = 0usize;
-        let mut first_miss: Option<String> = None;
-        let mut stage_cost = 0.0;
+        let mut run = StageRun {
+            stage: si,
+            tainted: inherited.clone(),
+            inherited,
+            same_env: self.same_env(si),
+            step_no: 0,
+            dirty: false,
+            first_miss: None,
+            content: Content::default(),
+            seconds: 0.0,
+        };
         for &sid in &stage.steps {
-            let step = &model.steps[sid];
-            let ins = &df.instructions[step.instruction];
-            if step.kind == StepKind::Metadata {
-                match &ins.command {
-                    Command::Arg { args } => {
-                        for a in args {
-                            if changed_args.contains(&a.name.as_str()) && !tainted.contains(&a.name)
-                            {
-                                tainted.push(a.name.clone());
-                            }
-                        }
-                    }
-                    Command::Env { pairs } if !tainted.is_empty() => {
-                        for p in pairs {
-                            let refs = crate::model::referenced_vars(&p.value, df.escape);
-                            if refs.iter().any(|r| tainted.contains(r)) && !tainted.contains(&p.key)
-                            {
-                                tainted.push(p.key.clone());
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-            let (index, count) = step.number.unwrap_or((0, 0));
-            let mut out = StepOutcome {
-                step: sid,
-                instruction: step.instruction,
-                stage: si,
-                index,
-                count,
-                line: step.line,
-                text: step.text.clone(),
-                status: Status::Cached,
-                cached: true,
-                reason: String::new(),
-                seconds: 0.0,
-            };
-            if !needed[si] {
-                out.status = Status::Skipped;
-                out.cached = false;
-                let t = target.map(|t| stage_label(model, t)).unwrap_or_default();
-                out.reason = format!(
-                    "stage {} is not needed for target {t}: BuildKit does not build it",
-                    stage_label(model, si)
-                );
-                outcomes.push(out);
-                continue;
-            }
-            let key_changed = stage_keys
-                .is_some_and(|(prev, cur, same_env)| !same_key(prev, cur, same_env, step_no));
-            step_no += 1;
-            let own: Option<String> = if opts.cold {
-                Some("first build: nothing is cached yet".to_string())
-            } else if uncached[si] {
-                Some(format!(
-                    "stage {} was never built before: nothing of it is cached",
-                    stage_label(model, si)
-                ))
-            } else if key_changed {
-                Some(format!(
-                    "{}: the instruction or its environment changed in the Dockerfile",
-                    Short(&step.text)
-                ))
+            if self.model.steps[sid].kind == StepKind::Metadata {
+                self.metadata(&mut run, sid);
             } else {
-                own_reason(
-                    df,
-                    model,
-                    step,
-                    &edits,
-                    (&tainted, &inherited),
-                    &global_tainted,
-                    &stage_changed,
-                    &stage_content,
-                    &image_updated,
-                )
-            };
-            if step.kind == StepKind::Base {
-                content = match stage.base_stage {
-                    Some(b) => stage_content[b].clone(),
-                    None if own.is_some() => Content {
-                        regions: vec!["/".into()],
-                        files: Vec::new(),
-                        opaque: true,
-                    },
-                    None => Content::default(),
-                };
+                let out = self.step(&mut run, sid);
+                self.outcomes.push(out);
             }
-            let link = step.inputs.link;
-            let (rebuilt, reason) = match (&own, dirty) {
-                (Some(r), _) => (true, r.clone()),
-                (None, true) if link => (false, "COPY --link does not depend on earlier layers: the copy is reused and merged onto the new ones".to_string()),
-                (None, true) => (true, format!("after the miss at {}", first_miss.clone().unwrap_or_default())),
-                (None, false) => (false, "inputs unchanged".to_string()),
-            };
-            if rebuilt {
-                let mut secs = overrides(step.instruction).unwrap_or(step.seconds);
-                if step.cache_mounted && !opts.cold && overrides(step.instruction).is_none() {
-                    secs *= cost::CACHE_MOUNT_FACTOR;
-                }
-                out.status = Status::Rebuilt;
-                out.cached = false;
-                out.seconds = secs;
-                content.after_rebuild(df, step, own.is_some(), &edits);
-                stage_cost += secs;
-                if !dirty {
-                    first_miss = Some(format!("line {} ({})", step.line, Short(&step.text)));
-                }
-                dirty = true;
-            }
-            out.reason = reason;
-            outcomes.push(out);
         }
-        stage_changed[si] = dirty;
-        stage_content[si] = content;
-        stage_tainted.push(tainted);
+        self.stage_changed[si] = run.dirty;
+        self.stage_content[si] = run.content;
+        self.stage_tainted.push(run.tainted);
         let deps = stage
             .base_stage
             .into_iter()
             .chain(stage.reads.iter().copied());
         let start = deps
             .filter(|&d| d < si)
-            .map(|d| finish[d])
+            .map(|d| self.finish[d])
             .fold(0.0, f64::max);
-        finish[si] = if needed[si] { start + stage_cost } else { 0.0 };
+        self.finish[si] = if self.needed[si] {
+            start + run.seconds
+        } else {
+            0.0
+        };
     }
-    for a in &changed_args {
-        let declared = model.global_args.iter().any(|(k, _)| k == a)
-            || df.instructions.iter().any(|i| matches!(&i.command, Command::Arg { args } if args.iter().any(|d| &d.name == a)));
-        if !declared {
-            notes.push(format!(
-                "build arg `{a}` is not declared by any ARG: BuildKit ignores it (and warns)"
-            ));
+
+    /// How much of stage `si`'s environment is the same before and after
+    /// the Dockerfile edit (0 when it was not edited).
+    fn same_env(&self, si: usize) -> usize {
+        let no_keys = StageKeys::default();
+        self.keys.as_ref().map_or(0, |(prev, cur)| {
+            let prev = prev.get(si).unwrap_or(&no_keys);
+            prev.env
+                .bytes()
+                .zip(cur[si].env.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    }
+
+    /// Whether the Dockerfile edit changed build step `k` of stage `si`.
+    fn key_changed(&self, si: usize, same_env: usize, k: usize) -> bool {
+        let no_keys = StageKeys::default();
+        self.keys.as_ref().is_some_and(|(prev, cur)| {
+            !same_key(prev.get(si).unwrap_or(&no_keys), &cur[si], same_env, k)
+        })
+    }
+
+    /// An ARG or ENV line: the build args with a new value it brings into
+    /// scope, and the ENVs made from them.
+    fn metadata(&self, run: &mut StageRun, sid: usize) {
+        let ins = &self.df.instructions[self.model.steps[sid].instruction];
+        let tainted = &mut run.tainted;
+        match &ins.command {
+            Command::Arg { args } => {
+                for a in args {
+                    if self.changes.args.contains(&a.name.as_str()) && !tainted.contains(&a.name) {
+                        tainted.push(a.name.clone());
+                    }
+                }
+            }
+            Command::Env { pairs } if !tainted.is_empty() => {
+                for p in pairs {
+                    let refs = crate::model::referenced_vars(&p.value, self.df.escape);
+                    if refs.iter().any(|r| tainted.contains(r)) && !tainted.contains(&p.key) {
+                        tainted.push(p.key.clone());
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    let total = outcomes.iter().map(|o| o.seconds).sum();
-    let critical = target.map(|t| finish[t]).unwrap_or(0.0);
-    Simulation {
-        target,
-        steps: outcomes,
-        total_seconds: total,
-        critical_path_seconds: critical,
-        notes,
+
+    /// One build step: skipped, rerun for a reason of its own, rerun after
+    /// an earlier miss (unless a `COPY --link`), or cached.
+    fn step(&self, run: &mut StageRun, sid: usize) -> StepOutcome {
+        let (model, si) = (self.model, run.stage);
+        let step = &model.steps[sid];
+        let (index, count) = step.number.unwrap_or((0, 0));
+        let mut out = StepOutcome {
+            step: sid,
+            instruction: step.instruction,
+            stage: si,
+            index,
+            count,
+            line: step.line,
+            text: step.text.clone(),
+            status: Status::Cached,
+            cached: true,
+            reason: Reason::Unchanged,
+            seconds: 0.0,
+        };
+        if !self.needed[si] {
+            out.status = Status::Skipped;
+            out.cached = false;
+            out.reason = Reason::StageNotNeeded {
+                stage: StageName::of(model, si),
+                target: self.target.map(|t| StageName::of(model, t)),
+            };
+            return out;
+        }
+        let key_changed = self.key_changed(si, run.same_env, run.step_no);
+        run.step_no += 1;
+        let own = if self.opts.cold {
+            Some(Reason::FirstBuild)
+        } else if self.uncached[si] {
+            Some(Reason::StageNeverBuilt {
+                stage: StageName::of(model, si),
+            })
+        } else if key_changed {
+            Some(Reason::InstructionChanged {
+                step: step.text.clone(),
+            })
+        } else {
+            self.own_reason(step, run)
+        };
+        if step.kind == StepKind::Base {
+            run.content = self.base_content(si, own.is_some());
+        }
+        let has_own = own.is_some();
+        let (rebuilt, reason) = match (own, run.dirty) {
+            (Some(r), _) => (true, r),
+            (None, true) if step.inputs.link => (false, Reason::LinkReused),
+            (None, true) => {
+                let (line, text) = run.first_miss.clone().unwrap_or_default();
+                (true, Reason::AfterMiss { line, step: text })
+            }
+            (None, false) => (false, Reason::Unchanged),
+        };
+        if rebuilt {
+            out.status = Status::Rebuilt;
+            out.cached = false;
+            out.seconds = self.seconds(step);
+            run.content
+                .after_rebuild(self.df, step, has_own, &self.changes.edits);
+            run.seconds += out.seconds;
+            if !run.dirty {
+                run.first_miss = Some((step.line, step.text.clone()));
+            }
+            run.dirty = true;
+        }
+        out.reason = reason;
+        out
+    }
+
+    /// What a stage's filesystem starts from: its base stage's changes, or
+    /// everything when its base image changed.
+    fn base_content(&self, si: usize, changed: bool) -> Content {
+        match self.model.stages[si].base_stage {
+            Some(b) => self.stage_content[b].clone(),
+            None if changed => Content {
+                regions: vec!["/".into()],
+                files: Vec::new(),
+                opaque: true,
+            },
+            None => Content::default(),
+        }
+    }
+
+    /// Seconds a rerun of `step` costs: measured when given, else the
+    /// estimate, less with a cache mount (unless a cold build).
+    fn seconds(&self, step: &crate::model::Step) -> f64 {
+        match self.real.get(step.instruction).copied().flatten() {
+            Some(secs) => secs,
+            None if step.cache_mounted && !self.opts.cold => {
+                step.seconds * cost::CACHE_MOUNT_FACTOR
+            }
+            None => step.seconds,
+        }
+    }
+
+    fn image_updated(&self, image: &str) -> bool {
+        self.changes
+            .base_updates
+            .iter()
+            .any(|u| image_matches(u, image))
+    }
+
+    /// Why `step` reruns for its own inputs, if it does: a FROM's base, a
+    /// variable it expands, a RUN's environment or bind mounts, a COPY's
+    /// sources.
+    fn own_reason(&self, step: &crate::model::Step, run: &StageRun) -> Option<Reason> {
+        let (model, tainted) = (self.model, &run.tainted);
+        let ins = &self.df.instructions[step.instruction];
+        let what = || step.text.clone();
+        let stage = &model.stages[step.stage];
+        if step.kind == StepKind::Base {
+            let global = &self.global_tainted;
+            if let Some(a) = step.inputs.expands.iter().find(|v| global.contains(v)) {
+                return Some(Reason::BaseArgChanged {
+                    step: what(),
+                    arg: a.clone(),
+                });
+            }
+            if let Some(b) = stage.base_stage {
+                return self.stage_changed[b].then(|| Reason::BaseStageChanged {
+                    step: what(),
+                    stage: StageName::of(model, b),
+                });
+            }
+            let image = stage.image.as_deref().unwrap_or("");
+            return self.image_updated(image).then(|| Reason::BaseImageUpdated {
+                step: what(),
+                image: image.to_string(),
+            });
+        }
+        if let Some(a) = step.inputs.expands.iter().find(|v| tainted.contains(v)) {
+            return Some(Reason::ArgExpanded {
+                step: what(),
+                arg: a.clone(),
+            });
+        }
+        if let Command::Run { .. } = ins.command {
+            // Every ARG/ENV in scope is in the RUN's environment, so in its key.
+            let mut env = step.inputs.env.iter().take_while(|_| !tainted.is_empty());
+            if let Some(a) = env.find(|v| tainted.contains(v)) {
+                return Some(Reason::EnvChanged {
+                    step: what(),
+                    var: a.clone(),
+                });
+            }
+            if let Some(a) = run.inherited.first() {
+                return Some(Reason::InheritedArgChanged {
+                    step: what(),
+                    var: a.clone(),
+                    base: stage.base_stage.map(|b| StageName::of(model, b)),
+                });
+            }
+            for m in &step.inputs.mounts {
+                if m.kind != MountType::Bind {
+                    continue;
+                }
+                if let Some(change) = self.source_changed(m.source.as_ref()?, &[]) {
+                    return Some(Reason::BindMount {
+                        step: what(),
+                        change,
+                    });
+                }
+            }
+            return None;
+        }
+        let excludes: &[String] = match &ins.command {
+            Command::Copy(c) | Command::Add(c) => &c.exclude,
+            _ => &[],
+        };
+        step.inputs.sources.iter().find_map(|s| {
+            self.source_changed(s, excludes)
+                .map(|change| Reason::Source {
+                    step: what(),
+                    change,
+                })
+        })
+    }
+
+    /// What changed in one source a step reads, if anything.
+    fn source_changed(&self, s: &Source, excludes: &[String]) -> Option<SourceChange> {
+        match s {
+            Source::Context { path } => self
+                .changes
+                .edits
+                .iter()
+                .find(|e| glob::selects(path, e) && !excluded(path, excludes, e))
+                .map(|e| SourceChange::ContextFile { path: e.clone() }),
+            Source::Stage { stage, path } => {
+                let abs = if path.starts_with('/') {
+                    path.clone()
+                } else {
+                    format!("/{path}")
+                };
+                let changed = self.stage_content.get(*stage).is_some_and(|c| {
+                    c.regions
+                        .iter()
+                        .any(|r| crate::model::paths_overlap(r, &abs))
+                });
+                changed.then(|| SourceChange::StagePath {
+                    path: path.clone(),
+                    stage: StageName::of(self.model, *stage),
+                })
+            }
+            Source::Image { image, .. } => self.image_updated(image).then(|| SourceChange::Image {
+                image: image.clone(),
+            }),
+            Source::Remote { .. } | Source::Inline { .. } => None,
+        }
+    }
+
+    /// A note for each changed build arg no ARG declares.
+    fn undeclared_args(&mut self) {
+        let (df, model) = (self.df, self.model);
+        for a in &self.changes.args {
+            let declared = model.global_args.iter().any(|(k, _)| k == a)
+                || df.instructions.iter().any(|i| matches!(&i.command, Command::Arg { args } if args.iter().any(|d| &d.name == a)));
+            if !declared {
+                self.changes.notes.push(Note::UndeclaredArg {
+                    name: a.to_string(),
+                });
+            }
+        }
     }
 }
-
 /// A step's text in a message: at most 48 chars, else its first 45 and
 /// `…`. Formatted only when a message is made (most steps get none).
 struct Short<'a>(&'a str);
@@ -468,85 +892,6 @@ impl core::fmt::Display for Short<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn own_reason(
-    df: &Dockerfile,
-    model: &BuildModel,
-    step: &crate::model::Step,
-    edits: &[String],
-    // The changed args and ENVs in scope, and those of them inherited from
-    // the stage this one is built FROM.
-    (tainted, inherited): (&[String], &[String]),
-    global_tainted: &[String],
-    stage_changed: &[bool],
-    stage_content: &[Content],
-    image_updated: &dyn Fn(&str) -> bool,
-) -> Option<String> {
-    let ins = &df.instructions[step.instruction];
-    let what = Short(&step.text);
-    let stage = &model.stages[step.stage];
-    if step.kind == StepKind::Base {
-        if let Some(a) = step
-            .inputs
-            .expands
-            .iter()
-            .find(|v| global_tainted.contains(v))
-        {
-            return Some(format!("{what}: build arg {a} changed the base image"));
-        }
-        if let Some(b) = stage.base_stage {
-            return stage_changed[b]
-                .then(|| format!("{what}: stage {} changed", stage_label(model, b)));
-        }
-        let image = stage.image.as_deref().unwrap_or("");
-        return image_updated(image).then(|| format!("{what}: base image {image} was updated"));
-    }
-    if let Some(a) = step.inputs.expands.iter().find(|v| tainted.contains(v)) {
-        return Some(format!("{what}: build arg {a} changed"));
-    }
-    if let Command::Run { .. } = ins.command {
-        // Every ARG/ENV in scope is in the RUN's environment, so in its key.
-        let mut env = step.inputs.env.iter().take_while(|_| !tainted.is_empty());
-        if let Some(a) = env.find(|v| tainted.contains(v)) {
-            return Some(format!(
-                "{what}: {a} changed (ARG values are in every later RUN's environment)"
-            ));
-        }
-        if let Some(a) = inherited.first() {
-            return Some(format!(
-                "{what}: {a} changed (the build args of stage {} are in the environment of the stages built FROM it)",
-                stage.base_stage.map(|b| stage_label(model, b)).unwrap_or_default()
-            ));
-        }
-        for m in &step.inputs.mounts {
-            if m.kind != MountType::Bind {
-                continue;
-            }
-            if let Some(r) = source_changed(
-                model,
-                m.source.as_ref()?,
-                edits,
-                stage_content,
-                image_updated,
-                &[],
-            ) {
-                return Some(format!("{what}: bind mount: {r}"));
-            }
-        }
-        return None;
-    }
-    let excludes: Vec<String> = match &ins.command {
-        Command::Copy(c) | Command::Add(c) => c.exclude.clone(),
-        _ => Vec::new(),
-    };
-    for s in &step.inputs.sources {
-        if let Some(r) = source_changed(model, s, edits, stage_content, image_updated, &excludes) {
-            return Some(format!("{what}: {r}"));
-        }
-    }
-    None
-}
-
 /// Whether `COPY --exclude` patterns leave the context file `edit` out of
 /// the copy of `source`. The patterns are relative to the source: BuildKit
 /// walks each source with them (`COPY --exclude=docs src/ …` leaves out
@@ -561,39 +906,6 @@ fn excluded(source: &str, excludes: &[String], edit: &str) -> bool {
         }
         glob::selects(&format!("{dir}/{x}"), edit)
     })
-}
-
-fn source_changed(
-    model: &BuildModel,
-    s: &Source,
-    edits: &[String],
-    stage_content: &[Content],
-    image_updated: &dyn Fn(&str) -> bool,
-    excludes: &[String],
-) -> Option<String> {
-    match s {
-        Source::Context { path } => edits
-            .iter()
-            .find(|e| glob::selects(path, e) && !excluded(path, excludes, e))
-            .map(|e| format!("{e} changed")),
-        Source::Stage { stage, path } => {
-            let abs = if path.starts_with('/') {
-                path.clone()
-            } else {
-                format!("/{path}")
-            };
-            let changed = stage_content.get(*stage).is_some_and(|c| {
-                c.regions
-                    .iter()
-                    .any(|r| crate::model::paths_overlap(r, &abs))
-            });
-            changed.then(|| format!("{path} changed in stage {}", stage_label(model, *stage)))
-        }
-        Source::Image { image, .. } => {
-            image_updated(image).then(|| format!("image {image} was updated"))
-        }
-        Source::Remote { .. } | Source::Inline { .. } => None,
-    }
 }
 
 /// The most changed regions a stage's [`Content`] lists; past it the stage

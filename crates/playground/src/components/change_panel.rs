@@ -176,7 +176,7 @@ pub fn change_panel(props: &ChangePanelProps) -> Html {
                             <li class={cls} {style} data-testid="chain-step" data-status={word}>
                                 <span class="badge">{word}</span>
                                 <code>{format!("[{}/{}] ", o.index, o.count)}{o.text.clone()}</code>
-                                <span class="reason">{o.reason.clone()}</span>
+                                <span class="reason">{o.reason.to_string()}</span>
                                 if o.status == Status::Rebuilt { <span class="secs">{format!("{} s", F1(o.seconds))}</span> }
                             </li>
                         }
