@@ -2,7 +2,8 @@
 //! parity, `crates/core/tests/build_checks_parity.rs`, re-verified on the
 //! engine): every rule's documented ❌/✅ examples, cases of the
 //! `# check=` directive and of the `BUILDKIT_DOCKERFILE_CHECK` build
-//! argument (which replaces it), the rules that never fire in the corpora,
+//! argument (which replaces it), the rules that never fire in the corpora
+//! (CopyIgnoredFile with a `.dockerignore` in the context),
 //! and a fixed sample of the corpora (every 10th corpus file, every 5th
 //! corpus-apps file). For each: the same findings (rule, lines, message) for
 //! the rules Layerlab implements, and the same build error.
@@ -38,6 +39,26 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     ),
     ("expose protocols", "FROM alpine\nEXPOSE 80/TCP 53/udp 443/Tcp 8080\n", None),
     ("expose in a stage no target needs", "FROM alpine AS x\nEXPOSE 80/TCP\nFROM alpine\nRUN echo\n", None),
+    ("undefined arg in FROM", "FROM alpine:$TAG\n", None),
+    ("undefined arg with a suggestion", "ARG VERSION=3.20\nFROM alpine:${VERSON}\n", None),
+    ("undefined arg with a default", "FROM ${BASE:-alpine}\n", None),
+    ("undefined arg in --platform", "FROM --platform=$PLAT alpine\n", None),
+    ("arg declared only in a stage", "FROM alpine\nARG TAG=1\nFROM alpine:$TAG\n", None),
+    ("declared without a default", "ARG TAG\nFROM alpine:$TAG\n", None),
+    ("platform args need no ARG", "FROM alpine:$TARGETARCH\n", None),
+];
+
+/// (name, Dockerfile, the context's .dockerignore): CopyIgnoredFile.
+const IGNORE_CASES: &[(&str, &str, &str)] = &[
+    (
+        "copy of ignored files, folders and parents",
+        "# check=experimental=CopyIgnoredFile\nFROM alpine\nCOPY node_modules/ ./app.log src /app/\nADD ./debug.log /x\nCOPY node_modules/x/y.js /z\n",
+        "node_modules\n*.log\n",
+    ),
+    ("not from other stages", "# check=experimental=all\nFROM alpine AS b\nFROM alpine\nCOPY --from=b /node_modules /y\n", "node_modules\n"),
+    ("off unless experimental", "FROM alpine\nCOPY node_modules /y\n", "node_modules\n"),
+    ("an exception turns it off", "# check=experimental=CopyIgnoredFile\nFROM alpine\nCOPY node_modules /y\n", "node_modules\n!node_modules/keep\n"),
+    ("wildcard sources as written", "# check=experimental=CopyIgnoredFile\nFROM alpine\nCOPY *.log /y/\nCOPY build/* /z/\n", "build\n*.log\n"),
 ];
 
 fn main() -> ExitCode {
@@ -61,14 +82,17 @@ fn main() -> ExitCode {
     }
     // Every case: the crafted ones, each rule's documented examples, then
     // the corpus sample.
-    let mut cases: Vec<(String, String, Option<String>)> =
-        CASES.iter().map(|(n, s, a)| (n.to_string(), s.to_string(), a.map(str::to_string))).collect();
+    // (name, Dockerfile, build arg, .dockerignore)
+    type Case = (String, String, Option<String>, Option<String>);
+    let mut cases: Vec<Case> =
+        CASES.iter().map(|(n, s, a)| (n.to_string(), s.to_string(), a.map(str::to_string), None)).collect();
+    cases.extend(IGNORE_CASES.iter().map(|(n, s, i)| (n.to_string(), s.to_string(), None, Some(i.to_string()))));
     let root = layerlab_tests::root();
     let read = |p: &str| std::fs::read_to_string(root.join("crates/core/src/checks").join(p)).expect("check file");
     for r in layerlab_core::checks::RULES {
         let d = layerlab_core::checks::docs::parse_doc(r, &read(r.file));
-        cases.push((format!("{}: ❌ example", r.name), d.bad, None));
-        cases.push((format!("{}: ✅ example", r.name), d.good, None));
+        cases.push((format!("{}: ❌ example", r.name), d.bad, None, d.dockerignore.clone()));
+        cases.push((format!("{}: ✅ example", r.name), d.good, None, d.dockerignore));
     }
     match (parity::corpus_dir(), apps::corpus_dir()) {
         (Some(corpus), Some(corpus_apps)) => {
@@ -78,7 +102,7 @@ fn main() -> ExitCode {
             ] {
                 for rel in files.iter().step_by(every) {
                     let src = String::from_utf8_lossy(&std::fs::read(dir.join(rel)).expect("corpus file")).into_owned();
-                    cases.push((format!("{name}/{rel}"), src, None));
+                    cases.push((format!("{name}/{rel}"), src, None, None));
                 }
             }
         }
@@ -92,9 +116,9 @@ fn main() -> ExitCode {
     let implemented = |r: &str| layerlab_core::checks::RULES.iter().any(|x| x.name == r);
     let (mut passed, mut failed) = (0, 0);
     let mut rules_seen = std::collections::BTreeMap::<String, usize>::new();
-    for (name, src, arg) in &cases {
-        let mine = checks::layerlab(src, arg.as_deref());
-        let theirs = match checks::live(&oracle.daemon, &work, src, arg.as_deref()) {
+    for (name, src, arg, ignore) in &cases {
+        let mine = checks::layerlab(src, arg.as_deref(), ignore.as_deref());
+        let theirs = match checks::live(&oracle.daemon, &work, src, arg.as_deref(), ignore.as_deref()) {
             Ok(t) => t,
             // An invalid build argument fails Docker's whole request
             // (no JSON): its message must be Layerlab's.

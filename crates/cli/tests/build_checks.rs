@@ -91,3 +91,27 @@ fn invalid_check_options_are_buildkit_s_build_error() {
     let n = &v["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
     assert_eq!(n["message"]["text"], format!("build checks: {message}"));
 }
+
+#[test]
+fn copy_ignored_file_reads_the_context_s_dockerignore() {
+    let dir = std::env::temp_dir().join(format!("layerlab-copy-ignored-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(".dockerignore"), "node_modules\n*.log\n").unwrap();
+    let df = dir.join("Dockerfile");
+    std::fs::write(&df, "# check=experimental=CopyIgnoredFile\nFROM node:22\nCOPY node_modules/ ./app.log /app/\nADD debug.log /x\n").unwrap();
+    let df = df.to_str().unwrap();
+    let (_, out, _) = layerlab(&["check", df, "--select", "CopyIgnoredFile"], b"");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("[buildkit]")).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("{df}:3:1: CopyIgnoredFile [buildkit] Attempting to Copy file \"node_modules/\" that is excluded by .dockerignore"),
+            format!("{df}:4:1: CopyIgnoredFile [buildkit] Attempting to Add file \"debug.log\" that is excluded by .dockerignore"),
+        ],
+        "{out}"
+    );
+    // Without the context (or without the experimental switch): none.
+    let (_, out, _) = layerlab(&["check", df, "--select", "CopyIgnoredFile", "--no-context"], b"");
+    assert!(!out.contains("[buildkit]"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -9,6 +9,8 @@ pub struct CheckDoc {
     pub why: &'static str,
     pub bad: &'static str,
     pub good: &'static str,
+    /// The `.dockerignore` the examples assume (empty: none).
+    pub dockerignore: &'static str,
     pub notes: &'static str,
 }
 
@@ -21,6 +23,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "Stage names are case-insensitive (BuildKit lower-cases them), so `Builder`\nand `builder` are the same stage; writing them lower case says so\n(`instructions/parse.go`, `parseFrom`).",
         bad: "FROM node:22 AS Builder\n",
         good: "FROM node:22 AS builder\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -31,6 +34,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "Consistent casing keeps a Dockerfile readable; BuildKit reports it\n(`instructions/parse.go`, `doesFromCaseMatchAsCase`).",
         bad: "FROM debian:12 as builder\n",
         good: "FROM debian:12 AS builder\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -41,6 +45,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "The blank line is silently skipped today, but BuildKit will make it an\nerror in a future release (`parser/parser.go`, its warnings).",
         bad: "FROM debian:12\nRUN apt-get update && \\\n\n    apt-get install -y curl\n",
         good: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -51,6 +56,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "Keywords are case-insensitive, so `run` works; a file that mixes both\nis harder to scan, and the convention is upper case.",
         bad: "FROM alpine:3.20\nrun apk add --no-cache curl\nCOPY . /app\n",
         good: "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY . /app\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -61,6 +67,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "`COPY --from=name` and `--target name` can only mean one of them; BuildKit\nreports it (`dockerfile2llb/convert.go`).",
         bad: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM node:22 AS build\nRUN npm run build\n",
         good: "FROM golang:1.23 AS build-go\nRUN go build -o /app .\nFROM node:22 AS build-web\nRUN npm run build\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -71,6 +78,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "`scratch` is the empty image and `context` the build context in `COPY\n--from` and `--build-context`; a stage of that name is ambiguous\n(`dockerfile2llb/convert.go`).",
         bad: "FROM alpine:3.20 AS scratch\n",
         good: "FROM alpine:3.20 AS base\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -81,6 +89,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "The shell form runs the command as `/bin/sh -c …`, so the shell is PID 1\nand the process does not get the signals `docker stop` sends; it is killed\nafter the timeout instead of shutting down cleanly.",
         bad: "FROM node:22\nCMD node server.js\n",
         good: "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
+        dockerignore: "",
         notes: "Reported at the instruction's first line, as BuildKit does.\n\nA base image that sets its own shell (in its config) silences the rule in\nBuildKit; Layerlab does not know base images' configs.",
     },
     CheckDoc {
@@ -91,6 +100,18 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "MAINTAINER is deprecated; a label carries the author and tools read it\n(`org.opencontainers.image.authors`). BuildKit reports it while it parses\nthe instruction (`instructions/parse.go`).",
         bad: "FROM alpine:3.20\nMAINTAINER Jane <jane@example.com>\n",
         good: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"jane@example.com\"\n",
+        dockerignore: "",
+        notes: "",
+    },
+    CheckDoc {
+        name: "UndefinedArgInFrom",
+        title: "a FROM that uses an ARG no global ARG declares.",
+        url: "https://docs.docker.com/go/dockerfile/rule/undefined-arg-in-from/",
+        what: "A variable in a FROM's image or `--platform` that no ARG before the\nfirst FROM declares (with or without a default) and that is not one of\nBuildKit's platform ARGs, once per variable, with the closest declared\nname as a suggestion when one is within two edits (BuildKit's\n`reportUnusedFromArgs`). `${X:-alpine}` counts as a use of `X`.",
+        why: "FROM sees only the global ARGs: an ARG declared inside a stage, or a\nmisspelled one, expands to nothing there, and the build pulls the wrong\nimage or fails.",
+        bad: "ARG VERSION=3.20\nFROM alpine:${VERSON}\n",
+        good: "ARG VERSION=3.20\nFROM alpine:${VERSION}\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -101,6 +122,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "Only the last one takes effect; the earlier ones are dead text that a\nreader takes for the image's command.",
         bad: "FROM alpine:3.20\nCMD [\"a\"]\nCMD [\"b\"]\n",
         good: "FROM alpine:3.20\nCMD [\"b\"]\n",
+        dockerignore: "",
         notes: "stage.",
     },
     CheckDoc {
@@ -111,6 +133,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "The legacy form takes one pair only and everything after the first space\nas the value, so `ENV A 1 B 2` sets `A` to `1 B 2`; BuildKit deprecates it\nand reports it on every build (`instructions/parse.go`, `parseKvps`'\n`NoDelim`).",
         bad: "FROM node:22\nENV NODE_ENV production\n",
         good: "FROM node:22\nENV NODE_ENV=production\n",
+        dockerignore: "",
         notes: "Reported once per instruction, at its first line (as BuildKit does).",
     },
     CheckDoc {
@@ -121,6 +144,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "The flag changes nothing and suggests it does; `--platform` is useful\nwith `$BUILDPLATFORM`, to run a stage natively and cross-compile.",
         bad: "FROM --platform=$TARGETPLATFORM alpine:3.20\n",
         good: "FROM alpine:3.20\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -131,6 +155,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "ARG and ENV values are kept in the image's history and config, readable by\nanyone with the image; a secret belongs in a secret mount (`RUN\n--mount=type=secret`).",
         bad: "FROM node:22\nARG GITHUB_TOKEN\nRUN GITHUB_TOKEN=$GITHUB_TOKEN npm ci\n",
         good: "FROM node:22\nRUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN npm ci\n",
+        dockerignore: "",
         notes: "",
     },
     CheckDoc {
@@ -141,6 +166,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "A plain `docker build` without `--build-arg` then fails; a default that\nbuilds keeps the file usable as is.",
         bad: "ARG TAG\nFROM alpine:$TAG\n",
         good: "ARG TAG=3.20\nFROM alpine:$TAG\n",
+        dockerignore: "",
         notes: "defaults, is empty or no valid image name.",
     },
     CheckDoc {
@@ -151,6 +177,18 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "A constant platform makes every build of the file, for any `--platform`,\nuse that one, usually emulated; `$BUILDPLATFORM` or `$TARGETPLATFORM` say\nwhich is meant.",
         bad: "FROM --platform=linux/amd64 node:22\nRUN npm ci\n",
         good: "FROM --platform=$BUILDPLATFORM node:22\nRUN npm ci\n",
+        dockerignore: "",
+        notes: "",
+    },
+    CheckDoc {
+        name: "CopyIgnoredFile",
+        title: "CopyIgnoredFile (experimental): a COPY or ADD of a path that",
+        url: "https://docs.docker.com/go/dockerfile/rule/copy-ignored-file/",
+        what: "Each source of a COPY or ADD from the build context (not `--from`, not\na URL or a heredoc) that the context's `.dockerignore` excludes, or\nwhose parent folder it excludes, once per source (BuildKit's\n`validateCopySourcePath`). Off unless `# check=experimental=\nCopyIgnoredFile` (or `all`) turns it on, and only when the context has\na `.dockerignore`. The source is matched as written, as Docker 28.5\ndoes: `./app.log` is not matched by `*.log`, `node_modules/` is (through\nits folder). The CLI reads the context's `.dockerignore`; the\nplayground has none.",
+        why: "The file is not in the context, so the build fails with \"not found\", or\na wildcard quietly copies less than the line says.",
+        bad: "# check=experimental=CopyIgnoredFile\nFROM node:22\nCOPY node_modules/ /app/node_modules/\n",
+        good: "# check=experimental=CopyIgnoredFile\nFROM node:22\nCOPY package.json package-lock.json /app/\nRUN npm ci\n",
+        dockerignore: "node_modules\n",
         notes: "",
     },
     CheckDoc {
@@ -161,6 +199,7 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         why: "The protocol is matched in lower case (`tcp`, `udp`, `sctp`); writing it\nso says what the image records.",
         bad: "FROM alpine:3.20\nEXPOSE 53/UDP\n",
         good: "FROM alpine:3.20\nEXPOSE 53/udp\n",
+        dockerignore: "",
         notes: "",
     },
 ];

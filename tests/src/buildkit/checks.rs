@@ -152,18 +152,27 @@ pub type Finding = (String, u32, u32, String);
 
 /// BuildKit's build checks of `src` right now (not recorded): its
 /// warnings and its `buildError` message, with `build_arg` as
-/// `--build-arg BUILDKIT_DOCKERFILE_CHECK=…` when set. Every base image the
+/// `--build-arg BUILDKIT_DOCKERFILE_CHECK=…` when set and `dockerignore` as
+/// the (otherwise empty) context's `.dockerignore`. Every base image the
 /// file names is tagged as the stub first, as for the recording.
 pub fn live(
     daemon: &Daemon,
     work: &Path,
     src: &str,
     build_arg: Option<&str>,
+    dockerignore: Option<&str>,
 ) -> Result<(Vec<Finding>, Option<String>), String> {
     for image in base_images(src) {
         let _ = daemon.run(&["tag", STUB, &image]);
     }
     std::fs::create_dir_all(work.join("ctx")).map_err(|e| e.to_string())?;
+    let ignore = work.join("ctx/.dockerignore");
+    match dockerignore {
+        Some(text) => std::fs::write(&ignore, text).map_err(|e| e.to_string())?,
+        None => {
+            let _ = std::fs::remove_file(&ignore);
+        }
+    }
     let df = work.join("Dockerfile");
     std::fs::write(&df, super::runner::without_syntax_directive(src)).map_err(|e| e.to_string())?;
     let mut cmd = daemon.docker();
@@ -192,9 +201,13 @@ pub fn live(
 }
 
 /// Layerlab's build checks of `src`, in the same shape as [`live`].
-pub fn layerlab(src: &str, build_arg: Option<&str>) -> (Vec<Finding>, Option<String>) {
+pub fn layerlab(src: &str, build_arg: Option<&str>, dockerignore: Option<&str>) -> (Vec<Finding>, Option<String>) {
     let src = super::runner::without_syntax_directive(src);
-    let opts = layerlab_core::checks::ChecksOptions { build_arg: build_arg.map(str::to_string), ..Default::default() };
+    let opts = layerlab_core::checks::ChecksOptions {
+        build_arg: build_arg.map(str::to_string),
+        dockerignore: dockerignore.map(str::to_string),
+        ..Default::default()
+    };
     let df = layerlab_core::parse(&src);
     let found = layerlab_core::checks::run(&src, &df, &opts)
         .into_iter()

@@ -66,6 +66,7 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         build_arg: args.build_arg.last().cloned(),
+        dockerignore: None,
     };
     // An invalid BUILDKIT_DOCKERFILE_CHECK fails Docker's whole request,
     // before any file: here too (exit code 2).
@@ -96,8 +97,14 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
         }
         let (checks, checks_error) = match &outcome {
             Ok((src, _)) => {
+                // The context's .dockerignore, for CopyIgnoredFile.
+                let dockerignore = match args.no_context {
+                    true => None,
+                    false => contexts.get(file, args.context.as_deref(), max).ok().and_then(|c| c.dockerignore.clone()),
+                };
+                let opts = ChecksOptions { dockerignore, ..build_opts.clone() };
                 let df = layerlab_core::parse(src);
-                (checks::run(src, &df, &build_opts), checks::options_error(&df, &build_opts))
+                (checks::run(src, &df, &opts), checks::options_error(&df, &opts))
             }
             Err(_) => (Vec::new(), None),
         };

@@ -11,11 +11,12 @@
 //! doc comments (`docs/checks/`, the playground's rule reference).
 //!
 //! The `# check=skip=<names|all>;error=true` directive is read as BuildKit
-//! reads it; `experimental=<names|all>` turns experimental rules on (none of
-//! the rules here is experimental). Parity with Docker 28.5 on the shared
+//! reads it; `experimental=<names|all>` turns experimental rules on
+//! (CopyIgnoredFile is one). Parity with Docker 28.5 on the shared
 //! corpora: `tests/build_checks_parity.rs`.
 
 mod consistent_instruction_casing;
+mod copy_ignored_file;
 pub mod docs;
 mod duplicate_stage_name;
 mod expose_proto_casing;
@@ -32,6 +33,7 @@ mod reference;
 mod reserved_stage_name;
 mod secrets_used_in_arg_or_env;
 mod stage_name_casing;
+mod undefined_arg_in_from;
 
 use crate::syntax::dump::go_quote;
 use crate::syntax::{Dockerfile, Instruction, Position, Span};
@@ -56,7 +58,9 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($module:ident),* $(,)?) => {
+    (@experimental) => { false };
+    (@experimental experimental) => { true };
+    ($($module:ident $(= $experimental:ident)?),* $(,)?) => {
         /// The rule files' text, in the order of [`RULES`] (for the docs
         /// tests, which read the doc comments: compiled in, the core does
         /// no IO).
@@ -68,7 +72,7 @@ macro_rules! rules {
             name: $module::NAME,
             description: $module::DESCRIPTION,
             url: $module::URL,
-            experimental: false,
+            experimental: rules!(@experimental $($experimental)?),
             check: $module::check,
             file: concat!(stringify!($module), ".rs"),
         }),*];
@@ -84,12 +88,14 @@ rules!(
     reserved_stage_name,
     json_args_recommended,
     maintainer_deprecated,
+    undefined_arg_in_from,
     multiple_instructions_disallowed,
     legacy_key_value_format,
     redundant_target_platform,
     secrets_used_in_arg_or_env,
     invalid_default_arg_in_from,
     from_platform_flag_const_disallowed,
+    copy_ignored_file = experimental,
     expose_proto_casing,
 );
 
@@ -121,6 +127,8 @@ pub struct ChecksOptions {
     /// The `BUILDKIT_DOCKERFILE_CHECK` build argument: when set, BuildKit
     /// reads it instead of the file's `# check=` directive (not merged).
     pub build_arg: Option<String>,
+    /// The build context's `.dockerignore`, for CopyIgnoredFile.
+    pub dockerignore: Option<String>,
 }
 
 /// The `# check=` directive: `skip=A,B|all`, `error=true`,
@@ -222,6 +230,8 @@ pub fn options_error(df: &Dockerfile, opts: &ChecksOptions) -> Option<String> {
 pub struct Cx<'a> {
     pub src: &'a str,
     pub df: &'a Dockerfile,
+    /// The build context's `.dockerignore`, if known.
+    pub dockerignore: Option<&'a str>,
     rule: &'static Rule,
     out: Vec<BuildCheck>,
 }
@@ -292,6 +302,7 @@ pub fn run(src: &str, df: &Dockerfile, opts: &ChecksOptions) -> Vec<BuildCheck> 
         let mut cx = Cx {
             src,
             df,
+            dockerignore: opts.dockerignore.as_deref(),
             rule,
             out: Vec::new(),
         };
@@ -376,7 +387,7 @@ mod tests {
             let o = ChecksOptions {
                 select: sel.iter().map(|s| s.to_string()).collect(),
                 ignore: ign.iter().map(|s| s.to_string()).collect(),
-                build_arg: None,
+                ..ChecksOptions::default()
             };
             check(src, &o).len()
         };
@@ -403,7 +414,7 @@ mod tests {
                 kebab.push(ch.to_ascii_lowercase());
             }
             assert_eq!(r.url, format!("https://docs.docker.com/go/dockerfile/rule/{kebab}/"), "{}", r.name);
-            assert!(!r.experimental);
+            assert_eq!(r.experimental, r.name == "CopyIgnoredFile", "{}", r.name);
         }
     }
 }

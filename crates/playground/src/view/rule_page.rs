@@ -45,7 +45,11 @@ fn check_page(c: &CheckDoc) -> Html {
             <p class="muted">{"Docker build check · "}{c.title}</p>
             <h3>{"What it reports"}</h3>{prose(c.what)}
             <h3>{"Why"}</h3>{prose(c.why)}
-            <h3>{"Example"}</h3>{examples(c.bad, c.good)}
+            <h3>{"Example"}</h3>
+            if !c.dockerignore.is_empty() {
+                <p>{"With a .dockerignore of:"}</p><pre class="code-block">{c.dockerignore}</pre>
+            }
+            {examples(c.bad, c.good)}
             if !c.notes.is_empty() { <h3>{"Notes"}</h3>{prose(c.notes)} }
             <p><a href={c.url} target="_blank" rel="noopener noreferrer">{format!("{} on docs.docker.com", c.name)}</a></p>
         </article>
