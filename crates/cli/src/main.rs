@@ -2,6 +2,11 @@
 //!
 //! It reads files, calls the core, prints. All analysis lives in the core;
 //! each command is one file under `commands/`.
+//!
+//! Invariant: the CLI gathers facts (files, the context's file list, the
+//! `.dockerignore`) and the core decides with them; exit codes are 0 ok, 1
+//! findings or syntax errors, 2 usage or IO errors; `fix --write` writes
+//! all or nothing, never outside the context.
 
 use std::process::ExitCode;
 

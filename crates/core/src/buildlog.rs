@@ -4,6 +4,9 @@
 //! oracle in `layerlab-tests` all read build logs through [`parse`]. It does no
 //! IO and never fails: lines it does not understand are ignored.
 //!
+//! Invariant: no IO, never fails, and the real logs in `buildlog/` (Docker
+//! 20.10 and newer BuildKit) are its test vectors.
+//!
 //! # The format
 //!
 //! BuildKit's plain progress writer prints one group of lines per *vertex*

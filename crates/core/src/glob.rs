@@ -4,6 +4,10 @@
 //!
 //! Below the model in the pipeline: the model prices `COPY` globs with it,
 //! the simulator and `.dockerignore` match paths with it.
+//!
+//! Invariant: no IO and no knowledge of the build: it matches strings, so
+//! the model, the simulator and `.dockerignore` agree on what a pattern
+//! selects.
 
 /// Whether `pattern` matches the whole of `path`.
 pub fn matches(pattern: &str, path: &str) -> bool {

@@ -28,6 +28,10 @@
 //!
 //! The source-edit and dependency-bump scenarios are taken from the
 //! *starter* file, so a learner cannot meet a goal by renaming files.
+//!
+//! Invariant: a goal is measured, never matched as text: with the
+//! simulator (in the starter's scenarios) and the rules, on whatever the
+//! learner wrote.
 
 use serde::Serialize;
 

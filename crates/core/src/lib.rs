@@ -7,6 +7,13 @@
 //! this order.
 //! This crate does no IO and depends on no web crate; the playground (wasm),
 //! the CLI and the tests all call it.
+//!
+//! Invariant: the core does no IO (no `std::fs`, `std::net`,
+//! `std::process`, clocks or environment reads, even in its unit tests: the
+//! rule tests read the rule files through `include_str!`) and depends on no
+//! web crate (no yew, web-sys, js-sys or wasm-bindgen); no `crate::` path
+//! points up the pipeline (`tests/layering.rs`). Each module states its own
+//! invariants in its `//!` comment.
 
 pub mod buildlog;
 pub mod checks;

@@ -1,6 +1,9 @@
 //! Number formatting and parsing without core's float machinery: `{:.1}`
 //! and `str::parse::<f64>` pull about 15 KB of float code into the wasm, and
 //! seconds only ever need whole numbers and tenths.
+//!
+//! Invariant: the core and the playground format and parse seconds only
+//! through this module (no `{:.1}`, no `str::parse::<f64>`).
 
 use std::fmt;
 

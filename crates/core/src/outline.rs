@@ -3,6 +3,9 @@
 //! This is the façade the playground's instruction list and `layerlab parse`'s
 //! text output use. It sits on the BuildKit-faithful parser in
 //! [`crate::syntax`].
+//!
+//! Invariant: one entry per instruction of the parse that has a keyword, in
+//! source order, malformed ones included.
 
 use serde::Serialize;
 

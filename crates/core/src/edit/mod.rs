@@ -4,6 +4,11 @@
 //! [`Fix`]es from these types, and the optimizer (`crate::fix`, a layer
 //! above the rules) applies them. [`invariants`] holds a fix to the fix
 //! contract (`docs/fix-contract.md`) with a shell reader of its own.
+//!
+//! Invariant: a leaf above `syntax` (it uses nothing of the model, the
+//! simulator or the rules); every fix declares the commands it changes
+//! ([`CommandChanges`]), and [`invariants::check_fix`] holds it to that
+//! on every fix the test suites and the `fix` fuzz target see.
 
 pub mod invariants;
 

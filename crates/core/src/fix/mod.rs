@@ -4,6 +4,12 @@
 //!
 //! Above the rules in the pipeline: it runs them. The fix types the rules
 //! build live below them, in [`crate::edit`], re-exported here.
+//!
+//! Invariant: the optimizer applies only the rules' own fixes and never one
+//! whose result adds a diagnostic; it stops after
+//! [`optimize::MAX_ROUNDS`] and says so; a second run changes nothing and
+//! `check` on its result offers no fix it would apply
+//! ([`invariants::check_optimized`], run by `tests/fix_contract.rs`).
 
 pub mod diff;
 pub mod invariants;

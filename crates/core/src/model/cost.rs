@@ -26,6 +26,10 @@
 //! A cache mount (`RUN --mount=type=cache`) keeps downloads between builds:
 //! a missed install with a warm cache costs `CACHE_MOUNT_FACTOR` of the full
 //! time (the downloads are skipped; unpacking and linking remain).
+//!
+//! Invariant: no estimate of seconds or churn is made outside this file.
+//! The manifests a manager's spec names ([`super::packages::SPECS`]) are not
+//! repeated here: [`OTHER_MANIFESTS`] holds only the rest.
 
 use serde::Serialize;
 

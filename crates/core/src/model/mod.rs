@@ -18,6 +18,11 @@
 //! is bounded ([`crate::syntax::shell::MAX_EXPANSION`] per value,
 //! [`crate::syntax::shell::EXPANSION_BUDGET`] per file), a truncated value
 //! getting a diagnostic at its instruction.
+//!
+//! Invariant: the model never fails and stays linear on hostile files (the
+//! bounds above, `tests/robustness.rs`); it reads only the syntax tree and
+//! the layers below it, never the simulator or the rules, and every
+//! estimate it carries comes from [`cost`].
 
 pub mod cost;
 pub mod packages;

@@ -3,6 +3,9 @@
 //!
 //! It does not expand variables (the model works on the text as written) and
 //! never fails: unterminated quotes run to the end of the text.
+//!
+//! Invariant: it never fails and never expands a variable: the words are
+//! the text as written.
 
 /// One simple command: its words with quotes removed, leading `VAR=value`
 /// assignments and wrappers (`sudo`, `env`, `time`, `exec`, `nice`) dropped.

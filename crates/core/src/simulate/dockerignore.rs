@@ -2,6 +2,11 @@
 //! `#` comments, `!` exceptions, the last matching line wins, patterns are
 //! cleaned paths relative to the context root, and a pattern that matches a
 //! directory excludes everything in it.
+//!
+//! Invariant: the last matching line decides, as in moby/patternmatcher, and
+//! [`DockerIgnore::folder`] skips an excluded folder only when no exception
+//! may re-include something in it (moby's own test, plus any `**`
+//! exception), so the CLI's context walk sees what `docker build` sends.
 
 use crate::glob;
 

@@ -5,6 +5,9 @@
 //! stage name BuildKit prints is the stage's `AS` name, or `stage-K` for an
 //! unnamed stage K when there are several. We match on the stage and the
 //! `i/n` numbering the model computes the same way.
+//!
+//! Invariant: steps are matched by stage and index, never by their text
+//! (some BuildKit versions print it after ARG/ENV expansion).
 
 use serde::Serialize;
 

@@ -10,6 +10,13 @@
 //! Where BuildKit would stop at the first error, [`parse`] records a
 //! diagnostic with a span and keeps going. Every node carries byte spans into
 //! the source.
+//!
+//! Invariant: parsing never fails and never panics, and is linear in the
+//! input (`tests/robustness.rs`: NUL bytes, 10 MB, 100,000 lines): there
+//! is no `Result` on the parse path, every problem is a [`Diagnostic`] with
+//! a span and the tree is built anyway; every instruction BuildKit would
+//! see is in [`Dockerfile::instructions`], and BuildKit's own parse of
+//! every corpus file is the reference (`tests/buildkit_parity.rs`).
 
 pub mod dump;
 pub mod instructions;

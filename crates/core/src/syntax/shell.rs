@@ -15,6 +15,10 @@
 //! [`EXPANSION_BUDGET`], which also bounds the pattern matching of
 //! `${v#p}`, `${v%p}` and `${v/p/r}` (quadratic and worse in the value's
 //! length).
+//!
+//! Invariant: the model expands only through [`expand_limited`], so no
+//! file makes it do more than [`EXPANSION_BUDGET`] of work; a value cut at
+//! a bound is flagged (`truncated`), which the model makes a diagnostic.
 
 /// The most bytes one expanded word may hold: 1 MiB, far above any real
 /// value (a `PATH` is a few hundred bytes). Past it the expansion stops and

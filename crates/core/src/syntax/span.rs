@@ -4,6 +4,11 @@
 //! `&src[span.start..span.end]` is always the exact text (fixes are text edits).
 //! Columns are counted in UTF-16 code units because that is what browsers and
 //! editors (Monaco, LSP) use.
+//!
+//! Invariant: a span is a half-open byte range into the source it was made
+//! from, so `&src[span.start..span.end]` is that node's exact text (what a
+//! fix's text edit replaces); positions are 1-based lines and UTF-16
+//! columns.
 
 use serde::Serialize;
 

@@ -9,6 +9,15 @@
 //!
 //! Suppression: `# layerlab ignore=CODE[,CODE]` on the line before an
 //! instruction, and `# layerlab global ignore=CODE[,CODE]` anywhere.
+//!
+//! Invariant: detection follows the simulator, fixing is separate: a rule
+//! reports a cost whenever BuildKit would pay it, and every finding carries
+//! either a `fix` (safe or unsafe) or `no_fix`, the reason shown to the
+//! user. No rule lives outside this folder, each is registered only in
+//! [`registry`] (and its tip's `mod.rs`), and its documentation lives only
+//! in its own file. A rule edits shell text only through
+//! `util::append_command` or `script::delete_command`, both checked by
+//! `edit::invariants::run_keeps_commands`.
 
 pub mod docs;
 pub mod registry;

@@ -9,6 +9,10 @@
 //! (`cargo xtask docs`: `docs/tips/*.md` and the playground's rule table)
 //! and the rule tests all read. A test holds each rule's `META.code` to its
 //! entry here.
+//!
+//! Invariant: a rule is named here and in its tip's `mod.rs`, nowhere else
+//! (no list of codes or of rule files elsewhere), and a code never changes
+//! meaning.
 
 use super::{tip1, tip2, tip3, tip4, tip5};
 use super::{Ctx, Finding, RuleMeta};

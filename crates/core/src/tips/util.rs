@@ -1,4 +1,10 @@
 //! Helpers shared by the rules: finding words in the source, stage facts.
+//!
+//! Invariant: the helpers keep the rules linear on a step's operations
+//! ([`find_op`] keeps its cursor in the rule's `Ctx`, no recount from the
+//! start), and [`append_command`] is, with `script::delete_command`, the
+//! only way a fix edits shell text: its edit is checked by
+//! `edit::invariants::run_keeps_commands` before it is offered.
 
 use crate::model::{Action, BuildModel, Manager, PackageOp, Step, StepKind};
 use crate::syntax::{Command, Instruction, MountType, Span};
