@@ -46,6 +46,12 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     ("arg declared only in a stage", "FROM alpine\nARG TAG=1\nFROM alpine:$TAG\n", None),
     ("declared without a default", "ARG TAG\nFROM alpine:$TAG\n", None),
     ("platform args need no ARG", "FROM alpine:$TARGETARCH\n", None),
+    (
+        "definition descriptions",
+        "# check=experimental=InvalidDefinitionDescription\n\n# the version\nARG V=1\n# A1 and A2\nARG A1=1 A2=2\n# A1 first\nARG A1=1 A2=2\n\n# a comment, then a blank line\n\nARG B=1\n# build the app\nFROM alpine:3.20 AS build\n# runtime stage\n# second line\nFROM alpine:3.20 AS runtime\n# Mixed is the name\nFROM alpine:3.20 AS Mixed\n# mixed lower\nFROM alpine:3.20 AS mixed2\n",
+        None,
+    ),
+    ("a directive right above an ARG", "# check=experimental=all\nARG V=1\nFROM alpine\n", None),
 ];
 
 /// (name, Dockerfile, the context's .dockerignore): CopyIgnoredFile.

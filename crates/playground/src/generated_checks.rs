@@ -192,6 +192,17 @@ pub const CHECK_DOCS: &[CheckDoc] = &[
         notes: "",
     },
     CheckDoc {
+        name: "InvalidDefinitionDescription",
+        title: "InvalidDefinitionDescription (experimental): a comment right above an",
+        url: "https://docs.docker.com/go/dockerfile/rule/invalid-definition-description/",
+        what: "An ARG, or a FROM with a stage name, under a comment (the comment lines\nsince the instruction before) whose last line does not start with the\nARG's (or one of its ARGs') name or the stage's name: such a comment is\nread as the\ndefinition's description (`docker buildx build --call=outline`), which\nBuildKit wants as `# <name> <description>` (BuildKit's\n`validateDefinitionDescription`). Off unless `# check=experimental=\nInvalidDefinitionDescription` (or `all`) turns it on.",
+        why: "Build tools list a file's build args and targets with these comments as\ntheir help text; a comment that is not a description reads as a wrong\none. BuildKit's description of the rule says a blank line between the\ncomment and the instruction marks it as no description, but Docker 28.5\nstill reads it as one (checked live): only another instruction does.",
+        bad: "# check=experimental=InvalidDefinitionDescription\n\n# The Go version to build with\nARG GO_VERSION=1.23\nFROM golang:${GO_VERSION}\n",
+        good: "# check=experimental=InvalidDefinitionDescription\n\n# GO_VERSION the Go version to build with\nARG GO_VERSION=1.23\nFROM golang:${GO_VERSION}\n",
+        dockerignore: "",
+        notes: "",
+    },
+    CheckDoc {
         name: "ExposeProtoCasing",
         title: "`EXPOSE 53/UDP`, a protocol not in lower case.",
         url: "https://docs.docker.com/go/dockerfile/rule/expose-proto-casing/",

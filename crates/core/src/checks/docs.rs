@@ -111,7 +111,7 @@ pub fn index(docs: &[CheckDoc]) -> String {
          a `# check=skip=…;error=true` directive, or the `BUILDKIT_DOCKERFILE_CHECK` build argument that \
          replaces it, works as in BuildKit. Not checked: UndefinedVar, WorkdirRelativePath and \
          InvalidBaseImagePlatform (they read the base image's config or platform, which Layerlab does not \
-         fetch) and the experimental InvalidDefinitionDescription.\n\n| rule | what it reports |\n|---|---|\n",
+         fetch). Experimental rules run only when `# check=experimental=…` names them.\n\n| rule | what it reports |\n|---|---|\n",
     );
     for d in docs {
         s.push_str(&format!("| [{}]({}.md) | {} |\n", d.name, d.name, d.title.replace('|', "\\|")));

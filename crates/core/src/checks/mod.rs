@@ -12,7 +12,7 @@
 //!
 //! The `# check=skip=<names|all>;error=true` directive is read as BuildKit
 //! reads it; `experimental=<names|all>` turns experimental rules on
-//! (CopyIgnoredFile is one). Parity with Docker 28.5 on the shared
+//! (CopyIgnoredFile and InvalidDefinitionDescription are). Parity with Docker 28.5 on the shared
 //! corpora: `tests/build_checks_parity.rs`.
 
 mod consistent_instruction_casing;
@@ -23,6 +23,7 @@ mod expose_proto_casing;
 mod from_as_casing;
 mod from_platform_flag_const_disallowed;
 mod invalid_default_arg_in_from;
+mod invalid_definition_description;
 mod json_args_recommended;
 mod legacy_key_value_format;
 mod maintainer_deprecated;
@@ -96,6 +97,7 @@ rules!(
     invalid_default_arg_in_from,
     from_platform_flag_const_disallowed,
     copy_ignored_file = experimental,
+    invalid_definition_description = experimental,
     expose_proto_casing,
 );
 
@@ -414,7 +416,8 @@ mod tests {
                 kebab.push(ch.to_ascii_lowercase());
             }
             assert_eq!(r.url, format!("https://docs.docker.com/go/dockerfile/rule/{kebab}/"), "{}", r.name);
-            assert_eq!(r.experimental, r.name == "CopyIgnoredFile", "{}", r.name);
+            let experimental = ["CopyIgnoredFile", "InvalidDefinitionDescription"];
+            assert_eq!(r.experimental, experimental.contains(&r.name), "{}", r.name);
         }
     }
 }
