@@ -52,4 +52,15 @@ if [ -n "${STUB_SHELL:-}" ]; then
     done
 fi
 if [ -n "${STUB_EXTRA:-}" ]; then cp -a "$STUB_EXTRA/." "$dir/"; fi
-tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf "$out" .
+# Every user's home folder under /home is its own, as useradd -m and
+# adduser make it (a RUN as that USER writes there). Run as root (as the
+# oracle is), the tree keeps those owners; otherwise everything is root's.
+owner="--owner=0 --group=0"
+if [ "$(id -u)" = 0 ]; then
+    owner=
+    while IFS=: read -r name _ uid gid _ home _; do
+        case $home in /home/?*) [ -d "$dir$home" ] && chown "$uid:$gid" "$dir$home" ;; esac
+    done < "$dir/etc/passwd"
+fi
+# shellcheck disable=SC2086
+tar -C "$dir" --numeric-owner $owner -cf "$out" .

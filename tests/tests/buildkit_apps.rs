@@ -7,7 +7,7 @@
 //! why, and every disagreement by file and line.
 //!
 //! Runs only with `LAYERLAB_BUILDKIT=1` (as `cargo xtask test` sets it),
-//! on every fourth file unless `LAYERLAB_APPS_ALL=1` (all of them: about 15
+//! on every fourth file unless `LAYERLAB_APPS_ALL=1` (all of them: about 12
 //! minutes on 2 cores).
 //! Under `CI=true` a missing corpus or engine fails it; elsewhere it says
 //! loudly that it did not run. `-- NAME` runs the files whose name

@@ -88,25 +88,53 @@ fn language_file(file: &str) -> &'static str {
 }
 
 /// Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+w}` with `vars`
-/// (unknown names expand to nothing, as BuildKit does).
+/// (unknown names expand to nothing, as BuildKit does) and removes quotes
+/// and escapes as BuildKit's `ProcessWord` does: `'…'` is literal, `"…"`
+/// expands, a backslash outside quotes keeps the next character, inside
+/// double quotes only before `"`, `$` or `\\`.
 pub fn expand(s: &str, vars: &BTreeMap<String, String>) -> String {
     let b: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
+    let mut in_double = false;
     while i < b.len() {
-        if b[i] == '\\' && i + 1 < b.len() && b[i + 1] == '$' {
-            out.push('$');
+        let c = b[i];
+        if c == '\\' && i + 1 < b.len() {
+            if !in_double || matches!(b[i + 1], '"' | '$' | '\\') {
+                out.push(b[i + 1]);
+            } else {
+                out.push('\\');
+                out.push(b[i + 1]);
+            }
             i += 2;
             continue;
         }
-        if b[i] != '$' || i + 1 == b.len() {
-            out.push(b[i]);
+        if c == '"' {
+            in_double = !in_double;
+            i += 1;
+            continue;
+        }
+        if c == '\'' && !in_double {
+            match b[i + 1..].iter().position(|&d| d == '\'') {
+                Some(end) => {
+                    out.extend(&b[i + 1..i + 1 + end]);
+                    i += end + 2;
+                }
+                None => {
+                    out.extend(&b[i + 1..]);
+                    i = b.len();
+                }
+            }
+            continue;
+        }
+        if c != '$' || i + 1 == b.len() {
+            out.push(c);
             i += 1;
             continue;
         }
         if b[i + 1] == '{' {
             let Some(end) = b[i + 2..].iter().position(|&c| c == '}') else {
-                out.push(b[i]);
+                out.push(c);
                 i += 1;
                 continue;
             };
@@ -213,11 +241,65 @@ fn stages(df: &Dockerfile, src: &str, globals: &BTreeMap<String, String>) -> Vec
     out
 }
 
+/// The global ARGs (before the first FROM) with their defaults, each
+/// expanded with the ones before it, and the automatic platform ARGs; with
+/// `probe`, that one ARG gets a new value (to see what depends on it).
+fn global_values(df: &Dockerfile, probe: Option<&str>) -> BTreeMap<String, String> {
+    let mut globals = BTreeMap::new();
+    for ins in &df.instructions {
+        match &ins.command {
+            Command::From { .. } => break,
+            Command::Arg { args } => {
+                for a in args {
+                    let v = match probe {
+                        Some(p) if p == a.name => "layerlab-probe".to_string(),
+                        _ => a.default.as_deref().map(|d| expand(d, &globals)).unwrap_or_default(),
+                    };
+                    globals.insert(a.name.clone(), v);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in [("TARGETPLATFORM", "linux/amd64"), ("BUILDPLATFORM", "linux/amd64"), ("TARGETOS", "linux"), ("TARGETARCH", "amd64"), ("BUILDOS", "linux"), ("BUILDARCH", "amd64")] {
+        globals.entry(k.to_string()).or_insert(v.to_string());
+    }
+    globals
+}
+
 /// Whitespace and backslashes removed: the stub shell's key for a command.
 fn key(cmd: &str) -> String {
     cmd.chars()
         .filter(|c| !c.is_whitespace() && *c != '\\')
         .collect()
+}
+
+/// The stub shell's key for a `RUN`: the script BuildKit hands the shell.
+/// A `RUN <<EOF` whose whole command is one heredoc runs the heredoc's
+/// body; a command with heredocs runs its text followed by each body and
+/// terminator (BuildKit's `dispatchRun`).
+fn run_key(ins: &layerlab_core::syntax::Instruction) -> String {
+    let Command::Run { command, .. } = &ins.command else {
+        return String::new();
+    };
+    let text = command.args.join(" ");
+    if ins.heredocs.is_empty() || !command.shell {
+        return key(&text);
+    }
+    let t = text.trim();
+    let lone = t.strip_prefix("<<").is_some_and(|m| {
+        let m = m.trim_start_matches('-').trim();
+        !m.is_empty() && !m.contains(char::is_whitespace) && !m.contains('<')
+    });
+    if lone && ins.heredocs.len() == 1 {
+        return key(&ins.heredocs[0].content);
+    }
+    let mut full = text;
+    for h in &ins.heredocs {
+        full.push_str(&h.content);
+        full.push_str(&h.name);
+    }
+    key(&full)
 }
 
 /// Prepares a corpus file: the Dockerfile as built, its context, its
@@ -254,22 +336,21 @@ pub fn plan(file: &str, text: &str) -> Plan {
         p.unbuildable = Some(format!("syntax error: {}", d.message));
         return p;
     }
-    // Global ARGs (before the first FROM).
-    let mut globals = BTreeMap::new();
-    for ins in &df.instructions {
-        match &ins.command {
-            Command::From { .. } => break,
-            Command::Arg { args } => {
-                for a in args {
-                    globals.insert(a.name.clone(), a.default.clone().unwrap_or_default());
-                }
-            }
-            _ => {}
-        }
+    // COPY --parents is a labs flag of Docker 28.5's built-in frontend; a
+    // file using it names a newer frontend in its `# syntax=` line, which
+    // cannot be pulled here (no registry).
+    if let Some(ins) = df.instructions.iter().find(|i| matches!(&i.command, Command::Copy(c) | Command::Add(c) if c.parents)) {
+        let syntax = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix('#').map(str::trim).and_then(|d| d.strip_prefix("syntax=")))
+            .map_or("no `# syntax=` line".to_string(), |s| format!("`# syntax={}`", s.trim()));
+        p.unbuildable = Some(format!(
+            "line {}: COPY --parents needs a newer Dockerfile frontend than Docker 28.5's built-in one (where it is a labs flag); the file names {syntax}, and no frontend image can be pulled here",
+            ins.start.line
+        ));
+        return p;
     }
-    for (k, v) in [("TARGETPLATFORM", "linux/amd64"), ("BUILDPLATFORM", "linux/amd64"), ("TARGETOS", "linux"), ("TARGETARCH", "amd64"), ("BUILDOS", "linux"), ("BUILDARCH", "amd64")] {
-        globals.entry(k.to_string()).or_insert(v.to_string());
-    }
+    let globals = global_values(&df, None);
     let st = stages(&df, &built, &globals);
     let stage_of = |ins: usize| st.iter().position(|s| s.instructions.contains(&ins));
     let by_name = |r: &str| -> Option<usize> {
@@ -281,24 +362,38 @@ pub fn plan(file: &str, text: &str) -> Plan {
     let lang = language_file(file);
     let mut source_file: Option<String> = None;
     let mut from_args: BTreeSet<String> = BTreeSet::new();
-    for ins in &df.instructions {
-        if let Command::From { image, .. } = &ins.command {
-            for (name, _) in globals.iter() {
-                if image.contains(&format!("${name}")) || image.contains(&format!("${{{name}"))
-                {
-                    from_args.insert(name.clone());
-                }
-            }
+    // A global ARG names a base image when a new value of it changes what
+    // a FROM names, directly or through another ARG's default.
+    let images = |g: &BTreeMap<String, String>| -> Vec<String> {
+        df.instructions
+            .iter()
+            .filter_map(|ins| match &ins.command {
+                Command::From { image, .. } => Some(expand(image, g)),
+                _ => None,
+            })
+            .collect()
+    };
+    let before = images(&globals);
+    for name in globals.keys() {
+        if images(&global_values(&df, Some(name))) != before {
+            from_args.insert(name.clone());
         }
     }
     // Per stage: variables (globals re-declared, stage ARGs, ENV), for
     // expanding paths.
     let mut vars_at: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); df.instructions.len()];
+    // The working folder each instruction runs in (WORKDIR, inherited by a
+    // stage built on another).
+    let mut workdir_at: Vec<String> = vec!["/".to_string(); df.instructions.len()];
     let mut arg_names: Vec<(String, String)> = Vec::new();
     for (si, s) in st.iter().enumerate() {
         let mut vars: BTreeMap<String, String> = match s.parent {
             Some(par) => vars_at[*st[par].instructions.last().unwrap()].clone(),
             None => BTreeMap::new(),
+        };
+        let mut wd = match s.parent {
+            Some(par) => workdir_at[*st[par].instructions.last().unwrap()].clone(),
+            None => "/".to_string(),
         };
         let _ = si;
         for &i in &s.instructions {
@@ -325,7 +420,11 @@ pub fn plan(file: &str, text: &str) -> Plan {
                 }
                 _ => {}
             }
+            if let Command::Workdir { path } = &df.instructions[i].command {
+                wd = absolute(&wd, &expand(path, &vars));
+            }
             vars_at[i] = vars.clone();
+            workdir_at[i] = wd.clone();
         }
     }
     for (name, _) in globals.iter() {
@@ -419,10 +518,14 @@ pub fn plan(file: &str, text: &str) -> Plan {
             _ => {}
         }
     }
+    let named = folder_evidence(&df, &vars_at, &workdir_at, &p.context, &wanted);
     // Each wanted path: the RUN that makes it, or the base image.
     for (s, path) in wanted {
         let path = path.replace('*', "stub");
         let path = if path == "/" || path.ends_with("/.") { format!("{}/stub-root-output", path.trim_end_matches("/.").trim_end_matches('/')) } else { path };
+        // A path the file uses as a folder is made one (the stub writes a
+        // file inside it).
+        let path = if !path.ends_with('/') && named.is_folder(&path) { format!("{path}/") } else { path };
         let mut chain = vec![s];
         while let Some(par) = st[*chain.last().unwrap()].parent {
             if chain.contains(&par) {
@@ -438,7 +541,14 @@ pub fn plan(file: &str, text: &str) -> Plan {
         let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
         let dir = path.trim_end_matches('/').rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
         let text = |i: usize| match &df.instructions[i].command {
-            Command::Run { command, .. } => command.args.join(" "),
+            Command::Run { command, .. } => {
+                let mut t = command.args.join(" ");
+                for h in &df.instructions[i].heredocs {
+                    t.push('\n');
+                    t.push_str(&h.content);
+                }
+                t
+            }
             _ => String::new(),
         };
         let pick = runs
@@ -448,15 +558,7 @@ pub fn plan(file: &str, text: &str) -> Plan {
             .or_else(|| runs.iter().copied().find(|&i| !dir.is_empty() && dir != "/" && text(i).contains(&dir)))
             .or_else(|| runs.first().copied());
         match pick {
-            Some(i) => {
-                let Command::Run { command, .. } = &df.instructions[i].command else { unreachable!() };
-                let k = if command.shell {
-                    key(&command.args.join(" "))
-                } else {
-                    key(&command.args.join(" "))
-                };
-                p.outputs.push((k, path));
-            }
+            Some(i) => p.outputs.push((run_key(&df.instructions[i]), path)),
             None => {
                 let root = *chain.last().unwrap();
                 match &st[root].image {
@@ -498,6 +600,93 @@ pub fn plan(file: &str, text: &str) -> Plan {
         p.changes.push((format!("arg {name}={new}"), PlanChange::Arg(name, new)));
     }
     p
+}
+
+/// `base` joined with `path` (absolute when `path` is), `.` and `..`
+/// resolved; a trailing slash is kept.
+fn absolute(base: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{base}/{path}") };
+    // Docker's path cleaning (a plain path utility, no cache rule).
+    let clean = layerlab_core::glob::clean(&joined);
+    let slash = if path.ends_with('/') && !clean.is_empty() { "/" } else { "" };
+    format!("/{clean}{slash}")
+}
+
+/// The paths a Dockerfile names, to tell which stub outputs must be
+/// folders: a path `P` is one when a path below it (`P/…`) is named, by a
+/// RUN's text, a WORKDIR, a COPY or ADD destination, another output or a
+/// context file landing there, or when a single-source COPY --from puts
+/// it where the file later uses a folder (a WORKDIR on its destination).
+struct Named {
+    paths: Vec<String>,
+}
+
+impl Named {
+    fn is_folder(&self, path: &str) -> bool {
+        let p = format!("{}/", path.trim_end_matches('/'));
+        self.paths.iter().any(|n| n.contains(&p))
+    }
+}
+
+fn folder_evidence(
+    df: &Dockerfile,
+    vars_at: &[BTreeMap<String, String>],
+    workdir_at: &[String],
+    context: &BTreeMap<String, String>,
+    wanted: &[(usize, String)],
+) -> Named {
+    let mut paths: Vec<String> = wanted.iter().map(|(_, p)| p.clone()).collect();
+    let mut from_copies: Vec<(String, String)> = Vec::new(); // (source, destination)
+    for (i, ins) in df.instructions.iter().enumerate() {
+        let vars = &vars_at[i];
+        let wd = &workdir_at[i];
+        match &ins.command {
+            Command::Run { command, .. } => {
+                paths.push(expand(&command.args.join(" "), vars));
+                paths.extend(ins.heredocs.iter().map(|h| h.content.clone()));
+            }
+            Command::Workdir { .. } => paths.push(format!("{}/", wd.trim_end_matches('/'))),
+            Command::Copy(c) | Command::Add(c) => {
+                let raw = expand(&c.dest, vars);
+                let dest = absolute(wd, &raw);
+                let dir = raw.ends_with('/') || raw == "." || c.sources.len() > 1;
+                paths.push(if dir { format!("{}/", dest.trim_end_matches('/')) } else { dest.clone() });
+                let sources: Vec<String> = c.sources.iter().map(|s| expand(s, vars)).collect();
+                if c.from.is_some() {
+                    if sources.len() == 1 && !dir {
+                        let src = absolute("/", &sources[0]);
+                        from_copies.push((src, dest));
+                    }
+                    continue;
+                }
+                // Context files: a folder source's files land below the
+                // destination.
+                for src in sources {
+                    let s = src.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+                    for f in context.keys() {
+                        let rel = if s.is_empty() || s == "." {
+                            Some(f.as_str())
+                        } else {
+                            f.strip_prefix(s).and_then(|r| r.strip_prefix('/'))
+                        };
+                        if let Some(rel) = rel {
+                            paths.push(format!("{}/{rel}", dest.trim_end_matches('/')));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut named = Named { paths };
+    // A COPY --from onto a path used as a folder copies a folder.
+    let extra: Vec<String> = from_copies
+        .iter()
+        .filter(|(_, d)| named.is_folder(d))
+        .map(|(s, _)| format!("{}/", s.trim_end_matches('/')))
+        .collect();
+    named.paths.extend(extra);
+    named
 }
 
 /// Adds a context source: a folder gets the language file, a manifest its
@@ -609,9 +798,13 @@ fn glob(p: &[u8], t: &[u8]) -> bool {
 
 /// Whether the log's instruction text is the Dockerfile's (variables may
 /// have been expanded by BuildKit; compared on the first 48 characters).
+/// Quotes and backslashes are left out on both sides: BuildKit's step name
+/// is the processed word, without the escapes (`RUN echo "{\"a\": 1}"`
+/// is shown `RUN echo "{"a": 1}"`) and, for COPY and ADD, without quotes.
 fn same_text(dockerfile: &str, log: &str) -> bool {
+    let bare = |s: &str| s.chars().filter(|c| !matches!(c, '"' | '\'' | '\\')).collect::<String>();
     let mut pat = String::new();
-    let mut chars = norm(dockerfile).chars().collect::<Vec<_>>().into_iter().peekable();
+    let mut chars = bare(&norm(dockerfile)).chars().collect::<Vec<_>>().into_iter().peekable();
     while let Some(c) = chars.next() {
         if c == '$' {
             pat.push('*');
@@ -626,12 +819,27 @@ fn same_text(dockerfile: &str, log: &str) -> bool {
                     chars.next();
                 }
             }
+            // A variable between blanks may expand to nothing: BuildKit's
+            // name then has one blank there (both sides are normalized).
+            if pat.ends_with(" *") && chars.peek() == Some(&' ') {
+                chars.next();
+            }
         } else {
             pat.push(c);
         }
     }
     let pat: String = pat.chars().take(48).collect();
-    glob(format!("{pat}*").as_bytes(), norm(log).as_bytes())
+    glob(format!("{pat}*").as_bytes(), bare(&norm(log)).as_bytes())
+}
+
+/// An instruction's text as BuildKit's step name begins: for one with
+/// heredocs, the text before the first body (BuildKit names the step
+/// `RUN <<EOF (first line of the body...)`).
+fn step_text<'a>(ins: &layerlab_core::syntax::Instruction, src: &'a str) -> &'a str {
+    match ins.heredocs.first() {
+        Some(h) if h.body_span.start > ins.span.start => &src[ins.span.start as usize..h.body_span.start as usize],
+        _ => ins.span.text(src),
+    }
 }
 
 /// Runs one corpus file on the oracle: cold build, then one build a change.
@@ -822,7 +1030,7 @@ fn observe(src: &str, df: &Dockerfile, log: &layerlab_core::buildlog::BuildLog) 
                 continue;
             }
             let found = steps[cursor..].iter().position(|&i| {
-                df.instructions[i].keyword == kw && same_text(df.instructions[i].span.text(src), &l.instruction)
+                df.instructions[i].keyword == kw && same_text(step_text(&df.instructions[i], src), &l.instruction)
             });
             match found {
                 Some(k) => {
@@ -899,6 +1107,9 @@ mod tests {
         let mut v = BTreeMap::new();
         v.insert("A".to_string(), "x".to_string());
         assert_eq!(expand("$A/${A}/${B:-d}/${A:+w}/$B.", &v), "x/x/d/w/.");
+        // Quotes and escapes go, as in BuildKit's ProcessWord.
+        assert_eq!(expand("\"azul/zulu:25\"", &v), "azul/zulu:25");
+        assert_eq!(expand("\"${A}\"/'$A'/\\$A/\"a\\\"b\\n\"", &v), "x/$A/$A/a\"b\\n");
     }
 
     #[test]
@@ -918,6 +1129,13 @@ mod tests {
         assert!(same_text("RUN go build -ldflags \"-X main.v=$VERSION\" -o /app .", "RUN go build -ldflags \"-X main.v=1.2\" -o /app ."));
         assert!(same_text("COPY --from=build /app/${NAME} /usr/bin/", "COPY --from=build /app/server /usr/bin/"));
         assert!(!same_text("RUN npm ci", "RUN npm run build"));
+        assert!(same_text(r#"RUN echo "{\"commitTag\": \"${COMMIT_TAG}\"}" > committag.json"#, r#"RUN echo "{"commitTag": ""}" > committag.json"#));
+        assert!(same_text(r#"COPY . "$BUILD_DIR""#, "COPY . /tmp/guacamole-docker-BUILD"));
+        assert!(same_text("RUN ./gradlew build $EXT --parallel", "RUN ./gradlew build  --parallel"));
+        assert!(same_text("RUN ./gradlew build $EXT --parallel", "RUN ./gradlew build -x --parallel"));
+        assert_eq!(absolute("/myapp", "."), "/myapp");
+        assert_eq!(absolute("/myapp", "./a/../b/"), "/myapp/b/");
+        assert_eq!(absolute("/w", "/etc/dex/"), "/etc/dex/");
         assert!(same_text(
             "RUN pip install -r requirements.txt \\\n    # Remove temporary files\n    && rm -rf /root/.cache",
             "RUN pip install -r requirements.txt     && rm -rf /root/.cache"
