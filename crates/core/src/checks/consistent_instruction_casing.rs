@@ -44,18 +44,20 @@ pub fn check(cx: &mut Cx) {
     let (mut lower, mut upper) = (0, 0);
     for ins in staged {
         let kw = cx.keyword_text(ins);
-        if kw == kw.to_lowercase() {
+        // Keywords are ASCII letters: ASCII casing is Go's here (and keeps
+        // the Unicode case tables out of the wasm).
+        if !kw.bytes().any(|b| b.is_ascii_uppercase()) {
             lower += 1;
-        } else if kw == kw.to_uppercase() {
+        } else if !kw.bytes().any(|b| b.is_ascii_lowercase()) {
             upper += 1;
         }
     }
     let majority_lower = lower > upper;
     for ins in staged {
         let kw = cx.keyword_text(ins).to_string();
-        let correct = if majority_lower && kw.to_lowercase() != kw {
+        let correct = if majority_lower && kw.bytes().any(|b| b.is_ascii_uppercase()) {
             "lowercase"
-        } else if !majority_lower && kw.to_uppercase() != kw {
+        } else if !majority_lower && kw.bytes().any(|b| b.is_ascii_lowercase()) {
             "uppercase"
         } else {
             continue;

@@ -39,7 +39,9 @@ pub fn check(cx: &mut Cx) {
         let Command::Expose { ports } = &ins.command else { continue };
         for p in ports {
             let Some((_, proto)) = p.split_once('/') else { continue };
-            if proto.to_lowercase() != proto {
+            // ASCII upper case only (Go lowers any letter): the protocols are
+            // tcp, udp and sctp, and this keeps Unicode's case tables out.
+            if proto.bytes().any(|b| b.is_ascii_uppercase()) {
                 cx.report(ins, format!("Defined protocol '{p}' in EXPOSE instruction should be lowercase"));
             }
         }
