@@ -4,9 +4,111 @@
 //!
 //! BuildKit defers most checks until variables are expanded; we type the
 //! literal values and only check fields whose value has no `$`.
+//!
+//! Invariant: a refused mount is a [`MountError`], made text only by
+//! [`MountError::message`] (in BuildKit's words), which the instruction's
+//! `ParseError` calls where it becomes the instruction's error.
 
 use super::cat;
 use serde::Serialize;
+
+/// Why BuildKit refuses a `--mount` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountError {
+    /// `encoding/csv`: a quote missing or extra in a quoted field.
+    CsvQuotedField,
+    /// `encoding/csv`: a `"` inside an unquoted field.
+    CsvBareQuote,
+    /// A bare word that is not a known flag (`readonly`, `rw`, …).
+    NotKeyValue {
+        field: String,
+    },
+    /// A key the mount type does not take (`size` on a cache mount).
+    KeyNotForType {
+        key: String,
+        kind: MountType,
+    },
+    UnexpectedKey {
+        key: String,
+        field: String,
+    },
+    InvalidValue {
+        key: String,
+        value: String,
+    },
+    /// `mode`, `uid` or `gid` not a 32-bit number.
+    InvalidNumber {
+        key: String,
+        value: String,
+    },
+    UnsupportedType {
+        value: String,
+    },
+    UnsupportedSharing {
+        value: String,
+    },
+    /// `from=$X`: BuildKit does not expand it.
+    VariableFrom {
+        key: String,
+    },
+    /// `mode`, `uid` or `gid` on a bind or tmpfs mount.
+    NotAllowedForType {
+        what: &'static str,
+        kind: MountType,
+    },
+    SecretWithFrom,
+    SecretWithSharing,
+    SecretWithoutTarget,
+    SecretSourceAndId,
+    SharingNotCache {
+        kind: MountType,
+    },
+}
+
+impl MountError {
+    /// BuildKit's message for the error.
+    pub fn message(&self) -> String {
+        use super::dump::go_quote;
+        use MountError::*;
+        match self {
+            CsvQuotedField => {
+                "failed to parse csv mounts: extraneous or missing \" in quoted-field".into()
+            }
+            CsvBareQuote => "failed to parse csv mounts: bare \" in non-quoted-field".into(),
+            NotKeyValue { field } => cat(&["invalid field '", field, "' must be a key=value pair"]),
+            KeyNotForType { key, kind } => cat(&[
+                "unexpected key '",
+                key,
+                "' for mount type '",
+                type_name(*kind),
+                "'",
+            ]),
+            UnexpectedKey { key, field } => cat(&["unexpected key '", key, "' in '", field, "'"]),
+            InvalidValue { key, value } => cat(&["invalid value for ", key, ": ", value]),
+            InvalidNumber { key, value } => cat(&["invalid value ", value, " for ", key]),
+            UnsupportedType { value } => cat(&["unsupported mount type ", &go_quote(value)]),
+            UnsupportedSharing { value } => cat(&["unsupported sharing value ", &go_quote(value)]),
+            VariableFrom { key } => cat(&[
+                "'",
+                key,
+                "' doesn't support variable expansion, define alias stage instead",
+            ]),
+            NotAllowedForType { what, kind } => cat(&[
+                what,
+                " not allowed for \"",
+                type_name(*kind),
+                "\" type mounts",
+            ]),
+            SecretWithFrom => "secret mount should not have a from".into(),
+            SecretWithSharing => "secret mount should not define sharing".into(),
+            SecretWithoutTarget => "invalid secret mount. one of source, target required".into(),
+            SecretSourceAndId => "both source and id can't be set".into(),
+            SharingNotCache { kind } => {
+                cat(&["invalid cache sharing set for ", type_name(*kind), " mount"])
+            }
+        }
+    }
+}
 
 /// Mount types (`type=`), bind being the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,7 +166,7 @@ pub struct Mount {
 
 /// `encoding/csv` `Reader.Read` for a single record (comma separator,
 /// `"…"` quoting with `""` as a literal quote).
-pub fn csv_fields(s: &str) -> Result<Vec<String>, String> {
+pub fn csv_fields(s: &str) -> Result<Vec<String>, MountError> {
     let mut out = Vec::new();
     let mut chars = s.chars().peekable();
     loop {
@@ -73,22 +175,14 @@ pub fn csv_fields(s: &str) -> Result<Vec<String>, String> {
             chars.next();
             loop {
                 match chars.next() {
-                    None => {
-                        return Err(
-                            "failed to parse csv mounts: extraneous or missing \" in quoted-field"
-                                .into(),
-                        )
-                    }
+                    None => return Err(MountError::CsvQuotedField),
                     Some('"') => match chars.peek() {
                         Some('"') => {
                             chars.next();
                             f.push('"');
                         }
                         Some(',') | None => break,
-                        Some(_) => return Err(
-                            "failed to parse csv mounts: extraneous or missing \" in quoted-field"
-                                .into(),
-                        ),
+                        Some(_) => return Err(MountError::CsvQuotedField),
                     },
                     Some(c) => f.push(c),
                 }
@@ -99,7 +193,7 @@ pub fn csv_fields(s: &str) -> Result<Vec<String>, String> {
                     break;
                 }
                 if c == '"' {
-                    return Err("failed to parse csv mounts: bare \" in non-quoted-field".into());
+                    return Err(MountError::CsvBareQuote);
                 }
                 f.push(c);
                 chars.next();
@@ -167,7 +261,7 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
 }
 
 /// `parseMount` + `validateMount`.
-pub fn parse_mount(val: &str) -> Result<Mount, String> {
+pub fn parse_mount(val: &str) -> Result<Mount, MountError> {
     let fields = csv_fields(val)?;
     let mut m = Mount {
         kind: MountType::Bind,
@@ -205,27 +299,25 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     if matches!(m.kind, MountType::Secret | MountType::Ssh) {
                         m.required = true;
                     } else {
-                        return Err(cat(&[
-                            "unexpected key '",
-                            &key,
-                            "' for mount type '",
-                            type_name(m.kind),
-                            "'",
-                        ]));
+                        return Err(MountError::KeyNotForType {
+                            key: key.clone(),
+                            kind: m.kind,
+                        });
                     }
                 }
                 _ => {
-                    return Err(cat(&[
-                        "invalid field '",
-                        field,
-                        "' must be a key=value pair",
-                    ]))
+                    return Err(MountError::NotKeyValue {
+                        field: field.clone(),
+                    })
                 }
             }
             continue;
         };
         let is_var = value.contains('$');
-        let bad = || cat(&["invalid value for ", &key, ": ", value]);
+        let bad = || MountError::InvalidValue {
+            key: key.clone(),
+            value: value.to_string(),
+        };
         match key.as_str() {
             "type" if is_var => m.type_expr = Some(value.to_string()),
             "type" => {
@@ -236,21 +328,16 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "secret" => MountType::Secret,
                     "ssh" => MountType::Ssh,
                     _ => {
-                        return Err(cat(&[
-                            "unsupported mount type ",
-                            &super::dump::go_quote(value),
-                        ]))
+                        return Err(MountError::UnsupportedType {
+                            value: value.to_string(),
+                        })
                     }
                 }
             }
             "from" => {
                 // `\$.` : BuildKit refuses variables in `from`.
                 if value.find('$').is_some_and(|i| i + 1 < value.len()) {
-                    return Err(cat(&[
-                        "'",
-                        &key,
-                        "' doesn't support variable expansion, define alias stage instead",
-                    ]));
+                    return Err(MountError::VariableFrom { key: key.clone() });
                 }
                 m.from = Some(value.to_string());
             }
@@ -269,13 +356,10 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "required" => {
                 if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
-                    return Err(cat(&[
-                        "unexpected key '",
-                        &key,
-                        "' for mount type '",
-                        type_name(m.kind),
-                        "'",
-                    ]));
+                    return Err(MountError::KeyNotForType {
+                        key: key.clone(),
+                        kind: m.kind,
+                    });
                 }
                 if !is_var {
                     m.required = parse_bool(value).ok_or_else(bad)?;
@@ -283,13 +367,10 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "size" => {
                 if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
-                    return Err(cat(&[
-                        "unexpected key '",
-                        &key,
-                        "' for mount type '",
-                        type_name(m.kind),
-                        "'",
-                    ]));
+                    return Err(MountError::KeyNotForType {
+                        key: key.clone(),
+                        kind: m.kind,
+                    });
                 }
                 if !is_var {
                     m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
@@ -304,10 +385,9 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     "private" => Sharing::Private,
                     "locked" => Sharing::Locked,
                     _ => {
-                        return Err(cat(&[
-                            "unsupported sharing value ",
-                            &super::dump::go_quote(value),
-                        ]))
+                        return Err(MountError::UnsupportedSharing {
+                            value: value.to_string(),
+                        })
                     }
                 })
             }
@@ -319,14 +399,22 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     if key == "mode" { 8 } else { 10 },
                 )
                 .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| cat(&["invalid value ", value, " for ", &key]))?;
+                .ok_or_else(|| MountError::InvalidNumber {
+                    key: key.clone(),
+                    value: value.to_string(),
+                })?;
                 *match key.as_str() {
                     "mode" => &mut m.mode,
                     "uid" => &mut m.uid,
                     _ => &mut m.gid,
                 } = Some(n);
             }
-            _ => return Err(cat(&["unexpected key '", &key, "' in '", field, "'"])),
+            _ => {
+                return Err(MountError::UnexpectedKey {
+                    key,
+                    field: field.clone(),
+                })
+            }
         }
     }
     if m.type_expr.is_none() {
@@ -346,8 +434,7 @@ fn type_name(t: MountType) -> &'static str {
 }
 
 /// `validateMount`.
-fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
-    let t = type_name(m.kind);
+fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), MountError> {
     if !matches!(
         m.kind,
         MountType::Secret | MountType::Ssh | MountType::Cache
@@ -358,7 +445,7 @@ fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
             (m.gid.is_some(), "gid"),
         ] {
             if set {
-                return Err(cat(&[what, " not allowed for \"", t, "\" type mounts"]));
+                return Err(MountError::NotAllowedForType { what, kind: m.kind });
             }
         }
     }
@@ -367,20 +454,20 @@ fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), String> {
     }
     if m.kind == MountType::Secret {
         if m.from.is_some() {
-            return Err("secret mount should not have a from".into());
+            return Err(MountError::SecretWithFrom);
         }
         if m.sharing.is_some() {
-            return Err("secret mount should not define sharing".into());
+            return Err(MountError::SecretWithSharing);
         }
         if m.source.is_none() && m.target.is_none() && m.id.is_none() && m.env.is_none() {
-            return Err("invalid secret mount. one of source, target required".into());
+            return Err(MountError::SecretWithoutTarget);
         }
         if m.source.is_some() && m.id.is_some() {
-            return Err("both source and id can't be set".into());
+            return Err(MountError::SecretSourceAndId);
         }
     }
     if m.sharing.is_some() && m.kind != MountType::Cache {
-        return Err(cat(&["invalid cache sharing set for ", t, " mount"]));
+        return Err(MountError::SharingNotCache { kind: m.kind });
     }
     Ok(())
 }
@@ -438,6 +525,68 @@ mod tests {
             "a\"b",
         ] {
             assert!(parse_mount(v).is_err(), "{v}");
+        }
+    }
+
+    /// Each refusal in BuildKit's words (`commands_runmount.go`).
+    #[test]
+    fn refusals_in_buildkits_words() {
+        for (v, msg) in [
+            (
+                "\"a",
+                "failed to parse csv mounts: extraneous or missing \" in quoted-field",
+            ),
+            (
+                "a\"b",
+                "failed to parse csv mounts: bare \" in non-quoted-field",
+            ),
+            ("foo", "invalid field 'foo' must be a key=value pair"),
+            (
+                "type=bind,required",
+                "unexpected key 'required' for mount type 'bind'",
+            ),
+            (
+                "type=cache,target=/x,size=1",
+                "unexpected key 'size' for mount type 'cache'",
+            ),
+            ("bar=1", "unexpected key 'bar' in 'bar=1'"),
+            ("type=bind,ro=maybe", "invalid value for ro: maybe"),
+            ("type=cache,target=/x,mode=9", "invalid value 9 for mode"),
+            ("type=nfs", "unsupported mount type \"nfs\""),
+            (
+                "type=cache,target=/x,sharing=none",
+                "unsupported sharing value \"none\"",
+            ),
+            (
+                "from=$X",
+                "'from' doesn't support variable expansion, define alias stage instead",
+            ),
+            (
+                "type=bind,target=/x,uid=1",
+                "uid not allowed for \"bind\" type mounts",
+            ),
+            (
+                "type=secret,id=a,from=x",
+                "secret mount should not have a from",
+            ),
+            (
+                "type=secret,id=a,sharing=locked",
+                "secret mount should not define sharing",
+            ),
+            (
+                "type=secret",
+                "invalid secret mount. one of source, target required",
+            ),
+            (
+                "type=secret,source=a,id=b",
+                "both source and id can't be set",
+            ),
+            (
+                "type=tmpfs,target=/x,sharing=locked",
+                "invalid cache sharing set for tmpfs mount",
+            ),
+        ] {
+            assert_eq!(parse_mount(v).unwrap_err().message(), msg, "{v}");
         }
     }
 }
