@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use layerlab_core::simulate::BuildContext;
 use layerlab_core::tips::scenarios::{times, times_of};
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::view::num::{F0, F1};
@@ -24,11 +25,11 @@ pub fn tip_cache(props: &TipCacheProps) -> Html {
     let use_example = use_state(|| false);
     let (a, shows) = subject(
         &props.analysis,
-        &["LL502", "LL503"],
-        example_of("LL502"),
+        &[Code::LL502, Code::LL503],
+        example_of(Code::LL502),
         *use_example,
     );
-    let mounted = optimize_with(&a.source, &["LL501", "LL502", "LL503"], false);
+    let mounted = optimize_with(&a.source, &[Code::LL501, Code::LL502, Code::LL503], false);
     // The dependency bump of the file's own scenarios, before and after.
     let ctx = BuildContext::default();
     let without = times_of(&a.df, &a.model, &ctx, &a.scenarios).dependency_bump;

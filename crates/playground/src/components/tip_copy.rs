@@ -6,6 +6,7 @@ use std::rc::Rc;
 use layerlab_core::fix::apply_edits;
 use layerlab_core::model::{is_tree, Source, StepKind};
 use layerlab_core::simulate::{simulate, BuildContext, Change, Options, Status};
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;
@@ -25,8 +26,8 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
     let split_example = use_state(|| None::<String>);
     let (mut a, shows) = subject(
         &props.analysis,
-        &["LL301"],
-        example_of("LL301"),
+        &[Code::LL301],
+        example_of(Code::LL301),
         *use_example,
     );
     if *use_example {
@@ -114,7 +115,7 @@ pub fn tip_copy(props: &TipCopyProps) -> Html {
                 .findings
                 .iter()
                 .find(|f| {
-                    f.code == "LL301"
+                    f.code == Code::LL301
                         && f.span.start >= ins.span.start
                         && f.span.start < ins.span.end.max(ins.span.start + 1)
                 })

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use layerlab_core::tips::{tip1::compose, Ctx};
 use web_sys::HtmlInputElement;
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::view::num::{F0, F1};
@@ -30,8 +31,8 @@ pub fn tip_dev_loop(props: &TipDevLoopProps) -> Html {
     let edits = use_state(|| 10u32);
     let (a, shows) = subject(
         &props.analysis,
-        &["LL101"],
-        example_of("LL101"),
+        &[Code::LL101],
+        example_of(Code::LL101),
         *use_example,
     );
     let ctx = BuildContext::default();

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use layerlab_core::simulate::{simulate, BuildContext, Options};
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;
@@ -15,10 +16,10 @@ use crate::view::tip_frame::{optimize_with, subject, tip_frame, Frame};
 const EXAMPLE: &str = "FROM node:20-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n";
 
 /// (label, rule codes) of each toggle.
-const TOGGLES: [(&str, &[&str]); 3] = [
-    ("--no-install-recommends", &["LL401", "LL407"]),
-    ("No dev dependencies", &["LL404"]),
-    ("Clean package caches", &["LL402", "LL406"]),
+const TOGGLES: [(&str, &[Code]); 3] = [
+    ("--no-install-recommends", &[Code::LL401, Code::LL407]),
+    ("No dev dependencies", &[Code::LL404]),
+    ("Clean package caches", &[Code::LL402, Code::LL406]),
 ];
 
 #[derive(Properties, PartialEq)]
@@ -60,11 +61,11 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
     let on = use_state(|| [false; 3]);
     let (a, shows) = subject(
         &props.analysis,
-        &["LL401", "LL402", "LL404", "LL406", "LL407"],
+        &[Code::LL401, Code::LL402, Code::LL404, Code::LL406, Code::LL407],
         EXAMPLE,
         *use_example,
     );
-    let enabled: Vec<&str> = TOGGLES
+    let enabled: Vec<Code> = TOGGLES
         .iter()
         .zip(on.iter())
         .filter(|(_, on)| **on)
@@ -74,7 +75,7 @@ pub fn tip_download(props: &TipDownloadProps) -> Html {
     let (before, after) = (estimate(&a, &a.source), estimate(&a, &variant.text));
     let changed = variant.diff.lines().any(is_change);
     let boxes = TOGGLES.iter().enumerate().map(|(k, (label, codes))| {
-        let relevant = a.findings.iter().any(|f| codes.contains(&f.code));
+        let relevant = a.findings.iter().any(|f| codes.iter().any(|c| f.code == *c));
         let onchange = {
             let on = on.clone();
             Callback::from(move |_: Event| {

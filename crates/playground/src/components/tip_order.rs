@@ -8,6 +8,7 @@ use std::rc::Rc;
 use layerlab_core::fix::reorder::{swap, swap_blocker};
 use layerlab_core::simulate::BuildContext;
 use layerlab_core::tips::scenarios::{times, Scenarios};
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;
@@ -88,7 +89,7 @@ fn cost(text: &str, sc: &Scenarios) -> (f64, f64) {
 /// The build arg of the first LL201 finding on an ARG (a volatile arg
 /// declared above slow steps), if any.
 fn volatile_arg(a: &Analysis) -> Option<String> {
-    a.findings.iter().filter(|f| f.code == "LL201").find_map(|f| {
+    a.findings.iter().filter(|f| f.code == Code::LL201).find_map(|f| {
         a.df.instructions.iter().find(|i| i.span == f.span).and_then(|i| match &i.command {
             layerlab_core::Command::Arg { args } => args.first().map(|d| d.name.clone()),
             _ => None,
@@ -115,8 +116,8 @@ pub fn tip_order(props: &TipOrderProps) -> Html {
     let dragging = use_mut_ref(|| None::<usize>);
     let (a, shows) = subject(
         &props.analysis,
-        &["LL201"],
-        example_of("LL201"),
+        &[Code::LL201],
+        example_of(Code::LL201),
         *use_example,
     );
     // The reordered text, while it belongs to the current subject.

@@ -5,24 +5,24 @@ use std::rc::Rc;
 
 use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
 use layerlab_core::simulate::BuildContext;
+use layerlab_core::tips::registry::Code;
 use yew::prelude::*;
 
 use crate::state::Analysis;
 
-/// The rule code whose `bad` example is the tip's prepared example.
-pub fn example_of(code: &str) -> &'static str {
-    crate::view::rule_page::rule_doc(code)
+/// The rule whose `bad` example is the tip's prepared example.
+pub fn example_of(code: Code) -> &'static str {
+    crate::view::rule_page::rule_doc(code.as_str())
         .map(|r| r.bad)
         .unwrap_or("")
 }
 
 /// `src` optimized with only the rules `keep` (a tip's own fixes).
-pub fn optimize_with(src: &str, keep: &[&str], unsafe_fixes: bool) -> Optimized {
-    let disabled = crate::generated_rules::RULE_DOCS
+pub fn optimize_with(src: &str, keep: &[Code], unsafe_fixes: bool) -> Optimized {
+    let disabled = Code::ALL
         .iter()
-        .map(|r| r.code)
         .filter(|c| !keep.contains(c))
-        .map(String::from)
+        .map(|c| c.as_str().to_string())
         .collect();
     optimize(
         src,
@@ -49,11 +49,11 @@ pub fn too_large(own: &Analysis) -> bool {
 /// Returns (analysis, whether the user's file shows one of `codes`).
 pub fn subject(
     own: &Rc<Analysis>,
-    codes: &[&str],
+    codes: &[Code],
     example: &'static str,
     use_example: bool,
 ) -> (Rc<Analysis>, bool) {
-    let shows = own.findings.iter().any(|f| codes.contains(&f.code));
+    let shows = own.findings.iter().any(|f| codes.iter().any(|c| f.code == *c));
     if use_example || too_large(own) {
         (Rc::new(Analysis::new(0, example.into())), shows)
     } else {
