@@ -33,9 +33,9 @@ pub mod util;
 use serde::Serialize;
 
 use crate::edit::Fix;
-use crate::model::BuildModel;
+use crate::model::{BuildModel, Step};
 use crate::simulate::BuildContext;
-use crate::syntax::{Dockerfile, LineIndex, Position, Span};
+use crate::syntax::{Dockerfile, Instruction, LineIndex, Position, Span};
 
 /// Static facts about a rule.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -147,6 +147,16 @@ impl<'a> Ctx<'a> {
     /// The final stage (what `docker build` produces by default).
     pub fn final_stage(&self) -> Option<usize> {
         self.model.target
+    }
+
+    /// The final stage's steps with their instructions (none without a
+    /// final stage): what the rules about the shipped image walk.
+    pub fn final_steps(&self) -> impl Iterator<Item = (&'a Step, &'a Instruction)> + '_ {
+        let (model, df) = (self.model, self.df);
+        self.final_stage()
+            .into_iter()
+            .flat_map(move |stage| model.stage_steps(stage))
+            .map(move |step| (step, &df.instructions[step.instruction]))
     }
 }
 

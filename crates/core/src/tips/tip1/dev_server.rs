@@ -207,11 +207,7 @@ fn rails_env_is_set(cx: &Ctx, stage: usize) -> bool {
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(final_stage) = cx.final_stage() else {
-        return out;
-    };
-    for step in cx.model.stage_steps(final_stage) {
-        let ins = &cx.df.instructions[step.instruction];
+    for (step, ins) in cx.final_steps() {
         let line = match &ins.command {
             Command::Cmd { command } | Command::Entrypoint { command } => command,
             _ => continue,
@@ -233,7 +229,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             dev_server(&words)
         });
         let Some(what) = found else { continue };
-        if what == RAILS_DEV && rails_env_is_set(cx, final_stage) {
+        if what == RAILS_DEV && rails_env_is_set(cx, step.stage) {
             continue; // `ENV RAILS_ENV=production`: puma without reloading
         }
         let mut f = cx.finding(&META, ins.span, format!("{} runs {what}: each code edit needs a rebuild to reach it; bind-mount the code or use compose `develop.watch` while developing", ins.keyword));

@@ -46,11 +46,7 @@ pub const META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(final_stage) = cx.final_stage() else {
-        return out;
-    };
-    for step in cx.model.stage_steps(final_stage) {
-        let ins = &cx.df.instructions[step.instruction];
+    for (step, ins) in cx.final_steps() {
         let Command::Copy(c) = &ins.command else {
             continue;
         };
