@@ -757,66 +757,18 @@ impl<'a> Simulator<'a> {
     /// variable it expands, a RUN's environment or bind mounts, a COPY's
     /// sources.
     fn own_reason(&self, step: &crate::model::Step, run: &StageRun) -> Option<Reason> {
-        let (model, tainted) = (self.model, &run.tainted);
-        let ins = &self.df.instructions[step.instruction];
-        let what = || step.text.clone();
-        let stage = &model.stages[step.stage];
         if step.kind == StepKind::Base {
-            let global = &self.global_tainted;
-            if let Some(a) = step.inputs.expands.iter().find(|v| global.contains(v)) {
-                return Some(Reason::BaseArgChanged {
-                    step: what(),
-                    arg: a.clone(),
-                });
-            }
-            if let Some(b) = stage.base_stage {
-                return self.stage_changed[b].then(|| Reason::BaseStageChanged {
-                    step: what(),
-                    stage: StageName::of(model, b),
-                });
-            }
-            let image = stage.image.as_deref().unwrap_or("");
-            return self.image_updated(image).then(|| Reason::BaseImageUpdated {
-                step: what(),
-                image: image.to_string(),
-            });
+            return self.base_reason(step);
         }
-        if let Some(a) = step.inputs.expands.iter().find(|v| tainted.contains(v)) {
+        let what = || step.text.clone();
+        if let Some(a) = step.inputs.expands.iter().find(|v| run.tainted.contains(v)) {
             return Some(Reason::ArgExpanded {
                 step: what(),
                 arg: a.clone(),
             });
         }
-        if let Command::Run { .. } = ins.command {
-            // Every ARG/ENV in scope is in the RUN's environment, so in its key.
-            let mut env = step.inputs.env.iter().take_while(|_| !tainted.is_empty());
-            if let Some(a) = env.find(|v| tainted.contains(v)) {
-                return Some(Reason::EnvChanged {
-                    step: what(),
-                    var: a.clone(),
-                });
-            }
-            if let Some(a) = run.inherited.first() {
-                return Some(Reason::InheritedArgChanged {
-                    step: what(),
-                    var: a.clone(),
-                    base: stage.base_stage.map(|b| StageName::of(model, b)),
-                });
-            }
-            for m in &step.inputs.mounts {
-                if m.kind != MountType::Bind {
-                    continue;
-                }
-                if let Some(change) = self.source_changed(m.source.as_ref()?, &[]) {
-                    return Some(Reason::BindMount {
-                        step: what(),
-                        change,
-                    });
-                }
-            }
-            return None;
-        }
-        let excludes: &[String] = match &ins.command {
+        let excludes: &[String] = match &self.df.instructions[step.instruction].command {
+            Command::Run { .. } => return self.run_reason(step, run),
             Command::Copy(c) | Command::Add(c) => &c.exclude,
             _ => &[],
         };
@@ -827,6 +779,66 @@ impl<'a> Simulator<'a> {
                     change,
                 })
         })
+    }
+
+    /// A FROM reruns when a global build arg it expands, the stage it is
+    /// built on, or its base image changed.
+    fn base_reason(&self, step: &crate::model::Step) -> Option<Reason> {
+        let what = || step.text.clone();
+        let stage = &self.model.stages[step.stage];
+        let global = &self.global_tainted;
+        if let Some(a) = step.inputs.expands.iter().find(|v| global.contains(v)) {
+            return Some(Reason::BaseArgChanged {
+                step: what(),
+                arg: a.clone(),
+            });
+        }
+        if let Some(b) = stage.base_stage {
+            return self.stage_changed[b].then(|| Reason::BaseStageChanged {
+                step: what(),
+                stage: StageName::of(self.model, b),
+            });
+        }
+        let image = stage.image.as_deref().unwrap_or("");
+        self.image_updated(image).then(|| Reason::BaseImageUpdated {
+            step: what(),
+            image: image.to_string(),
+        })
+    }
+
+    /// A RUN reruns when an ARG/ENV of its environment changed (its own
+    /// stage's, or its base stage's build args) or what a bind mount reads.
+    fn run_reason(&self, step: &crate::model::Step, run: &StageRun) -> Option<Reason> {
+        let what = || step.text.clone();
+        let tainted = &run.tainted;
+        // Every ARG/ENV in scope is in the RUN's environment, so in its key.
+        let mut env = step.inputs.env.iter().take_while(|_| !tainted.is_empty());
+        if let Some(a) = env.find(|v| tainted.contains(v)) {
+            return Some(Reason::EnvChanged {
+                step: what(),
+                var: a.clone(),
+            });
+        }
+        if let Some(a) = run.inherited.first() {
+            let base = self.model.stages[step.stage].base_stage;
+            return Some(Reason::InheritedArgChanged {
+                step: what(),
+                var: a.clone(),
+                base: base.map(|b| StageName::of(self.model, b)),
+            });
+        }
+        for m in &step.inputs.mounts {
+            if m.kind != MountType::Bind {
+                continue;
+            }
+            if let Some(change) = self.source_changed(m.source.as_ref()?, &[]) {
+                return Some(Reason::BindMount {
+                    step: what(),
+                    change,
+                });
+            }
+        }
+        None
     }
 
     /// What changed in one source a step reads, if anything.
