@@ -262,92 +262,109 @@ fn ram_in_bytes(v: &str) -> Option<u64> {
 
 /// `parseMount` + `validateMount`.
 pub fn parse_mount(val: &str) -> Result<Mount, MountError> {
-    let fields = csv_fields(val)?;
-    let mut m = Mount {
-        kind: MountType::Bind,
-        type_expr: None,
-        from: None,
-        source: None,
-        target: None,
-        readonly: false,
-        id: None,
-        sharing: None,
-        required: false,
-        mode: None,
-        uid: None,
-        gid: None,
-        size: None,
-        env: None,
+    let mut p = MountParse {
+        m: Mount {
+            kind: MountType::Bind,
+            type_expr: None,
+            from: None,
+            source: None,
+            target: None,
+            readonly: false,
+            id: None,
+            sharing: None,
+            required: false,
+            mode: None,
+            uid: None,
+            gid: None,
+            size: None,
+            env: None,
+        },
+        ro_auto: true,
     };
-    let mut ro_auto = true;
-    for field in &fields {
-        let (key, value) = match field.split_once('=') {
-            Some((k, v)) => (k.to_ascii_lowercase(), Some(v)),
-            None => (field.to_ascii_lowercase(), None),
-        };
-        let Some(value) = value else {
-            match key.as_str() {
-                "readonly" | "ro" => {
-                    m.readonly = true;
-                    ro_auto = false;
-                }
-                "readwrite" | "rw" => {
-                    m.readonly = false;
-                    ro_auto = false;
-                }
-                "required" => {
-                    if matches!(m.kind, MountType::Secret | MountType::Ssh) {
-                        m.required = true;
-                    } else {
-                        return Err(MountError::KeyNotForType {
-                            key: key.clone(),
-                            kind: m.kind,
-                        });
-                    }
-                }
-                _ => {
-                    return Err(MountError::NotKeyValue {
-                        field: field.clone(),
-                    })
-                }
+    for field in &csv_fields(val)? {
+        match field.split_once('=') {
+            Some((k, v)) => p.pair(k.to_ascii_lowercase(), v, field)?,
+            None => p.word(field.to_ascii_lowercase(), field)?,
+        }
+    }
+    let MountParse { mut m, ro_auto } = p;
+    if m.type_expr.is_none() {
+        validate(&mut m, ro_auto)?;
+    }
+    Ok(m)
+}
+
+/// A mount while its fields are read, in order.
+struct MountParse {
+    m: Mount,
+    /// No `ro`/`rw` was given: the type decides (`validateMount`).
+    ro_auto: bool,
+}
+
+impl MountParse {
+    /// `key` is allowed when `ok`, else refused for the mount's type.
+    fn only_if(&self, ok: bool, key: &str) -> Result<(), MountError> {
+        if ok {
+            return Ok(());
+        }
+        Err(MountError::KeyNotForType {
+            key: key.to_string(),
+            kind: self.m.kind,
+        })
+    }
+
+    /// A bare word: `ro`, `rw` (and their long forms) or `required`.
+    fn word(&mut self, key: String, field: &str) -> Result<(), MountError> {
+        match key.as_str() {
+            "readonly" | "ro" => {
+                self.m.readonly = true;
+                self.ro_auto = false;
             }
-            continue;
-        };
+            "readwrite" | "rw" => {
+                self.m.readonly = false;
+                self.ro_auto = false;
+            }
+            "required" => {
+                let secret = matches!(self.m.kind, MountType::Secret | MountType::Ssh);
+                self.only_if(secret, &key)?;
+                self.m.required = true;
+            }
+            _ => {
+                return Err(MountError::NotKeyValue {
+                    field: field.to_string(),
+                })
+            }
+        }
+        Ok(())
+    }
+
+    /// A `key=value` field. A value with `$` is checked only where BuildKit
+    /// checks it before expansion.
+    fn pair(&mut self, key: String, value: &str, field: &str) -> Result<(), MountError> {
         let is_var = value.contains('$');
         let bad = || MountError::InvalidValue {
             key: key.clone(),
             value: value.to_string(),
         };
+        let typed = self.m.type_expr.is_some();
+        let kind = self.m.kind;
+        let m = &mut self.m;
+        let text = Some(value.to_string());
         match key.as_str() {
-            "type" if is_var => m.type_expr = Some(value.to_string()),
-            "type" => {
-                m.kind = match value.to_ascii_lowercase().as_str() {
-                    "bind" => MountType::Bind,
-                    "cache" => MountType::Cache,
-                    "tmpfs" => MountType::Tmpfs,
-                    "secret" => MountType::Secret,
-                    "ssh" => MountType::Ssh,
-                    _ => {
-                        return Err(MountError::UnsupportedType {
-                            value: value.to_string(),
-                        })
-                    }
-                }
+            "type" if is_var => m.type_expr = text,
+            "type" => m.kind = mount_type(value)?,
+            // `\$.` : BuildKit refuses variables in `from`.
+            "from" if value.find('$').is_some_and(|i| i + 1 < value.len()) => {
+                return Err(MountError::VariableFrom { key });
             }
-            "from" => {
-                // `\$.` : BuildKit refuses variables in `from`.
-                if value.find('$').is_some_and(|i| i + 1 < value.len()) {
-                    return Err(MountError::VariableFrom { key: key.clone() });
-                }
-                m.from = Some(value.to_string());
-            }
-            "source" | "src" => m.source = Some(value.to_string()),
-            "target" | "dst" | "destination" => m.target = Some(value.to_string()),
+            "from" => m.from = text,
+            "source" | "src" => m.source = text,
+            "target" | "dst" | "destination" => m.target = text,
             "readonly" | "ro" | "readwrite" | "rw" => {
-                ro_auto = false;
+                self.ro_auto = false;
                 if !is_var {
                     let b = parse_bool(value).ok_or_else(bad)?;
-                    m.readonly = if key.starts_with("readw") || key == "rw" {
+                    self.m.readonly = if key.starts_with("readw") || key == "rw" {
                         !b
                     } else {
                         b
@@ -355,72 +372,78 @@ pub fn parse_mount(val: &str) -> Result<Mount, MountError> {
                 }
             }
             "required" => {
-                if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
-                    return Err(MountError::KeyNotForType {
-                        key: key.clone(),
-                        kind: m.kind,
-                    });
-                }
+                self.only_if(
+                    matches!(kind, MountType::Secret | MountType::Ssh) || typed,
+                    &key,
+                )?;
                 if !is_var {
-                    m.required = parse_bool(value).ok_or_else(bad)?;
+                    self.m.required = parse_bool(value).ok_or_else(bad)?;
                 }
             }
             "size" => {
-                if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
-                    return Err(MountError::KeyNotForType {
-                        key: key.clone(),
-                        kind: m.kind,
-                    });
-                }
+                self.only_if(kind == MountType::Tmpfs || typed, &key)?;
                 if !is_var {
-                    m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
+                    self.m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
                 }
             }
-            "id" => m.id = Some(value.to_string()),
-            "env" => m.env = Some(value.to_string()),
+            "id" => m.id = text,
+            "env" => m.env = text,
             "sharing" if is_var => {}
-            "sharing" => {
-                m.sharing = Some(match value.to_ascii_lowercase().as_str() {
-                    "shared" => Sharing::Shared,
-                    "private" => Sharing::Private,
-                    "locked" => Sharing::Locked,
-                    _ => {
-                        return Err(MountError::UnsupportedSharing {
-                            value: value.to_string(),
-                        })
-                    }
-                })
-            }
+            "sharing" => m.sharing = Some(sharing(value)?),
             "mode" | "uid" | "gid" if is_var => {}
-            "mode" | "uid" | "gid" => {
-                // Go's ParseUint (octal for mode) into 32 bits; a leading `+` is accepted.
-                let n = super::parse_uint(
-                    value.strip_prefix('+').unwrap_or(value),
-                    if key == "mode" { 8 } else { 10 },
-                )
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| MountError::InvalidNumber {
-                    key: key.clone(),
-                    value: value.to_string(),
-                })?;
-                *match key.as_str() {
-                    "mode" => &mut m.mode,
-                    "uid" => &mut m.uid,
-                    _ => &mut m.gid,
-                } = Some(n);
-            }
+            "mode" => m.mode = Some(number(&key, value, 8)?),
+            "uid" => m.uid = Some(number(&key, value, 10)?),
+            "gid" => m.gid = Some(number(&key, value, 10)?),
             _ => {
                 return Err(MountError::UnexpectedKey {
                     key,
-                    field: field.clone(),
+                    field: field.to_string(),
                 })
             }
         }
+        Ok(())
     }
-    if m.type_expr.is_none() {
-        validate(&mut m, ro_auto)?;
-    }
-    Ok(m)
+}
+
+/// `type=`'s value.
+fn mount_type(value: &str) -> Result<MountType, MountError> {
+    Ok(match value.to_ascii_lowercase().as_str() {
+        "bind" => MountType::Bind,
+        "cache" => MountType::Cache,
+        "tmpfs" => MountType::Tmpfs,
+        "secret" => MountType::Secret,
+        "ssh" => MountType::Ssh,
+        _ => {
+            return Err(MountError::UnsupportedType {
+                value: value.to_string(),
+            })
+        }
+    })
+}
+
+/// `sharing=`'s value.
+fn sharing(value: &str) -> Result<Sharing, MountError> {
+    Ok(match value.to_ascii_lowercase().as_str() {
+        "shared" => Sharing::Shared,
+        "private" => Sharing::Private,
+        "locked" => Sharing::Locked,
+        _ => {
+            return Err(MountError::UnsupportedSharing {
+                value: value.to_string(),
+            })
+        }
+    })
+}
+
+/// `mode=`, `uid=`, `gid=`: Go's `ParseUint` (octal for mode) into 32 bits;
+/// a leading `+` is accepted.
+fn number(key: &str, value: &str, radix: u32) -> Result<u32, MountError> {
+    super::parse_uint(value.strip_prefix('+').unwrap_or(value), radix)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| MountError::InvalidNumber {
+            key: key.to_string(),
+            value: value.to_string(),
+        })
 }
 
 fn type_name(t: MountType) -> &'static str {
@@ -526,6 +549,30 @@ mod tests {
         ] {
             assert!(parse_mount(v).is_err(), "{v}");
         }
+    }
+
+    /// The bare words, and keys a typed-by-variable mount may take.
+    #[test]
+    fn words_and_deferred_checks() {
+        assert!(parse_mount("type=cache,target=/x,ro").unwrap().readonly);
+        assert!(
+            parse_mount("type=cache,target=/x,readonly")
+                .unwrap()
+                .readonly
+        );
+        assert!(!parse_mount("target=/x,rw").unwrap().readonly);
+        assert!(!parse_mount("target=/x,ReadWrite").unwrap().readonly);
+        assert!(parse_mount("type=secret,id=a,required").unwrap().required);
+        assert!(parse_mount("type=ssh,required=true").unwrap().required);
+        assert!(parse_mount("type=$T,size=1g,required=$R").is_ok());
+        assert_eq!(
+            parse_mount("type=cache,target=/x,mode=+0755").unwrap().mode,
+            Some(0o755)
+        );
+        assert_eq!(
+            parse_mount("type=cache,target=/x,uid=$U").unwrap().uid,
+            None
+        );
     }
 
     /// Each refusal in BuildKit's words (`commands_runmount.go`).
