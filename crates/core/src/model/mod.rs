@@ -210,15 +210,18 @@ pub struct BuildModel {
     names: Vec<(String, usize)>,
 }
 
-/// The first stage named `r` (case-insensitive), or else numbered `r`, if
-/// it comes before stage `before`. A binary search of `names` (a hash map
-/// would cost the wasm kilobytes; the parser resolves FROM the same way).
+/// The last stage named `r` (case-insensitive) before stage `before`, or
+/// else the stage numbered `r` if it comes before: two stages of one name
+/// build on Docker 28.5, and a name means the last one (measured: `COPY
+/// --from=a` after two stages named a copies from the second). A binary
+/// search of `names` (a hash map would cost the wasm kilobytes; the parser
+/// resolves FROM the same way).
 fn stage_before(names: &[(String, usize)], r: &str, before: usize) -> Option<usize> {
     let lower = r.to_ascii_lowercase();
-    let at = names.partition_point(|p| p.0 < lower);
-    names
-        .get(at)
-        .filter(|p| p.0 == lower && p.1 < before)
+    let at = names.partition_point(|p| (p.0.as_str(), p.1) < (lower.as_str(), before));
+    at.checked_sub(1)
+        .map(|k| &names[k])
+        .filter(|p| p.0 == lower)
         .map(|p| p.1)
         .or_else(|| r.parse::<usize>().ok().filter(|&i| i < before))
 }

@@ -231,3 +231,15 @@ fn paths_overlap_when_one_contains_the_other() {
         assert!(!paths_overlap(a, b), "{a} {b}");
     }
 }
+
+/// Two stages of one name (Docker 28.5 builds it, with a DuplicateStageName
+/// warning): a name means the last stage of that name before the one that
+/// uses it (measured: `COPY --from=a` after both copies from the second,
+/// `FROM a` between them builds on the first).
+#[test]
+fn a_shared_stage_name_means_the_last_earlier_stage() {
+    let (_, m) = model("FROM scratch AS a\nCOPY x /first\nFROM a AS b\nFROM scratch AS a\nCOPY x /second\nFROM scratch\nCOPY --from=a / /\n");
+    assert_eq!(m.stages[1].base_stage, Some(0));
+    assert_eq!(m.stages[3].reads, [2]);
+    assert_eq!(m.stage_by_ref("a"), Some(2));
+}

@@ -880,6 +880,16 @@ pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<us
         let at = named.partition_point(|p| p.0.as_str() < n);
         named.get(at).filter(|p| p.0 == n).map(|p| p.1)
     };
+    // The last stage named `n` before stage `before` (a FROM's base, as
+    // Docker 28.5 resolves a name two stages share), or in the whole file
+    // with `before` = usize::MAX (a `--from`, resolved after all stages).
+    let last_stage = |n: &str, before: usize| {
+        let at = named.partition_point(|p| (p.0.as_str(), p.1) < (n, before));
+        at.checked_sub(1)
+            .map(|k| &named[k])
+            .filter(|p| p.0 == n)
+            .map(|p| p.1)
+    };
     for i in 0..ins.len() {
         if let Command::From {
             image,
@@ -887,11 +897,12 @@ pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<us
             platform,
         } = &ins[i].command
         {
-            let base_stage = first_stage(&image.to_ascii_lowercase()).filter(|&s| s < stages.len());
+            let base_stage = last_stage(&image.to_ascii_lowercase(), stages.len());
             if let Some(n) = name {
+                // Docker 28.5 builds it (a DuplicateStageName warning).
                 if first_stage(n) != Some(stages.len()) {
                     diags.push((
-                        true,
+                        false,
                         cat(&["duplicate stage name ", &super::dump::go_quote(n)]),
                         ins[i].span,
                     ));
@@ -924,6 +935,48 @@ pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<us
                 }
             }
         }
+    }
+    // BuildKit's conversion refuses, before it resolves any image, a file
+    // without a stage, and a `--from` naming the stage it is in or a later
+    // one (dockerfile2llb's toDispatchState).
+    let before = diags.len();
+    if stages.is_empty() {
+        if let Some(first) = ins.first() {
+            let msg = "dockerfile contains no stages to build".to_string();
+            diags.push((true, msg, first.span));
+        }
+    }
+    for st in &stages {
+        for &i in &st.instructions {
+            let froms: Vec<&str> = match &ins[i].command {
+                Command::Copy(c) | Command::Add(c) => c.from.as_deref().into_iter().collect(),
+                Command::Run { mounts, .. } => {
+                    mounts.iter().filter_map(|m| m.from.as_deref()).collect()
+                }
+                _ => Vec::new(),
+            };
+            for f in froms {
+                let f = f.to_ascii_lowercase();
+                let msg = match last_stage(&f, usize::MAX) {
+                    Some(k) if k == st.index => {
+                        cat(&["circular dependency detected on stage: ", &f])
+                    }
+                    Some(k) if k > st.index => cat(&[
+                        "cannot copy from stage ",
+                        &super::dump::go_quote(&f),
+                        ", it needs to be defined before the current stage",
+                    ]),
+                    _ => continue,
+                };
+                diags.push((true, msg, ins[i].span));
+            }
+        }
+    }
+    if diags.len() > before {
+        // Diagnostics stay in source order (`merge_diags`).
+        crate::sort::sort_by(diags, |a, b| {
+            (a.2.start, a.2.end).cmp(&(b.2.start, b.2.end))
+        });
     }
     (stages, globals)
 }

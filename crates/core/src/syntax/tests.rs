@@ -165,12 +165,15 @@ fn fuzz_flag_split_inside_a_character() {
 }
 
 #[test]
-fn stage_names_resolve_to_the_first_earlier_stage() {
+fn stage_names_resolve_to_the_last_earlier_stage() {
     let src = "FROM alpine AS base\nFROM base AS b\nFROM scratch AS Base\nFROM later\nFROM b AS later\nFROM base\n";
     let df = parse(src);
     let bases: Vec<Option<usize>> = df.stages.iter().map(|s| s.base_stage).collect();
-    // `later` is named only after stage 3 uses it, so stage 3 is an image.
-    assert_eq!(bases, [None, Some(0), None, None, Some(1), Some(0)]);
+    // `later` is named only after stage 3 uses it, so stage 3 is an image;
+    // the last `FROM base` is the second stage named base (measured on
+    // Docker 28.5: `FROM a` after two stages named a builds on the second,
+    // between them on the first).
+    assert_eq!(bases, [None, Some(0), None, None, Some(1), Some(2)]);
     let dups: Vec<&str> = df
         .diagnostics
         .iter()
@@ -183,4 +186,46 @@ fn stage_names_resolve_to_the_first_earlier_stage() {
         "{:?}",
         df.diagnostics
     );
+}
+
+/// Parse parity with Docker 28.5 on the fuzz seeds (issue 13 item 4):
+/// two stages of one name build (BuildKit warns, DuplicateStageName); a
+/// file without a stage, and a `--from` naming its own stage or a later
+/// one, are refused before any image is resolved.
+#[test]
+fn stage_errors_as_docker_28_5() {
+    let errors =
+        |src: &str| -> Vec<String> { parse(src).errors().map(|d| d.message.clone()).collect() };
+    let dup = "FROM scratch AS a\nCOPY x /x\nFROM scratch AS a\nCOPY x /y\n";
+    assert_eq!(errors(dup), Vec::<String>::new());
+    assert!(parse(dup)
+        .diagnostics
+        .iter()
+        .any(|d| d.message == "duplicate stage name \"a\""));
+    assert_eq!(
+        errors("ARG A=1\nARG B\n"),
+        ["dockerfile contains no stages to build"]
+    );
+    assert_eq!(errors(""), ["file with no instructions"]);
+    assert_eq!(
+        errors("FROM alpine AS build\nRUN true\nCOPY --from=build /a /b\n"),
+        ["circular dependency detected on stage: build"]
+    );
+    assert_eq!(
+        errors("FROM alpine AS build\nRUN --mount=from=Build,target=/x true\n"),
+        ["circular dependency detected on stage: build"]
+    );
+    assert_eq!(
+        errors("FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\n"),
+        ["cannot copy from stage \"b\", it needs to be defined before the current stage"]
+    );
+    // A name resolves to the last stage that has it: the second `a`,
+    // after the stage that copies from it.
+    assert_eq!(
+        errors("FROM scratch AS a\nFROM scratch AS c\nCOPY --from=a / /\nFROM scratch AS a\n")
+            .len(),
+        1
+    );
+    // An image of that name, an earlier stage, or an index: no error.
+    assert_eq!(errors("FROM alpine AS a\nFROM alpine\nCOPY --from=a / /\nCOPY --from=nginx / /\nCOPY --from=0 / /\n"), Vec::<String>::new());
 }
