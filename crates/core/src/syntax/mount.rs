@@ -349,17 +349,17 @@ impl MountParse {
         let typed = self.m.type_expr.is_some();
         let kind = self.m.kind;
         let m = &mut self.m;
-        let text = Some(value.to_string());
+        let text = || Some(value.to_string());
         match key.as_str() {
-            "type" if is_var => m.type_expr = text,
+            "type" if is_var => m.type_expr = text(),
             "type" => m.kind = mount_type(value)?,
             // `\$.` : BuildKit refuses variables in `from`.
             "from" if value.find('$').is_some_and(|i| i + 1 < value.len()) => {
                 return Err(MountError::VariableFrom { key });
             }
-            "from" => m.from = text,
-            "source" | "src" => m.source = text,
-            "target" | "dst" | "destination" => m.target = text,
+            "from" => m.from = text(),
+            "source" | "src" => m.source = text(),
+            "target" | "dst" | "destination" => m.target = text(),
             "readonly" | "ro" | "readwrite" | "rw" => {
                 self.ro_auto = false;
                 if !is_var {
@@ -386,8 +386,8 @@ impl MountParse {
                     self.m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
                 }
             }
-            "id" => m.id = text,
-            "env" => m.env = text,
+            "id" => m.id = text(),
+            "env" => m.env = text(),
             "sharing" if is_var => {}
             "sharing" => m.sharing = Some(sharing(value)?),
             "mode" | "uid" | "gid" if is_var => {}
