@@ -939,10 +939,11 @@ pub struct Content {
     pub opaque: bool,
 }
 
-/// Commands that read no copied file.
+/// Commands that read no copied file. (Package managers are not listed:
+/// `packages::recognize` reads them first, from their specs.)
 const NEUTRAL: &[&str] = &[
     "rm", "mkdir", "echo", "true", "set", "useradd", "groupadd", "adduser", "addgroup", "ln",
-    "chown", "chmod", "export", "cd", "apt-get", "apt", "apk", "dnf", "yum",
+    "chown", "chmod", "export", "cd",
 ];
 
 impl Content {
