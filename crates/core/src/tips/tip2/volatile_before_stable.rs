@@ -12,7 +12,9 @@
 //! BuildKit's cache is a chain: once a step misses, every later step in the
 //! stage runs again. And every ARG declared with a value is in the
 //! environment of every later `RUN`, so it is in their cache keys: a new
-//! `VERSION` re-runs an `apt-get install` that never reads it. Ordered like
+//! `VERSION` re-runs an `apt-get install` that never reads it, in its own
+//! stage and in every stage built `FROM` it (current BuildKit keeps a
+//! stage's build args in their environment too). Ordered like
 //! an inverted pyramid (slow and stable at the top, fast and volatile at
 //! the bottom, each ARG just above its first use), an edit only rebuilds
 //! the cheap steps after it.
@@ -282,8 +284,23 @@ pub(crate) fn env_blind(ins: &Instruction) -> bool {
                 matches!(o.action, Action::Install | Action::Update)
                     || (o.action == Action::Other && o.manager.is_system())
             }) || NEUTRAL.contains(&c.program_name())
+                || ENV_BLIND.contains(&c.program_name())
+                || read_only_pip(c)
                 || install_script(c)
         })
+}
+
+/// File and text utilities that read no variable of their environment
+/// beyond the locale and time zone: a RUN of them does not use a build arg
+/// it is given. Not [`NEUTRAL`]: a RUN of them may read files an earlier
+/// step wrote, so it does not move.
+const ENV_BLIND: &[&str] = &["truncate", "touch", "cp", "mv", "cat", "ls", "sed", "grep", "sort", "uniq", "wc", "head", "tail"];
+
+/// `pip freeze`, `pip list`, `pip show`, `pip check`: they print what is
+/// installed.
+fn read_only_pip(c: &shell::SimpleCommand) -> bool {
+    matches!(c.program_name(), "pip" | "pip3")
+        && c.args().iter().find(|a| !a.starts_with('-')).is_some_and(|a| matches!(a.as_str(), "freeze" | "list" | "show" | "check"))
 }
 
 /// A command that runs a script whose name says it installs dependencies
@@ -435,18 +452,24 @@ fn arg_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
         // environment causes (a RUN that cannot read the arg: packages and
         // plain file commands) to the first step that really uses it.
         let mut victims: Vec<usize> = Vec::new();
+        // Whether a stage built FROM the arg's stage (directly or not)
+        // re-runs through it: BuildKit keeps a stage's build args in the
+        // environment of the stages built on it (the simulator models it).
+        let mut inherited = false;
         for st in &cx.model.stages {
             let Some(root) = root_miss(cx, &sim, st.index) else { continue };
             let rs = &cx.model.steps[root];
             let ri = &cx.df.instructions[rs.instruction];
+            let from_arg_stage = st.index != stage && built_on(cx, st.index, stage);
             if rs.stage != st.index
                 || rs.inputs.expands.contains(&def.name)
                 || mentions(&rs.text, &def.name)
-                || !rs.inputs.env.iter().any(|v| *v == def.name)
+                || !(rs.inputs.env.iter().any(|v| *v == def.name) || from_arg_stage)
                 || !env_blind(ri)
             {
                 continue;
             }
+            inherited |= from_arg_stage;
             for &s in st.steps.iter().skip_while(|&&s| s != root) {
                 let step = &cx.model.steps[s];
                 if step.inputs.expands.contains(&def.name) || mentions(&step.text, &def.name) {
@@ -471,11 +494,20 @@ fn arg_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
         } else {
             String::new()
         };
+        let base = cx.model.stages[stage].name.clone().unwrap_or_else(|| stage.to_string());
+        let (whose, advice) = if inherited {
+            (
+                format!("and the stages built FROM `{base}` inherit it in the environment of their RUNs"),
+                "Declare it in the stage that uses it, after its slow steps",
+            )
+        } else {
+            ("and BuildKit puts it in the environment of every later RUN".to_string(), "Declare it just above its first use")
+        };
         let mut f = cx.finding(
             &META,
             ins.span,
             format!(
-                "build arg {} changes on most builds, and BuildKit puts it in the environment of every later RUN: `{}` (line {}){more} re-run on each new value (~{} s) though they do not use it. Declare it just above its first use",
+                "build arg {} changes on most builds, {whose}: `{}` (line {}){more} re-run on each new value (~{} s) though they do not use it. {advice}",
                 def.name,
                 Short(&fs.text),
                 fs.line,
@@ -494,12 +526,34 @@ fn arg_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
                 message: format!("re-runs on every new {} (~{} s)", def.name, crate::num::F0(secs(v))),
             });
         }
-        match move_arg_down(cx, ai, stage, &def.name, args.len()) {
+        let fix = if inherited {
+            Err(format!(
+                "{} and what uses it would have to move out of stage `{base}`, which other stages are built FROM: Layerlab does not move instructions between stages",
+                def.name
+            ))
+        } else {
+            move_arg_down(cx, ai, stage, &def.name, args.len())
+        };
+        match fix {
             Ok(fix) => f.fix = Some(fix),
             Err(why) => f.no_fix = Some(why),
         }
         out.push(f);
     }
+}
+
+/// Whether stage `si` is built FROM stage `base`, directly or through
+/// other stages.
+fn built_on(cx: &Ctx, si: usize, base: usize) -> bool {
+    let mut at = cx.model.stages[si].base_stage;
+    for _ in 0..cx.model.stages.len() {
+        match at {
+            Some(b) if b == base => return true,
+            Some(b) => at = cx.model.stages[b].base_stage,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Whether `text` expands variable `name` (`$NAME`, `${NAME…}`).
