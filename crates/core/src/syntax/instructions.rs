@@ -854,9 +854,83 @@ fn valid_stage_name(n: &str) -> bool {
 
 type Diags = Vec<(bool, String, Span)>;
 
+/// BuildKit's dispatch reads these words with its shell lexer (to expand
+/// them) and refuses one it cannot read, before any image is resolved:
+/// `ENV name='a\'b'`, `ADD \conf\\" /x` (`failed to process "…":
+/// unexpected end of statement while looking for matching single-quote`).
+/// Only the lexer's own refusals count here; `${v:?}` depends on values.
+/// A `--chmod` BuildKit's dispatch refuses: octal above 07777, or a
+/// character that is neither octal nor of a symbolic mode (`u+x`); one
+/// with a variable is left to its value.
+fn bad_chmod(cmd: &Command) -> Option<String> {
+    let (Command::Copy(c) | Command::Add(c)) = cmd else {
+        return None;
+    };
+    let m = c.chmod.as_deref()?;
+    let octal = m.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    let bad = if octal {
+        m.is_empty()
+            || m.len() > 12
+            || m.bytes().fold(0u64, |n, b| n * 8 + (b - b'0') as u64) > 0o7777
+    } else {
+        !m.contains('$') && !m.bytes().all(|b| b"0123456789ugoa+-=rwxXst,".contains(&b))
+    };
+    bad.then(|| {
+        cat(&[
+            "invalid chmod parameter: '",
+            m,
+            "'. it should be octal string and between 0 and 07777",
+        ])
+    })
+}
+
+fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
+    let words: Vec<&str> = match cmd {
+        Command::Env { pairs } | Command::Label { pairs } => pairs
+            .iter()
+            .flat_map(|kv| [kv.key.as_str(), kv.value.as_str()])
+            .collect(),
+        Command::Copy(c) | Command::Add(c) => c
+            .sources
+            .iter()
+            .map(String::as_str)
+            .chain([c.dest.as_str()])
+            .collect(),
+        Command::Workdir { path } => vec![path.as_str()],
+        Command::User { user } => vec![user.as_str()],
+        _ => Vec::new(),
+    };
+    let opts = super::shell::LexOptions {
+        escape,
+        ..super::shell::LexOptions::default()
+    };
+    words
+        .into_iter()
+        .find_map(|w| match super::shell::process(w, opts, &|_| None) {
+            Err(e)
+                if e.starts_with("unexpected end of statement")
+                    || e.starts_with("syntax error: missing")
+                    || e.starts_with("syntax error: bad substitution")
+                    || e.starts_with("unsupported modifier") =>
+            {
+                Some(cat(&[
+                    "failed to process ",
+                    &super::dump::go_quote(w),
+                    ": ",
+                    &e,
+                ]))
+            }
+            _ => None,
+        })
+}
+
 /// Groups instructions into stages (`instructions.Parse`): ARGs before the
 /// first FROM are global; any other instruction there is an error.
-pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<usize>) {
+pub fn stages(
+    ins: &mut [Instruction],
+    escape: char,
+    diags: &mut Diags,
+) -> (Vec<Stage>, Vec<usize>) {
     let mut stages: Vec<Stage> = Vec::new();
     let mut globals = Vec::new();
     // name → first stage with that name: the names sorted once (stably, so
@@ -948,6 +1022,11 @@ pub fn stages(ins: &mut [Instruction], diags: &mut Diags) -> (Vec<Stage>, Vec<us
     }
     for st in &stages {
         for &i in &st.instructions {
+            if let Some(msg) =
+                unreadable_word(&ins[i].command, escape).or_else(|| bad_chmod(&ins[i].command))
+            {
+                diags.push((true, msg, ins[i].span));
+            }
             let froms: Vec<&str> = match &ins[i].command {
                 Command::Copy(c) | Command::Add(c) => c.from.as_deref().into_iter().collect(),
                 Command::Run { mounts, .. } => {

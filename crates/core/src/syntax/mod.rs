@@ -263,7 +263,7 @@ pub fn parse(src: &str) -> Dockerfile {
         ));
     }
     let mut stage_diags = Vec::new();
-    let (stages, global_args) = instructions::stages(&mut instructions, &mut stage_diags);
+    let (stages, global_args) = instructions::stages(&mut instructions, escape, &mut stage_diags);
     let mut cur = Cursor::new(src);
     let diagnostics = merge_diags([line_diags, ins_diags, stage_diags])
         .into_iter()

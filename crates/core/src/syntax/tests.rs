@@ -229,3 +229,49 @@ fn stage_errors_as_docker_28_5() {
     // An image of that name, an earlier stage, or an index: no error.
     assert_eq!(errors("FROM alpine AS a\nFROM alpine\nCOPY --from=a / /\nCOPY --from=nginx / /\nCOPY --from=0 / /\n"), Vec::<String>::new());
 }
+
+/// Docker 28.5 refuses, while it dispatches and before it resolves any
+/// image, a word its shell lexer cannot read (BuildKit's own parser test
+/// files env/ and escapes/, measured with `--call=check`).
+#[test]
+fn words_buildkit_cannot_expand_are_errors() {
+    let errors =
+        |src: &str| -> Vec<String> { parse(src).errors().map(|d| d.message.clone()).collect() };
+    assert_eq!(
+        errors("FROM scratch\nENV name='a\\'b'\n"),
+        [
+            r#"failed to process "'a\\'b'": unexpected end of statement while looking for matching single-quote"#
+        ]
+    );
+    assert_eq!(
+        errors("FROM scratch\nADD \\conf\\\\\" /.znc\n"),
+        [
+            r#"failed to process "\\conf\\\\\"": unexpected end of statement while looking for matching double-quote"#
+        ]
+    );
+    // Quotes that close, escapes, variables and `${v:?}` (a value's
+    // business) are fine.
+    for ok in [
+        "FROM scratch\nENV name=\"a\\'b\" b='c'\nLABEL x=\"y z\"\n",
+        "FROM scratch\nWORKDIR $HOME/x\nUSER ${U:-app}\nCOPY [\"a b\", \"/c/\"]\n",
+        "FROM scratch\nENV A=${B:?unset}\n",
+    ] {
+        assert_eq!(errors(ok), Vec::<String>::new(), "{ok}");
+    }
+}
+
+/// Docker 28.5's dispatch refuses a `--chmod` that is not a mode
+/// (measured on a fuzz seed: `--chmod=0644` followed by control bytes).
+#[test]
+fn chmod_buildkit_refuses() {
+    let errs = |m: &str| {
+        parse(&format!("FROM scratch\nCOPY --chmod={m} a /b\n"))
+            .errors()
+            .count()
+    };
+    assert_eq!(errs("0644\u{f}"), 1);
+    assert_eq!(errs("10000"), 1);
+    for ok in ["0644", "755", "7777", "u+x", "$MODE"] {
+        assert_eq!(errs(ok), 0, "{ok}");
+    }
+}
