@@ -320,8 +320,8 @@ pub(crate) enum ParseError<'a> {
         flag: &'a str,
         value: &'a str,
     },
-    /// A `--mount` BuildKit refuses.
-    Mount(mount::MountError),
+    /// A `--mount` BuildKit refuses, with [`mount::parse_mount`]'s message.
+    Mount(String),
     FromArguments,
     InvalidStageName(&'a str),
     UnsupportedNetwork(&'a str),
@@ -367,7 +367,7 @@ impl ParseError<'_> {
                 ", not: ",
                 value,
             ]),
-            Mount(m) => m.message(),
+            Mount(m) => m.clone(),
             FromArguments => "FROM requires either one or three arguments".into(),
             InvalidStageName(n) => cat(&[
                 "invalid name for build stage: ",
