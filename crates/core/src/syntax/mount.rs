@@ -210,13 +210,7 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
                     if matches!(m.kind, MountType::Secret | MountType::Ssh) {
                         m.required = true;
                     } else {
-                        return Err(cat(&[
-                            "unexpected key '",
-                            &key,
-                            "' for mount type '",
-                            type_name(m.kind),
-                            "'",
-                        ]));
+                        return Err(not_for_type(&key, m.kind));
                     }
                 }
                 _ => {
@@ -274,13 +268,7 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "required" => {
                 if !matches!(m.kind, MountType::Secret | MountType::Ssh) && m.type_expr.is_none() {
-                    return Err(cat(&[
-                        "unexpected key '",
-                        &key,
-                        "' for mount type '",
-                        type_name(m.kind),
-                        "'",
-                    ]));
+                    return Err(not_for_type(&key, m.kind));
                 }
                 if !is_var {
                     m.required = parse_bool(value).ok_or_else(bad)?;
@@ -288,13 +276,7 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
             }
             "size" => {
                 if m.kind != MountType::Tmpfs && m.type_expr.is_none() {
-                    return Err(cat(&[
-                        "unexpected key '",
-                        &key,
-                        "' for mount type '",
-                        type_name(m.kind),
-                        "'",
-                    ]));
+                    return Err(not_for_type(&key, m.kind));
                 }
                 if !is_var {
                     m.size = Some(ram_in_bytes(value).ok_or_else(bad)?);
@@ -338,6 +320,17 @@ pub fn parse_mount(val: &str) -> Result<Mount, String> {
         validate(&mut m, ro_auto)?;
     }
     Ok(m)
+}
+
+/// `unexpected key '…' for mount type '…'`.
+fn not_for_type(key: &str, kind: MountType) -> String {
+    cat(&[
+        "unexpected key '",
+        key,
+        "' for mount type '",
+        type_name(kind),
+        "'",
+    ])
 }
 
 fn type_name(t: MountType) -> &'static str {
