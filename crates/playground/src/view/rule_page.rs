@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::generated_checks::{CheckDoc, CHECK_DOCS};
+use layerlab_core::checks::{Rule, RULES};
 use crate::generated_rules::{RuleDoc, RULE_DOCS};
 
 /// A doc paragraph with `code` spans, as text nodes.
@@ -38,11 +39,11 @@ fn examples(bad: &'static str, good: &'static str) -> Html {
     }
 }
 
-fn check_page(c: &CheckDoc) -> Html {
+fn check_page(r: &Rule, c: &CheckDoc) -> Html {
     html! {
-        <article class="rule" data-testid="rule-page" data-code={c.name}>
-            <h2>{c.name}</h2>
-            <p class="muted">{"Docker build check · "}{c.title}</p>
+        <article class="rule" data-testid="rule-page" data-code={r.name}>
+            <h2>{r.name}</h2>
+            <p class="muted">{"Docker build check · "}{r.description}</p>
             <h3>{"What it reports"}</h3>{prose(c.what)}
             <h3>{"Why"}</h3>{prose(c.why)}
             <h3>{"Example"}</h3>
@@ -51,7 +52,7 @@ fn check_page(c: &CheckDoc) -> Html {
             }
             {examples(c.bad, c.good)}
             if !c.notes.is_empty() { <h3>{"Notes"}</h3>{prose(c.notes)} }
-            <p><a href={c.url} target="_blank" rel="noopener noreferrer">{format!("{} on docs.docker.com", c.name)}</a></p>
+            <p><a href={r.url} target="_blank" rel="noopener noreferrer">{format!("{} on docs.docker.com", r.name)}</a></p>
         </article>
     }
 }
@@ -66,13 +67,13 @@ pub fn rule_doc(code: &str) -> Option<&'static RuleDoc> {
 /// helper, not a component: the app renders it only on a `#/rules` route.
 pub fn rule_page(code: Option<&str>) -> Html {
     let doc = code.and_then(|c| RULE_DOCS.iter().find(|r| r.code.eq_ignore_ascii_case(c)));
-    let check = code.and_then(|c| CHECK_DOCS.iter().find(|r| r.name.eq_ignore_ascii_case(c)));
+    let check = code.and_then(|c| RULES.iter().zip(CHECK_DOCS).find(|(r, _)| r.name.eq_ignore_ascii_case(c)));
     html! {
         <main class="rules" id="main">
             <p><a href="#/">{"← Back to the playground"}</a>{" · "}<a href="#/rules">{"All rules"}</a></p>
             { match (doc, check, code) {
                 (Some(r), _, _) => page(r),
-                (None, Some(c), _) => check_page(c),
+                (None, Some((r, c)), _) => check_page(r, c),
                 (None, None, Some(c)) => html! { <p>{format!("No rule {c}.")}</p> },
                 (None, None, None) => html! {
                     <>
@@ -82,12 +83,27 @@ pub fn rule_page(code: Option<&str>) -> Html {
                         }) }</ul>
                         <h2>{"Docker's build checks"}</h2>
                         <p class="muted">{"What `docker build` warns about, with BuildKit's names, messages and lines."}</p>
-                        <ul data-testid="check-index">{ for CHECK_DOCS.iter().map(|c| html! {
-                            <li><a href={format!("#/rules/{}", c.name)}>{c.name}</a>{" "}{c.title}</li>
+                        <ul data-testid="check-index">{ for RULES.iter().map(|r| html! {
+                            <li><a href={format!("#/rules/{}", r.name)}>{r.name}</a>{": "}{r.description}</li>
                         }) }</ul>
                     </>
                 },
             } }
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `CHECK_DOCS[i]` documents `RULES[i]` (`cargo xtask docs` writes them
+    /// in that order; the docs test keeps the file current).
+    #[test]
+    fn check_docs_pair_with_the_rules() {
+        assert_eq!(CHECK_DOCS.len(), RULES.len());
+        for (r, c) in RULES.iter().zip(CHECK_DOCS) {
+            assert!(!c.what.is_empty() && !c.bad.is_empty(), "{}", r.name);
+        }
     }
 }
