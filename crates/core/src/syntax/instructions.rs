@@ -854,7 +854,8 @@ fn valid_stage_name(n: &str) -> bool {
 
 type Diags = Vec<(bool, String, Span)>;
 
-/// BuildKit's dispatch reads these words with its shell lexer (to expand
+/// BuildKit's dispatch reads these words (ENV, LABEL, COPY, ADD, WORKDIR,
+/// USER, VOLUME, EXPOSE, STOPSIGNAL) with its shell lexer (to expand
 /// them) and refuses one it cannot read, before any image is resolved:
 /// `ENV name='a\'b'`, `ADD \conf\\" /x` (`failed to process "…":
 /// unexpected end of statement while looking for matching single-quote`).
@@ -898,6 +899,10 @@ fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
             .collect(),
         Command::Workdir { path } => vec![path.as_str()],
         Command::User { user } => vec![user.as_str()],
+        Command::Volume { paths: w } | Command::Expose { ports: w } => {
+            w.iter().map(String::as_str).collect()
+        }
+        Command::Stopsignal { signal } => vec![signal.as_str()],
         _ => Vec::new(),
     };
     let opts = super::shell::LexOptions {

@@ -249,12 +249,15 @@ fn words_buildkit_cannot_expand_are_errors() {
             r#"failed to process "\\conf\\\\\"": unexpected end of statement while looking for matching double-quote"#
         ]
     );
+    // VOLUME too (a fuzz seed: `VOLUME /x/y.tar.bz2"; \`).
+    assert_eq!(errors("FROM scratch\nVOLUME /x/y.tar.bz2\";\n").len(), 1);
     // Quotes that close, escapes, variables and `${v:?}` (a value's
     // business) are fine.
     for ok in [
         "FROM scratch\nENV name=\"a\\'b\" b='c'\nLABEL x=\"y z\"\n",
         "FROM scratch\nWORKDIR $HOME/x\nUSER ${U:-app}\nCOPY [\"a b\", \"/c/\"]\n",
         "FROM scratch\nENV A=${B:?unset}\n",
+        "FROM scratch\nVOLUME [\"/data\"] \nEXPOSE 80/tcp ${PORT}\nSTOPSIGNAL SIGTERM\n",
     ] {
         assert_eq!(errors(ok), Vec::<String>::new(), "{ok}");
     }
