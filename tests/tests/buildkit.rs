@@ -13,9 +13,17 @@
 //! the suite fails under `CI=true` and says loudly that its half did not run
 //! elsewhere.
 //!
+//! After the 28.5 scenarios comes the parser parity (`buildkit::parity`):
+//! every shared-corpus file and a deterministic quarter of the fuzz seeds
+//! (`fuzz/corpus/`; `LAYERLAB_PARITY_SEEDS_ALL=1`: all of them) through
+//! 28.5's `--call=check`, Layerlab's syntax errors against BuildKit's
+//! refusals.
+//!
 //! Runs only with `LAYERLAB_BUILDKIT=1` (as `cargo xtask test` sets it); one
-//! test per scenario build and engine. `cargo test -p layerlab-tests --test
-//! buildkit -- NAME…` runs the scenarios whose name contains a NAME.
+//! test per scenario build and engine, and one a file of the parity.
+//! `cargo test -p layerlab-tests --test buildkit -- NAME…` runs the
+//! scenarios whose name contains a NAME (`-- parse-parity`: the parity
+//! alone).
 
 use layerlab_tests::buildkit::predict::simulated;
 use layerlab_tests::buildkit::{
@@ -33,11 +41,10 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-/// Parser parity on the current engine (see `buildkit::parity`): returns
-/// (passed, failed).
+/// Parser parity on the current engine (see `buildkit::parity`): the
+/// shared corpus, then the fuzz seeds; returns (passed, failed).
 fn parse_parity(oracle: &Oracle, failures: &mut Vec<String>) -> (usize, usize) {
     use layerlab_tests::buildkit::parity;
-    let t = Instant::now();
     let Some(root) = parity::corpus_dir() else {
         let msg = "the shared corpus (../shared/corpus) is missing".to_string();
         if layerlab_tests::is_ci() {
@@ -47,13 +54,66 @@ fn parse_parity(oracle: &Oracle, failures: &mut Vec<String>) -> (usize, usize) {
         println!("\n\x1b[1;33m!!! parse parity NOT RUN: {msg}\x1b[0m\n");
         return (0, 0);
     };
+    // Every image a file names is tagged as this stub before its check.
+    let mut images = layerlab_tests::buildkit::images::BaseImages::new(oracle.state.join("images"));
+    if let Err(e) = layerlab_tests::buildkit::checks::import_stub(&oracle.daemon, &mut images) {
+        failures.push(format!("parse parity: the stub image: {e}"));
+        return (0, 1);
+    }
     let known = parity::known_differences();
+    let files: Vec<(String, std::path::PathBuf)> = parity::corpus_files(&root)
+        .into_iter()
+        .map(|rel| {
+            let p = root.join(&rel);
+            (rel, p)
+        })
+        .collect();
+    let texts: Vec<Vec<u8>> = files
+        .iter()
+        .filter_map(|(_, p)| std::fs::read(p).ok())
+        .collect();
+    let (p1, f1) = parity_of(oracle, "corpus files", &files, &known, failures);
+    let all = parity::all_seeds();
+    let (seeds, total) = parity::seed_files(&texts, all);
+    if seeds.is_empty() {
+        let msg = "no fuzz seeds in fuzz/corpus/ (cargo xtask fuzz seeds it; cargo xtask test fuzzes before this suite)";
+        if layerlab_tests::is_ci() {
+            failures.push(format!("parse parity of the fuzz seeds: {msg}"));
+            return (p1, f1 + 1);
+        }
+        println!("\n\x1b[1;33m!!! parse parity of the fuzz seeds NOT RUN: {msg}\x1b[0m\n");
+        return (p1, f1);
+    }
+    println!(
+        "\nfuzz seeds: {} to check of fuzz/corpus's {total} files ({}; the others are outside it, or equal a corpus file or another seed)",
+        seeds.len(),
+        if all {
+            "all: LAYERLAB_PARITY_SEEDS_ALL=1"
+        } else {
+            "the default quarter, names 0-3…; LAYERLAB_PARITY_SEEDS_ALL=1 for all"
+        },
+    );
+    // A listed seed this machine's fuzz corpus lacks is neither kept nor
+    // failed.
+    let (p2, f2) = parity_of(oracle, "fuzz seeds", &seeds, &known, failures);
+    (p1 + p2, f1 + f2)
+}
+
+/// Parity on `files` ((label, path)); prints the tally as `what`.
+fn parity_of(
+    oracle: &Oracle,
+    what: &str,
+    files: &[(String, std::path::PathBuf)],
+    known: &[(String, String)],
+    failures: &mut Vec<String>,
+) -> (usize, usize) {
+    use layerlab_tests::buildkit::parity;
+    let t = Instant::now();
     let work = oracle.state.join("parity");
-    let files = parity::corpus_files(&root);
     let (mut agree, mut rejected, mut args, mut kept, mut unknown) =
         (0, 0, 0, Vec::new(), Vec::new());
-    for rel in &files {
-        match parity::check(&oracle.daemon, &work, &root, rel) {
+    for (rel, path) in files {
+        match parity::check_file(&oracle.daemon, &work, path, rel) {
             Ok(p) => {
                 rejected += p.buildkit.is_some() as usize;
                 args += p.message.as_deref().is_some_and(parity::needs_build_args) as usize;
@@ -64,8 +124,12 @@ fn parse_parity(oracle: &Oracle, failures: &mut Vec<String>) -> (usize, usize) {
                             "{rel}: listed in parse-differences.tsv but now agrees"
                         ));
                     }
-                } else if let Some((_, why)) = known.iter().find(|(k, _)| k == rel) {
-                    kept.push(format!("{rel}: {why}"));
+                } else if let Some(why) = parity::kept_reason(known, &p) {
+                    kept.push(format!(
+                        "{rel}: {why} (BuildKit: {}; Layerlab: {})",
+                        p.buildkit.as_deref().unwrap_or("no syntax error"),
+                        p.layerlab.as_deref().unwrap_or("no syntax error")
+                    ));
                 } else {
                     unknown.push(format!(
                         "{rel}: BuildKit {}, Layerlab {}",
@@ -84,7 +148,7 @@ fn parse_parity(oracle: &Oracle, failures: &mut Vec<String>) -> (usize, usize) {
         }
     }
     println!(
-        "\nparse parity on {}: {agree}/{} corpus files agree (BuildKit rejects {rejected} as syntax; {args} more need build args, `base name ($X) should not be blank`, no syntax error), {} known differences, {:.1}s",
+        "\nparse parity on {}: {agree}/{} {what} agree (BuildKit rejects {rejected} as syntax; {args} more need build args, `base name ($X) should not be blank`, no syntax error), {} known differences, {:.1}s",
         oracle.describe(),
         files.len(),
         kept.len(),
@@ -182,7 +246,9 @@ fn main() -> ExitCode {
     let mut tallies: Vec<Tally> = Vec::new();
     for engine in Engine::ALL {
         let runnable: Vec<&Scenario> = selected.iter().filter(|s| s.runnable_on(engine)).collect();
-        if runnable.is_empty() {
+        // `-- parse-parity` alone runs the parser parity without scenarios.
+        let parity_only = engine == Engine::Current && filters.iter().any(|f| f == "parse-parity");
+        if runnable.is_empty() && !parity_only {
             continue;
         }
         let builds: usize = runnable.iter().map(|s| s.builds()).sum();
