@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use layerlab_core::simulate::dockerignore::{DockerIgnore, Folder};
+use layerlab_core::simulate::{DockerIgnore, Folder};
 use layerlab_core::simulate::BuildContext;
 
 /// More files than this is not a build context but a mistake (`--context /`).

@@ -166,3 +166,42 @@ fn the_reader_sees_grouped_and_plain_paths() {
     let got: Vec<String> = used_modules(code).into_iter().collect();
     assert_eq!(got, ["model", "sort", "syntax"]);
 }
+
+/// The playground and the CLI use the core's public API: `layerlab_core::X`
+/// or a module's own re-exports, `layerlab_core::module::X`, never a path
+/// into a module's inner modules (`layerlab_core::fix::optimize::…`), so
+/// the core can move its files without breaking them.
+#[test]
+fn the_playground_and_cli_use_no_deep_paths() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut deep = Vec::new();
+    for dir in ["playground/src", "cli/src"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("source folder").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(&p).expect("source file");
+                    for (n, line) in text.lines().enumerate() {
+                        let mut rest = line;
+                        while let Some(i) = rest.find("layerlab_core::") {
+                            let path: String = rest[i..]
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                                .collect();
+                            // `layerlab_core::a::b::…`: a third segment after a module.
+                            let segs: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+                            if segs.len() > 3 || (segs.len() == 3 && path.ends_with("::")) {
+                                deep.push(format!("{}:{}: {path}", p.display(), n + 1));
+                            }
+                            rest = &rest[i + path.len().max(1)..];
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(deep.is_empty(), "deep paths into the core (re-export them from the module): {deep:#?}");
+}

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use layerlab_core::fix::optimize::{self, OptimizeOptions, Optimized, CONTEXT_FILES};
+use layerlab_core::fix::{self, OptimizeOptions, Optimized, CONTEXT_FILES};
 use layerlab_core::fix::Applicability;
 
 use super::{json, Format};
@@ -50,13 +50,13 @@ pub fn run(args: Args, max: u64) -> Result<ExitCode, String> {
     let found = CONTEXT_FILES
         .into_iter()
         .filter(|f| ctx_dir.as_ref().is_some_and(|d| d.join(f).exists()));
-    let o = optimize::optimize(
+    let o = fix::optimize(
         &src,
         &ctx,
         &OptimizeOptions {
             unsafe_fixes: args.unsafe_fixes,
             disabled: args.disable,
-            existing_files: optimize::existing_files(found),
+            existing_files: fix::existing_files(found),
             unsafe_codes: Vec::new(),
         },
     );

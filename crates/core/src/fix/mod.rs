@@ -17,3 +17,5 @@ pub mod optimize;
 pub mod reorder;
 
 pub use crate::edit::*;
+pub use optimize::{existing_files, optimize, OptimizeOptions, Optimized, CONTEXT_FILES};
+pub use reorder::{swap, swap_blocker};

@@ -63,7 +63,7 @@ use serde::Serialize;
 
 use crate::model::{cost, BuildModel, Source, StepKind};
 use crate::syntax::{Command, Dockerfile, MountType};
-pub use dockerignore::DockerIgnore;
+pub use dockerignore::{DockerIgnore, Folder};
 
 /// One change between the cached build and the next one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

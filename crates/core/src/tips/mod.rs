@@ -30,6 +30,9 @@ pub mod tip4;
 pub mod tip5;
 pub mod util;
 
+pub use registry::Code;
+pub use scenarios::{scenarios, times, times_of, Scenarios, StandardTimes};
+
 use serde::Serialize;
 
 use crate::edit::Fix;

@@ -63,7 +63,7 @@ fn set(o: &Object, k: &str, v: impl Into<JsValue>) {
     let _ = Reflect::set(o, &k.into(), &v.into());
 }
 
-fn times(t: &layerlab_core::tips::scenarios::StandardTimes) -> Object {
+fn times(t: &layerlab_core::tips::StandardTimes) -> Object {
     let o = Object::new();
     set(&o, "source_edit", t.source_edit);
     set(&o, "dependency_bump", t.dependency_bump);

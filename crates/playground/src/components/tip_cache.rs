@@ -4,8 +4,8 @@
 use std::rc::Rc;
 
 use layerlab_core::simulate::BuildContext;
-use layerlab_core::tips::scenarios::{times, times_of};
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::{times, times_of};
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::view::num::{F0, F1};

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use layerlab_core::fix::apply_edits;
 use layerlab_core::model::{is_tree, Source, StepKind};
 use layerlab_core::simulate::{simulate, BuildContext, Change, Options, Status};
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;

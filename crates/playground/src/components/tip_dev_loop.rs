@@ -6,7 +6,7 @@ use std::rc::Rc;
 use layerlab_core::simulate::{simulate, BuildContext, Options};
 use layerlab_core::tips::{tip1::compose, Ctx};
 use web_sys::HtmlInputElement;
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::view::num::{F0, F1};

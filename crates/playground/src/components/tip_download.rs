@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use layerlab_core::simulate::{simulate, BuildContext, Options};
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;

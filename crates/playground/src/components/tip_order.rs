@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
-use layerlab_core::fix::reorder::{swap, swap_blocker};
+use layerlab_core::fix::{swap, swap_blocker};
 use layerlab_core::simulate::BuildContext;
-use layerlab_core::tips::scenarios::{times, Scenarios};
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::{times, Scenarios};
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::view::num::F0;

@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
+use layerlab_core::fix::{optimize, OptimizeOptions, Optimized};
 use layerlab_core::model::{self, BuildModel};
 use layerlab_core::simulate::BuildContext;
-use layerlab_core::tips::scenarios::{self, Scenarios};
+use layerlab_core::tips::{self, Scenarios};
 use layerlab_core::tips::{run_rules, CheckOptions, Finding};
 use layerlab_core::{Dockerfile, LineIndex, OutlineItem};
 
@@ -95,7 +95,7 @@ impl Analysis {
         let checks = layerlab_core::checks::run(&source, &df, &Default::default());
         let checks_error = layerlab_core::checks::options_error(&df, &Default::default());
         let outline = layerlab_core::outline::outline_of(&source, &df);
-        let scenarios = scenarios::scenarios(&df, &model, &ctx);
+        let scenarios = tips::scenarios(&df, &model, &ctx);
         let index = LineIndex::new(&source);
         let lines = df
             .instructions

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use layerlab_core::model::{self, BuildModel};
 use layerlab_core::simulate::{self, log::LogMatch, BuildContext, Change, Options, Simulation};
-use layerlab_core::tips::scenarios::Scenarios;
+use layerlab_core::tips::Scenarios;
 
 use super::analysis::{deepen, Analysis, Deep};
 

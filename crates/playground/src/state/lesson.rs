@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use layerlab_core::lessons::{GoalState, Lesson};
-use layerlab_core::tips::scenarios::Scenarios;
+use layerlab_core::tips::Scenarios;
 use yew::Reducible;
 
 use super::{Editor, EditorAction};

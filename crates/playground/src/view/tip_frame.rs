@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use layerlab_core::fix::optimize::{optimize, OptimizeOptions, Optimized};
+use layerlab_core::fix::{optimize, OptimizeOptions, Optimized};
 use layerlab_core::simulate::BuildContext;
-use layerlab_core::tips::registry::Code;
+use layerlab_core::tips::Code;
 use yew::prelude::*;
 
 use crate::state::Analysis;
