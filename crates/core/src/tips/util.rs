@@ -59,7 +59,8 @@ pub fn find_op(
     let mut seen = cx.ops_seen.borrow_mut();
     if seen.key != key || !std::ptr::eq(seen.step, step) {
         let mut at = Vec::new();
-        let mut from = ins.span;
+        // After the flags: `--mount=…,target=/root/.cache/yarn` is no command.
+        let mut from = Span { start: run_command_span(ins).start, end: ins.span.end };
         while let Some(found) = find_words_once(cx.src, from, &prefix) {
             at.push(found);
             from = Span { start: found.end, end: ins.span.end };

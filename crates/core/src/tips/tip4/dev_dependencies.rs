@@ -271,13 +271,31 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             );
             match (flag, at) {
                 (Some(flag), Some(s)) if step.stage == final_stage => {
-                    f.fix = Some(Fix {
-                        title: format!("Add {flag}"),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![TextEdit::insert(s.end as usize, format!(" {flag}"))],
-                        files: Vec::new(),
-                        commands: CommandChanges::flag(flag),
-                    });
+                    // Only an edit the fix contract's own reader agrees
+                    // adds the flag to this command (a command found at the
+                    // wrong words would get it elsewhere).
+                    let edit = TextEdit::insert(s.end as usize, format!(" {flag}"));
+                    let cmd = super::super::util::run_command_span(ins);
+                    let bytes = cx.src.as_bytes();
+                    // The command's words, not a path ending in its name
+                    // (`/bin/yarn`) or a flag's value (`target=…/yarn`).
+                    let word = s.start >= cmd.start
+                        && s.end <= cmd.end
+                        && (s.start == 0 || b" \t\n;&|(`".contains(&bytes[s.start as usize - 1]))
+                        && bytes.get(s.end as usize).is_none_or(|b| b" \t\r\n;&|)`".contains(b) || *b == cx.df.escape as u8);
+                    let edit = if word { Some(edit) } else { None };
+                    match edit.and_then(|edit| super::super::util::checked(cx, ins, edit, &CommandChanges::flag(flag))) {
+                        Some(edit) => {
+                            f.fix = Some(Fix {
+                                title: format!("Add {flag}"),
+                                applicability: Applicability::Unsafe,
+                                edits: vec![edit],
+                                files: Vec::new(),
+                                commands: CommandChanges::flag(flag),
+                            })
+                        }
+                        None => f.no_fix = Some(format!("Layerlab could not place {flag} on this command safely: add it by hand")),
+                    }
                 }
                 (Some(_), _) if step.stage != final_stage => {
                     f.no_fix = Some("the install is in a stage others may build on: install the production dependencies in the final stage instead".into());
