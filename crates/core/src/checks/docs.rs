@@ -8,7 +8,7 @@
 //! fenced `dockerfile` block) and an optional `Notes`.
 
 use super::{Rule, RULES};
-use crate::tips::docs::{module_doc, sections};
+use crate::tips::docs::{examples, module_doc, sections};
 
 /// One build check's documentation.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,35 +57,10 @@ pub fn parse_doc(rule: &Rule, file: &str) -> CheckDoc {
             _ => {}
         }
     }
-    let mut mark = None;
-    let (mut block, mut ignore_block): (Option<String>, bool) = (None, false);
-    for line in d.example.clone().lines() {
-        match block.as_mut() {
-            Some(b) if line.trim_start().starts_with("```") => {
-                let b = std::mem::take(b);
-                block = None;
-                match mark {
-                    _ if ignore_block => d.dockerignore = Some(b),
-                    Some(false) => d.bad = b,
-                    Some(true) => d.good = b,
-                    None => {}
-                }
-                ignore_block = false;
-            }
-            Some(b) => {
-                b.push_str(line);
-                b.push('\n');
-            }
-            None if line.contains('❌') => mark = Some(false),
-            None if line.contains('✅') => mark = Some(true),
-            None if line.trim_start().starts_with("```dockerfile") => block = Some(String::new()),
-            None if line.trim_start().starts_with("```dockerignore") => {
-                ignore_block = true;
-                block = Some(String::new());
-            }
-            None => {}
-        }
-    }
+    let mut ex = examples(&d.example);
+    d.bad = ex.bad.pop().unwrap_or_default();
+    d.good = ex.good.pop().unwrap_or_default();
+    d.dockerignore = ex.dockerignore;
     d
 }
 

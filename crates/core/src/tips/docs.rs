@@ -60,7 +60,43 @@ pub fn sections(doc: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Splits a rule's module doc into sections and examples.
+/// The fenced blocks of an `Example` section: each `dockerfile` block after
+/// a ❌ or a ✅ marker, and a `dockerignore` block (the context both assume).
+#[derive(Debug, Default, PartialEq)]
+pub struct Examples {
+    pub bad: Vec<String>,
+    pub good: Vec<String>,
+    pub dockerignore: Option<String>,
+}
+
+pub fn examples(section: &str) -> Examples {
+    let mut out = Examples::default();
+    let mut mark: Option<bool> = None;
+    // The block being read, and whether it is the `dockerignore` one.
+    let mut block: Option<(String, bool)> = None;
+    for line in section.lines() {
+        let t = line.trim_start();
+        match block.as_mut() {
+            Some(_) if t.starts_with("```") => match (block.take(), mark) {
+                (Some((b, true)), _) => out.dockerignore = Some(b),
+                (Some((b, false)), Some(false)) => out.bad.push(b),
+                (Some((b, false)), Some(true)) => out.good.push(b),
+                _ => {}
+            },
+            Some((b, _)) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None if line.contains('❌') => mark = Some(false),
+            None if line.contains('✅') => mark = Some(true),
+            None if t.starts_with("```dockerfile") => block = Some((String::new(), false)),
+            None if t.starts_with("```dockerignore") => block = Some((String::new(), true)),
+            None => {}
+        }
+    }
+    out
+}
+
 /// The build context a rule's documented examples assume: the ❌ and ✅
 /// examples of LL302 (no `.dockerignore`) are about the context, not the
 /// Dockerfile; every other rule's examples need none.
@@ -84,6 +120,7 @@ pub fn example_context(code: &str, bad: bool) -> crate::simulate::BuildContext {
     }
 }
 
+/// Splits a rule's module doc into sections and examples.
 pub fn parse_doc(rule: &Rule, file: &str) -> RuleDoc {
     let doc = module_doc(file);
     let mut d = RuleDoc {
@@ -102,31 +139,8 @@ pub fn parse_doc(rule: &Rule, file: &str) -> RuleDoc {
             _ => {}
         }
     }
-    // Fenced `dockerfile` blocks after a ❌ or ✅ marker.
-    let mut mark: Option<bool> = None;
-    let mut in_block = false;
-    let mut block = String::new();
-    for line in d.example.lines() {
-        if in_block {
-            if line.trim_start().starts_with("```") {
-                in_block = false;
-                match mark {
-                    Some(false) => d.bad.push(std::mem::take(&mut block)),
-                    Some(true) => d.good.push(std::mem::take(&mut block)),
-                    None => block.clear(),
-                }
-            } else {
-                block.push_str(line);
-                block.push('\n');
-            }
-        } else if line.contains('❌') {
-            mark = Some(false);
-        } else if line.contains('✅') {
-            mark = Some(true);
-        } else if line.trim_start().starts_with("```dockerfile") {
-            in_block = true;
-        }
-    }
+    let ex = examples(&d.example);
+    (d.bad, d.good) = (ex.bad, ex.good);
     d
 }
 
