@@ -110,6 +110,19 @@ impl Tally {
     /// Runs a `cargo test` invocation, streaming its output and adding the
     /// counts from each `test result:` line. A build failure counts as one
     /// failed test, so it can never pass silently.
+    /// A suite on a private dockerd (`LAYERLAB_BUILDKIT=1`): its system
+    /// packages first (`who` names it in their messages), then the test
+    /// target `test`, counted as `name`.
+    fn buildkit_suite(&mut self, cargo: &str, test: &str, who: &str, name: &str) {
+        match ensure_system_packages(who, BUILDKIT_PACKAGES) {
+            Ok(true) => self.cargo_test(name, &mut suite(cargo, test, ("LAYERLAB_BUILDKIT", "1".as_ref()), &[])),
+            Ok(false) => self.skipped += 1,
+            Err(e) => {
+                self.check(name, Err(e));
+            }
+        }
+    }
+
     fn cargo_test(&mut self, name: &str, cmd: &mut Command) {
         self.cargo_test_counting(name, cmd, true);
     }
@@ -242,76 +255,35 @@ pub fn test_all(_args: &[String]) -> ExitCode {
     // target/engines/ on first use; under CI=true a failed fetch fails it),
     // then the parser against 28.5's own parse of the shared corpus.
     step("BuildKit oracle suite (private dockerd: Docker 20.10 and Docker 28.5)");
-    match ensure_system_packages("the BuildKit oracle suite", BUILDKIT_PACKAGES) {
-        Ok(true) => t.cargo_test(
-            "BuildKit oracle suite",
-            &mut suite(&cargo, "buildkit", ("LAYERLAB_BUILDKIT", "1".as_ref()), &[]),
-        ),
-        Ok(false) => t.skipped += 1,
-        Err(e) => {
-            t.check("BuildKit oracle suite", Err(e));
-        }
-    }
+    t.buildkit_suite(&cargo, "buildkit", "the BuildKit oracle suite", "BuildKit oracle suite");
 
     // 6. The optimizer on real builds: a time-bounded subset of the apps
     //    (`cargo xtask verify-fixes` runs all).
     step("verify-fixes, default subset (private dockerd)");
-    match ensure_system_packages("verify-fixes", BUILDKIT_PACKAGES) {
-        Ok(true) => t.cargo_test(
-            "verify-fixes (original vs optimized on BuildKit)",
-            &mut suite(
-                &cargo,
-                "verify_fixes",
-                ("LAYERLAB_BUILDKIT", "1".as_ref()),
-                &[],
-            ),
-        ),
-        Ok(false) => t.skipped += 1,
-        Err(e) => {
-            t.check("verify-fixes", Err(e));
-        }
-    }
+    t.buildkit_suite(&cargo, "verify_fixes", "verify-fixes", "verify-fixes (original vs optimized on BuildKit)");
 
     // 7. Real-world files built for real: every ../shared/corpus-apps
     //    Dockerfile on Docker 28.5 with stub images and a stub shell,
     //    rebuilt after each standard change, against the simulator (under
     //    CI=true a missing corpus or engine fails it).
     step("corpus-apps on BuildKit (private dockerd: Docker 28.5)");
-    match ensure_system_packages("the corpus-apps BuildKit suite", BUILDKIT_PACKAGES) {
-        Ok(true) => t.cargo_test(
-            "corpus-apps BuildKit suite (real-world files vs the simulator)",
-            &mut suite(
-                &cargo,
-                "buildkit_apps",
-                ("LAYERLAB_BUILDKIT", "1".as_ref()),
-                &[],
-            ),
-        ),
-        Ok(false) => t.skipped += 1,
-        Err(e) => {
-            t.check("corpus-apps BuildKit suite", Err(e));
-        }
-    }
+    t.buildkit_suite(
+        &cargo,
+        "buildkit_apps",
+        "the corpus-apps BuildKit suite",
+        "corpus-apps BuildKit suite (real-world files vs the simulator)",
+    );
 
     // 8. Docker's build checks on the engine: every rule's examples, the
     //    check options and a sample of the corpora, live on Docker 28.5
     //    against Layerlab's (the recorded parity is a core test).
     step("build checks live (private dockerd: Docker 28.5)");
-    match ensure_system_packages("the live build-check suite", BUILDKIT_PACKAGES) {
-        Ok(true) => t.cargo_test(
-            "live build-check suite (Layerlab's vs docker build --check)",
-            &mut suite(
-                &cargo,
-                "build_checks_live",
-                ("LAYERLAB_BUILDKIT", "1".as_ref()),
-                &[],
-            ),
-        ),
-        Ok(false) => t.skipped += 1,
-        Err(e) => {
-            t.check("live build-check suite", Err(e));
-        }
-    }
+    t.buildkit_suite(
+        &cargo,
+        "build_checks_live",
+        "the live build-check suite",
+        "live build-check suite (Layerlab's vs docker build --check)",
+    );
 
     eprintln!("\nfinished in {:.0?}", started.elapsed());
     if !t.failures.is_empty() {
