@@ -265,3 +265,25 @@ fn ll404_flag_goes_after_the_yarn_command_not_a_path_ending_in_yarn() {
     let f = report.findings.iter().find(|f| f.code == "LL404").expect("LL404 still reports it");
     assert_eq!(f.no_fix.as_deref(), Some("Layerlab could not place --production on this command safely: add it by hand"));
 }
+
+/// Found by the `fix` fuzz target (a php image cut short): the file ends
+/// inside the last RUN's line continuation, after a comment and a blank
+/// line. LL201 moved that RUN above the COPY, and BuildKit then joined the
+/// COPY to it (`… LDFLAGS="$PHP_LDFLAGS" COPY docker-php-source …`). An
+/// instruction the file ends inside is never moved, and nothing is put
+/// after it; the finding stays, with the reason.
+#[test]
+fn an_instruction_the_file_ends_inside_is_neither_moved_nor_followed() {
+    let src = "FROM debian:12\nCOPY docker-php-source /usr/local/bin/\n\nRUN set -eux; \\\n\tapt-get update; \\\n\tapt-get install -y --no-install-recommends libssl-dev zlib1g-dev; \\\n\texport \\\n\t\tLDFLAGS=\"$PHP_LDFLAGS\" \\\n# a comment\\\n   ";
+    let report = check(src, &BuildContext::default(), &CheckOptions { no_savings: true, ..CheckOptions::default() });
+    let codes: Vec<(&str, bool, Option<&str>)> =
+        report.findings.iter().map(|f| (f.code, f.fix.is_some(), f.no_fix.as_deref())).collect();
+    let ll201 = codes.iter().find(|c| c.0 == "LL201").expect("LL201 still reports the cost");
+    assert_eq!(ll201.1, false);
+    assert_eq!(ll201.2, Some("the file ends inside line 4's line continuation (its last line ends in the escape character): BuildKit would join any line put after it, so no edit may move it or follow it"));
+    // The edits inside the RUN (LL402's flag, LL502's cache mounts) stay.
+    assert_eq!(
+        fixed(src, true),
+        "# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY docker-php-source /usr/local/bin/\n\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n\t--mount=type=cache,target=/var/lib/apt,sharing=locked \\\n\t rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache; \\\n\tset -eux; \\\n\tapt-get update; \\\n\tapt-get install -y --no-install-recommends libssl-dev zlib1g-dev; \\\n\texport \\\n\t\tLDFLAGS=\"$PHP_LDFLAGS\" \\\n# a comment\\\n   "
+    );
+}

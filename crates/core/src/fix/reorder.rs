@@ -25,6 +25,12 @@ pub fn swap_blocker(
     if u.stage != l.stage {
         return Some("they belong to different stages".into());
     }
+    if l.open_end {
+        return Some(format!(
+            "the file ends inside line {}'s line continuation: moved up, it would join the line below it",
+            l.start.line
+        ));
+    }
     let step = |i: usize| model.step_of_instruction(i);
     let name = |c: &Command| -> &'static str {
         match c {
@@ -184,6 +190,17 @@ mod tests {
         let two = "FROM a\nCOPY a.txt /x/\nCOPY b.txt /x/\nCOPY c.txt /y/\n";
         assert!(blocker(two, 1).is_some());
         assert_eq!(blocker(two, 2), None);
+    }
+
+    #[test]
+    fn an_instruction_the_file_ends_inside_does_not_move_up() {
+        let open = "FROM a\nCOPY a.txt /x/\nRUN apt-get install -y curl \\\n# end\n";
+        assert_eq!(
+            blocker(open, 1).as_deref(),
+            Some("the file ends inside line 3's line continuation: moved up, it would join the line below it")
+        );
+        let closed = "FROM a\nCOPY a.txt /x/\nRUN apt-get install -y curl\n# end\n";
+        assert_eq!(blocker(closed, 1), None);
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub fn build(mut ri: RawInstr<'_>) -> Instruction {
         command: Command::Invalid,
         stage: None,
         error: None,
+        open_end: ri.open_end,
         parsed: false,
         sub: None,
     };

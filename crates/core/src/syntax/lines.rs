@@ -39,6 +39,9 @@ pub struct RawInstr<'a> {
     pub span: Span,
     pub heredocs: Vec<RawHeredoc>,
     pub heredoc_error: Option<String>,
+    /// The file ended inside its line continuation (see
+    /// [`crate::syntax::Instruction::open_end`]).
+    pub open_end: bool,
     /// Line and column of `span.start` and `span.end`.
     pub start: Position,
     pub end: Position,
@@ -298,6 +301,7 @@ pub fn scan(src: &str) -> Lines<'_> {
             span: Span::new(start, last_end),
             heredocs: Vec::new(),
             heredoc_error: None,
+            open_end: !end_of_line,
             start: span::position_on_line(src, p.no, p.start, start),
             end: Position::default(),
         };

@@ -121,6 +121,12 @@ pub struct Instruction {
     pub stage: Option<usize>,
     /// Set when the instruction is malformed; also reported in diagnostics.
     pub error: Option<String>,
+    /// The file ended inside this instruction's line continuation (its last
+    /// line ends in the escape character): whatever text comes after it,
+    /// BuildKit joins to it. A fix must neither move it nor put a line
+    /// after it.
+    #[serde(skip)]
+    pub open_end: bool,
     /// BuildKit's first layer accepted the line (it is in the `result` dump).
     #[serde(skip)]
     pub(crate) parsed: bool,

@@ -291,6 +291,7 @@ pub fn run_rules(
     let cx = Ctx::new(src, df, model, context);
     let global = global_suppressions(src);
     let index = LineIndex::new(src);
+    let open = df.instructions.last().filter(|i| i.open_end);
     let mut out = Vec::new();
     for rule in registry::RULES {
         let meta = &rule.meta;
@@ -310,6 +311,12 @@ pub fn run_rules(
             if local.iter().any(|s| matches_selector(s, meta)) {
                 continue;
             }
+            if let (Some(o), Some(fix)) = (open, &f.fix) {
+                if joins_open_end(o, fix) {
+                    f.fix = None;
+                    f.no_fix = Some(open_end_reason(o));
+                }
+            }
             f.start = index.position(src, f.span.start);
             f.end = index.position(src, f.span.end);
             out.push(f);
@@ -317,6 +324,25 @@ pub fn run_rules(
     }
     crate::sort::sort_by_key(&mut out, |f| (f.span.start, f.code));
     out
+}
+
+/// Whether `fix` puts text after the file's last instruction `open`, which
+/// ends inside its line continuation ([`Instruction::open_end`]): BuildKit
+/// would join that text to it. Rewriting the instruction whole, or deleting
+/// it, stays safe.
+fn joins_open_end(open: &Instruction, fix: &Fix) -> bool {
+    fix.edits.iter().any(|e| {
+        !e.replacement.is_empty() && e.span.end >= open.span.end && e.span.start > open.span.start
+    })
+}
+
+/// The reason shown instead of a fix that [`joins_open_end`] refused, or
+/// that would move the open instruction.
+pub(crate) fn open_end_reason(open: &Instruction) -> String {
+    format!(
+        "the file ends inside line {}'s line continuation (its last line ends in the escape character): BuildKit would join any line put after it, so no edit may move it or follow it",
+        open.start.line
+    )
 }
 
 #[cfg(test)]

@@ -763,6 +763,9 @@ fn safe_move(cx: &Ctx, st: &crate::model::StageModel, s: usize, to: usize) -> Re
     if !is_context_free_install(step, ins) {
         return Err("it may read files the build context brings in (a manifest, a script); moving it is not provably safe".into());
     }
+    if ins.open_end {
+        return Err(crate::tips::open_end_reason(ins));
+    }
     let (from, at) = (
         st.steps.iter().position(|&x| x == to).unwrap_or(0),
         st.steps.iter().position(|&x| x == s).unwrap_or(0),
@@ -843,13 +846,17 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
             });
             let moved = line_range(cx.src, ij.span);
             let at = line_range(cx.src, iv.span).start as usize;
-            f.fix = Some(Fix {
-                title: format!("Move line {} above line {}", sj.line, volatile.line),
-                applicability: Applicability::Safe,
-                edits: crate::edit::move_lines(cx.src, moved, at),
-                files: Vec::new(),
-                commands: Default::default(),
-            });
+            if ij.open_end {
+                f.no_fix = Some(crate::tips::open_end_reason(ij));
+            } else {
+                f.fix = Some(Fix {
+                    title: format!("Move line {} above line {}", sj.line, volatile.line),
+                    applicability: Applicability::Safe,
+                    edits: crate::edit::move_lines(cx.src, moved, at),
+                    files: Vec::new(),
+                    commands: Default::default(),
+                });
+            }
             out.push(f);
         }
     }
