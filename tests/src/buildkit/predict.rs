@@ -169,3 +169,32 @@ pub fn simulated(s: &Scenario, build: usize) -> Vec<Outcome> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every scenario's `expect` lines are what BuildKit did (the oracle
+    /// suite checks them on each engine that builds the scenario); the
+    /// simulator must predict them, here without Docker, so a simulator
+    /// change that breaks one fails on every machine and not only where
+    /// the private daemons run.
+    #[test]
+    fn the_simulator_predicts_every_scenario_s_expect_lines() {
+        let dir = crate::buildkit::Oracle::scenarios_dir();
+        let scenarios = Scenario::load_all(&dir).expect("the scenarios load");
+        assert!(scenarios.len() >= 40, "{} scenarios in {}", scenarios.len(), dir.display());
+        let mut wrong = Vec::new();
+        let mut builds = 0;
+        for s in &scenarios {
+            for b in 0..s.builds() {
+                builds += 1;
+                let (sim, exp) = (simulated(s, b), s.expected(b));
+                if sim != exp {
+                    wrong.push(format!("{} build {}: simulated {sim:?}, expected {exp:?}", s.name, b + 1));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{} of {builds} builds differ:\n{}", wrong.len(), wrong.join("\n"));
+    }
+}

@@ -214,7 +214,8 @@ pub enum Reason {
     },
     /// A cold build: nothing is cached.
     FirstBuild,
-    /// The stage was never built before.
+    /// The stage was never built before, and no built stage shares this
+    /// step with it ([`shared_prefix`]).
     StageNeverBuilt { stage: StageName },
     /// The instruction (or the environment above it) was edited.
     InstructionChanged { step: String },
@@ -286,7 +287,7 @@ impl core::fmt::Display for Reason {
             FirstBuild => f.write_str("first build: nothing is cached yet"),
             StageNeverBuilt { stage } => write!(
                 f,
-                "stage {stage} was never built before: nothing of it is cached"
+                "stage {stage} was never built before, and no stage built before ran this step on the same parent"
             ),
             InstructionChanged { step } => write!(
                 f,
@@ -437,8 +438,10 @@ pub struct Simulator<'a> {
     needed: Vec<bool>,
     /// Real seconds by instruction, when given.
     real: Vec<Option<f64>>,
-    /// Stages never built before.
-    uncached: Vec<bool>,
+    /// Per stage never built before: from which of its build steps nothing
+    /// is in the cache (the steps before match a built stage's, see
+    /// [`shared_prefix`]); `None` for a stage built before.
+    uncached: Vec<Option<usize>>,
     /// Step keys of the cached build's stages and of this one's, when the
     /// Dockerfile itself was edited.
     keys: Option<(Vec<StageKeys>, Vec<StageKeys>)>,
@@ -498,10 +501,17 @@ impl<'a> Simulator<'a> {
                 *r = Some(secs);
             }
         }
-        let mut uncached = vec![false; n];
+        let mut never = vec![false; n];
         for &s in &opts.uncached_stages {
-            if let Some(u) = uncached.get_mut(s) {
+            if let Some(u) = never.get_mut(s) {
                 *u = true;
+            }
+        }
+        let mut uncached = vec![None; n];
+        if never.contains(&true) {
+            let cur = step_keys(df, model);
+            for (s, u) in uncached.iter_mut().enumerate().filter(|(s, _)| never[*s]) {
+                *u = Some(shared_prefix(model, &cur, &never, s));
             }
         }
         let keys = opts.previous.as_deref().map(|p| {
@@ -677,10 +687,11 @@ impl<'a> Simulator<'a> {
             return out;
         }
         let key_changed = self.key_changed(si, run.same_env, run.step_no);
+        let never_built = self.uncached[si].is_some_and(|from| run.step_no >= from);
         run.step_no += 1;
         let own = if self.opts.cold {
             Some(Reason::FirstBuild)
-        } else if self.uncached[si] {
+        } else if never_built {
             Some(Reason::StageNeverBuilt {
                 stage: StageName::of(model, si),
             })
@@ -1153,6 +1164,39 @@ fn normalized_key(command: &Command, text: &str) -> String {
         _ => return text.to_string(),
     }
     words.join(" ")
+}
+
+/// How many build steps of never-built stage `s` are in the cache anyway:
+/// the longest run of steps, from its FROM, that a stage built before has
+/// too (the same base, the same step texts in the same environment).
+/// BuildKit keys a step by its operation and its parent, not by its stage
+/// (measured on Docker 20.10 and 28.5: `FROM deps AS test` then
+/// `COPY . .` is CACHED after `FROM deps AS build` then `COPY . .` was
+/// built, though `test` never was). 0 when none matches.
+fn shared_prefix(model: &BuildModel, keys: &[StageKeys], never: &[bool], s: usize) -> usize {
+    let st = &model.stages[s];
+    let base = |t: &crate::model::StageModel| (t.base_stage, t.image.clone());
+    let (a, ka) = (base(st), &keys[s]);
+    (0..model.stages.len())
+        .filter(|&t| t != s && !never[t] && base(&model.stages[t]) == a)
+        .map(|t| {
+            let kb = &keys[t];
+            // Step 0 is the FROM, whose text names the stage: the base
+            // compared above stands for it.
+            1 + ka
+                .keys
+                .iter()
+                .zip(&kb.keys)
+                .skip(1)
+                .take_while(|((ta, ea), (tb, eb))| {
+                    ta == tb
+                        && ea == eb
+                        && ea.is_none_or(|n| ka.env.get(..n) == kb.env.get(..n))
+                })
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// Whether step `k` has the same key in the cached build (`prev`) as now

@@ -455,3 +455,26 @@ fn linked_copy_with_chmod_is_not_reused() {
     let s = sim_ctx(&src.replace("one >", "two >"), &[], &BuildContext::default(), &opts);
     assert_eq!(pattern(&s), "CRRCCRR");
 }
+
+/// A stage never built reuses what a built stage on the same base did in
+/// the same way: BuildKit keys a step by its operation and parent, not its
+/// stage (both engines; `tests/buildkit/scenarios/target-shared-steps`).
+#[test]
+fn a_never_built_stage_reuses_the_steps_it_shares_with_a_built_one() {
+    let src = "FROM node:20-slim AS deps\nWORKDIR /app\nCOPY package.json .\nRUN npm install\n\nFROM deps AS test\nCOPY . .\nRUN echo test > /app/test-report.txt\n\nFROM deps AS build\nCOPY . .\nRUN echo build > /app/dist.txt\n\nFROM node:20-slim AS prod\nWORKDIR /srv\nCOPY --from=build /app/dist.txt /srv/dist.txt\n";
+    let opts = |never: Vec<usize>| Options {
+        target: Some("test".into()),
+        uncached_stages: never,
+        ..Options::default()
+    };
+    let ctx = BuildContext::default();
+    let s = sim_ctx(src, &[], &ctx, &opts(vec![1]));
+    assert_eq!(pattern(&s), "CCCCCCR------");
+    assert_eq!(
+        s.steps[6].reason.to_string(),
+        "stage `test` was never built before, and no stage built before ran this step on the same parent"
+    );
+    // With `build` never built either, nothing of `test` is cached.
+    let s = sim_ctx(src, &[], &ctx, &opts(vec![1, 2, 3]));
+    assert_eq!(pattern(&s), "CCCCRRR------");
+}
