@@ -246,7 +246,8 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \
 /// after the word `yarn` wherever it first stood in the RUN, inside a
 /// cache mount's target (a RUN flag, so a parse error the optimizer then
 /// rejected) or at the end of a path (`ln -s …/bin/yarn`). The flag now goes
-/// after the command itself, or there is no fix.
+/// after the command itself: a command called by its path counts only where
+/// a command starts (`tips::util::command_position`).
 #[test]
 fn ll404_flag_goes_after_the_yarn_command_not_a_path_ending_in_yarn() {
     let src = "FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn\n";
@@ -254,16 +255,16 @@ fn ll404_flag_goes_after_the_yarn_command_not_a_path_ending_in_yarn() {
         fixed(src, true),
         "# syntax=docker/dockerfile:1\nFROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn --production\n"
     );
-    // A path ending in `yarn` before the command: no LL404 fix (LL502's
-    // cache mount still applies), the path untouched.
+    // A path ending in `yarn` before the command: the flag goes after the
+    // command (`yarn --ve`), the paths untouched.
     let src = "FROM node:20\nRUN ln -s /opt/yarn/bin/yarn /usr/local/bin/yarn \\\n  # smoke test\n  && yarn --ve\n";
     assert_eq!(
         fixed(src, true),
-        "# syntax=docker/dockerfile:1\nFROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn \\\n  ln -s /opt/yarn/bin/yarn /usr/local/bin/yarn \\\n  # smoke test\n  && yarn --ve\n"
+        "# syntax=docker/dockerfile:1\nFROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn \\\n  ln -s /opt/yarn/bin/yarn /usr/local/bin/yarn \\\n  # smoke test\n  && yarn --production --ve\n"
     );
     let report = check(src, &BuildContext::default(), &CheckOptions { no_savings: true, ..CheckOptions::default() });
-    let f = report.findings.iter().find(|f| f.code == "LL404").expect("LL404 still reports it");
-    assert_eq!(f.no_fix.as_deref(), Some("Layerlab could not place --production on this command safely: add it by hand"));
+    let f = report.findings.iter().find(|f| f.code == "LL404").expect("LL404 reports it");
+    assert_eq!(f.fix.as_ref().map(|f| f.title.as_str()), Some("Add --production"));
 }
 
 /// Found by the `fix` fuzz target (a php image cut short): the file ends

@@ -113,7 +113,9 @@ fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {
             || text[..start].ends_with(|c: char| {
                 c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '/' | '"' | '\'')
             });
-        if !boundary_before {
+        // A command called by its path (`/usr/bin/apt-get`) only where a
+        // command starts: `ln -s /opt/yarn/bin/yarn …` names no command.
+        if !boundary_before || (text[..start].ends_with('/') && !command_position(text, start)) {
             continue;
         }
         let mut end = start + first.len();
@@ -136,6 +138,56 @@ fn find_words_once(src: &str, span: Span, words: &[&str]) -> Option<Span> {
         }
     }
     None
+}
+
+/// Whether the shell word holding byte `at` of `text` starts a command:
+/// it is the first word (of the text or after the RUN keyword), or follows
+/// `;`, `&`, `|`, `(` or a line break (blanks and line continuations
+/// between), or a variable assignment, `sudo` or a RUN flag before it does.
+fn command_position(text: &str, at: usize) -> bool {
+    let word_start = text[..at]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '"' | '\''))
+        .map_or(0, |i| i + 1);
+    let word = &text[word_start..at];
+    if word.starts_with('-') || word.contains('=') {
+        return false; // a flag's or an assignment's value
+    }
+    command_position_after(text, word_start)
+}
+
+/// Whether a command may start at byte `word_start` of `text` (see
+/// [`command_position`]).
+fn command_position_after(text: &str, word_start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut i = word_start;
+    loop {
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        if i > 0 && b[i - 1] == b'\n' {
+            let mut j = i - 1;
+            if j > 0 && b[j - 1] == b'\r' {
+                j -= 1;
+            }
+            if j > 0 && b[j - 1] == b'\\' {
+                i = j - 1; // a line continuation: the command goes on
+                continue;
+            }
+            return true; // a line break (a heredoc's script) ends a command
+        }
+        break;
+    }
+    let before = &text[..i];
+    if before.is_empty() || before.ends_with([';', '&', '|', '(']) {
+        return true;
+    }
+    let prev_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let prev = &before[prev_start..];
+    if prev.eq_ignore_ascii_case("RUN") {
+        return before[..prev_start].trim().is_empty(); // the instruction's keyword
+    }
+    (prev == "sudo" || prev.contains('=') || prev.starts_with("--"))
+        && command_position_after(before, prev_start)
 }
 
 /// Bytes of blanks and line continuations at the start of `s`.
@@ -311,5 +363,23 @@ mod tests {
         assert!(find_words(src, Span::new(0, src.len()), &["apt-get", "remove"]).is_none());
         let src = "RUN xapt-get install";
         assert!(find_words(src, Span::new(0, src.len()), &["apt-get", "install"]).is_none());
+    }
+
+    #[test]
+    fn a_command_by_its_path_only_where_a_command_starts() {
+        let at = |src: &str, w: &str| find_words(src, Span::new(0, src.len()), &[w]).map(|s| s.start);
+        for (src, want) in [
+            ("RUN /usr/bin/dnf install -y x", Some(13)),
+            ("RUN --mount=type=cache,target=/var/cache/dnf /usr/bin/dnf install", Some(54)),
+            ("RUN set -e && /usr/bin/dnf install", Some(23)),
+            ("RUN A=1 sudo /usr/bin/dnf install", Some(22)),
+            ("RUN true; \\\n  /usr/bin/dnf install", Some(23)),
+            ("RUN ln -s /opt/bin/yarn /usr/bin/yarn && yarn add x", Some(41)),
+            ("RUN ln -s /opt/bin/yarn /usr/bin/yarn", None),
+            ("RUN echo /usr/bin/dnf", None),
+        ] {
+            let w = if src.contains("yarn") { "yarn" } else { "dnf" };
+            assert_eq!(at(src, w), want, "{src}");
+        }
     }
 }
