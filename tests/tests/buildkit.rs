@@ -175,6 +175,10 @@ struct Tally {
     seconds: f64,
     fetched: Option<f64>,
     not_run: Option<String>,
+    /// Steps where the simulator follows the current engine and this older
+    /// engine's BuildKit does otherwise, as the scenario's `expect-20.10`
+    /// line records: (steps, builds).
+    known: (usize, usize),
 }
 
 fn main() -> ExitCode {
@@ -298,7 +302,7 @@ fn main() -> ExitCode {
             "\n{:<28} {:>5}  {:>4}  {:<48} {:<8} {:<9} {:<8} {:>6}",
             "scenario", "build", "line", "step", "BuildKit", "simulated", "file", "secs"
         );
-        let expected = |s: &Scenario, b: usize| s.expected(b);
+        let expected = |s: &Scenario, b: usize| s.expected_on(engine, b);
         let predict = |s: &Scenario, b: usize| simulated(s, b);
         for s in runnable {
             let t = Instant::now();
@@ -358,8 +362,22 @@ fn main() -> ExitCode {
                 }
                 tally.agree += v.agree;
                 tally.total += v.total;
+                let known = engine != Engine::Current && s.engine_difference(b.build).is_some();
                 match (&v.problem, &fv.problem) {
                     (None, None) => passed += 1,
+                    // BuildKit did what the expect-20.10 line says, and the
+                    // simulator what the current engine does (the Docker-free
+                    // test and the current engine's run check that).
+                    (Some(p), None) if known => {
+                        passed += 1;
+                        tally.known.0 += v.total - v.agree;
+                        tally.known.1 += 1;
+                        println!(
+                            "{:<28} {:>5}  known engine difference (the simulator follows the current engine): {p}",
+                            "",
+                            b.build + 1
+                        );
+                    }
                     (Some(p), _) => {
                         failed += 1;
                         all_agree = false;
@@ -406,7 +424,7 @@ fn main() -> ExitCode {
                 t.engine
             ),
             None => println!(
-                "buildkit agreement on {}: {}/{} scenarios, {}/{} steps, {:.1}s{}",
+                "buildkit agreement on {}: {}/{} scenarios, {}/{} steps, {:.1}s{}{}",
                 t.engine,
                 t.scenarios_agreed,
                 t.scenarios,
@@ -415,7 +433,15 @@ fn main() -> ExitCode {
                 t.seconds,
                 t.fetched
                     .map(|f| format!(" (first run: {f:.1}s fetching and unpacking the engine)"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                if t.known.0 > 0 {
+                    format!(
+                        "; the {} other steps ({} builds) are known engine differences: this BuildKit differs from the current engine's, which the simulator follows (the scenarios' expect-20.10 lines)",
+                        t.known.0, t.known.1
+                    )
+                } else {
+                    String::new()
+                }
             ),
         }
     }

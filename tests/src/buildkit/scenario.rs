@@ -8,6 +8,7 @@
 //! | --- | --- |
 //! | `build [--target T]` | build; the next `expect` line is its expectation |
 //! | `expect cached run skip …` | one word a Dockerfile step, in line order, FROM excluded |
+//! | `expect-20.10 cached run …` | where Docker 20.10's BuildKit does otherwise than the current engine's (after the build's `expect`): a known engine difference |
 //! | `edit PATH [TEXT]` | append a line to a context file (a content change) |
 //! | `edit-ignored PATH` | the same, for a path `.dockerignore` excludes |
 //! | `write PATH TEXT` | replace a context file's content with one line |
@@ -150,6 +151,10 @@ pub struct Scenario {
     pub actions: Vec<Action>,
     /// The `expect` line after each `build`, in build order (`None`: none given).
     pub expectations: Vec<Option<Vec<Outcome>>>,
+    /// The `expect-20.10` line after a build, where Docker 20.10's BuildKit
+    /// differs from the current engine's (the simulator follows the current
+    /// one): one entry a build, `None` where the engines agree.
+    pub expectations_20: Vec<Option<Vec<Outcome>>>,
     /// Features this Docker's built-in frontend lacks (`heredoc`, `copy-link`).
     pub requires: Vec<String>,
 }
@@ -165,14 +170,19 @@ impl Scenario {
             |f: &str| std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{name}: {f}: {e}"));
         let dockerfile = read("Dockerfile")?;
         let text = read("scenario")?;
-        let (actions, expectations, requires) =
-            parse_scenario(&text).map_err(|e| format!("{name}/scenario: {e}"))?;
+        let Parsed {
+            actions,
+            expectations,
+            expectations_20,
+            requires,
+        } = parse_scenario(&text).map_err(|e| format!("{name}/scenario: {e}"))?;
         Ok(Scenario {
             name,
             dir: dir.to_path_buf(),
             dockerfile,
             actions,
             expectations,
+            expectations_20,
             requires,
         })
     }
@@ -230,13 +240,30 @@ impl Scenario {
             .count()
     }
 
-    /// The scenario file's expectation for a build (0-based), if any.
+    /// The scenario file's expectation for a build (0-based), if any: what
+    /// the current engine's BuildKit does, and so what the simulator must
+    /// predict.
     pub fn expected(&self, build: usize) -> Vec<Outcome> {
         self.expectations
             .get(build)
             .cloned()
             .flatten()
             .unwrap_or_default()
+    }
+
+    /// What `engine`'s BuildKit does in a build: [`Scenario::expected`], or
+    /// the build's `expect-20.10` line on Docker 20.10.
+    pub fn expected_on(&self, engine: Engine, build: usize) -> Vec<Outcome> {
+        match (engine, self.engine_difference(build)) {
+            (Engine::Docker20, Some(old)) => old.clone(),
+            _ => self.expected(build),
+        }
+    }
+
+    /// Docker 20.10's outcomes for a build where they differ from the
+    /// current engine's (its `expect-20.10` line).
+    pub fn engine_difference(&self, build: usize) -> Option<&Vec<Outcome>> {
+        self.expectations_20.get(build).and_then(Option::as_ref)
     }
 
     /// The Dockerfile as it is at a build (0-based): `dockerfile` actions applied.
@@ -255,10 +282,16 @@ impl Scenario {
     }
 }
 
-type Parsed = (Vec<Action>, Vec<Option<Vec<Outcome>>>, Vec<String>);
+struct Parsed {
+    actions: Vec<Action>,
+    expectations: Vec<Option<Vec<Outcome>>>,
+    expectations_20: Vec<Option<Vec<Outcome>>>,
+    requires: Vec<String>,
+}
 
 fn parse_scenario(text: &str) -> Result<Parsed, String> {
     let (mut actions, mut expectations, mut requires) = (Vec::new(), Vec::new(), Vec::new());
+    let mut expectations_20: Vec<Option<Vec<Outcome>>> = Vec::new();
     for (n, raw) in text.lines().enumerate() {
         let line = raw.split(" #").next().unwrap_or("").trim();
         if line.is_empty() || line.starts_with('#') {
@@ -284,6 +317,7 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
         let action = match word {
             "build" => {
                 expectations.push(None);
+                expectations_20.push(None);
                 let target = match rest.strip_prefix("--target") {
                     Some(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
                     Some(_) => return Err(err("--target needs a stage")),
@@ -292,16 +326,29 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
                 };
                 Action::Build { target }
             }
-            "expect" => {
+            "expect" | "expect-20.10" => {
                 let words: Result<Vec<Outcome>, String> = rest
                     .split_whitespace()
                     .map(|w| {
                         Outcome::parse(w).ok_or_else(|| err(&format!("unknown outcome {w:?}")))
                     })
                     .collect();
-                match expectations.last_mut() {
-                    Some(slot @ None) => *slot = Some(words?),
-                    _ => return Err(err("expect must follow a build, once")),
+                let words = words?;
+                if word == "expect" {
+                    match expectations.last_mut() {
+                        Some(slot @ None) => *slot = Some(words),
+                        _ => return Err(err("expect must follow a build, once")),
+                    }
+                } else {
+                    match (expectations.last(), expectations_20.last_mut()) {
+                        (Some(Some(current)), Some(slot @ None)) if *current != words => {
+                            *slot = Some(words)
+                        }
+                        (Some(Some(_)), Some(None)) => {
+                            return Err(err("expect-20.10 repeats the build's expect line"))
+                        }
+                        _ => return Err(err("expect-20.10 must follow the build's expect, once")),
+                    }
                 }
                 continue;
             }
@@ -352,7 +399,12 @@ fn parse_scenario(text: &str) -> Result<Parsed, String> {
         };
         actions.push(action);
     }
-    Ok((actions, expectations, requires))
+    Ok(Parsed {
+        actions,
+        expectations,
+        expectations_20,
+        requires,
+    })
 }
 
 /// One build step of a Dockerfile, as BuildKit numbers it.
@@ -536,6 +588,7 @@ mod tests {
             dockerfile: String::new(),
             actions: Vec::new(),
             expectations: Vec::new(),
+            expectations_20: Vec::new(),
             requires: Vec::new(),
         };
         assert_eq!(s.engines().unwrap(), Engine::ALL.to_vec());
@@ -550,7 +603,12 @@ mod tests {
 
     #[test]
     fn scenario_file() {
-        let (actions, expect, requires) = parse_scenario(
+        let Parsed {
+            actions,
+            expectations: expect,
+            expectations_20,
+            requires,
+        } = parse_scenario(
             "# c\nbuild\nexpect run run\nedit src/a.py  # comment\ntouch x\narg V=2\nbuild --target t\nrequires heredoc\ndockerfile RUN a => RUN b\n",
         )
         .unwrap();
@@ -573,5 +631,19 @@ mod tests {
         assert_eq!(requires, vec!["heredoc".to_string()]);
         assert!(parse_scenario("expect run\n").is_err());
         assert!(parse_scenario("build\nexpect maybe\n").is_err());
+        assert_eq!(expectations_20, vec![None, None]);
+    }
+
+    #[test]
+    fn an_engine_difference_follows_the_build_s_expect_line() {
+        let p = parse_scenario("build\nexpect run\nbuild\nexpect cached\nexpect-20.10 run\n").unwrap();
+        assert_eq!(p.expectations_20, vec![None, Some(vec![Outcome::Run])]);
+        for bad in [
+            "build\nexpect-20.10 run\n",                      // before the expect line
+            "build\nexpect run\nexpect-20.10 run\n",          // the same as it
+            "build\nexpect run\nexpect-20.10 cached\nexpect-20.10 skip\n", // twice
+        ] {
+            assert!(parse_scenario(bad).is_err(), "{bad}");
+        }
     }
 }

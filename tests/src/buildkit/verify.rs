@@ -651,6 +651,7 @@ fn run_variant(
             Action::Build { target: None },
         ],
         expectations: vec![None, None],
+        expectations_20: Vec::new(),
         requires: Vec::new(),
     };
     match oracle.run_scenario(&s) {

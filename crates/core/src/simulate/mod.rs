@@ -1136,10 +1136,21 @@ fn step_keys(df: &Dockerfile, model: &BuildModel) -> Vec<StageKeys> {
 
 /// A step's text as BuildKit keys it: a WORKDIR's path cleaned
 /// (`/app/` is `/app`: the frontend cleans it before its mkdir), a
-/// `--chmod` mode as the number it is (`0644` is `644`).
+/// `--chmod` mode as the number it is (`0644` is `644`), a cache mount
+/// without its `sharing` and its `id`'s value (see [`cache_mount_key`]).
 fn normalized_key(command: &Command, text: &str) -> String {
     let mut words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
     match command {
+        // Only the flags change: the command keeps its own spacing.
+        Command::Run { .. } if text.contains("type=cache") => {
+            let mut key = text.to_string();
+            for w in &words {
+                if let Some(spec) = w.strip_prefix("--mount=") {
+                    key = key.replacen(w.as_str(), &cache_mount_key(spec), 1);
+                }
+            }
+            return key;
+        }
         Command::Workdir { .. } if words.len() == 2 && words[1].starts_with('/') => {
             let mut clean = String::new();
             for part in words[1].split('/').filter(|p| !p.is_empty() && *p != ".") {
@@ -1197,6 +1208,25 @@ fn shared_prefix(model: &BuildModel, keys: &[StageKeys], never: &[bool], s: usiz
         })
         .max()
         .unwrap_or(0)
+}
+
+/// A `--mount` flag's part of a RUN's key. Current BuildKit (measured on
+/// Docker 28.5) leaves a cache mount's `sharing` and the value of its `id`
+/// out of the key: editing either reuses the cached step, while adding or
+/// removing an `id`, or another target or mode, reruns it. (Docker 20.10
+/// reran on every such edit; the oracle's `cache-mount-key` scenarios hold
+/// both.) Other mounts are kept as written.
+fn cache_mount_key(spec: &str) -> String {
+    let fields: Vec<&str> = spec.split(',').collect();
+    if !fields.iter().any(|f| f.eq_ignore_ascii_case("type=cache")) {
+        return format!("--mount={spec}");
+    }
+    let kept: Vec<&str> = fields
+        .into_iter()
+        .filter(|f| !f.starts_with("sharing="))
+        .map(|f| if f.starts_with("id=") { "id" } else { f })
+        .collect();
+    format!("--mount={}", kept.join(","))
 }
 
 /// Whether step `k` has the same key in the cached build (`prev`) as now
