@@ -855,12 +855,6 @@ fn valid_stage_name(n: &str) -> bool {
 
 type Diags = Vec<(bool, String, Span)>;
 
-/// BuildKit's dispatch reads these words (ENV, LABEL, COPY, ADD, WORKDIR,
-/// USER, VOLUME, EXPOSE, STOPSIGNAL) with its shell lexer (to expand
-/// them) and refuses one it cannot read, before any image is resolved:
-/// `ENV name='a\'b'`, `ADD \conf\\" /x` (`failed to process "…":
-/// unexpected end of statement while looking for matching single-quote`).
-/// Only the lexer's own refusals count here; `${v:?}` depends on values.
 /// A `--chmod` BuildKit's dispatch refuses: octal above 07777, or a
 /// character that is neither octal nor of a symbolic mode (`u+x`); one
 /// with a variable is left to its value.
@@ -886,6 +880,13 @@ fn bad_chmod(cmd: &Command) -> Option<String> {
     })
 }
 
+/// BuildKit's dispatch reads these words (ENV, LABEL, COPY, ADD, WORKDIR,
+/// USER, VOLUME, EXPOSE, STOPSIGNAL, a stage's ARG defaults) with its shell
+/// lexer (to expand them) and refuses one it cannot read, before any image
+/// is resolved: `ENV name='a\'b'`, `ADD \conf\\" /x` (`failed to process
+/// "…": unexpected end of statement while looking for matching
+/// single-quote`). Only the lexer's own refusals count here; `${v:?}`
+/// depends on values (the image's environment among them).
 fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
     let words: Vec<&str> = match cmd {
         Command::Env { pairs } | Command::Label { pairs } => pairs
@@ -904,30 +905,157 @@ fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
             w.iter().map(String::as_str).collect()
         }
         Command::Stopsignal { signal } => vec![signal.as_str()],
+        // A stage's ARG defaults (the global ones: `global_refusals`).
+        Command::Arg { args } => args.iter().filter_map(|a| a.default.as_deref()).collect(),
         _ => Vec::new(),
     };
+    words.into_iter().find_map(|w| {
+        refused_word(w, escape, &|_| None).filter(|e| {
+            e.starts_with("unexpected end of statement")
+                || e.starts_with("syntax error: missing")
+                || e.starts_with("syntax error: bad substitution")
+                || e.starts_with("unsupported modifier")
+        })
+        .map(|e| failed_to_process(w, &e))
+    })
+}
+
+/// The lexer's refusal of `w` (`Err` of [`super::shell::process`]).
+fn refused_word(w: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let opts = super::shell::LexOptions {
         escape,
         ..super::shell::LexOptions::default()
     };
-    words
-        .into_iter()
-        .find_map(|w| match super::shell::process(w, opts, &|_| None) {
-            Err(e)
-                if e.starts_with("unexpected end of statement")
-                    || e.starts_with("syntax error: missing")
-                    || e.starts_with("syntax error: bad substitution")
-                    || e.starts_with("unsupported modifier") =>
-            {
-                Some(cat(&[
-                    "failed to process ",
-                    &super::dump::go_quote(w),
-                    ": ",
-                    &e,
-                ]))
+    super::shell::process(w, opts, env).err()
+}
+
+fn failed_to_process(w: &str, e: &str) -> String {
+    cat(&["failed to process ", &super::dump::go_quote(w), ": ", e])
+}
+
+/// The build args BuildKit sets in the global scope (the platforms', and
+/// `TARGETSTAGE`; measured on Docker 28.5: `ARG x=${TARGETSTAGE:?}` is
+/// accepted, `${BUILDFOO:?}` refused).
+const PREDEFINED_ARGS: &[&str] = &[
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDOSVERSION",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETOSVERSION",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "TARGETSTAGE",
+];
+
+/// What BuildKit's conversion refuses in the global scope before it
+/// resolves any image (dockerfile2llb's toDispatchState): a global ARG's
+/// default, and each stage's base name, expanded with the global ARGs
+/// declared before them (Docker 28.5, measured: `ARG x="abc`, `FROM 'alpine`,
+/// `ARG x=${y:?}` with no ARG y are refused). A name declared without a
+/// default counts as set (the build may pass it; `base name ($X) should not
+/// be blank` is the build's concern, not the parser's), and so do the
+/// args BuildKit predefines ([`PREDEFINED_ARGS`]). So a `${y:?}` is
+/// refused only when no ARG y comes before it (`ARG y` then `${y:?}` is
+/// refused too, without `--build-arg y=…`: that one the build decides).
+fn global_refusals(ins: &[Instruction], globals: &[usize], escape: char) -> Vec<(String, Span)> {
+    let mut declared: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    let refused = |w: &str, declared: &[&str]| {
+        let env = |name: &str| {
+            (declared.contains(&name) || PREDEFINED_ARGS.contains(&name)).then(|| "x".to_string())
+        };
+        refused_word(w, escape, &env).map(|e| failed_to_process(w, &e))
+    };
+    for &g in globals {
+        let Command::Arg { args } = &ins[g].command else {
+            continue;
+        };
+        let mut first = None;
+        for a in args {
+            if let Some(d) = a.default.as_deref() {
+                first = first.or_else(|| refused(d, &declared));
             }
-            _ => None,
-        })
+            declared.push(&a.name);
+        }
+        if let Some(msg) = first {
+            out.push((msg, ins[g].span));
+        }
+    }
+    for i in ins {
+        if let Command::From { image, .. } = &i.command {
+            if let Some(msg) = refused(image, &declared) {
+                out.push((msg, i.span));
+            }
+        }
+    }
+    out
+}
+
+/// A `--mount` target that resolves to `/`, which BuildKit's dispatch
+/// refuses (dockerfile2llb's dispatchRunMounts: `invalid mount target
+/// "/"`): the target `/` itself (an absolute target is not cleaned there:
+/// `//` and `/a/..` are accepted, measured on Docker 28.5), or a relative
+/// one (`.`, `..`) joined to the stage's working directory, when that is
+/// known: set by literal WORKDIRs, inherited from a base stage, `/` on
+/// `scratch`. An image's own WORKDIR is unknown here, so `target=.` on an
+/// image is left alone (parse-differences.tsv says so). A target or WORKDIR
+/// with a variable is left to its value.
+fn mount_target_refusals(ins: &[Instruction], stages: &[Stage]) -> Vec<(String, Span)> {
+    // Each stage's working directory at its end: None when unknown.
+    let mut ends: Vec<Option<Vec<String>>> = Vec::with_capacity(stages.len());
+    let mut out = Vec::new();
+    for st in stages {
+        let mut dir: Option<Vec<String>> = match st.base_stage {
+            Some(k) => ends.get(k).cloned().flatten(),
+            None if st.base.eq_ignore_ascii_case("scratch") => Some(Vec::new()),
+            None => None,
+        };
+        for &i in &st.instructions {
+            match &ins[i].command {
+                Command::Workdir { path } if path.contains('$') => dir = None,
+                Command::Workdir { path } => {
+                    dir = if path.starts_with('/') {
+                        Some(join_segments(Vec::new(), path))
+                    } else {
+                        dir.map(|d| join_segments(d, path))
+                    }
+                }
+                Command::Run { mounts, .. } => {
+                    let root = mounts.iter().any(|m| match m.target.as_deref() {
+                        Some(t) if t.contains('$') => false,
+                        Some("/") => true,
+                        Some(t) if !t.starts_with('/') => dir
+                            .as_ref()
+                            .is_some_and(|d| join_segments(d.clone(), t).is_empty()),
+                        _ => false,
+                    });
+                    if root {
+                        out.push(("invalid mount target \"/\"".to_string(), ins[i].span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        ends.push(dir);
+    }
+    out
+}
+
+/// `path.Join(dir, rel)` as segments below `/`.
+fn join_segments(mut dir: Vec<String>, rel: &str) -> Vec<String> {
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                dir.pop();
+            }
+            s => dir.push(s.to_string()),
+        }
+    }
+    dir
 }
 
 /// Groups instructions into stages (`instructions.Parse`): ARGs before the
@@ -1056,6 +1184,12 @@ pub fn stages(
                 diags.push((true, msg, ins[i].span));
             }
         }
+    }
+    for (msg, span) in global_refusals(ins, &globals, escape)
+        .into_iter()
+        .chain(mount_target_refusals(ins, &stages))
+    {
+        diags.push((true, msg, span));
     }
     if diags.len() > before {
         // Diagnostics stay in source order (`merge_diags`).

@@ -194,8 +194,6 @@ fn stage_names_resolve_to_the_last_earlier_stage() {
 /// one, are refused before any image is resolved.
 #[test]
 fn stage_errors_as_docker_28_5() {
-    let errors =
-        |src: &str| -> Vec<String> { parse(src).errors().map(|d| d.message.clone()).collect() };
     let dup = "FROM scratch AS a\nCOPY x /x\nFROM scratch AS a\nCOPY x /y\n";
     assert_eq!(errors(dup), Vec::<String>::new());
     assert!(parse(dup)
@@ -235,8 +233,6 @@ fn stage_errors_as_docker_28_5() {
 /// files env/ and escapes/, measured with `--call=check`).
 #[test]
 fn words_buildkit_cannot_expand_are_errors() {
-    let errors =
-        |src: &str| -> Vec<String> { parse(src).errors().map(|d| d.message.clone()).collect() };
     assert_eq!(
         errors("FROM scratch\nENV name='a\\'b'\n"),
         [
@@ -263,6 +259,88 @@ fn words_buildkit_cannot_expand_are_errors() {
     }
 }
 
+/// Docker 28.5 refuses, before it resolves any image, a global ARG's
+/// default and a stage's base name its lexer cannot read, and there a
+/// `${v:?}` whose v no ARG before declares; a stage's ARG default too, but
+/// there only the lexer's refusals count (the image's environment may set
+/// v). Each case measured with `--call=check` (fuzz seeds of CI's run:
+/// `FROM alpin…<EOF"]`).
+#[test]
+fn global_words_buildkit_cannot_expand_are_errors() {
+    assert_eq!(
+        errors("FROM alpin<EOF\"]\n"),
+        [r#"failed to process "alpin<EOF\"]": unexpected end of statement while looking for matching double-quote"#]
+    );
+    assert_eq!(
+        errors("FROM 'alpine\n"),
+        [r#"failed to process "'alpine": unexpected end of statement while looking for matching single-quote"#]
+    );
+    assert_eq!(
+        errors("ARG x=\"abc\nFROM alpine\n"),
+        [r#"failed to process "\"abc": unexpected end of statement while looking for matching double-quote"#]
+    );
+    assert_eq!(
+        errors("FROM alpine\nARG x=\"abc\n"),
+        [r#"failed to process "\"abc": unexpected end of statement while looking for matching double-quote"#]
+    );
+    assert_eq!(
+        errors("FROM ${X\n"),
+        [r#"failed to process "${X": unsupported modifier () in substitution"#]
+    );
+    assert_eq!(
+        errors("ARG x=${y:?}\nFROM alpine\n"),
+        [r#"failed to process "${y:?}": y: is not allowed to be unset"#]
+    );
+    // The base name of a stage nothing builds is read all the same.
+    assert_eq!(errors("ARG x=1\nFROM alpine AS u\nFROM \"busybox\nFROM alpine\n").len(), 1);
+    for ok in [
+        // Declared before (in the same ARG too), predefined, or declared
+        // without a default (a build arg may set it): not the parser's call.
+        "ARG a=1 b=${a:?}\nFROM alpine:${b:?}\n",
+        "ARG x=${BUILDPLATFORM:?} y=${TARGETSTAGE:?}\nFROM alpine\n",
+        "ARG y\nARG x=${y:?}\nFROM alpine${y:?}\n",
+        // In a stage the image's environment may set it.
+        "FROM alpine\nARG x=${nope:?}\n",
+        // A quote in an ARG's name is not read by the lexer.
+        "ARG \"x=1\nFROM alpine\nARG \"y=2\n",
+        "FROM \"alpine\"\nARG v=\"a b\" w='c'\n",
+    ] {
+        assert_eq!(errors(ok), Vec::<String>::new(), "{ok}");
+    }
+}
+
+/// A `--mount` target that resolves to `/` (Docker 28.5: `invalid mount
+/// target "/"`, measured for each case): `/` itself, or a relative target
+/// against a working directory the file sets (scratch's is `/`, a stage's
+/// is its base stage's); an image's own is unknown.
+#[test]
+fn mount_targets_at_the_root_are_errors() {
+    for bad in [
+        "FROM alpine\nRUN --mount=type=cache,target=/ true\n",
+        "FROM alpine\nRUN --mount=type=bind,target=/ true\n",
+        "FROM alpine\nWORKDIR /app\nRUN --mount=type=cache,target=.. true\n",
+        "FROM scratch\nRUN --mount=type=cache,target=. true\n",
+        "FROM scratch\nWORKDIR a\nRUN --mount=type=tmpfs,target=.. true\n",
+        "FROM alpine AS a\nWORKDIR /x\nFROM a\nRUN --mount=type=cache,target=.. true\n",
+        // In a stage nothing builds too.
+        "FROM alpine AS u\nRUN --mount=type=cache,target=/ true\nFROM alpine\n",
+    ] {
+        assert_eq!(errors(bad), [r#"invalid mount target "/""#], "{bad}");
+    }
+    for ok in [
+        // An absolute target is not cleaned.
+        "FROM alpine\nRUN --mount=type=cache,target=// true\n",
+        "FROM alpine\nRUN --mount=type=cache,target=/. --mount=type=tmpfs,target=/a/.. true\n",
+        // The image's WORKDIR is unknown; a variable is its value's business.
+        "FROM alpine\nRUN --mount=type=cache,target=. true\n",
+        "FROM scratch\nWORKDIR $D\nRUN --mount=type=cache,target=.. true\n",
+        "FROM scratch\nRUN --mount=type=cache,target=$T true\n",
+        "FROM scratch\nWORKDIR /a/b\nRUN --mount=type=cache,target=.. true\n",
+    ] {
+        assert_eq!(errors(ok), Vec::<String>::new(), "{ok}");
+    }
+}
+
 /// Docker 28.5's dispatch refuses a `--chmod` that is not a mode
 /// (measured on a fuzz seed: `--chmod=0644` followed by control bytes).
 #[test]
@@ -277,4 +355,9 @@ fn chmod_buildkit_refuses() {
     for ok in ["0644", "755", "7777", "u+x", "$MODE"] {
         assert_eq!(errs(ok), 0, "{ok}");
     }
+}
+
+/// The messages of `src`'s error diagnostics, in order.
+fn errors(src: &str) -> Vec<String> {
+    parse(src).errors().map(|d| d.message.clone()).collect()
 }
