@@ -6,7 +6,7 @@
 fn generated_docs_are_up_to_date() {
     let root = layerlab_tests::root();
     let read = |p: &str| {
-        std::fs::read_to_string(root.join("crates/core/src/tips").join(p)).expect("rule file")
+        std::fs::read_to_string(root.join("crates/tips/src").join(p)).expect("rule file")
     };
     let mut files = layerlab_core::tips::docs::generated_files(&read);
     assert!(files.len() >= 17);

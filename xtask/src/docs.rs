@@ -4,9 +4,9 @@
 
 use crate::util::root;
 
-/// Reads a rule file under `crates/core/src/tips/`.
+/// Reads a rule file under `crates/tips/src/`.
 pub fn read_rule(path: &str) -> String {
-    let p = root().join("crates/core/src/tips").join(path);
+    let p = root().join("crates/tips/src").join(path);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 

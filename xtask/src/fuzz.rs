@@ -21,7 +21,7 @@
 //!   assertions and Rust's checks still catch panics).
 //!
 //! A crash leaves its input in `fuzz/artifacts/<target>/`; add it as a unit
-//! test (`crates/core/src/syntax/tests.rs` for the parser,
+//! test (`crates/syntax/src/tests.rs` for the parser,
 //! `crates/core/tests/fix_regressions.rs` for a fix).
 
 use std::path::Path;

@@ -1,23 +1,28 @@
-//! The core's pipeline, enforced: a module may use only modules of a lower
-//! layer (`use crate::…` and `crate::…` paths in its non-test code). The
-//! layers, lowest first, as ARCHITECTURE.md draws them:
+//! The core's pipeline, enforced. The stages are crates (typst's layout),
+//! so Cargo forbids a back edge between them: `layerlab-syntax` <
+//! `layerlab-model` < `layerlab-simulate` < `layerlab-tips` <
+//! `layerlab-core`, and [`each_crate_depends_only_on_crates_below_it`]
+//! checks that their `[dependencies]` follow that order. Inside a crate a
+//! module may use only modules of a lower layer (`use crate::…` and
+//! `crate::…` paths in its non-test code). The layers, lowest first, as
+//! ARCHITECTURE.md draws them, with the crate each is in:
 //!
-//! 0. `num`, `sort`: small utilities.
+//! 0. `num`, `sort`: small utilities (`layerlab-syntax`).
 //! 1. `syntax` (the parser), `glob` (Docker's path patterns), `buildlog`
-//!    (BuildKit's progress log).
-//! 2. `edit`: text edits and the fix types the rules build.
-//! 3. `model`: what each step reads, runs and costs.
-//! 4. `simulate`: BuildKit's cache rules.
-//! 5. `tips`: the rules (they ask the simulator what a change reruns).
+//!    (BuildKit's progress log) (`layerlab-syntax`).
+//! 2. `edit`: text edits and the fix types the rules build (`layerlab-model`).
+//! 3. `model`: what each step reads, runs and costs (`layerlab-model`).
+//! 4. `simulate`: BuildKit's cache rules (`layerlab-simulate`).
+//! 5. `tips`: the rules (they ask the simulator what a change reruns)
+//!    (`layerlab-tips`).
 //! 6. `fix` (the optimizer, which runs the rules), `checks` (BuildKit's
-//!    build checks), `outline`.
-//! 7. `lessons`: the workshop's goals, measured with all of the above.
+//!    build checks), `outline` (`layerlab-core`).
+//! 7. `lessons`: the workshop's goals, measured with all of the above
+//!    (`layerlab-core`).
 //!
-//! Why a test and not a crate per stage (typst's layout, which the issue
-//! prefers): the stages share one `Span`/`Diagnostic` vocabulary and the
-//! playground builds one wasm from them; splitting is open work, and this
-//! test already fails on any back edge, so the split can follow the same
-//! lines without surprises.
+//! Each crate's root imports the stages below under these names
+//! (`use layerlab_syntax::{self as syntax, …}`), so `crate::syntax::…` reads
+//! the same in every crate.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -33,11 +38,21 @@ const LAYERS: &[&[&str]] = &[
     &["lessons"],
 ];
 
+/// The stage crates, lowest first: (folder under `crates/`, the module its
+/// root and other files are, the modules of their own folder or file).
+const CRATES: &[(&str, Option<&str>, &[&str])] = &[
+    ("syntax", Some("syntax"), &["num", "sort", "glob", "buildlog"]),
+    ("model", Some("model"), &["edit"]),
+    ("simulate", Some("simulate"), &[]),
+    ("tips", Some("tips"), &[]),
+    ("core", None, &["fix", "checks", "outline", "lessons"]),
+];
+
 fn layer(module: &str) -> Option<usize> {
     LAYERS.iter().position(|l| l.contains(&module))
 }
 
-/// `crate::X` names that lib.rs re-exports from a module.
+/// `crate::X` names that a crate root re-exports from a module.
 fn reexported_from(name: &str) -> Option<&'static str> {
     const SYNTAX: &[&str] = &[
         "parse", "Command", "Diagnostic", "Directive", "Dockerfile", "Flag", "Heredoc",
@@ -50,6 +65,10 @@ fn reexported_from(name: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+fn crates_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -103,60 +122,115 @@ fn used_modules(code: &str) -> BTreeSet<String> {
 
 #[test]
 fn no_module_uses_one_above_it() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut all = Vec::new();
-    files(&src, &mut all);
-    all.sort();
     let mut violations = Vec::new();
     let mut edges = BTreeSet::new();
-    for path in &all {
-        let rel = path.strip_prefix(&src).unwrap();
-        let module = rel
-            .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy()
-            .trim_end_matches(".rs")
-            .to_string();
-        if module == "lib" || rel.file_name().is_some_and(|n| n == "tests.rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(path).unwrap();
-        // Test code may reach anything: cut the file at its test module.
-        // Comments (docs may point up the pipeline) are not edges.
-        let code: String = text
-            .split("\n#[cfg(test)]\n")
-            .next()
-            .unwrap_or("")
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let Some(own) = layer(&module) else {
-            violations.push(format!("{}: module `{module}` has no layer in LAYERS", rel.display()));
-            continue;
-        };
-        for used in used_modules(&code) {
-            let used = reexported_from(&used).map(str::to_string).unwrap_or(used);
-            if used == module {
+    let mut seen = 0;
+    for &(dir, main, modules) in CRATES {
+        let src = crates_dir().join(dir).join("src");
+        let mut all = Vec::new();
+        files(&src, &mut all);
+        all.sort();
+        for path in &all {
+            let rel = path.strip_prefix(&src).unwrap();
+            let first = rel
+                .components()
+                .next()
+                .unwrap()
+                .as_os_str()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string();
+            if rel.file_name().is_some_and(|n| n == "tests.rs") || (main.is_none() && first == "lib") {
                 continue;
             }
-            edges.insert(format!("{module} -> {used}"));
-            match layer(&used) {
-                None => violations.push(format!("{}: uses `crate::{used}`, which has no layer", rel.display())),
-                Some(l) if l >= own => violations.push(format!(
-                    "{}: `{module}` (layer {own}) uses `{used}` (layer {l})",
-                    rel.display()
-                )),
-                _ => {}
+            let module = match main {
+                _ if modules.contains(&first.as_str()) => first.clone(),
+                Some(m) => m.to_string(),
+                None => first.clone(),
+            };
+            seen += 1;
+            let text = std::fs::read_to_string(path).unwrap();
+            // Test code may reach anything in its crate: cut the file at
+            // its test module. Comments (docs may point up the pipeline)
+            // are not edges.
+            let code: String = text
+                .split("\n#[cfg(test)]\n")
+                .next()
+                .unwrap_or("")
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let shown = Path::new(dir).join(rel);
+            let Some(own) = layer(&module) else {
+                violations.push(format!("{}: module `{module}` has no layer in LAYERS", shown.display()));
+                continue;
+            };
+            for used in used_modules(&code) {
+                // A name that is no module of the layers is an item of this
+                // crate's own module (a submodule, a type of its root).
+                let used = reexported_from(&used)
+                    .map(str::to_string)
+                    .or_else(|| layer(&used).map(|_| used.clone()))
+                    .or_else(|| main.map(str::to_string))
+                    .unwrap_or(used);
+                if used == module {
+                    continue;
+                }
+                edges.insert(format!("{module} -> {used}"));
+                match layer(&used) {
+                    None => violations.push(format!("{}: uses `crate::{used}`, which has no layer", shown.display())),
+                    Some(l) if l >= own => violations.push(format!(
+                        "{}: `{module}` (layer {own}) uses `{used}` (layer {l})",
+                        shown.display()
+                    )),
+                    _ => {}
+                }
             }
         }
     }
+    assert!(seen > 60, "read only {seen} files");
     assert!(
         violations.is_empty(),
         "the pipeline has back edges:\n  {}\nedges: {edges:?}",
         violations.join("\n  ")
+    );
+}
+
+/// The `layerlab-*` crates a `Cargo.toml` names under `[dependencies]`.
+fn stage_dependencies(manifest: &str) -> Vec<String> {
+    let mut section = "";
+    let mut out = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[dependencies]" {
+            if let Some(name) = line.split(['=', ' ', '.']).next().filter(|n| n.starts_with("layerlab-")) {
+                out.push(name.trim_start_matches("layerlab-").to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_crate_depends_only_on_crates_below_it() {
+    let order: Vec<&str> = CRATES.iter().map(|c| c.0).collect();
+    let mut wrong = Vec::new();
+    for (i, dir) in order.iter().enumerate() {
+        let manifest = std::fs::read_to_string(crates_dir().join(dir).join("Cargo.toml")).unwrap();
+        for dep in stage_dependencies(&manifest) {
+            match order.iter().position(|d| *d == dep) {
+                Some(j) if j < i => {}
+                _ => wrong.push(format!("layerlab-{dir} depends on layerlab-{dep}")),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "stage crates out of order: {wrong:?}");
+    // The reader itself.
+    assert_eq!(
+        stage_dependencies("[dependencies]\nserde = 1\nlayerlab-syntax = { workspace = true }\nlayerlab-model.workspace = true\n[dev-dependencies]\nlayerlab-tips = 1\n"),
+        ["syntax", "model"]
     );
 }
 

@@ -35,7 +35,7 @@ fn root() -> PathBuf {
 
 /// The ```dockerfile blocks after ❌ and ✅ in a rule's example section.
 fn doc_examples(rule: &Rule) -> Vec<(String, String)> {
-    let file = std::fs::read_to_string(root().join("src/tips").join(rule.file))
+    let file = std::fs::read_to_string(root().join("../tips/src").join(rule.file))
         .unwrap_or_else(|e| panic!("{}: {e}", rule.file));
     let doc = parse_doc(rule, &file);
     let (mut out, mut label, mut block): (Vec<(String, String)>, Option<&str>, Option<String>) =

@@ -420,7 +420,7 @@ mod tests {
     fn log_maps_by_stage_and_index() {
         let df = "FROM python:3.12-slim AS base\nARG V=1\nWORKDIR /app\nCOPY a.txt .\nRUN echo $V && sleep 0.3\nENV X=1\nRUN --mount=type=cache,target=/root/.cache echo hi\nFROM base AS final\nRUN false\n";
         let log = buildlog::parse(include_str!(
-            "../../../crates/core/src/buildlog/docker20-cached-error.log"
+            "../../../crates/syntax/src/buildlog/docker20-cached-error.log"
         ));
         let (steps, problem) = map_steps(df, &log);
         assert_eq!(problem, None);

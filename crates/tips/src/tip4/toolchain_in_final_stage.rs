@@ -337,7 +337,7 @@ const NO_FIX_SDK: &str = "which files the app needs at run time cannot be known 
 #[cfg(test)]
 mod tests {
     use crate::simulate::BuildContext;
-    use crate::tips::{check, CheckOptions};
+    use crate::{check, CheckOptions};
 
     fn fires(src: &str) -> bool {
         check(

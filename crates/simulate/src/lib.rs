@@ -1,6 +1,9 @@
 //! The cache simulator: given a Dockerfile and a change, which steps does
 //! BuildKit rebuild, why, and what does that cost?
 //!
+//! `layerlab-simulate` is the stage above `layerlab-model`; the root
+//! imports the stages below under their names (`crate::model::…`).
+//!
 //! BuildKit's rules, followed exactly (sources in moby/buildkit):
 //! - **Chain rule**: a step's cache key includes its parent's key
 //!   (`solver/cachekey.go`, the root mount of an exec op and the destination
@@ -55,8 +58,14 @@
 //! JSON, the playground). Its cost is linear in the steps: per-step lookups
 //! are tables, a stage's changed regions are capped (`MAX_REGIONS`).
 
+// The stages below under the names the code uses (`crate::model::…`).
+#[allow(unused_imports)]
+use layerlab_model::{self as model, edit};
+#[allow(unused_imports)]
+use layerlab_syntax::{self as syntax, buildlog, num, parse, sort};
+
 pub mod dockerignore;
-pub use crate::glob;
+pub use layerlab_syntax::glob;
 pub mod log;
 
 use serde::Serialize;

@@ -84,7 +84,7 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use crate::simulate::BuildContext;
-    use crate::tips::{check, CheckOptions};
+    use crate::{check, CheckOptions};
 
     fn fires(src: &str) -> usize {
         check(

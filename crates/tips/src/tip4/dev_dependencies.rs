@@ -364,7 +364,7 @@ fn copied_dev_dependencies(cx: &Ctx, final_steps: &[&Step]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use crate::simulate::BuildContext;
-    use crate::tips::{check, CheckOptions, Finding};
+    use crate::{check, CheckOptions, Finding};
 
     fn ll404(src: &str) -> Vec<Finding> {
         check(

@@ -21,7 +21,7 @@ use super::{Ctx, Finding, RuleMeta};
 pub struct Rule {
     pub meta: RuleMeta,
     pub check: fn(&Ctx) -> Vec<Finding>,
-    /// Path of the rule's source file under `crates/core/src/tips/`, whose
+    /// Path of the rule's source file under `crates/tips/src/`, whose
     /// `//!` comment is its documentation.
     pub file: &'static str,
 }

@@ -1,9 +1,8 @@
 //! LL301's pass/fail vectors and the exact text of its fixes.
 
-use crate::fix::optimize::{optimize, OptimizeOptions};
 use crate::edit::Applicability;
 use crate::simulate::BuildContext;
-use crate::tips::{check, CheckOptions, Finding};
+use crate::{check, CheckOptions, Finding};
 
 fn ll301(src: &str, ctx: &BuildContext) -> Vec<Finding> {
     check(
@@ -22,23 +21,9 @@ fn fires(src: &str) -> bool {
     !ll301(src, &BuildContext::default()).is_empty()
 }
 
-/// The file after the optimizer applied LL301's fixes alone.
+/// The file after LL301's fixes alone.
 fn fixed(src: &str, ctx: &BuildContext, unsafe_fixes: bool) -> String {
-    let others: Vec<String> = crate::tips::registry::RULES
-        .iter()
-        .map(|r| r.meta.code.to_string())
-        .filter(|c| c != "LL301")
-        .collect();
-    optimize(
-        src,
-        ctx,
-        &OptimizeOptions {
-            unsafe_fixes,
-            disabled: others,
-            ..OptimizeOptions::default()
-        },
-    )
-    .text
+    crate::testing::fixed_alone(src, "LL301", ctx, unsafe_fixes)
 }
 
 #[test]

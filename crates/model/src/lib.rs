@@ -1,5 +1,10 @@
 //! The build model: what BuildKit makes of a parsed Dockerfile.
 //!
+//! `layerlab-model` is the stage above `layerlab-syntax`: this model, and
+//! [`edit`], the text edits and fix types the rules build (below the model
+//! in the modules' order). The root imports the syntax crate's modules
+//! under their names (`crate::syntax::…`, `crate::glob::…`).
+//!
 //! - **Stage graph**: each FROM starts a stage; a stage depends on the stage
 //!   it is built `FROM`, on stages named by `COPY --from` and on stages
 //!   mounted by `RUN --mount=from=`. Only the stages the target needs are
@@ -24,6 +29,11 @@
 //! the layers below it, never the simulator or the rules, and every
 //! estimate it carries comes from [`cost`].
 
+// The stage below under the names the code uses (`crate::syntax::…`).
+#[allow(unused_imports)]
+use layerlab_syntax::{self as syntax, glob, num, parse, sort};
+
+pub mod edit;
 pub mod cost;
 pub mod packages;
 pub mod shell;
@@ -241,7 +251,7 @@ impl BuildModel {
     }
 
     /// The first stage named exactly `lower` (a lower-case name).
-    pub(crate) fn stage_named(&self, lower: &str) -> Option<usize> {
+    pub fn stage_named(&self, lower: &str) -> Option<usize> {
         let at = self.names.partition_point(|p| p.0.as_str() < lower);
         self.names.get(at).filter(|p| p.0 == lower).map(|p| p.1)
     }

@@ -40,7 +40,7 @@ pub struct RawInstr<'a> {
     pub heredocs: Vec<RawHeredoc>,
     pub heredoc_error: Option<String>,
     /// The file ended inside its line continuation (see
-    /// [`crate::syntax::Instruction::open_end`]).
+    /// [`crate::Instruction::open_end`]).
     pub open_end: bool,
     /// Line and column of `span.start` and `span.end`.
     pub start: Position,

@@ -113,7 +113,7 @@ mod tests {
         let src = "FROM scratch AS s\nCOPY a.txt /a\nFROM python:3.12-slim\nCOPY --from=s /a /b\nADD a.txt /c\nRUN true\nRUN false\n";
         let df = crate::parse(src);
         let m = crate::model::build(&df, src);
-        let log = crate::buildlog::parse(include_str!("../buildlog/docker20-multistage.log"));
+        let log = crate::buildlog::parse(include_str!("../../syntax/src/buildlog/docker20-multistage.log"));
         let matches = match_log(&m, &log);
         let lines: Vec<u32> = matches.iter().map(|x| m.steps[x.step].line).collect();
         assert!(lines.contains(&2), "[s 1/1] COPY maps to line 2: {lines:?}");

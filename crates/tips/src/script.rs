@@ -199,7 +199,7 @@ pub struct Deletion {
 }
 
 /// The edit that deletes the simple command whose words are exactly
-/// `target` (a span from [`crate::tips::util::find_words`]) from the RUN
+/// `target` (a span from [`crate::util::find_words`]) from the RUN
 /// command text `cmd`, with the one `&&` or `;` joining it to a neighbour.
 ///
 /// `None` when that cannot be done without touching anything else: the
@@ -279,7 +279,7 @@ mod tests {
     fn del_esc(src: &str, words: &str, escape: char) -> Option<String> {
         let ws: Vec<&str> = words.split(' ').collect();
         let cmd = Span::new(4, src.len());
-        let t = crate::tips::util::find_words(src, cmd, &ws)?;
+        let t = crate::util::find_words(src, cmd, &ws)?;
         let d = delete_command(src, cmd, escape, t)?;
         Some(format!(
             "{}{}",

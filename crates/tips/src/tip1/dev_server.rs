@@ -302,7 +302,7 @@ mod tests {
     #[test]
     fn rails_in_production_is_no_dev_server() {
         use crate::simulate::BuildContext;
-        use crate::tips::{check, CheckOptions};
+        use crate::{check, CheckOptions};
         let fires = |src: &str| {
             check(src, &BuildContext::default(), &CheckOptions { select: vec!["LL101".into()], no_savings: true, ..CheckOptions::default() })
                 .findings

@@ -268,7 +268,7 @@ fn package_only(step: &Step, ins: &Instruction) -> bool {
 /// commands (`mkdir`, `useradd`, …): none of them reads an arbitrary
 /// variable such as `VERSION` from its environment, as a build script or
 /// `make` may.
-pub(crate) fn env_blind(ins: &Instruction) -> bool {
+pub fn env_blind(ins: &Instruction) -> bool {
     let Command::Run { command, .. } = &ins.command else {
         return false;
     };
@@ -557,7 +557,7 @@ fn built_on(cx: &Ctx, si: usize, base: usize) -> bool {
 }
 
 /// Whether `text` expands variable `name` (`$NAME`, `${NAME…}`).
-pub(crate) fn mentions(text: &str, name: &str) -> bool {
+pub fn mentions(text: &str, name: &str) -> bool {
     let mut rest = text;
     while let Some(i) = rest.find('$') {
         let after = &rest[i + 1..];
@@ -666,7 +666,7 @@ fn move_arg_down(cx: &Ctx, ai: usize, stage: usize, name: &str, names: usize) ->
 /// COPY when that is provably safe; otherwise the finding says why not.
 fn edit_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
     use crate::simulate::{simulate, Change, Options};
-    let ext = crate::tips::scenarios::extension(cx.model);
+    let ext = crate::scenarios::extension(cx.model);
     let ignore = cx.context.ignore();
     // One edit per source tree a COPY brings in: each may break a
     // different chain (a frontend folder, the backend's `COPY . .`).
@@ -764,7 +764,7 @@ fn safe_move(cx: &Ctx, st: &crate::model::StageModel, s: usize, to: usize) -> Re
         return Err("it may read files the build context brings in (a manifest, a script); moving it is not provably safe".into());
     }
     if ins.open_end {
-        return Err(crate::tips::open_end_reason(ins));
+        return Err(crate::open_end_reason(ins));
     }
     let (from, at) = (
         st.steps.iter().position(|&x| x == to).unwrap_or(0),
@@ -847,7 +847,7 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
             let moved = line_range(cx.src, ij.span);
             let at = line_range(cx.src, iv.span).start as usize;
             if ij.open_end {
-                f.no_fix = Some(crate::tips::open_end_reason(ij));
+                f.no_fix = Some(crate::open_end_reason(ij));
             } else {
                 f.fix = Some(Fix {
                     title: format!("Move line {} above line {}", sj.line, volatile.line),
@@ -864,10 +864,9 @@ fn churn_findings(cx: &Ctx, out: &mut Vec<Finding>, reported: &mut [bool]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::fix::optimize::{optimize, OptimizeOptions};
     use crate::edit::Applicability;
     use crate::simulate::BuildContext;
-    use crate::tips::{check, CheckOptions, Finding};
+    use crate::{check, CheckOptions, Finding};
 
     fn ll201(src: &str) -> Vec<Finding> {
         let opts = CheckOptions { no_savings: true, ..CheckOptions::default() };
@@ -880,13 +879,7 @@ mod tests {
 
     /// The text after LL201's fixes alone.
     fn fixed(src: &str, unsafe_fixes: bool) -> String {
-        let disabled = crate::tips::registry::RULES
-            .iter()
-            .map(|r| r.meta.code.to_string())
-            .filter(|c| c != "LL201")
-            .collect();
-        let opts = OptimizeOptions { unsafe_fixes, disabled, ..OptimizeOptions::default() };
-        optimize(src, &BuildContext::default(), &opts).text
+        crate::testing::fixed_alone(src, "LL201", &BuildContext::default(), unsafe_fixes)
     }
 
     // Fail vectors (the rule fires), with the exact fixed text.

@@ -1,10 +1,10 @@
 //! Rule vectors: every documented ❌ example fires its rule and every ✅
-//! example does not; fixes re-parse cleanly and reach a fixed point.
+//! example does not; the optimizer's runs of them are in `layerlab-core`
+//! (`crates/core/tests/optimizer_on_rules.rs`).
 
 use super::docs::{example_context, parse_doc};
 use super::registry::RULES;
 use super::*;
-use crate::fix::optimize::{optimize, OptimizeOptions};
 
 /// A rule's source file, by the path the registry gives (compiled in by
 /// the registry, the one list of rule files).
@@ -81,50 +81,6 @@ fn bad_examples_fire_and_good_examples_do_not() {
 }
 
 #[test]
-fn fixes_reparse_cleanly_and_reach_a_fixed_point() {
-    for rule in RULES {
-        let d = parse_doc(rule, rule_file(rule.file));
-        for bad in &d.bad {
-            let ctx = example_context(rule.meta.code, true);
-            for unsafe_fixes in [false, true] {
-                let opts = OptimizeOptions {
-                    unsafe_fixes,
-                    ..OptimizeOptions::default()
-                };
-                let once = optimize(bad, &ctx, &opts);
-                assert_eq!(
-                    crate::parse(&once.text).errors().count(),
-                    0,
-                    "{}: fixed text has errors:\n{}",
-                    rule.meta.code,
-                    once.text
-                );
-                let mut ctx2 = ctx.clone();
-                if let Some(di) = once.files.iter().find(|f| f.path == ".dockerignore") {
-                    ctx2.dockerignore = Some(di.content.clone());
-                }
-                let opts2 = OptimizeOptions {
-                    existing_files: once.files.iter().map(|f| f.path.clone()).collect(),
-                    ..opts.clone()
-                };
-                let twice = optimize(&once.text, &ctx2, &opts2);
-                assert_eq!(
-                    twice.text, once.text,
-                    "{}: not a fixed point",
-                    rule.meta.code
-                );
-                assert!(
-                    twice.applied.is_empty(),
-                    "{}: second pass applied {:?}",
-                    rule.meta.code,
-                    twice.applied
-                );
-            }
-        }
-    }
-}
-
-#[test]
 fn suppression_comments_and_options() {
     let src =
         "FROM debian\n# layerlab ignore=LL401\nRUN apt-get update && apt-get install -y curl\n";
@@ -181,55 +137,6 @@ fn the_slow_python_example_gets_every_tip() {
 }
 
 #[test]
-fn optimizer_speeds_up_the_source_edit_and_keeps_comments() {
-    let o = optimize(
-        SLOW_PY,
-        &BuildContext::default(),
-        &OptimizeOptions::default(),
-    );
-    assert!(
-        o.after.source_edit * 5.0 <= o.before.source_edit,
-        "{:?} -> {:?}\n{}",
-        o.before,
-        o.after,
-        o.text
-    );
-    assert!(
-        o.text.contains("COPY requirements.txt /code/"),
-        "{}",
-        o.text
-    );
-    assert!(
-        o.text
-            .contains("--mount=type=cache,target=/root/.cache/pip"),
-        "{}",
-        o.text
-    );
-    assert!(o.diff.starts_with("--- a/Dockerfile"));
-    let commented = format!("# keep me\n{SLOW_PY}# and me\n");
-    let o2 = optimize(
-        &commented,
-        &BuildContext::default(),
-        &OptimizeOptions::default(),
-    );
-    assert!(
-        o2.text.contains("# keep me\n") && o2.text.ends_with("# and me\n"),
-        "{}",
-        o2.text
-    );
-    // Toggling a fix off leaves it out.
-    let o3 = optimize(
-        SLOW_PY,
-        &BuildContext::default(),
-        &OptimizeOptions {
-            disabled: vec!["LL502".into()],
-            ..OptimizeOptions::default()
-        },
-    );
-    assert!(!o3.text.contains("--mount=type=cache"), "{}", o3.text);
-}
-
-#[test]
 fn apt_update_merge_keeps_the_install() {
     let src = "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
     let r = check(
@@ -243,14 +150,6 @@ fn apt_update_merge_keeps_the_install() {
     );
     let (fixed, _) = crate::edit::apply_edits(src, &r.findings[0].fix.as_ref().expect("fix").edits);
     assert_eq!(fixed, "FROM debian:bookworm\nWORKDIR /opt\nRUN apt-get update && apt-get install -y curl\nRUN make\n");
-    // Through the optimizer too, with the code copied first: no install is lost.
-    let src = "FROM debian:bookworm\nWORKDIR /opt\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y curl\nRUN make\n";
-    let o = optimize(src, &BuildContext::default(), &OptimizeOptions::default());
-    assert!(
-        o.text.contains("apt-get update && apt-get install -y curl"),
-        "{}",
-        o.text
-    );
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The five tips as rules. One rule per file, grouped by tip
 //! (`tip1/` … `tip5/`), listed in [`registry::RULES`] with stable codes.
 //!
+//! `layerlab-tips` is the stage above `layerlab-simulate`, below the
+//! optimizer (`layerlab-core`'s `fix`, which runs these rules); the root
+//! imports the stages below under their names (`crate::simulate::…`).
+//!
 //! Each rule file documents itself in its `//!` comment, in fixed sections
 //! (`What it does` / `Why it slows the build` / `Example` with ❌ Bad and
 //! ✅ Good Dockerfiles / `Fix safety`). `cargo xtask docs` turns those into
@@ -18,6 +22,14 @@
 //! in its own file. A rule edits shell text only through
 //! `util::append_command` or `script::delete_command`, both checked by
 //! `edit::invariants::run_keeps_commands`.
+
+// The stages below under the names the code uses (`crate::simulate::…`).
+#[allow(unused_imports)]
+use layerlab_model::{self as model, edit};
+#[allow(unused_imports)]
+use layerlab_simulate as simulate;
+#[allow(unused_imports)]
+use layerlab_syntax::{self as syntax, buildlog, glob, num, parse, sort};
 
 pub mod docs;
 pub mod registry;
@@ -345,5 +357,7 @@ pub(crate) fn open_end_reason(open: &Instruction) -> String {
     )
 }
 
+#[cfg(test)]
+mod testing;
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,10 @@
 //! The Dockerfile syntax: a BuildKit-faithful parser that never fails.
 //!
+//! `layerlab-syntax` is the bottom stage of the core's pipeline (see
+//! ARCHITECTURE.md): this parser, and beside it [`glob`] (Docker's path
+//! patterns), [`buildlog`] (BuildKit's `--progress=plain` log), [`num`] and
+//! [`sort`]. It depends on no other Layerlab crate.
+//!
 //! Two layers, like BuildKit's:
 //! 1. [`lines`] + [`node`]: `frontend/dockerfile/parser/parser.go` and
 //!    `line_parsers.go` — lines, directives, escapes, continuations, heredocs,
@@ -18,6 +23,10 @@
 //! see is in [`Dockerfile::instructions`], and BuildKit's own parse of
 //! every corpus file is the reference (`tests/buildkit_parity.rs`).
 
+pub mod buildlog;
+pub mod glob;
+pub mod num;
+pub mod sort;
 pub mod dump;
 pub mod instructions;
 pub mod json;
