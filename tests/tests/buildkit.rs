@@ -112,12 +112,15 @@ fn parity_of(
     let work = oracle.state.join("parity");
     let (mut agree, mut rejected, mut args, mut kept, mut unknown) =
         (0, 0, 0, Vec::new(), Vec::new());
+    let mut undispatched = 0;
     for (rel, path) in files {
         match parity::check_file(&oracle.daemon, &work, path, rel) {
             Ok(p) => {
                 rejected += p.buildkit.is_some() as usize;
                 args += p.message.as_deref().is_some_and(parity::needs_build_args) as usize;
-                if p.agrees() {
+                if p.not_dispatched() {
+                    undispatched += 1;
+                } else if p.agrees() {
                     agree += 1;
                     if known.iter().any(|(k, _)| k == rel) {
                         unknown.push(format!(
@@ -148,7 +151,7 @@ fn parity_of(
         }
     }
     println!(
-        "\nparse parity on {}: {agree}/{} {what} agree (BuildKit rejects {rejected} as syntax; {args} more need build args, `base name ($X) should not be blank`, no syntax error), {} known differences, {:.1}s",
+        "\nparse parity on {}: {agree}/{} {what} agree (BuildKit rejects {rejected} as syntax; {args} more need build args, `base name ($X) should not be blank`, no syntax error), {undispatched} not compared (BuildKit stopped before dispatching, Layerlab reports a dispatch error), {} known differences, {:.1}s",
         oracle.describe(),
         files.len(),
         kept.len(),

@@ -771,7 +771,11 @@ fn onbuild<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
         "maintainer" => return Err(ParseError::NotAnOnbuildTrigger("MAINTAINER")),
         _ => {}
     }
-    let trigger = typed(child, r.heredocs, r.line)?;
+    // BuildKit keeps the trigger's text and parses it only when an image
+    // is built FROM this one (parseOnBuild; measured on Docker 28.5:
+    // `ONBUILD RU/test` and `ONBUILD COPY nohup` build): a trigger it cannot
+    // read is no error here, and its command is `Invalid`.
+    let trigger = typed(child, r.heredocs, r.line).unwrap_or(Command::Invalid);
     Ok(Command::Onbuild {
         trigger: Box::new(trigger),
         expression: r.line[r.node.args_lo..r.node.args_hi].to_string(),
@@ -854,6 +858,230 @@ fn valid_stage_name(n: &str) -> bool {
 }
 
 type Diags = Vec<(bool, String, Span)>;
+
+/// What BuildKit's dispatch refuses in an instruction's values once they
+/// are read (dockerfile2llb's dispatch; each measured on Docker 28.5): a
+/// STOPSIGNAL that is no signal (moby/sys `ParseSignal`), an EXPOSE that is
+/// no port spec (go-connections `nat.ParsePortSpecs`), an ADD `--checksum`
+/// that is no digest (go-digest `Parse`), a `--from` with a variable
+/// (BuildKit does not expand it), an ADD `--checksum` of a local source
+/// (`checksum requires HTTP(S) or Git sources`), a FROM `--platform`
+/// containerd cannot parse. A value with a variable is left to its value,
+/// except `--from`.
+fn bad_value(cmd: &Command, escape: char) -> Option<String> {
+    let read = |w: &str| -> Option<String> {
+        if w.contains('$') {
+            return None;
+        }
+        let opts = super::shell::LexOptions {
+            escape,
+            ..super::shell::LexOptions::default()
+        };
+        super::shell::process(w, opts, &|_| None).ok().map(|p| p.result)
+    };
+    match cmd {
+        Command::Stopsignal { signal } => {
+            let s = read(signal)?;
+            (!is_signal(&s)).then(|| cat(&["invalid signal: ", &s]))
+        }
+        Command::Expose { ports } => ports.iter().find_map(|p| {
+            let words = if p.contains('$') {
+                return None;
+            } else {
+                let opts = super::shell::LexOptions {
+                    escape,
+                    ..super::shell::LexOptions::default()
+                };
+                super::shell::process(p, opts, &|_| None).ok()?.words
+            };
+            words.iter().find_map(|w| bad_port_spec(w))
+        }),
+        Command::Copy(c) | Command::Add(c) => {
+            if c.from.as_deref().is_some_and(|f| f.contains('$')) {
+                return Some("variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround".into());
+            }
+            let sum = read(c.checksum.as_deref()?)?;
+            bad_digest(&sum).map(str::to_string).or_else(|| {
+                let remote = |s: &String| {
+                    s.contains('$')
+                        || ["http://", "https://", "git@", "git://", "ssh://"]
+                            .iter()
+                            .any(|p| s.starts_with(p))
+                };
+                (!c.sources.iter().all(remote))
+                    .then(|| "checksum requires HTTP(S) or Git sources".to_string())
+            })
+        }
+        Command::From {
+            platform: Some(p), ..
+        } if !p.contains('$') => {
+            bad_platform(p).then(|| cat(&["failed to parse platform ", p]))
+        }
+        _ => None,
+    }
+}
+
+/// A platform containerd's `platforms.Parse` cannot read whatever the
+/// names: more than three `/` parts, an OS part that is not
+/// `name[(version[+feature]…)]`, or another part with a character outside
+/// `[A-Za-z0-9_-]`. (A lone word must also be a known OS or architecture;
+/// that list is containerd's and is not checked here.)
+fn bad_platform(p: &str) -> bool {
+    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    let parts: Vec<&str> = p.split('/').collect();
+    if parts.len() > 3 {
+        return true;
+    }
+    let os = parts[0];
+    let os_ok = match os.split_once('(') {
+        None => word(os),
+        Some((name, rest)) => {
+            let spec = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'%' | b'-');
+            word(name)
+                && rest.strip_suffix(')').is_some_and(|inner| {
+                    let mut it = inner.split('+');
+                    it.next().is_some_and(|v| v.bytes().all(spec))
+                        && it.all(|f| !f.is_empty() && f.bytes().all(spec))
+                })
+        }
+    };
+    !os_ok || !parts[1..].iter().all(|w| word(w))
+}
+
+/// moby/sys `signal.ParseSignal` on Linux: a non-zero integer, or a name
+/// of its `SignalMap` with or without `SIG`, in any case.
+fn is_signal(s: &str) -> bool {
+    if let Some(n) = parse_go_int(s) {
+        return n != 0;
+    }
+    let up = s.to_ascii_uppercase();
+    let name = up.strip_prefix("SIG").unwrap_or(&up);
+    const NAMES: &[&str] = &[
+        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT",
+        "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
+        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ",
+        "RTMIN", "RTMAX",
+    ];
+    if NAMES.contains(&name) {
+        return true;
+    }
+    // RTMIN+1 … RTMIN+15, RTMAX-14 … RTMAX-1.
+    let offset = |rest: &str, max: u32| {
+        !rest.is_empty()
+            && !rest.starts_with('0')
+            && rest.bytes().all(|b| b.is_ascii_digit())
+            && rest.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    };
+    name.strip_prefix("RTMIN+").is_some_and(|r| offset(r, 15))
+        || name.strip_prefix("RTMAX-").is_some_and(|r| offset(r, 14))
+}
+
+/// Go's `strconv.Atoi` (64-bit): an optional sign and decimal digits.
+fn parse_go_int(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse().ok()
+}
+
+/// go-connections `nat.ParsePortSpec`: `[ip:][hostPort:]containerPort[/proto]`,
+/// ports or ranges of 0–65535, proto tcp, udp or sctp.
+fn bad_port_spec(raw: &str) -> Option<String> {
+    let parts: Vec<&str> = raw.split(':').collect();
+    let n = parts.len();
+    let (ip, host, container) = match n {
+        1 => ("", "", parts[0]),
+        2 => ("", parts[0], parts[1]),
+        _ => (&raw[..raw.len() - parts[n - 1].len() - parts[n - 2].len() - 2], parts[n - 2], parts[n - 1]),
+    };
+    // SplitProtoPort.
+    let pp: Vec<&str> = container.split('/').collect();
+    let (proto, container) = if container.is_empty() || pp[0].is_empty() {
+        ("", "")
+    } else if pp.len() == 1 || pp[1].is_empty() {
+        ("tcp", pp[0])
+    } else {
+        (pp[1], pp[0])
+    };
+    let ip = match ip.strip_prefix('[') {
+        Some(v6) => v6.strip_suffix(']').unwrap_or(v6),
+        None => ip,
+    };
+    if !ip.is_empty() && ip.parse::<core::net::IpAddr>().is_err() {
+        return Some(cat(&["invalid IP address: ", ip]));
+    }
+    if container.is_empty() {
+        return Some(cat(&["no port specified: ", raw, "<empty>"]));
+    }
+    let Some((c0, c1)) = port_range(container) else {
+        return Some(cat(&["invalid containerPort: ", container]));
+    };
+    if !host.is_empty() {
+        let Some((h0, h1)) = port_range(host) else {
+            return Some(cat(&["invalid hostPort: ", host]));
+        };
+        if c1 - c0 != h1 - h0 && c1 != c0 {
+            return Some(cat(&[
+                "invalid ranges specified for container and host Ports: ",
+                container,
+                " and ",
+                host,
+            ]));
+        }
+    }
+    let proto = proto.to_ascii_lowercase();
+    (!matches!(proto.as_str(), "tcp" | "udp" | "sctp")).then(|| cat(&["invalid proto: ", &proto]))
+}
+
+/// `nat.ParsePortRange`: `port` or `start-end` (`strconv.ParseUint(_, 10, 16)`).
+fn port_range(s: &str) -> Option<(u32, u32)> {
+    let port = |p: &str| -> Option<u32> {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+            .filter(|n| *n <= 65535)
+    };
+    match s.split_once('-') {
+        None => port(s).map(|p| (p, p)),
+        Some((a, rest)) => {
+            let (a, b) = (port(a)?, port(rest.split('-').next().unwrap_or(""))?);
+            (b >= a).then_some((a, b))
+        }
+    }
+}
+
+/// go-digest `Parse` with sha256, sha384 and sha512 available.
+fn bad_digest(s: &str) -> Option<&'static str> {
+    const FORMAT: &str = "invalid checksum digest format";
+    let Some((alg, hex)) = s.split_once(':').filter(|(a, h)| !a.is_empty() && !h.is_empty())
+    else {
+        return Some(FORMAT);
+    };
+    let size = match alg {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => {
+            // DigestRegexpAnchored: `[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+`.
+            let alg_ok = alg.split(['+', '.', '_', '-']).all(|p| {
+                !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+            let hex_ok = hex
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'=' | b'_' | b'-'));
+            return Some(if alg_ok && hex_ok {
+                "unsupported digest algorithm"
+            } else {
+                FORMAT
+            });
+        }
+    };
+    if hex.len() != size {
+        return Some("invalid checksum digest length");
+    }
+    (!hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))).then_some(FORMAT)
+}
 
 /// A `--chmod` BuildKit's dispatch refuses: octal above 07777, or a
 /// character that is neither octal nor of a symbolic mode (`u+x`); one
@@ -1157,7 +1385,9 @@ pub fn stages(
     for st in &stages {
         for &i in &st.instructions {
             if let Some(msg) =
-                unreadable_word(&ins[i].command, escape).or_else(|| bad_chmod(&ins[i].command))
+                unreadable_word(&ins[i].command, escape)
+                    .or_else(|| bad_chmod(&ins[i].command))
+                    .or_else(|| bad_value(&ins[i].command, escape))
             {
                 diags.push((true, msg, ins[i].span));
             }

@@ -44,7 +44,7 @@ fn pass() {
         "ARG V=1\nFROM x:${V}\nARG V\n",
         "FROM x\nRUN --mount=type=cache,target=/c --network=none echo\n",
         "FROM x\nCOPY --from=a --chown=1:1 --chmod=755 --link --parents --exclude=*.md a b /d/\n",
-        "FROM x\nADD --checksum=sha256:abc --keep-git-dir=true https://x/y.git /src\n",
+        "FROM x\nADD --checksum=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef --keep-git-dir=true https://x/y.git /src\n",
         "FROM x\nENV A=1 B=\"2 3\"\nENV C 4 5\nLABEL a=b c=d\nLABEL e f\n",
         "FROM x\nRUN <<EOF\necho hi\nEOF\nCOPY <<A <<B /d/\na\nA\nb\nB\n",
         "FROM x\nHEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nHEALTHCHECK NONE\n",
@@ -339,6 +339,68 @@ fn mount_targets_at_the_root_are_errors() {
     ] {
         assert_eq!(errors(ok), Vec::<String>::new(), "{ok}");
     }
+}
+
+/// Values Docker 28.5's dispatch refuses once it has read them, each case
+/// measured with `--call=check` (the classes CI's and a local fuzz run
+/// found): a STOPSIGNAL that is no signal, an EXPOSE that is no port spec,
+/// an ADD `--checksum` that is no digest or of a local source, a `--from`
+/// with a variable, a FROM `--platform` containerd cannot parse; and an
+/// ONBUILD trigger, which BuildKit reads only when an image is built FROM
+/// this one, is no error.
+#[test]
+fn values_buildkit_s_dispatch_refuses_are_errors() {
+    for (src, msg) in [
+        ("STOPSIGNAL SIGWIN&H", "invalid signal: SIGWIN&H"),
+        ("STOPSIGNAL 0", "invalid signal: 0"),
+        ("STOPSIGNAL UNUSED", "invalid signal: UNUSED"),
+        ("STOPSIGNAL RTMIN+16", "invalid signal: RTMIN+16"),
+        ("EXPOSE 80/http", "invalid proto: http"),
+        ("EXPOSE 70000", "invalid containerPort: 70000"),
+        ("EXPOSE 2000-1000", "invalid containerPort: 2000-1000"),
+        ("EXPOSE w3svc]", "invalid containerPort: w3svc]"),
+        ("EXPOSE 809p://s3.x", "no port specified: 809p://s3.x<empty>"),
+        ("EXPOSE x:80", "invalid hostPort: x"),
+        ("EXPOSE 1.2.3:80:80", "invalid IP address: 1.2.3"),
+        (
+            "EXPOSE 1000-1001:80-82",
+            "invalid ranges specified for container and host Ports: 80-82 and 1000-1001",
+        ),
+        ("ADD --checksum=sha256:abc https://example.com/x /y", "invalid checksum digest length"),
+        ("ADD --checksum=md5:abc https://example.com/x /y", "unsupported digest algorithm"),
+        ("ADD --checksum=abc https://example.com/x /y", "invalid checksum digest format"),
+        (
+            "ADD --checksum=sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef https://example.com/x /y",
+            "invalid checksum digest format",
+        ),
+        (
+            "ADD --checksum=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef a /y",
+            "checksum requires HTTP(S) or Git sources",
+        ),
+        (
+            "COPY --from=$X /a /b",
+            "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround",
+        ),
+    ] {
+        assert_eq!(errors(&format!("FROM alpine\n{src}\n")), [msg], "{src}");
+    }
+    assert_eq!(
+        errors("FROM --platform==linux/amd64 alpine\n"),
+        ["failed to parse platform =linux/amd64"]
+    );
+    for ok in [
+        "STOPSIGNAL sigwinch\nSTOPSIGNAL -3\nSTOPSIGNAL +9\nSTOPSIGNAL SIGRTMIN+3\nSTOPSIGNAL \"TERM\"\nSTOPSIGNAL $S\n",
+        "EXPOSE 80 443/tcp 53/udp 1000-2000 8080:80 127.0.0.1:80:80 9/SCTP 80/ :80 [::1]:80:80 $P\n",
+        "ADD --checksum=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef https://example.com/x /y\n",
+        "ADD --checksum=$SUM a /y\n",
+        "ONBUILD RU/test /x\nONBUILD COPY nohup\n",
+    ] {
+        assert_eq!(errors(&format!("FROM alpine\n{ok}")), Vec::<String>::new(), "{ok}");
+    }
+    assert_eq!(
+        errors("FROM --platform=linux/arm64/v8 alpine\nFROM --platform=windows(10.0.17763+x) b\nFROM --platform=$BUILDPLATFORM c\n"),
+        Vec::<String>::new()
+    );
 }
 
 /// Docker 28.5's dispatch refuses a `--chmod` that is not a mode

@@ -55,6 +55,16 @@ impl Parity {
     pub fn agrees(&self) -> bool {
         self.buildkit.is_some() == self.layerlab.is_some()
     }
+
+    /// BuildKit stopped after parsing and before dispatching (a `FROM $X`
+    /// whose ARG has no default, an image it could not resolve), so it never
+    /// read what its dispatch refuses (a value its lexer cannot read, a
+    /// STOPSIGNAL, an EXPOSE, a mount target): an error Layerlab reports
+    /// there is not compared. Parse errors come first in BuildKit, so the
+    /// file has none of those.
+    pub fn not_dispatched(&self) -> bool {
+        self.buildkit.is_none() && self.message.is_some() && self.layerlab.is_some()
+    }
 }
 
 /// `../shared/corpus` from the workspace root, if present.

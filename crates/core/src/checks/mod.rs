@@ -14,6 +14,13 @@
 //! reads it; `experimental=<names|all>` turns experimental rules on
 //! (CopyIgnoredFile and InvalidDefinitionDescription are). Parity with Docker 28.5 on the shared
 //! corpora: `tests/build_checks_parity.rs`.
+//!
+//! Invariant: a build check reports what Docker 28.5's `--check` reports,
+//! with its rule name, message, URL and line range, and nothing it does
+//! not (the recorded parity, `tests/buildkit/checks-expected.tsv`, and the
+//! live re-check, `tests/tests/build_checks_live.rs`); the checks never
+//! change the tips' findings nor take part in the optimizer (they have no
+//! fixes), and a rule's documentation lives only in its own file.
 
 mod consistent_instruction_casing;
 mod copy_ignored_file;

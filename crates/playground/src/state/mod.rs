@@ -5,6 +5,13 @@
 //! the optimizer panel's toggle, [`LessonState`] the lesson, its goals and
 //! the hints shown. Reducers are pure: storage, DOM attributes and
 //! performance marks are the components' effects and callbacks.
+//!
+//! Invariant: every state is `#[derive(Clone)]` and changes only through
+//! its reducer's action (`Editor::update`, `AppState::update`, …), which
+//! reads and writes nothing outside the state (no storage, no DOM, no
+//! clock); the analysis tiers are a function of the text and the options
+//! alone, so the same text gives the same pyramid, findings and fixes in
+//! the app, a widget and a lesson.
 
 mod analysis;
 mod app;
