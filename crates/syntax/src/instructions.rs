@@ -136,6 +136,11 @@ pub enum Command {
     Onbuild {
         trigger: Box<Command>,
         expression: String,
+        /// Why the trigger cannot be read (its command is then `Invalid`):
+        /// a warning, as BuildKit reads it only when an image is built
+        /// FROM this one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        trigger_error: Option<String>,
     },
     Stopsignal {
         signal: String,
@@ -775,9 +780,13 @@ fn onbuild<'a>(r: &Raw<'a>) -> Parsed<'a, Command> {
     // is built FROM this one (parseOnBuild; measured on Docker 28.5:
     // `ONBUILD RU/test` and `ONBUILD COPY nohup` build): a trigger it cannot
     // read is no error here, and its command is `Invalid`.
-    let trigger = typed(child, r.heredocs, r.line).unwrap_or(Command::Invalid);
+    let (trigger, trigger_error) = match typed(child, r.heredocs, r.line) {
+        Ok(t) => (t, None),
+        Err(e) => (Command::Invalid, Some(e.message())),
+    };
     Ok(Command::Onbuild {
         trigger: Box::new(trigger),
+        trigger_error,
         expression: r.line[r.node.args_lo..r.node.args_hi].to_string(),
     })
 }
@@ -1384,6 +1393,14 @@ pub fn stages(
     }
     for st in &stages {
         for &i in &st.instructions {
+            if let Command::Onbuild {
+                trigger_error: Some(e),
+                ..
+            } = &ins[i].command
+            {
+                let msg = cat(&["ONBUILD trigger: ", e, " (BuildKit reads it when an image is built FROM this one)"]);
+                diags.push((false, msg, ins[i].span));
+            }
             if let Some(msg) =
                 unreadable_word(&ins[i].command, escape)
                     .or_else(|| bad_chmod(&ins[i].command))

@@ -397,6 +397,20 @@ fn values_buildkit_s_dispatch_refuses_are_errors() {
     ] {
         assert_eq!(errors(&format!("FROM alpine\n{ok}")), Vec::<String>::new(), "{ok}");
     }
+    // The ONBUILD triggers are warnings, with the trigger's own refusal.
+    let warnings: Vec<String> = parse("FROM alpine\nONBUILD RU/test /x\nONBUILD COPY nohup\nONBUILD RUN ok\n")
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::Severity::Warning)
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "ONBUILD trigger: unknown instruction: RU/test (BuildKit reads it when an image is built FROM this one)",
+            "ONBUILD trigger: COPY requires at least two arguments, but only one was provided. Destination could not be determined (BuildKit reads it when an image is built FROM this one)",
+        ]
+    );
     assert_eq!(
         errors("FROM --platform=linux/arm64/v8 alpine\nFROM --platform=windows(10.0.17763+x) b\nFROM --platform=$BUILDPLATFORM c\n"),
         Vec::<String>::new()
