@@ -975,23 +975,18 @@ fn is_signal(s: &str) -> bool {
         return true;
     }
     // RTMIN+1 … RTMIN+15, RTMAX-14 … RTMAX-1.
-    let offset = |rest: &str, max: u32| {
-        !rest.is_empty()
-            && !rest.starts_with('0')
-            && rest.bytes().all(|b| b.is_ascii_digit())
-            && rest.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    let offset = |rest: &str, max: u64| {
+        !rest.starts_with('0') && parse_uint(rest, 10).is_some_and(|n| (1..=max).contains(&n))
     };
     name.strip_prefix("RTMIN+").is_some_and(|r| offset(r, 15))
         || name.strip_prefix("RTMAX-").is_some_and(|r| offset(r, 14))
 }
 
-/// Go's `strconv.Atoi` (64-bit): an optional sign and decimal digits.
-fn parse_go_int(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.strip_prefix('+').unwrap_or(s).parse().ok()
+/// Go's `strconv.Atoi` (64-bit): an optional sign and decimal digits, in
+/// range (its magnitude; 2^63 itself, `-9223372036854775808`, is the one
+/// value read as out of range here).
+fn parse_go_int(s: &str) -> Option<u64> {
+    parse_uint(s.strip_prefix(['+', '-']).unwrap_or(s), 10).filter(|n| *n <= i64::MAX as u64)
 }
 
 /// go-connections `nat.ParsePortSpec`: `[ip:][hostPort:]containerPort[/proto]`,
@@ -1017,7 +1012,7 @@ fn bad_port_spec(raw: &str) -> Option<String> {
         Some(v6) => v6.strip_suffix(']').unwrap_or(v6),
         None => ip,
     };
-    if !ip.is_empty() && ip.parse::<core::net::IpAddr>().is_err() {
+    if !ip.is_empty() && !looks_like_ip(ip) {
         return Some(cat(&["invalid IP address: ", ip]));
     }
     if container.is_empty() {
@@ -1043,14 +1038,35 @@ fn bad_port_spec(raw: &str) -> Option<String> {
     (!matches!(proto.as_str(), "tcp" | "udp" | "sctp")).then(|| cat(&["invalid proto: ", &proto]))
 }
 
-/// `nat.ParsePortRange`: `port` or `start-end` (`strconv.ParseUint(_, 10, 16)`).
-fn port_range(s: &str) -> Option<(u32, u32)> {
-    let port = |p: &str| -> Option<u32> {
-        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<u32>().ok())
-            .flatten()
-            .filter(|n| *n <= 65535)
+/// Go's `net.ParseIP`, near enough for a port spec: four decimal parts of
+/// 0–255 without leading zeros, or an IPv6 text of hex digits, `:` and an
+/// optional dotted tail (not each of IPv6's rules: a rare spec in EXPOSE,
+/// and std's parser costs the wasm ~2 KB).
+fn looks_like_ip(ip: &str) -> bool {
+    let v4 = |s: &str| {
+        let parts: Vec<&str> = s.split('.').collect();
+        parts.len() == 4
+            && parts.iter().all(|p| {
+                (p.len() == 1 || !p.starts_with('0')) && parse_uint(p, 10).is_some_and(|n| n <= 255)
+            })
     };
+    if ip.contains(':') {
+        let (head, tail) = match ip.rfind(':') {
+            Some(i) if ip[i + 1..].contains('.') => (&ip[..i + 1], Some(&ip[i + 1..])),
+            _ => (ip, None),
+        };
+        head.matches("::").count() <= 1
+            && head.bytes().all(|b| b.is_ascii_hexdigit() || b == b':')
+            && head.split(':').all(|g| g.len() <= 4)
+            && tail.is_none_or(v4)
+    } else {
+        v4(ip)
+    }
+}
+
+/// `nat.ParsePortRange`: `port` or `start-end` (`strconv.ParseUint(_, 10, 16)`).
+fn port_range(s: &str) -> Option<(u64, u64)> {
+    let port = |p: &str| parse_uint(p, 10).filter(|n| *n <= 65535);
     match s.split_once('-') {
         None => port(s).map(|p| (p, p)),
         Some((a, rest)) => {
