@@ -288,3 +288,31 @@ fn an_instruction_the_file_ends_inside_is_neither_moved_nor_followed() {
         "# syntax=docker/dockerfile:1\nFROM debian:12\nCOPY docker-php-source /usr/local/bin/\n\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n\t--mount=type=cache,target=/var/lib/apt,sharing=locked \\\n\t rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache; \\\n\tset -eux; \\\n\tapt-get update; \\\n\tapt-get install -y --no-install-recommends libssl-dev zlib1g-dev; \\\n\texport \\\n\t\tLDFLAGS=\"$PHP_LDFLAGS\" \\\n# a comment\\\n   "
     );
 }
+
+/// A fuzz input of this stop: the text of an `apt-get install` the shell
+/// does not run (in quotes) shifted LL401's flag onto the wrong words, so
+/// the rule never saw it and the optimizer added `--no-install-recommends`
+/// 31 times before it stopped. When the text holds more occurrences of the
+/// command than the model read, the flag rules offer no fix and say why.
+#[test]
+fn a_quoted_copy_of_a_command_gets_no_flag() {
+    let src = "FROM debian\nRUN echo 'apt-get install -y foo' && apt-get install -y bar\n";
+    let report = check(src, &BuildContext::default(), &CheckOptions { no_savings: true, ..CheckOptions::default() });
+    let ll401 = report.findings.iter().find(|f| f.code == "LL401").expect("LL401 still reports the cost");
+    assert!(ll401.fix.is_none());
+    assert_eq!(
+        ll401.no_fix.as_deref(),
+        Some("where `apt-get install` stands in the RUN's text is not certain (the same words also stand where the shell does not run them, in quotes or a comment, or the command comes from a variable): add --no-install-recommends by hand")
+    );
+    assert_eq!(
+        fixed(src, true),
+        "# syntax=docker/dockerfile:1\nFROM debian\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n    rm -f /etc/apt/apt.conf.d/docker-clean; echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache; \\\n    echo 'apt-get install -y foo' && apt-get install -y bar\n"
+    );
+    // The fuzz input itself, reduced: a heredoc that never ends, whose
+    // unclosed quote holds one `apt-get install` before the one it runs.
+    let src = "FROM gen AS validate\nRUN --mount=target=/context \\\n  --mount=target=.,type=tmpfs <<EOT\nif [ -n \"$(git status --porcelain -- donsdk.tar.xz -C /tmp \\\n            /ucs/)\" ]; then\n  echo >&1 'ERROR: Docs result diffsr/lib64/libgomp.so* \\\nRUN apt-get update && apt-get install -y curl ccache git unzip \\\nFROM --platform=linux/arm64 sase Update with \"make docs\"'\n    && apt-get install -y ca-certificates libvulkan1 libopenblas0 \\\n";
+    assert_eq!(
+        fixed(src, true),
+        "# syntax=docker/dockerfile:1\nFROM gen AS validate\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n  --mount=type=cache,target=/var/lib/apt,sharing=locked \\\n  --mount=target=/context \\\n  --mount=target=.,type=tmpfs <<EOT\nif [ -n \"$(git status --porcelain -- donsdk.tar.xz -C /tmp \\\n            /ucs/)\" ]; then\n  echo >&1 'ERROR: Docs result diffsr/lib64/libgomp.so* \\\nRUN apt-get update && apt-get install -y curl ccache git unzip \\\nFROM --platform=linux/arm64 sase Update with \"make docs\"'\n    && apt-get install -y ca-certificates libvulkan1 libopenblas0 \\\n"
+    );
+}

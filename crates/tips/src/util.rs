@@ -74,6 +74,15 @@ pub fn find_op(
             .collect();
         *seen = OpCursor { key, step, at, ranks };
     }
+    // The n-th occurrence is the n-th operation only when the text holds
+    // as many as the model read: a quoted one the shell does not run
+    // (`echo 'apt-get install …'`, an unclosed quote in a heredoc) would
+    // shift every later one onto the wrong words, and a fix there would
+    // never satisfy its rule (a fuzz input: `--no-install-recommends`
+    // added 31 times to a quoted `apt-get install`). No position, no fix.
+    if seen.at.len() != seen.ranks.len() {
+        return None;
+    }
     // The operation's index in `step.packages`, from its address.
     let size = std::mem::size_of::<PackageOp>().max(1);
     let index = (op as *const PackageOp as usize).checked_sub(step.packages.as_ptr() as usize)? / size;

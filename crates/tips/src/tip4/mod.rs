@@ -64,14 +64,27 @@ fn flag_finding(
 ) -> Finding {
     let at = super::util::find_op(cx, ins, step, op, word);
     let mut f = cx.finding(meta, at.unwrap_or(ins.span), message(op));
-    if let Some(s) = at {
-        f.fix = Some(Fix {
-            title: format!("Add {flag}"),
-            applicability,
-            edits: vec![TextEdit::insert(s.end as usize, &format!(" {flag}"))],
-            files: Vec::new(),
-            commands: CommandChanges::flag(flag),
-        });
+    match at {
+        Some(s) => {
+            f.fix = Some(Fix {
+                title: format!("Add {flag}"),
+                applicability,
+                edits: vec![TextEdit::insert(s.end as usize, &format!(" {flag}"))],
+                files: Vec::new(),
+                commands: CommandChanges::flag(flag),
+            })
+        }
+        None => {
+            let words = op.command.split_whitespace();
+            let head: Vec<&str> = match op.command.split_whitespace().position(|w| w == word) {
+                Some(i) => words.take(i + 1).collect(),
+                None => words.take(1).collect(),
+            };
+            f.no_fix = Some(format!(
+                "where `{}` stands in the RUN's text is not certain (the same words also stand where the shell does not run them, in quotes or a comment, or the command comes from a variable): add {flag} by hand",
+                head.join(" ")
+            ))
+        }
     }
     f
 }

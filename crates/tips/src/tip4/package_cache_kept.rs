@@ -93,14 +93,19 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             let at = super::super::util::find_op(cx, ins, step, op, "install");
             let span = at.unwrap_or(ins.span);
             let mut f = cx.finding(&META, span, format!("`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir", op.command));
-            if let Some(s) = at {
-                f.fix = Some(Fix {
-                    title: "Add --no-cache-dir".into(),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")],
-                    files: Vec::new(),
-                    commands: CommandChanges::flag("--no-cache-dir"),
-                });
+            match at {
+                Some(s) => {
+                    f.fix = Some(Fix {
+                        title: "Add --no-cache-dir".into(),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")],
+                        files: Vec::new(),
+                        commands: CommandChanges::flag("--no-cache-dir"),
+                    })
+                }
+                None => {
+                    f.no_fix = Some("where this pip install stands in the RUN's text is not certain (the same words also stand where the shell does not run them, in quotes or a comment, or the command comes from a variable): add --no-cache-dir by hand".into())
+                }
             }
             out.push(f);
         }
