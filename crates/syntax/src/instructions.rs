@@ -886,7 +886,9 @@ fn bad_value(cmd: &Command, escape: char) -> Option<String> {
             escape,
             ..super::shell::LexOptions::default()
         };
-        super::shell::process(w, opts, &|_| None).ok().map(|p| p.result)
+        super::shell::process(w, opts, &|_| None)
+            .ok()
+            .map(|p| p.result)
     };
     match cmd {
         Command::Stopsignal { signal } => {
@@ -923,9 +925,7 @@ fn bad_value(cmd: &Command, escape: char) -> Option<String> {
         }
         Command::From {
             platform: Some(p), ..
-        } if !p.contains('$') => {
-            bad_platform(p).then(|| cat(&["failed to parse platform ", p]))
-        }
+        } if !p.contains('$') => bad_platform(p).then(|| cat(&["failed to parse platform ", p])),
         _ => None,
     }
 }
@@ -936,7 +936,11 @@ fn bad_value(cmd: &Command, escape: char) -> Option<String> {
 /// `[A-Za-z0-9_-]`. (A lone word must also be a known OS or architecture;
 /// that list is containerd's and is not checked here.)
 fn bad_platform(p: &str) -> bool {
-    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+    };
     let parts: Vec<&str> = p.split('/').collect();
     if parts.len() > 3 {
         return true;
@@ -997,7 +1001,11 @@ fn bad_port_spec(raw: &str) -> Option<String> {
     let (ip, host, container) = match n {
         1 => ("", "", parts[0]),
         2 => ("", parts[0], parts[1]),
-        _ => (&raw[..raw.len() - parts[n - 1].len() - parts[n - 2].len() - 2], parts[n - 2], parts[n - 1]),
+        _ => (
+            &raw[..raw.len() - parts[n - 1].len() - parts[n - 2].len() - 2],
+            parts[n - 2],
+            parts[n - 1],
+        ),
     };
     // SplitProtoPort.
     let pp: Vec<&str> = container.split('/').collect();
@@ -1079,7 +1087,9 @@ fn port_range(s: &str) -> Option<(u64, u64)> {
 /// go-digest `Parse` with sha256, sha384 and sha512 available.
 fn bad_digest(s: &str) -> Option<&'static str> {
     const FORMAT: &str = "invalid checksum digest format";
-    let Some((alg, hex)) = s.split_once(':').filter(|(a, h)| !a.is_empty() && !h.is_empty())
+    let Some((alg, hex)) = s
+        .split_once(':')
+        .filter(|(a, h)| !a.is_empty() && !h.is_empty())
     else {
         return Some(FORMAT);
     };
@@ -1090,7 +1100,9 @@ fn bad_digest(s: &str) -> Option<&'static str> {
         _ => {
             // DigestRegexpAnchored: `[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+`.
             let alg_ok = alg.split(['+', '.', '_', '-']).all(|p| {
-                !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             });
             let hex_ok = hex
                 .bytes()
@@ -1105,7 +1117,10 @@ fn bad_digest(s: &str) -> Option<&'static str> {
     if hex.len() != size {
         return Some("invalid checksum digest length");
     }
-    (!hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))).then_some(FORMAT)
+    (!hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then_some(FORMAT)
 }
 
 /// A `--chmod` BuildKit's dispatch refuses: octal above 07777, or a
@@ -1163,13 +1178,14 @@ fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
         _ => Vec::new(),
     };
     words.into_iter().find_map(|w| {
-        refused_word(w, escape, &|_| None).filter(|e| {
-            e.starts_with("unexpected end of statement")
-                || e.starts_with("syntax error: missing")
-                || e.starts_with("syntax error: bad substitution")
-                || e.starts_with("unsupported modifier")
-        })
-        .map(|e| failed_to_process(w, &e))
+        refused_word(w, escape, &|_| None)
+            .filter(|e| {
+                e.starts_with("unexpected end of statement")
+                    || e.starts_with("syntax error: missing")
+                    || e.starts_with("syntax error: bad substitution")
+                    || e.starts_with("unsupported modifier")
+            })
+            .map(|e| failed_to_process(w, &e))
     })
 }
 
@@ -1414,13 +1430,16 @@ pub fn stages(
                 ..
             } = &ins[i].command
             {
-                let msg = cat(&["ONBUILD trigger: ", e, " (BuildKit reads it when an image is built FROM this one)"]);
+                let msg = cat(&[
+                    "ONBUILD trigger: ",
+                    e,
+                    " (BuildKit reads it when an image is built FROM this one)",
+                ]);
                 diags.push((false, msg, ins[i].span));
             }
-            if let Some(msg) =
-                unreadable_word(&ins[i].command, escape)
-                    .or_else(|| bad_chmod(&ins[i].command))
-                    .or_else(|| bad_value(&ins[i].command, escape))
+            if let Some(msg) = unreadable_word(&ins[i].command, escape)
+                .or_else(|| bad_chmod(&ins[i].command))
+                .or_else(|| bad_value(&ins[i].command, escape))
             {
                 diags.push((true, msg, ins[i].span));
             }
