@@ -7,9 +7,11 @@
 //! `crate::…` paths in its non-test code). The layers, lowest first, as
 //! ARCHITECTURE.md draws them, with the crate each is in:
 //!
-//! 0. `num`, `sort`: small utilities (`layerlab-syntax`).
-//! 1. `syntax` (the parser), `glob` (Docker's path patterns), `buildlog`
-//!    (BuildKit's progress log) (`layerlab-syntax`).
+//! 0. `num`, `sort`: small utilities; `glob` (Docker's path patterns and
+//!    path cleaning, which the parser's mount-target check uses)
+//!    (`layerlab-syntax`).
+//! 1. `syntax` (the parser), `buildlog` (BuildKit's progress log)
+//!    (`layerlab-syntax`).
 //! 2. `edit`: text edits and the fix types the rules build (`layerlab-model`).
 //! 3. `model`: what each step reads, runs and costs (`layerlab-model`).
 //! 4. `simulate`: BuildKit's cache rules (`layerlab-simulate`).
@@ -28,8 +30,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 const LAYERS: &[&[&str]] = &[
-    &["num", "sort"],
-    &["syntax", "glob", "buildlog"],
+    &["num", "sort", "glob"],
+    &["syntax", "buildlog"],
     &["edit"],
     &["model"],
     &["simulate"],

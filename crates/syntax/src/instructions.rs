@@ -878,40 +878,21 @@ type Diags = Vec<(bool, String, Span)>;
 /// containerd cannot parse. A value with a variable is left to its value,
 /// except `--from`.
 fn bad_value(cmd: &Command, escape: char) -> Option<String> {
-    let read = |w: &str| -> Option<String> {
-        if w.contains('$') {
-            return None;
-        }
-        let opts = super::shell::LexOptions {
-            escape,
-            ..super::shell::LexOptions::default()
-        };
-        super::shell::process(w, opts, &|_| None)
-            .ok()
-            .map(|p| p.result)
-    };
+    // A value without a variable, as the lexer reads it.
+    let read = |w: &str| (!w.contains('$')).then(|| lex(w, escape, &|_| None).ok()).flatten();
     match cmd {
         Command::Stopsignal { signal } => {
-            let s = read(signal)?;
+            let s = read(signal)?.result;
             (!is_signal(&s)).then(|| cat(&["invalid signal: ", &s]))
         }
-        Command::Expose { ports } => ports.iter().find_map(|p| {
-            let words = if p.contains('$') {
-                return None;
-            } else {
-                let opts = super::shell::LexOptions {
-                    escape,
-                    ..super::shell::LexOptions::default()
-                };
-                super::shell::process(p, opts, &|_| None).ok()?.words
-            };
-            words.iter().find_map(|w| bad_port_spec(w))
-        }),
+        Command::Expose { ports } => ports
+            .iter()
+            .find_map(|p| read(p)?.words.iter().find_map(|w| bad_port_spec(w))),
         Command::Copy(c) | Command::Add(c) => {
             if c.from.as_deref().is_some_and(|f| f.contains('$')) {
                 return Some("variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround".into());
             }
-            let sum = read(c.checksum.as_deref()?)?;
+            let sum = read(c.checksum.as_deref()?)?.result;
             bad_digest(&sum).map(str::to_string).or_else(|| {
                 let remote = |s: &String| {
                     s.contains('$')
@@ -1189,13 +1170,22 @@ fn unreadable_word(cmd: &Command, escape: char) -> Option<String> {
     })
 }
 
-/// The lexer's refusal of `w` (`Err` of [`super::shell::process`]).
-fn refused_word(w: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+/// `w` read by BuildKit's shell lexer with the file's escape character.
+fn lex(
+    w: &str,
+    escape: char,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<super::shell::Processed, String> {
     let opts = super::shell::LexOptions {
         escape,
         ..super::shell::LexOptions::default()
     };
-    super::shell::process(w, opts, env).err()
+    super::shell::process(w, opts, env)
+}
+
+/// The lexer's refusal of `w`.
+fn refused_word(w: &str, escape: char, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    lex(w, escape, env).err()
 }
 
 fn failed_to_process(w: &str, e: &str) -> String {
@@ -1273,32 +1263,29 @@ fn global_refusals(ins: &[Instruction], globals: &[usize], escape: char) -> Vec<
 /// image is left alone (parse-differences.tsv says so). A target or WORKDIR
 /// with a variable is left to its value.
 fn mount_target_refusals(ins: &[Instruction], stages: &[Stage]) -> Vec<(String, Span)> {
-    // Each stage's working directory at its end: None when unknown.
-    let mut ends: Vec<Option<Vec<String>>> = Vec::with_capacity(stages.len());
+    use crate::glob::clean;
+    // Each stage's working directory at its end, cleaned and below `/`
+    // (`""` is `/`): None when unknown.
+    let mut ends: Vec<Option<String>> = Vec::with_capacity(stages.len());
     let mut out = Vec::new();
     for st in stages {
-        let mut dir: Option<Vec<String>> = match st.base_stage {
+        let mut dir: Option<String> = match st.base_stage {
             Some(k) => ends.get(k).cloned().flatten(),
-            None if st.base.eq_ignore_ascii_case("scratch") => Some(Vec::new()),
+            None if st.base.eq_ignore_ascii_case("scratch") => Some(String::new()),
             None => None,
         };
         for &i in &st.instructions {
             match &ins[i].command {
                 Command::Workdir { path } if path.contains('$') => dir = None,
-                Command::Workdir { path } => {
-                    dir = if path.starts_with('/') {
-                        Some(join_segments(Vec::new(), path))
-                    } else {
-                        dir.map(|d| join_segments(d, path))
-                    }
-                }
+                Command::Workdir { path } if path.starts_with('/') => dir = Some(clean(path)),
+                Command::Workdir { path } => dir = dir.map(|d| clean(&cat(&[&d, "/", path]))),
                 Command::Run { mounts, .. } => {
                     let root = mounts.iter().any(|m| match m.target.as_deref() {
                         Some(t) if t.contains('$') => false,
                         Some("/") => true,
                         Some(t) if !t.starts_with('/') => dir
-                            .as_ref()
-                            .is_some_and(|d| join_segments(d.clone(), t).is_empty()),
+                            .as_deref()
+                            .is_some_and(|d| clean(&cat(&[d, "/", t])).is_empty()),
                         _ => false,
                     });
                     if root {
@@ -1311,20 +1298,6 @@ fn mount_target_refusals(ins: &[Instruction], stages: &[Stage]) -> Vec<(String, 
         ends.push(dir);
     }
     out
-}
-
-/// `path.Join(dir, rel)` as segments below `/`.
-fn join_segments(mut dir: Vec<String>, rel: &str) -> Vec<String> {
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                dir.pop();
-            }
-            s => dir.push(s.to_string()),
-        }
-    }
-    dir
 }
 
 /// Groups instructions into stages (`instructions.Parse`): ARGs before the

@@ -75,11 +75,9 @@ fn flag_finding(
             })
         }
         None => {
-            let words = op.command.split_whitespace();
-            let head: Vec<&str> = match op.command.split_whitespace().position(|w| w == word) {
-                Some(i) => words.take(i + 1).collect(),
-                None => words.take(1).collect(),
-            };
+            // The command up to the word the flag follows.
+            let n = op.command.split_whitespace().position(|w| w == word).map_or(1, |i| i + 1);
+            let head: Vec<&str> = op.command.split_whitespace().take(n).collect();
             f.no_fix = Some(format!(
                 "where `{}` stands in the RUN's text is not certain (the same words also stand where the shell does not run them, in quotes or a comment, or the command comes from a variable): add {flag} by hand",
                 head.join(" ")

@@ -32,7 +32,7 @@
 
 use super::super::util::{append_command, find_words, has_cache_mount_for};
 use super::super::{Ctx, Finding, RuleMeta};
-use crate::edit::{Applicability, CommandChanges, Fix, TextEdit};
+use crate::edit::{Applicability, CommandChanges, Fix};
 use crate::model::{Action, Manager};
 
 pub const META: RuleMeta = RuleMeta {
@@ -90,24 +90,22 @@ pub fn check(cx: &Ctx) -> Vec<Finding> {
             if env_off {
                 continue;
             }
-            let at = super::super::util::find_op(cx, ins, step, op, "install");
-            let span = at.unwrap_or(ins.span);
-            let mut f = cx.finding(&META, span, format!("`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir", op.command));
-            match at {
-                Some(s) => {
-                    f.fix = Some(Fix {
-                        title: "Add --no-cache-dir".into(),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![TextEdit::insert(s.end as usize, " --no-cache-dir")],
-                        files: Vec::new(),
-                        commands: CommandChanges::flag("--no-cache-dir"),
-                    })
-                }
-                None => {
-                    f.no_fix = Some("where this pip install stands in the RUN's text is not certain (the same words also stand where the shell does not run them, in quotes or a comment, or the command comes from a variable): add --no-cache-dir by hand".into())
-                }
-            }
-            out.push(f);
+            out.push(super::flag_finding(
+                cx,
+                &META,
+                ins,
+                step,
+                op,
+                "install",
+                "--no-cache-dir",
+                Applicability::Unsafe,
+                &|op: &crate::model::PackageOp| {
+                    format!(
+                        "`{}` keeps pip's download cache in the layer: use a cache mount or --no-cache-dir",
+                        op.command
+                    )
+                },
+            ));
         }
     }
     out
